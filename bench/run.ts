@@ -1,0 +1,203 @@
+/**
+ * `npm run bench [-- --quick] [--backend sqlite|postgres|both] [--scenarios 10k,100k,heavy]`
+ *
+ * Starts the server on a fresh database per backend and scenario, loads a generated corpus
+ * through the HTTP API, queries it, and prints a table plus a JSON file in bench/results/.
+ */
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../scripts/embedded-pg.mjs';
+import { userCorpus, rng, type Needle } from './corpus.js';
+import { postJson, runConcurrent, stats, type LatencyStats } from './load.js';
+import { startServer } from './server.js';
+
+interface Scenario {
+  name: string;
+  users: number;
+  perUser: number;
+  needlesPerUser: number;
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] && !args[i + 1]!.startsWith('--') ? args[i + 1]! : fallback;
+};
+const quick = flag('quick');
+const backends = option('backend', 'both') === 'both' ? ['sqlite', 'postgres'] : [option('backend', 'sqlite')];
+const SCENARIOS: Record<string, Scenario> = quick
+  ? { '2k': { name: '2k (10 users x 200)', users: 10, perUser: 200, needlesPerUser: 10 } }
+  : {
+      '10k': { name: '10k (10 users x 1k)', users: 10, perUser: 1000, needlesPerUser: 20 },
+      '100k': { name: '100k (100 users x 1k)', users: 100, perUser: 1000, needlesPerUser: 5 },
+      heavy: { name: 'heavy (1 user x 100k)', users: 1, perUser: 100_000, needlesPerUser: 300 },
+    };
+const chosen = quick ? Object.values(SCENARIOS) : option('scenarios', '10k,100k,heavy').split(',').map((s) => SCENARIOS[s]!).filter(Boolean);
+const QUERIES = quick ? 200 : 2000;
+const SINGLE_ADDS = quick ? 200 : 1000;
+const BATCH = 500;
+/** `--cpu-prof DIR`: profile each benchmarked server (open the .cpuprofile files in Chrome DevTools). */
+const cpuProfDir = args.includes('--cpu-prof') ? path.resolve(option('cpu-prof', 'bench/results/profiles')) : undefined;
+
+interface AddResult { id: string; deduplicated?: boolean }
+interface QueryResponse { matches: Array<{ id: string }> }
+
+async function dbEnv(backend: string, pgUrl: string | null, tag: string): Promise<{ env: Record<string, string>; size: (vectorBytes: number) => Promise<number>; drop: () => Promise<void> }> {
+  if (backend === 'sqlite') {
+    const dir = path.join(os.tmpdir(), `om-bench-${process.pid}-${tag}`);
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'bench.sqlite');
+    return {
+      env: { OM_METADATA_BACKEND: 'sqlite', OM_DB_PATH: file },
+      size: async (vectorBytes) => readdirSync(dir).reduce((s, f) => s + statSync(path.join(dir, f)).size, 0) - vectorBytes,
+      drop: async () => {},
+    };
+  }
+  const schema = `bench_${tag.replace(/\W/g, '_')}`;
+  const client = new pg.Client({ connectionString: pgUrl! });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"`);
+  return {
+    env: { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pgUrl!, OM_PG_SCHEMA: schema },
+    size: async () => {
+      const { rows } = await client.query(
+        `SELECT c.relname, pg_total_relation_size(c.oid)::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`,
+        [schema],
+      );
+      return rows.filter((r) => r.relname !== 'openmemory_vectors').reduce((s, r) => s + Number(r.bytes), 0);
+    },
+    drop: async () => {
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) {
+  const tag = `${backend}_${sc.users}x${sc.perUser}`;
+  const db = await dbEnv(backend, pgUrl, tag);
+  const server = await startServer(db.env, cpuProfDir);
+  const owner = new Map<string, string>();
+  const needles: Needle[] = [];
+  try {
+    // Bulk load through the batch route.
+    const t0 = performance.now();
+    let loaded = 0;
+    for (let u = 0; u < sc.users; u++) {
+      const user = `user-${u}`;
+      const corpus = userCorpus(user, sc.perUser, sc.needlesPerUser, 1000 + u);
+      needles.push(...corpus.needles);
+      for (let i = 0; i < corpus.items.length; i += BATCH) {
+        const res = await postJson<{ results: AddResult[] }>(server.base, '/memory/add/batch', { user_id: user, items: corpus.items.slice(i, i + BATCH) });
+        for (const r of res.results) owner.set(r.id, user);
+        loaded += res.results.length;
+      }
+    }
+    const batchPerSec = Math.round((loaded * 1000) / (performance.now() - t0));
+
+    // Single adds at concurrency 1 and 8 (separate users, so the corpus above stays as generated).
+    const single: Record<string, number> = {};
+    for (const c of [1, 8]) {
+      const corpus = userCorpus(`single-${c}`, SINGLE_ADDS, 0, 77 + c);
+      const { wallMs } = await runConcurrent(SINGLE_ADDS, c, async (i) => {
+        const r = await postJson<AddResult>(server.base, '/memory/add', { user_id: `single-${c}`, ...corpus.items[i]! });
+        owner.set(r.id, `single-${c}`);
+      });
+      single[`c${c}`] = Math.round((SINGLE_ADDS * 1000) / wallMs);
+    }
+
+    // Queries: needle queries of random users, at concurrency 1 and 8.
+    const r = rng(4242);
+    const plan = Array.from({ length: QUERIES }, () => needles[Math.floor(r() * needles.length)]!);
+    const latency: Record<string, LatencyStats> = {};
+    let hits1 = 0, hits5 = 0, hits10 = 0, crossUser = 0, asked = 0;
+    for (const c of [1, 8]) {
+      const { latencies, wallMs } = await runConcurrent(plan.length, c, async (i) => {
+        const n = plan[i]!;
+        const res = await postJson<QueryResponse>(server.base, '/memory/query', { query: n.query, k: 10, user_id: n.user });
+        const ids = res.matches.map((m) => m.id);
+        crossUser += ids.filter((id) => owner.get(id) !== n.user).length;
+        if (c === 1) {
+          asked++;
+          const rank = res.matches.findIndex((m) => owner.get(m.id) === n.user && (m as { content?: string }).content === n.content);
+          if (rank === 0) hits1++;
+          if (rank >= 0 && rank < 5) hits5++;
+          if (rank >= 0 && rank < 10) hits10++;
+        }
+      });
+      latency[`c${c}`] = stats(latencies, wallMs);
+    }
+    const dim = 256;
+    const vectorRows = loaded * 1.5; // sectors per memory vary; this is only used to subtract an estimate on SQLite
+    const dbBytes = await db.size(vectorRows * dim * 4);
+    return {
+      backend,
+      scenario: sc.name,
+      memories: owner.size,
+      ingest: { batch_per_sec: batchPerSec, single_c1_per_sec: single.c1, single_c8_per_sec: single.c8 },
+      query: latency,
+      recall: { at1: hits1 / asked, at5: hits5 / asked, at10: hits10 / asked, needles_asked: asked },
+      cross_user_results: crossUser,
+      server_peak_rss_mb: server.peakRssMb(),
+      db_bytes_per_memory_beyond_vectors: Math.round(dbBytes / owner.size),
+    };
+  } finally {
+    await server.stop();
+    await db.drop();
+  }
+}
+
+function machine() {
+  return {
+    cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
+    memory_gb: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+  };
+}
+
+const results = [];
+const embedded = backends.includes('postgres') && !process.env.OM_TEST_PG_URL ? await startEmbeddedPostgres() : null;
+const pgUrl = process.env.OM_TEST_PG_URL ?? embedded?.url ?? null;
+try {
+  for (const sc of chosen) {
+    for (const backend of backends) {
+      process.stderr.write(`bench: ${backend} ${sc.name}...\n`);
+      results.push(await runScenario(backend, sc, pgUrl));
+    }
+  }
+} finally {
+  if (embedded) await embedded.stop();
+}
+
+const report = { at: new Date().toISOString(), machine: machine(), settings: { embeddings: 'synthetic', dim: 256, queries: QUERIES, single_adds: SINGLE_ADDS, batch: BATCH, quick }, results };
+console.log(`machine: ${report.machine.cpus}, ${report.machine.memory_gb} GB, ${report.machine.platform}, node ${report.machine.node}`);
+console.table(
+  results.map((r) => ({
+    backend: r.backend,
+    scenario: r.scenario,
+    'batch/s': r.ingest.batch_per_sec,
+    'add c1/s': r.ingest.single_c1_per_sec,
+    'add c8/s': r.ingest.single_c8_per_sec,
+    'q c1 p50': r.query.c1!.p50,
+    'q c1 p99': r.query.c1!.p99,
+    'q c8 p50': r.query.c8!.p50,
+    'q c8 p95': r.query.c8!.p95,
+    'q c8 p99': r.query.c8!.p99,
+    'q c8 qps': r.query.c8!.qps,
+    'R@1': r.recall.at1.toFixed(3),
+    'R@5': r.recall.at5.toFixed(3),
+    'R@10': r.recall.at10.toFixed(3),
+    'cross-user': r.cross_user_results,
+    'rss MB': r.server_peak_rss_mb,
+    'B/mem': r.db_bytes_per_memory_beyond_vectors,
+  })),
+);
+const outDir = path.join(import.meta.dirname, 'results');
+mkdirSync(outDir, { recursive: true });
+const out = path.join(outDir, `bench-${report.at.replace(/[:.]/g, '-')}.json`);
+writeFileSync(out, JSON.stringify(report, null, 2));
+console.log(`written ${path.relative(process.cwd(), out)}`);

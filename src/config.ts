@@ -1,0 +1,257 @@
+/**
+ * The one configuration object, parsed from the environment once at start-up.
+ * Variable names are OpenMemory v1.2's. Nothing else reads process.env.
+ */
+import path from 'node:path';
+import { ConfigError } from './errors.js';
+
+export type Backend = 'sqlite' | 'postgres';
+export type EmbeddingProvider = 'synthetic' | 'openai' | 'gemini' | 'ollama' | 'aws' | 'local';
+
+export interface PgConfig {
+  /** A connection string when OM_PG_URL is set, otherwise the discrete settings. */
+  url: string | null;
+  host: string | null;
+  port: number | null;
+  database: string;
+  user: string | null;
+  password: string | null;
+  ssl: 'require' | 'disable' | null;
+  schema: string;
+  memoriesTable: string;
+  vectorsTable: string;
+}
+
+export interface Config {
+  backend: Backend;
+  /** Absolute path of the SQLite file. */
+  dbPath: string;
+  pg: PgConfig;
+  autoMigrate: boolean;
+  port: number;
+  host: string;
+  /** Allow binding beyond loopback without an API key. */
+  allowInsecureBind: boolean;
+  apiKey: string | null;
+  maxPayloadBytes: number;
+  rateLimit: { enabled: boolean; windowMs: number; max: number };
+  embeddings: {
+    provider: EmbeddingProvider;
+    dim: number;
+    /** OM_VEC_DIM when set: asked of providers that can shorten vectors, and checked against their answer. */
+    requestedDim: number | null;
+    mode: 'simple' | 'advanced';
+    openai: { apiKey: string | null; baseUrl: string; model: string | null };
+    gemini: { apiKey: string | null; baseUrl: string; model: string };
+    ollama: { url: string; model: string };
+    aws: {
+      region: string | null;
+      accessKeyId: string | null;
+      secretAccessKey: string | null;
+      sessionToken: string | null;
+      /** Replaces `https://bedrock-runtime.{region}.amazonaws.com` (VPC endpoints, tests). */
+      endpoint: string | null;
+      model: string;
+    };
+    timeoutMs: number;
+    maxRetries: number;
+    retryBaseMs: number;
+    batchSize: number;
+    concurrency: number;
+    cacheSize: number;
+  };
+  engine: {
+    keywordBoost: number;
+    keywordMinLength: number;
+    reinforceOnQuery: boolean;
+    maxActiveQueries: number;
+  };
+  jobs: {
+    decayIntervalMinutes: number;
+    pruneIntervalMinutes: number;
+    autoReflect: boolean;
+    reflectIntervalMinutes: number;
+    reflectMinMemories: number;
+    userSummaryIntervalMinutes: number;
+  };
+  lgm: { namespace: string; maxContext: number; reflective: boolean };
+  mode: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+type Env = Record<string, string | undefined>;
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+function str(env: Env, name: string): string | null {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? null : v.trim();
+}
+
+function first(env: Env, ...names: string[]): string | null {
+  for (const n of names) {
+    const v = str(env, n);
+    if (v !== null) return v;
+  }
+  return null;
+}
+
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const v = str(env, name);
+  if (v === null) return fallback;
+  if (!/^-?\d+$/.test(v)) throw new ConfigError(name, `must be an integer, got "${v}"`);
+  const n = Number(v);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function num(env: Env, name: string, fallback: number, min = -Infinity, max = Infinity): number {
+  const v = str(env, name);
+  if (v === null) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new ConfigError(name, `must be a number, got "${v}"`);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const v = str(env, name);
+  if (v === null) return fallback;
+  const l = v.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(l)) return true;
+  if (['false', '0', 'no', 'off'].includes(l)) return false;
+  throw new ConfigError(name, `must be true or false, got "${v}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const v = str(env, name);
+  if (v === null) return fallback;
+  const l = v.toLowerCase() as T;
+  if (!allowed.includes(l)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${v}"`);
+  return l;
+}
+
+function identifier(env: Env, name: string, fallback: string): string {
+  const v = str(env, name) ?? fallback;
+  if (!IDENTIFIER.test(v)) {
+    throw new ConfigError(name, `must be a plain SQL identifier (letters, digits, _; at most 63 characters), got "${v}"`);
+  }
+  return v;
+}
+
+function url(env: Env, name: string, fallback: string | null): string | null {
+  const v = str(env, name) ?? fallback;
+  if (v === null) return null;
+  try {
+    new URL(v);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${v}"`);
+  }
+  return v.replace(/\/+$/, '');
+}
+
+/** Parses the environment; throws {@link ConfigError} naming the first bad variable. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonly<Config> {
+  const backend = oneOf(env, 'OM_METADATA_BACKEND', ['sqlite', 'postgres'] as const, 'sqlite');
+  const pgUrl = url(env, 'OM_PG_URL', null);
+  const dbPath = path.resolve(cwd, str(env, 'OM_DB_PATH') ?? 'data/openmemory.sqlite');
+  const apiKey = str(env, 'OM_API_KEY');
+  const provider = oneOf(
+    env,
+    'OM_EMBEDDINGS',
+    ['synthetic', 'openai', 'gemini', 'ollama', 'aws', 'local'] as const,
+    'synthetic',
+  );
+  const config: Config = {
+    backend,
+    dbPath,
+    pg: {
+      url: pgUrl,
+      host: str(env, 'OM_PG_HOST'),
+      port: str(env, 'OM_PG_PORT') === null ? null : int(env, 'OM_PG_PORT', 5432, 1, 65535),
+      database: identifier(env, 'OM_PG_DB', 'openmemory'),
+      user: str(env, 'OM_PG_USER'),
+      password: env.OM_PG_PASSWORD ?? null,
+      ssl: str(env, 'OM_PG_SSL') === null ? null : oneOf(env, 'OM_PG_SSL', ['require', 'disable'] as const, 'disable'),
+      schema: identifier(env, 'OM_PG_SCHEMA', 'public'),
+      memoriesTable: identifier(env, 'OM_PG_TABLE', 'openmemory_memories'),
+      vectorsTable: identifier(env, 'OM_VECTOR_TABLE', 'openmemory_vectors'),
+    },
+    autoMigrate: bool(env, 'OM_AUTO_MIGRATE', true),
+    port: int(env, 'OM_PORT', 8080, 0, 65535),
+    host: str(env, 'OM_HOST') ?? '127.0.0.1',
+    allowInsecureBind: bool(env, 'OM_ALLOW_INSECURE_BIND', false),
+    apiKey,
+    maxPayloadBytes: int(env, 'OM_MAX_PAYLOAD_SIZE', 1_000_000, 1024),
+    rateLimit: {
+      enabled: bool(env, 'OM_RATE_LIMIT_ENABLED', false),
+      windowMs: int(env, 'OM_RATE_LIMIT_WINDOW_MS', 60_000, 1),
+      max: int(env, 'OM_RATE_LIMIT_MAX_REQUESTS', 100, 1),
+    },
+    embeddings: {
+      provider,
+      dim: int(env, 'OM_VEC_DIM', 256, 8, 65536),
+      requestedDim: str(env, 'OM_VEC_DIM') === null ? null : int(env, 'OM_VEC_DIM', 256, 8, 65536),
+      mode: str(env, 'OM_EMBED_MODE')?.toLowerCase() === 'advanced' ? 'advanced' : 'simple',
+      openai: {
+        apiKey: first(env, 'OPENAI_API_KEY', 'OM_OPENAI_API_KEY'),
+        baseUrl: url(env, 'OM_OPENAI_BASE_URL', 'https://api.openai.com/v1')!,
+        model: str(env, 'OM_OPENAI_MODEL'),
+      },
+      gemini: {
+        apiKey: first(env, 'GEMINI_API_KEY', 'OM_GEMINI_API_KEY'),
+        baseUrl: url(env, 'OM_GEMINI_BASE_URL', 'https://generativelanguage.googleapis.com')!,
+        model: str(env, 'OM_GEMINI_MODEL') ?? 'embedding-001',
+      },
+      ollama: {
+        url: (first(env, 'OLLAMA_URL', 'OM_OLLAMA_URL') ?? 'http://localhost:11434').replace(/\/+$/, ''),
+        model: str(env, 'OM_OLLAMA_MODEL') ?? 'nomic-embed-text',
+      },
+      aws: {
+        region: first(env, 'AWS_REGION', 'AWS_DEFAULT_REGION'),
+        accessKeyId: str(env, 'AWS_ACCESS_KEY_ID'),
+        secretAccessKey: str(env, 'AWS_SECRET_ACCESS_KEY'),
+        sessionToken: str(env, 'AWS_SESSION_TOKEN'),
+        endpoint:
+          url(env, 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', null) ?? url(env, 'AWS_ENDPOINT_URL', null),
+        model: str(env, 'OM_AWS_MODEL') ?? 'amazon.titan-embed-text-v2:0',
+      },
+      timeoutMs: int(env, 'OM_EMBED_TIMEOUT_MS', 30_000, 1),
+      maxRetries: int(env, 'OM_EMBED_MAX_RETRIES', 3, 0, 20),
+      retryBaseMs: int(env, 'OM_EMBED_RETRY_BASE_MS', 500, 0, 60_000),
+      batchSize: int(env, 'OM_EMBED_BATCH_SIZE', 64, 1, 2048),
+      concurrency: int(env, 'OM_EMBED_CONCURRENCY', 4, 1, 64),
+      cacheSize: int(env, 'OM_EMBED_CACHE_SIZE', 2048, 0),
+    },
+    engine: {
+      keywordBoost: num(env, 'OM_KEYWORD_BOOST', 2.5, 0),
+      keywordMinLength: int(env, 'OM_KEYWORD_MIN_LENGTH', 3, 1, 64),
+      reinforceOnQuery: bool(env, 'OM_DECAY_REINFORCE_ON_QUERY', true),
+      maxActiveQueries: int(env, 'OM_MAX_ACTIVE', 64, 1),
+    },
+    jobs: {
+      decayIntervalMinutes: num(env, 'OM_DECAY_INTERVAL_MINUTES', 1440, 0),
+      pruneIntervalMinutes: num(env, 'OM_PRUNE_INTERVAL_MINUTES', 10_080, 0),
+      autoReflect: bool(env, 'OM_AUTO_REFLECT', false),
+      reflectIntervalMinutes: num(env, 'OM_REFLECT_INTERVAL', 10, 0),
+      reflectMinMemories: int(env, 'OM_REFLECT_MIN_MEMORIES', 20, 2),
+      userSummaryIntervalMinutes: num(env, 'OM_USER_SUMMARY_INTERVAL', 30, 0),
+    },
+    lgm: {
+      namespace: str(env, 'OM_LG_NAMESPACE') ?? 'default',
+      maxContext: int(env, 'OM_LG_MAX_CONTEXT', 50, 1),
+      reflective: bool(env, 'OM_LG_REFLECTIVE', true),
+    },
+    mode: str(env, 'OM_MODE') ?? 'standard',
+    logLevel: oneOf(env, 'OM_LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

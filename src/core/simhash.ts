@@ -1,0 +1,51 @@
+/**
+ * A real 64-bit simhash (v1.2's JavaScript shifts only produced 32 bits printed twice).
+ * Each distinct canonical token votes with two independent 32-bit hashes, one per half.
+ */
+import { fnv1a32, murmur32 } from './hash.js';
+import { tokenSet } from './tokens.js';
+
+/** Fingerprints this close (in differing bits) are the same text for deduplication. */
+export const NEAR_DUPLICATE_BITS = 3;
+
+function vote(counts: Int32Array, offset: number, hash: number): void {
+  for (let bit = 0; bit < 32; bit++) counts[offset + bit]! += (hash >>> bit) & 1 ? 1 : -1;
+}
+
+function half(counts: Int32Array, offset: number): string {
+  let v = 0;
+  for (let bit = 0; bit < 32; bit++) if (counts[offset + bit]! > 0) v |= 1 << bit;
+  return (v >>> 0).toString(16).padStart(8, '0');
+}
+
+/** 16 lower-case hex characters. Text without any token falls back to its trimmed characters. */
+export function simhash(text: string): string {
+  const tokens = tokenSet(text, false);
+  if (tokens.size === 0) tokens.add(text.trim());
+  const counts = new Int32Array(64);
+  for (const t of tokens) {
+    vote(counts, 0, murmur32(t));
+    vote(counts, 32, fnv1a32(t));
+  }
+  return half(counts, 0) + half(counts, 32);
+}
+
+function popcount32(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+const HEX32 = /^[0-9a-f]{32}$/i;
+
+/** Differing bits between two 16-hex fingerprints; 64 when either is malformed. */
+export function hammingDistance(a: string, b: string): number {
+  if (a.length !== 16 || b.length !== 16 || !HEX32.test(a + b)) return 64;
+  const hi = parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16);
+  const lo = parseInt(a.slice(8), 16) ^ parseInt(b.slice(8), 16);
+  return popcount32(hi >>> 0) + popcount32(lo >>> 0);
+}
+
+export function isNearDuplicate(a: string | null, b: string | null): boolean {
+  return a !== null && b !== null && hammingDistance(a, b) <= NEAR_DUPLICATE_BITS;
+}

@@ -1,0 +1,123 @@
+/**
+ * Canonical tokens (reference §5.9): Latin words are lower-cased, lightly stemmed and folded
+ * onto the first word of their synonym group. Unlike v1.2 (ASCII only), other scripts still
+ * produce tokens: letter runs of any script, each CJK character plus CJK bigrams (those
+ * scripts do not separate words), and each emoji — so such texts neither vanish nor collide.
+ */
+
+const SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  ['prefer', 'like', 'love', 'enjoy', 'favor'],
+  ['theme', 'mode', 'style', 'layout'],
+  ['meeting', 'meet', 'session', 'call', 'sync'],
+  ['dark', 'night', 'black'],
+  ['light', 'bright', 'day'],
+  ['user', 'person', 'people', 'customer'],
+  ['task', 'todo', 'job'],
+  ['note', 'memo', 'reminder'],
+  ['time', 'schedule', 'when', 'date'],
+  ['project', 'initiative', 'plan'],
+  ['issue', 'problem', 'bug'],
+  ['document', 'doc', 'file'],
+  ['question', 'query', 'ask'],
+];
+
+const CANONICAL = new Map<string, string>();
+for (const group of SYNONYM_GROUPS) for (const word of group) CANONICAL.set(word, group[0]!);
+
+/** Every member of the token's synonym group (the token alone when it has none). */
+export function synonymsOf(token: string): readonly string[] {
+  const canon = CANONICAL.get(token);
+  return SYNONYM_GROUPS.find((g) => g[0] === canon) ?? [token];
+}
+
+const STEM_RULES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/ies$/, 'y'],
+  [/ing$/, ''],
+  [/ers$/, 'er'],
+  [/ed$/, ''],
+  [/(?<!s)s$/, ''],
+];
+
+export function stem(word: string): string {
+  if (word.length <= 3) return word;
+  for (const [suffix, replacement] of STEM_RULES) {
+    if (!suffix.test(word)) continue;
+    const stemmed = word.replace(suffix, replacement);
+    return stemmed.length >= 3 ? stemmed : word;
+  }
+  return word;
+}
+
+function canonicalWord(word: string, fold: boolean): string {
+  const stemmed = stem(word);
+  if (!fold) return stemmed;
+  return CANONICAL.get(word) ?? CANONICAL.get(stemmed) ?? stemmed;
+}
+
+const RUN = /[\p{L}\p{M}\p{N}]+|\p{Extended_Pictographic}/gu;
+const CJK_SPLIT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
+const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const ASCII_WORD = /^[a-z0-9]+$/;
+const EMOJI = /^\p{Extended_Pictographic}$/u;
+
+function pushCjk(out: string[], run: string): void {
+  const chars = Array.from(run);
+  chars.forEach((c, i) => {
+    out.push(c);
+    if (i > 0) out.push(chars[i - 1]! + c);
+  });
+}
+
+/**
+ * Canonical tokens in text order (repetitions kept). `fold: false` keeps synonyms apart
+ * (deduplication must not merge "likes tea" into "loves tea").
+ */
+export function canonicalTokens(text: string, fold = true): string[] {
+  const out: string[] = [];
+  for (const run of text.normalize('NFKC').toLowerCase().match(RUN) ?? []) {
+    if (EMOJI.test(run)) {
+      out.push(run);
+      continue;
+    }
+    for (const part of run.match(CJK_SPLIT) ?? []) {
+      if (CJK.test(part)) pushCjk(out, part);
+      else if (ASCII_WORD.test(part)) {
+        const token = canonicalWord(part, fold);
+        // Single letters say nothing, but a single digit is often the fact itself ("3 bags").
+        if (token.length >= 2 || /^\d$/.test(token)) out.push(token);
+      } else if (Array.from(part).length >= 2 || /\p{N}/u.test(part)) out.push(part);
+    }
+  }
+  return out;
+}
+
+export function tokenSet(text: string, fold = true): Set<string> {
+  return new Set(canonicalTokens(text, fold));
+}
+
+/** Function words (canonical forms) carry little meaning; matching them says nothing about relevance. */
+const STOPWORDS = new Set(
+  ('the a an and or but of to in on at for from by with about as is are was were be been am it its this that these those ' +
+    'my your his her our their me him us them you he she we they what which who whom whose where how why do doe did ' +
+    'has have had not no so than too very can will would should could there here into over under up down out off ' +
+    'all any some each just also only then if while')
+    .split(' '),
+);
+
+export const isStopword = (token: string): boolean => STOPWORDS.has(token);
+
+/**
+ * |query ∩ memory| / |query| over canonical token sets (v1.2's overlap term), ignoring
+ * function words unless the query has nothing else.
+ */
+export function tokenOverlap(query: ReadonlySet<string>, memory: ReadonlySet<string>): number {
+  const content = [...query].filter((t) => !isStopword(t));
+  const counted = content.length > 0 ? content : [...query];
+  if (counted.length === 0) return 0;
+  return counted.filter((t) => memory.has(t)).length / counted.length;
+}
+
+/** Latin tokens shorter than `minLength` are too common to count as keywords; other scripts always count. */
+export function isKeyword(token: string, minLength: number): boolean {
+  return !ASCII_WORD.test(token) || token.length >= minLength;
+}

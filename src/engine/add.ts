@@ -1,0 +1,193 @@
+/**
+ * Adding memories: validate, deduplicate within the user, classify, embed (one batched
+ * call), link to the user's closest memories, and insert everything in one store call.
+ */
+import { randomUUID } from 'node:crypto';
+import { classify, sectorsOf } from '../core/classify.js';
+import { DEDUP_BOOST, clamp01 } from '../core/decay.js';
+import { sectorLambda } from '../core/sectors.js';
+import { cosine } from '../core/vector.js';
+import { isNearDuplicate, simhash } from '../core/simhash.js';
+import type { MemoryRecord, Sector } from '../core/types.js';
+import { validationError } from '../errors.js';
+import type { NewMemory } from '../store/store.js';
+import { userKey, type UserScope } from '../store/scope.js';
+import type { AddInput, AddResult } from './api.js';
+import type { EngineContext } from './context.js';
+import { embedItems } from './embedding.js';
+import { optionalNumber, optionalObject, optionalSector, optionalTags, requireText } from './validate.js';
+import { linksFor, type BatchPeer } from './waypoints.js';
+
+/** Nearest neighbours at least this similar are checked for a near-duplicate fingerprint. */
+const NEAR_DUPLICATE_SIMILARITY = 0.95;
+/** How many earlier memories of a bulk insert each new one is compared with for links (bounds the O(n²) work). */
+const BATCH_PEERS = 256;
+const MAX_CONTENT_CHARS = 200_000;
+
+interface Prepared {
+  index: number;
+  input: AddInput;
+  simhash: string;
+  /** The input's tags plus those of later repeats in the same batch. */
+  tags: string[];
+}
+
+interface Peer extends BatchPeer {
+  index: number;
+  simhash: string;
+  tags: string[];
+}
+
+function checkInput(input: AddInput, index: number): AddInput {
+  const at = (f: string) => (index === 0 ? f : `[${index}].${f}`);
+  if (input === null || typeof input !== 'object') throw validationError(`${at('input')} must be an object`);
+  const content = requireText(input.content, at('content'));
+  if (content.length > MAX_CONTENT_CHARS) throw validationError(`${at('content')} must be at most ${MAX_CONTENT_CHARS} characters`);
+  optionalTags(input.tags, at('tags'));
+  optionalObject(input.metadata, at('metadata'));
+  optionalSector(input.sector, at('sector'));
+  optionalNumber(input.salience, at('salience'), 0, 1);
+  optionalNumber(input.createdAt, at('createdAt'), 0, Number.MAX_SAFE_INTEGER);
+  return input;
+}
+
+/** An existing memory that inputs of this call repeat; written only after the new rows are in. */
+interface Absorbed {
+  memory: MemoryRecord;
+  hits: number;
+  tags: string[];
+}
+
+function addTags(into: string[], extra: readonly string[] | undefined): void {
+  for (const t of extra ?? []) if (!into.includes(t)) into.push(t);
+}
+
+function duplicateResult(id: string, primary: string): AddResult {
+  return { id, primary_sector: primary as Sector, sectors: [primary as Sector], chunks: 0, deduplicated: true };
+}
+
+/** Each repeat reinforces the existing memory, which also adopts the new tags (v1.2 dropped them). */
+async function writeAbsorbed(ctx: EngineContext, scope: UserScope, absorbed: ReadonlyMap<string, Absorbed>, now: number): Promise<void> {
+  if (absorbed.size === 0) return;
+  const all = [...absorbed.values()];
+  await ctx.store.updateSalience(
+    scope,
+    all.map((a) => ({ id: a.memory.id, salience: clamp01(a.memory.salience + a.hits * DEDUP_BOOST), lastSeenAt: now })),
+  );
+  for (const a of all) {
+    if (a.tags.length !== (a.memory.tags ?? []).length) await ctx.store.updateMemory(scope, a.memory.id, { tags: a.tags, updatedAt: now });
+  }
+}
+
+export async function addMemories(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[]): Promise<AddResult[]> {
+  if (!Array.isArray(inputs)) throw validationError('inputs must be an array');
+  inputs.forEach(checkInput);
+  return ctx.userLock.run(userKey(scope), async () => {
+    const results = await addLocked(ctx, scope, inputs);
+    ctx.summaries.markDirty(scope);
+    return results;
+  });
+}
+
+async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[]): Promise<AddResult[]> {
+  const results: AddResult[] = new Array(inputs.length);
+  const fresh: Prepared[] = [];
+  const absorbed = new Map<string, Absorbed>();
+  const absorb = (m: MemoryRecord, tags: readonly string[]): AddResult => {
+    const a = absorbed.get(m.id) ?? { memory: m, hits: 0, tags: [...(m.tags ?? [])] };
+    a.hits++;
+    addTags(a.tags, tags);
+    absorbed.set(m.id, a);
+    return duplicateResult(m.id, m.primarySector);
+  };
+  /** Later items of the batch that repeat an earlier fresh item: index → that item's index. */
+  const repeats = new Map<number, number>();
+  for (const [index, input] of inputs.entries()) {
+    const hash = simhash(input.content);
+    // Same token set; near (not equal) fingerprints are confirmed with vectors below.
+    const earlier = fresh.find((p) => p.simhash === hash);
+    if (earlier) {
+      addTags(earlier.tags, input.tags);
+      repeats.set(index, earlier.index);
+      continue;
+    }
+    const prepared: Prepared = { index, input, simhash: hash, tags: [] };
+    addTags(prepared.tags, input.tags);
+    const existing = (await ctx.store.findBySimhash(scope, hash))[0];
+    if (existing) results[index] = absorb(existing, prepared.tags);
+    else fresh.push(prepared);
+  }
+  const classes = fresh.map((p) => classify(p.input.content, p.input.sector ?? p.input.metadata?.sector));
+  const embedded = await embedItems(
+    ctx.embedder,
+    fresh.map((p, i) => ({ text: p.input.content, sectors: sectorsOf(classes[i]!) })),
+  );
+  const now = ctx.now();
+  const rows: NewMemory[] = [];
+  const peers: Peer[] = [];
+  for (const [i, p] of fresh.entries()) {
+    const c = classes[i]!;
+    const e = embedded[i]!;
+    const twin = peers.find((q) => isNearDuplicate(q.simhash, p.simhash) && cosine(q.vectors[0]!.vector, e.vectors[0]!.vector) >= NEAR_DUPLICATE_SIMILARITY);
+    if (twin) {
+      addTags(twin.tags, p.tags);
+      repeats.set(p.index, twin.index);
+      continue;
+    }
+    const links = await linksFor(ctx, scope, e.vectors, peers.slice(-BATCH_PEERS));
+    const near = await nearDuplicate(ctx, scope, p.simhash, links.candidates);
+    if (near) {
+      results[p.index] = absorb(near, p.tags);
+      continue;
+    }
+    const id = randomUUID();
+    const createdAt = p.input.createdAt ?? now;
+    rows.push({
+      memory: {
+        id,
+        segment: 0,
+        content: p.input.content,
+        simhash: p.simhash,
+        primarySector: c.primary,
+        // Shared with the peer entry: repeats later in the batch add their tags before the insert.
+        tags: p.tags,
+        meta: p.input.metadata ?? {},
+        createdAt,
+        updatedAt: createdAt,
+        lastSeenAt: createdAt,
+        salience: p.input.salience ?? clamp01(0.4 + 0.1 * c.additional.length),
+        decayLambda: sectorLambda(c.primary),
+        version: 1,
+        meanDim: e.mean?.length ?? null,
+        meanVec: e.mean,
+        feedbackScore: 0,
+      },
+      vectors: e.vectors,
+      waypoints: links.waypoints,
+    });
+    results[p.index] = { id, primary_sector: c.primary, sectors: sectorsOf(c), chunks: e.chunks };
+    peers.push({ id, vectors: e.vectors, index: p.index, simhash: p.simhash, tags: p.tags });
+  }
+  for (const [index, original] of repeats) results[index] = duplicateResult(results[original]!.id, results[original]!.primary_sector);
+  // The new rows first: if their insert fails, nothing of this call has been written.
+  if (rows.length > 0) await ctx.store.insertMemories(scope, rows);
+  await writeAbsorbed(ctx, scope, absorbed, now);
+  if (rows.length > 0) {
+    await ctx.store
+      .writeEmbedLogs(rows.map((r) => ({ id: r.memory.id, model: ctx.embedder.id, status: 'completed' as const, ts: now, err: null })))
+      .catch((err: unknown) => ctx.log.warn('embed log write failed', { err }));
+  }
+  return results;
+}
+
+async function nearDuplicate(
+  ctx: EngineContext,
+  scope: UserScope,
+  hash: string,
+  candidates: ReadonlyArray<{ id: string; similarity: number }>,
+): Promise<MemoryRecord | null> {
+  const close = candidates.filter((c) => c.similarity >= NEAR_DUPLICATE_SIMILARITY).map((c) => c.id);
+  if (close.length === 0) return null;
+  const found = await ctx.store.getMemories(scope, close);
+  return found.filter((m) => isNearDuplicate(m.simhash, hash)).sort((a, b) => b.salience - a.salience)[0] ?? null;
+}

@@ -1,0 +1,199 @@
+/**
+ * The memory engine: composes the pure core, a store and an embedder behind the
+ * {@link MemoryEngine} interface, and owns the background jobs.
+ */
+import { loadConfig, type Config } from '../config.js';
+import { createEmbedder } from '../embed/create.js';
+import type { Embedder } from '../embed/embedder.js';
+import { createLogger, type Logger } from '../log.js';
+import { openStore } from '../store/open.js';
+import type { UserScope } from '../store/scope.js';
+import type { DeletedCounts, SectorStat, Store, UserStats } from '../store/store.js';
+import { addMemories } from './add.js';
+import { upstreamReembed } from './upstream-vectors.js';
+import type { AddInput, AddResult, ListInput, MemoryEngine, MemoryView, QueryInput, QueryResult, UpdateInput, UserSummaryView } from './api.js';
+import type { EngineContext } from './context.js';
+import { IntervalJob } from './jobs/interval-job.js';
+import { lastDecayRun, runDecay } from './jobs/decay.js';
+import { runPrune } from './jobs/prune.js';
+import { runReflection } from './jobs/reflect.js';
+import { runSummaryRefresh } from './jobs/summaries.js';
+import { KeyedLock } from './keyed-lock.js';
+import { deleteMemory, deleteUser, getMemory, linkMemories, listMemories, reinforceMemory, updateMemory } from './lifecycle.js';
+import { checkModels, type ModelStatus } from './model-check.js';
+import { queryMemories } from './query.js';
+import { SummaryQueue, computeSummary, saveSummary } from './summaries.js';
+
+export interface OpenOptions {
+  config?: Readonly<Config>;
+  /** Defaults to `openStore(config)`. The engine closes it on `close()`. */
+  store?: Store;
+  embedder?: Embedder;
+  logger?: Logger;
+  /** Clock in epoch ms (tests move time). */
+  now?: () => number;
+  /** Schedule the background jobs (default true; intervals of 0 disable single jobs). */
+  jobs?: boolean;
+}
+
+export type JobName = 'decay' | 'prune' | 'reflect' | 'summaries';
+
+function isConfig(value: unknown): value is Readonly<Config> {
+  return typeof value === 'object' && value !== null && 'backend' in value && 'embeddings' in value;
+}
+
+export class Memory implements MemoryEngine {
+  readonly #jobs: Map<JobName, IntervalJob>;
+
+  private constructor(
+    private readonly ctx: EngineContext,
+    /** Whether stored vectors match the configured embedder (for the health route). */
+    readonly modelStatus: ModelStatus,
+  ) {
+    const { jobs } = ctx.config;
+    this.#jobs = new Map([
+      ['decay', new IntervalJob('decay', jobs.decayIntervalMinutes, () => runDecay(ctx), ctx.log)],
+      ['prune', new IntervalJob('prune', jobs.pruneIntervalMinutes, () => runPrune(ctx), ctx.log)],
+      ['reflect', new IntervalJob('reflect', jobs.autoReflect ? jobs.reflectIntervalMinutes : 0, () => runReflection(ctx), ctx.log)],
+      ['summaries', new IntervalJob('summaries', jobs.userSummaryIntervalMinutes, () => runSummaryRefresh(ctx), ctx.log)],
+    ]);
+  }
+
+  static async open(arg: Readonly<Config> | OpenOptions = {}): Promise<Memory> {
+    const options: OpenOptions = isConfig(arg) ? { config: arg } : arg;
+    const config = options.config ?? loadConfig();
+    const log = options.logger ?? createLogger(config.logLevel);
+    const embedder = options.embedder ?? createEmbedder(config);
+    await embedder.verify?.();
+    const store =
+      options.store ??
+      (await openStore(config, {
+        reembed: upstreamReembed(embedder, config.embeddings.batchSize),
+      }));
+    const now = options.now ?? Date.now;
+    try {
+      // Decay state survives restarts through the `stats` rows the decay job writes.
+      const lookBack = Math.max(3 * config.jobs.decayIntervalMinutes * 60_000, 86_400_000);
+      const ctx: EngineContext = {
+        config,
+        store,
+        embedder,
+        log,
+        now,
+        userLock: new KeyedLock(),
+        summaries: new SummaryQueue(store, log, now),
+        decay: { lastRunAt: await lastDecayRun({ store, now }, lookBack) },
+        activeQueries: { count: 0 },
+      };
+      const status = checkModels(embedder, await store.adminVectorModels());
+      if (!status.ok) log.warn('embedding model mismatch', { configured: status.configured, detail: status.message });
+      const memory = new Memory(ctx, status);
+      if (options.jobs ?? true) for (const job of memory.#jobs.values()) job.start();
+      log.info('memory engine ready', { store: store.location, embedder: embedder.id });
+      return memory;
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+
+  get config(): Readonly<Config> {
+    return this.ctx.config;
+  }
+
+  get embedder(): Embedder {
+    return this.ctx.embedder;
+  }
+
+  get store(): Store {
+    return this.ctx.store;
+  }
+
+  /** Runs one background job now (CLI, admin routes, tests); never rejects. */
+  runJob(name: JobName): Promise<void> {
+    return this.#jobs.get(name)!.run();
+  }
+
+  /** Waits until every queued summary rebuild is written. */
+  flushSummaries(): Promise<void> {
+    return this.ctx.summaries.flushAll();
+  }
+
+  add(scope: UserScope, input: AddInput): Promise<AddResult> {
+    return addMemories(this.ctx, scope, [input]).then((r) => r[0]!);
+  }
+
+  addMany(scope: UserScope, inputs: AddInput[]): Promise<AddResult[]> {
+    return addMemories(this.ctx, scope, inputs);
+  }
+
+  query(scope: UserScope, input: QueryInput): Promise<QueryResult> {
+    return queryMemories(this.ctx, scope, input);
+  }
+
+  get(scope: UserScope, id: string): Promise<MemoryView> {
+    return getMemory(this.ctx, scope, id);
+  }
+
+  list(scope: UserScope, input?: ListInput): Promise<MemoryView[]> {
+    return listMemories(this.ctx, scope, input);
+  }
+
+  update(scope: UserScope, id: string, input: UpdateInput): Promise<MemoryView> {
+    return updateMemory(this.ctx, scope, id, input);
+  }
+
+  delete(scope: UserScope, id: string): Promise<void> {
+    return deleteMemory(this.ctx, scope, id);
+  }
+
+  link(scope: UserScope, srcId: string, dstIds: readonly string[], weight: number): Promise<number> {
+    return linkMemories(this.ctx, scope, srcId, dstIds, weight);
+  }
+
+  reinforce(scope: UserScope, id: string, boost?: number): Promise<number> {
+    return reinforceMemory(this.ctx, scope, id, boost);
+  }
+
+  async userSummary(scope: UserScope): Promise<UserSummaryView> {
+    await this.ctx.summaries.flush(scope);
+    const user = await this.ctx.store.getUser(scope);
+    if (user?.summary) {
+      return { user_id: scope.userId, summary: user.summary, reflection_count: user.reflectionCount, updated_at: user.updatedAt };
+    }
+    const now = this.ctx.now();
+    return { user_id: scope.userId, summary: await computeSummary(this.ctx.store, scope, now), reflection_count: user?.reflectionCount ?? 0, updated_at: now };
+  }
+
+  async regenerateSummary(scope: UserScope): Promise<UserSummaryView> {
+    await this.ctx.summaries.flush(scope);
+    const user = await saveSummary(this.ctx.store, scope, this.ctx.now());
+    return { user_id: scope.userId, summary: user.summary ?? '', reflection_count: user.reflectionCount, updated_at: user.updatedAt };
+  }
+
+  deleteUser(scope: UserScope): Promise<DeletedCounts> {
+    return deleteUser(this.ctx, scope);
+  }
+
+  userStats(scope: UserScope): Promise<UserStats> {
+    return this.ctx.store.userStats(scope);
+  }
+
+  adminListUsers(): Promise<Array<string | null>> {
+    return this.ctx.store.adminListUsers();
+  }
+
+  adminSectorStats(): Promise<SectorStat[]> {
+    return this.ctx.store.adminSectorStats();
+  }
+
+  jobStats(since: number): Promise<Array<{ type: string; count: number; ts: number }>> {
+    return this.ctx.store.statsSince(since);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#jobs.values()].map((j) => j.stop()));
+    await this.ctx.summaries.close();
+    await this.ctx.store.close();
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Query (reference §5.10, fixed): candidates come only from the caller's own data — vector
+ * neighbours in every searched sector plus full-text hits — are expanded through the user's
+ * waypoints, scored with the composite score and returned with their path and parts.
+ */
+import { classify } from '../core/classify.js';
+import { decayedSalience, recency, salienceAnchor } from '../core/decay.js';
+import { keywordScore, tokenized } from '../core/keyword.js';
+import { compositeScore, fusedSimilarity, tagMatch, type ScoreParts } from '../core/scoring.js';
+import { sectorLambda } from '../core/sectors.js';
+import { tokenOverlap } from '../core/tokens.js';
+import { SECTORS, type MemoryRecord, type Sector, type SectorVector } from '../core/types.js';
+import { cosine } from '../core/vector.js';
+import { OmError } from '../errors.js';
+import type { UserScope } from '../store/scope.js';
+import type { QueryInput, QueryMatch, QueryResult } from './api.js';
+import type { EngineContext } from './context.js';
+import { expandViaWaypoints } from './expand.js';
+import { planQuery, type QueryPlan } from './query-input.js';
+import { reinforceResults } from './query-reinforce.js';
+import { vectorSectors } from './views.js';
+
+const CANDIDATES_PER_K = 3;
+const MIN_CANDIDATES = 24;
+
+export interface Scored {
+  memory: MemoryRecord;
+  vectors: SectorVector[];
+  path: string[];
+  parts: ScoreParts;
+  score: number;
+}
+
+function passesFilters(m: MemoryRecord, plan: QueryPlan): boolean {
+  if (plan.sectors && !plan.sectors.includes(m.primarySector as Sector)) return false;
+  if (plan.since !== null && m.createdAt < plan.since) return false;
+  if (plan.until !== null && m.createdAt > plan.until) return false;
+  if (plan.tags.length > 0 && tagMatch(plan.tags, m.tags) < 1) return false;
+  return true;
+}
+
+interface Candidates {
+  /** Each direct candidate with its best preliminary relevance (cosine or relative text rank). */
+  relevance: Map<string, number>;
+  /** Full-text rank relative to the best hit of this query, in [0, 1]. */
+  textRank: Map<string, number>;
+}
+
+async function candidates(ctx: EngineContext, scope: UserScope, plan: QueryPlan, queryVectors: Map<Sector, Float32Array>): Promise<Candidates> {
+  const perList = Math.max(MIN_CANDIDATES, plan.k * CANDIDATES_PER_K);
+  const searched = plan.sectors ?? SECTORS;
+  const [text, ...vectorLists] = await Promise.all([
+    ctx.store.searchText(scope, plan.query, perList),
+    ...searched.map((s) => ctx.store.nearestVectors(scope, s, queryVectors.get(s)!, perList)),
+  ]);
+  const best = Math.max(0, ...text.map((h) => h.rank));
+  const textRank = new Map(text.map((h) => [h.id, best > 0 ? Math.max(0, h.rank) / best : 0]));
+  const relevance = new Map(textRank);
+  for (const h of vectorLists.flat()) relevance.set(h.id, Math.max(relevance.get(h.id) ?? 0, Math.min(1, Math.max(0, h.similarity))));
+  return { relevance, textRank };
+}
+
+export async function queryMemories(ctx: EngineContext, scope: UserScope, input: QueryInput): Promise<QueryResult> {
+  const plan = planQuery(input, ctx.config.engine.reinforceOnQuery);
+  if (ctx.activeQueries.count >= ctx.config.engine.maxActiveQueries) throw new OmError('unavailable', 'too many concurrent queries; retry shortly');
+  ctx.activeQueries.count++;
+  try {
+    const scored = await rank(ctx, scope, plan);
+    const top = scored.slice(0, plan.k);
+    if (plan.reinforce && top.length > 0) {
+      await reinforceResults(ctx, scope, top).catch((err: unknown) => ctx.log.warn('query reinforcement failed', { err }));
+    }
+    return { query: plan.query, matches: top.map(toMatch) };
+  } finally {
+    ctx.activeQueries.count--;
+  }
+}
+
+async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Promise<Scored[]> {
+  const now = ctx.now();
+  const queryClass = classify(plan.query);
+  const embedded = await ctx.embedder.embed(SECTORS.map((sector) => ({ text: plan.query, sector })), { scope });
+  const queryVectors = new Map<Sector, Float32Array>(SECTORS.map((s, i) => [s, embedded[i]!]));
+  const direct = await candidates(ctx, scope, plan, queryVectors);
+  if (direct.relevance.size === 0) return [];
+  const reach = await expandViaWaypoints(ctx.store, scope, direct.relevance, plan.k * 2);
+  const ids = [...reach.keys()];
+  const [memories, vectors] = await Promise.all([ctx.store.getMemories(scope, ids), ctx.store.getVectors(scope, ids)]);
+  const query = tokenized(plan.query);
+  const queryTokens = new Set(query.tokens);
+  const out: Scored[] = [];
+  for (const m of memories) {
+    if (!passesFilters(m, plan)) continue;
+    const salience = decayedSalience(m.salience, sectorLambda(m.primarySector), now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt));
+    if (salience < plan.minSalience) continue;
+    const mv = vectors.get(m.id) ?? [];
+    const perSector = new Map<Sector, number>();
+    for (const v of mv) {
+      // Upgraded rows may carry sectors no query vector exists for; they cannot be compared.
+      const q = queryVectors.get(v.sector);
+      if (q) perSector.set(v.sector, Math.max(0, cosine(q, v.vector)));
+    }
+    const r = reach.get(m.id)!;
+    const content = tokenized(m.content);
+    const parts: ScoreParts = {
+      similarity: fusedSimilarity(perSector, m.primarySector, queryClass.primary),
+      overlap: tokenOverlap(queryTokens, new Set(content.tokens)),
+      waypoint: r.weight,
+      recency: recency(m.lastSeenAt, now),
+      // The store's full-text rank brings what the in-process score lacks: term rarity (IDF) within the user.
+      keyword: (keywordScore(query, content, ctx.config.engine.keywordMinLength) + (direct.textRank.get(m.id) ?? 0)) / 2,
+      tag: tagMatch(plan.tags, m.tags),
+      salience,
+    };
+    const score = compositeScore(parts, plan.tags.length > 0);
+    if (score >= plan.minScore) out.push({ memory: { ...m, salience }, vectors: mv, path: r.path, parts, score });
+  }
+  return out.sort((a, b) => b.score - a.score || b.memory.salience - a.memory.salience);
+}
+
+function toMatch(s: Scored): QueryMatch {
+  const m = s.memory;
+  return {
+    id: m.id,
+    content: m.content,
+    score: s.score,
+    sectors: vectorSectors(s.vectors, m.primarySector),
+    primary_sector: m.primarySector,
+    path: s.path,
+    salience: m.salience,
+    last_seen_at: m.lastSeenAt,
+    tags: m.tags,
+    metadata: m.meta,
+    created_at: m.createdAt,
+    parts: s.parts,
+  };
+}

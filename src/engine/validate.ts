@@ -1,0 +1,46 @@
+/** Input checks shared by the engine operations; each failure is a validation_error naming the field. */
+import { isSector, type Sector } from '../core/types.js';
+import { validationError } from '../errors.js';
+
+export function requireText(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim().length === 0) throw validationError(`${field} must be a non-empty string`, { field });
+  return value;
+}
+
+export function optionalTags(value: unknown, field = 'tags'): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((t) => typeof t !== 'string')) throw validationError(`${field} must be an array of strings`, { field });
+  return value as string[];
+}
+
+export function optionalObject(value: unknown, field: string): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw validationError(`${field} must be an object`, { field });
+  return value as Record<string, unknown>;
+}
+
+export function optionalNumber(value: unknown, field: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw validationError(`${field} must be a number between ${min} and ${max}`, { field });
+  }
+  return value;
+}
+
+export function optionalInt(value: unknown, field: string, min: number, max: number): number | undefined {
+  const n = optionalNumber(value, field, min, max);
+  if (n !== undefined && !Number.isInteger(n)) throw validationError(`${field} must be an integer between ${min} and ${max}`, { field });
+  return n;
+}
+
+export function optionalSectors(value: unknown, field = 'sectors'): Sector[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every(isSector)) throw validationError(`${field} must list sector names`, { field });
+  return value as Sector[];
+}
+
+export function optionalSector(value: unknown, field = 'sector'): Sector | undefined {
+  if (value === undefined) return undefined;
+  if (!isSector(value)) throw validationError(`${field} must be a sector name`, { field });
+  return value;
+}

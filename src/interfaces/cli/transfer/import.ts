@@ -1,0 +1,105 @@
+/**
+ * Loads an export back: every line is validated before anything is written, then memories go in
+ * per-user batches (one transaction each) with their original ids, times and salience. Lines
+ * without vectors are embedded with the configured embedder; links are restored at the end,
+ * when both ends exist. Ids the user already has are skipped, so a rerun after a failure resumes.
+ */
+import { embedItems } from '../../../engine/embedding.js';
+import type { Memory as Engine } from '../../../engine/memory.js';
+import { isSector } from '../../../core/types.js';
+import { OmError } from '../../../errors.js';
+import { userKey, userScope } from '../../../store/scope.js';
+import type { NewMemory } from '../../../store/store.js';
+import { decodeVector, linesVectors, memoryLine, toRecord, type MemoryLine } from './line-format.js';
+
+const BATCH = 200;
+
+export interface ImportReport {
+  imported: number;
+  skipped: number;
+  /** Imported lines that carried no vectors and were embedded now. */
+  embedded: number;
+  links: number;
+}
+
+export type LineSource = () => AsyncIterable<string>;
+
+export function parseLine(text: string, lineNo: number): MemoryLine {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new OmError('validation_error', `line ${lineNo}: not valid JSON`);
+  }
+  const r = memoryLine.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new OmError('validation_error', `line ${lineNo}: ${issue.path.join('.') || 'line'}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+async function* lines(source: LineSource): AsyncGenerator<MemoryLine> {
+  let n = 0;
+  for await (const text of source()) {
+    n++;
+    if (text.trim() !== '') yield parseLine(text, n);
+  }
+}
+
+/** First pass: the whole input must be valid; returns how many memories it holds. */
+export async function validateImport(source: LineSource): Promise<number> {
+  let count = 0;
+  for await (const l of lines(source)) {
+    for (const v of l.vectors ?? []) decodeVector(v.data);
+    count++;
+  }
+  return count;
+}
+
+async function toNewMemories(engine: Engine, batch: MemoryLine[]): Promise<NewMemory[]> {
+  const bare = batch.filter((l) => !l.vectors);
+  const embedded = await embedItems(
+    engine.embedder,
+    bare.map((l) => ({ text: l.content, sectors: l.sectors.length > 0 ? l.sectors : isSector(l.primary_sector) ? [l.primary_sector] : ['semantic'] })),
+  );
+  const fresh = new Map(bare.map((l, i) => [l, embedded[i]!]));
+  return batch.map((l) => {
+    const made = fresh.get(l);
+    const mean = made ? made.mean : l.mean_vector ? decodeVector(l.mean_vector) : null;
+    const { userId: _owner, ...memory } = toRecord(l, mean);
+    return { memory, vectors: made ? made.vectors : linesVectors(l), waypoints: [] };
+  });
+}
+
+export async function importMemories(engine: Engine, source: LineSource, onMemory?: () => void): Promise<ImportReport> {
+  const report: ImportReport = { imported: 0, skipped: 0, embedded: 0, links: 0 };
+  const links = new Map<string, Array<{ srcId: string; dstId: string; weight: number }>>();
+  let batch: MemoryLine[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const scope = userScope(batch[0]!.user_id);
+    const existing = new Set((await engine.store.getMemories(scope, batch.map((l) => l.id))).map((m) => m.id));
+    const todo = batch.filter((l) => !existing.has(l.id));
+    await engine.store.insertMemories(scope, await toNewMemories(engine, todo));
+    report.imported += todo.length;
+    report.skipped += batch.length - todo.length;
+    report.embedded += todo.filter((l) => !l.vectors).length;
+    const userLinks = links.get(userKey(scope)) ?? [];
+    links.set(userKey(scope), userLinks);
+    for (const l of todo) for (const w of l.links) userLinks.push({ srcId: l.id, dstId: w.to, weight: w.weight });
+    for (let i = 0; i < batch.length; i++) onMemory?.();
+    batch = [];
+  };
+  for await (const l of lines(source)) {
+    if (batch.length >= BATCH || (batch.length > 0 && batch[0]!.user_id !== l.user_id)) await flush();
+    batch.push(l);
+  }
+  await flush();
+  for (const [key, userLinks] of links) {
+    const scope = userScope(key);
+    for (let i = 0; i < userLinks.length; i += BATCH) await engine.store.upsertWaypoints(scope, userLinks.slice(i, i + BATCH));
+    report.links += userLinks.length;
+  }
+  return report;
+}

@@ -1,0 +1,91 @@
+/**
+ * Who is calling. The admin key (OM_API_KEY) may act for any user; a user key (created through
+ * /admin/keys, stored as a SHA-256 hash) acts only as its user. Without OM_API_KEY the server
+ * only listens on loopback and every caller without a key is admin.
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Config } from '../../config.js';
+import { ConfigError, forbidden, OmError } from '../../errors.js';
+import { scopeFromUserKey, userKey, userScope, type UserScope } from '../../store/scope.js';
+import type { ApiKeyRecord, Store } from '../../store/store.js';
+import { authenticationRequired, invalidApiKey } from './errors.js';
+
+export type KeyStore = Pick<Store, 'adminCreateApiKey' | 'adminFindApiKey' | 'adminListApiKeys' | 'adminRevokeApiKey'>;
+
+export type Caller =
+  | { role: 'admin'; keyId: string | null }
+  | { role: 'user'; scope: UserScope; keyId: string }
+  /** Public routes (health, OpenAPI) do not authenticate and act for nobody. */
+  | { role: 'public'; keyId: null };
+
+export const hashKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+export function presentedKey(headers: Headers): string | null {
+  const direct = headers.get('x-api-key')?.trim();
+  if (direct) return direct;
+  const m = /^(?:Bearer|ApiKey)\s+(.+)$/i.exec(headers.get('authorization')?.trim() ?? '');
+  return m ? m[1]!.trim() : null;
+}
+
+/** Constant-time comparison on digests, so neither content nor length leaks through timing. */
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+export async function authenticate(headers: Headers, config: Config, keys: KeyStore): Promise<Caller> {
+  const secret = presentedKey(headers);
+  if (secret === null) {
+    if (config.apiKey === null) return { role: 'admin', keyId: null };
+    throw authenticationRequired();
+  }
+  if (config.apiKey !== null && sameSecret(secret, config.apiKey)) return { role: 'admin', keyId: 'admin' };
+  const record = await keys.adminFindApiKey(hashKey(secret));
+  if (!record || record.revokedAt !== null) throw invalidApiKey();
+  if (record.role === 'admin') return { role: 'admin', keyId: record.id };
+  return { role: 'user', scope: scopeFromUserKey(record.userKey ?? ''), keyId: record.id };
+}
+
+/**
+ * The scope a request acts in: the user it names (admin), or the key's own user. A user key
+ * naming anyone else is refused rather than silently narrowed.
+ */
+export function resolveScope(caller: Caller, requested: string | null | undefined): UserScope {
+  if (caller.role === 'admin') return userScope(requested);
+  if (caller.role === 'public') throw new OmError('unauthorized', 'this route acts for no user');
+  if (requested === undefined) return caller.scope;
+  if (userScope(requested).userId !== caller.scope.userId) throw forbidden('this API key may only act for its own user');
+  return caller.scope;
+}
+
+export function requireAdmin(caller: Caller): void {
+  if (caller.role !== 'admin') throw forbidden('this route needs the admin API key');
+}
+
+export async function createUserKey(keys: KeyStore, userId: string | null, label: string | null) {
+  const secret = `om_${randomBytes(32).toString('base64url')}`;
+  const scope = userScope(userId);
+  const record: ApiKeyRecord = {
+    id: randomUUID(),
+    userKey: userKey(scope),
+    role: 'user',
+    label,
+    hash: hashKey(secret),
+    createdAt: Date.now(),
+    revokedAt: null,
+    lastUsedAt: null,
+  };
+  await keys.adminCreateApiKey(record);
+  return { id: record.id, key: secret, user_id: scope.userId };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Refuses to expose an unauthenticated server beyond loopback unless explicitly allowed. */
+export function checkBind(config: Config): void {
+  if (config.apiKey === null && !LOOPBACK.has(config.host) && !config.allowInsecureBind) {
+    throw new ConfigError(
+      'OM_HOST',
+      `binding to ${config.host} without OM_API_KEY would expose every memory; set OM_API_KEY or OM_ALLOW_INSECURE_BIND=true`,
+    );
+  }
+}

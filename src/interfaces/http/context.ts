@@ -1,0 +1,25 @@
+/** What every route handler can reach: the engine, configuration, and per-server services. */
+import type { Config } from '../../config.js';
+import type { MemoryEngine } from '../../engine/api.js';
+import type { Compressor } from '../../features/compression/compressor.js';
+import type { FetchLimits } from '../../features/ingest/fetch-url.js';
+import type { LangGraphMemory } from '../../features/lgm/lgm.js';
+import type { Logger } from '../../log.js';
+import type { KeyStore } from './auth.js';
+import type { HttpMetrics } from './metrics.js';
+
+export interface AppDeps {
+  engine: MemoryEngine;
+  keys: KeyStore;
+  config: Readonly<Config>;
+  log: Logger;
+  metrics: HttpMetrics;
+  compressor: Compressor;
+  lgm: LangGraphMemory;
+  fetchLimits: FetchLimits;
+  startedAt: number;
+}
+
+export interface AppEnv {
+  Variables: { requestId: string; route: string };
+}

@@ -1,0 +1,48 @@
+/** /admin/keys — user API keys (admin key only). The secret is returned once and stored hashed. */
+import { notFound } from '../../../errors.js';
+import { scopeFromUserKey } from '../../../store/scope.js';
+import { apiKeyParams, createApiKeyBody } from '../../schemas/users.js';
+import { createUserKey } from '../auth.js';
+import type { AppDeps } from '../context.js';
+import { route, type RouteSpec } from '../route.js';
+
+export function adminRoutes({ keys }: AppDeps): RouteSpec[] {
+  return [
+    route({
+      method: 'POST',
+      path: '/admin/keys',
+      summary: 'Create an API key bound to one user; the secret is shown only in this answer.',
+      access: 'admin',
+      body: createApiKeyBody,
+      handler: ({ body }) => createUserKey(keys, body.user_id, body.label ?? null),
+    }),
+    route({
+      method: 'GET',
+      path: '/admin/keys',
+      summary: 'List API keys (never their secrets).',
+      access: 'admin',
+      handler: async () => ({
+        keys: (await keys.adminListApiKeys()).map((k) => ({
+          id: k.id,
+          user_id: k.userKey === null ? null : scopeFromUserKey(k.userKey).userId,
+          role: k.role,
+          label: k.label,
+          created_at: k.createdAt,
+          revoked_at: k.revokedAt,
+          last_used_at: k.lastUsedAt,
+        })),
+      }),
+    }),
+    route({
+      method: 'DELETE',
+      path: '/admin/keys/:id',
+      summary: 'Revoke an API key.',
+      access: 'admin',
+      params: apiKeyParams,
+      handler: async ({ params }) => {
+        if (!(await keys.adminRevokeApiKey(params.id, Date.now()))) throw notFound('API key');
+        return { ok: true, id: params.id };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,102 @@
+/** /health, /sectors, /metrics and /openapi.json. */
+import type { Config } from '../../../config.js';
+import { SECTOR_CONFIGS } from '../../../core/sectors.js';
+import { SECTORS } from '../../../core/types.js';
+import type { AppDeps } from '../context.js';
+import { route, type RouteSpec } from '../route.js';
+import { userQuery } from '../../schemas/memory.js';
+
+export const VERSION = '2.0-hsg-tiered';
+
+function embeddingInfo(e: Config['embeddings']) {
+  const configured = {
+    synthetic: true,
+    openai: e.openai.apiKey !== null,
+    gemini: e.gemini.apiKey !== null,
+    ollama: true,
+    aws: e.aws.accessKeyId !== null && e.aws.secretAccessKey !== null,
+    local: true,
+  }[e.provider];
+  return {
+    provider: e.provider,
+    dimensions: e.dim,
+    mode: e.mode,
+    batch_support: e.provider === 'openai' || e.provider === 'gemini',
+    advanced_parallel: e.concurrency > 1,
+    embed_delay_ms: 0,
+    configured,
+    ...(e.provider === 'synthetic' ? { type: 'synthetic' } : {}),
+    ...(e.provider === 'openai' ? { base_url: e.openai.baseUrl, model_override: e.openai.model } : {}),
+    ...(e.provider === 'ollama' ? { url: e.ollama.url, model: e.ollama.model } : {}),
+  };
+}
+
+export function systemRoutes({ engine, config, metrics, startedAt }: AppDeps, openapi: () => unknown): RouteSpec[] {
+  return [
+    route({
+      method: 'GET',
+      path: '/health',
+      summary: 'Liveness and embedding configuration.',
+      access: 'public',
+      handler: () => ({
+        ok: true,
+        version: VERSION,
+        embedding: embeddingInfo(config.embeddings),
+        tier: 'hybrid',
+        dim: config.embeddings.dim,
+        cache: config.embeddings.cacheSize,
+        expected: { recall: 98, qps: '700-800', ram: '0.5gb/10k', use: 'For high accuracy' },
+        uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+      }),
+    }),
+    route({
+      method: 'GET',
+      path: '/sectors',
+      summary: "Sector definitions and the user's per-sector statistics.",
+      query: userQuery,
+      handler: async ({ query, scope }) => {
+        const stats = await engine.userStats(scope(query.user_id));
+        return {
+          sectors: [...SECTORS],
+          configs: Object.fromEntries(
+            SECTORS.map((s) => [
+              s,
+              { model: SECTOR_CONFIGS[s].model, decay_lambda: SECTOR_CONFIGS[s].lambda, weight: SECTOR_CONFIGS[s].weight, patterns: SECTOR_CONFIGS[s].cues.map((c) => c.pattern.source) },
+            ]),
+          ),
+          stats: stats.sectors.map((s) => ({ sector: s.sector, count: s.count, avg_salience: s.avgSalience })),
+        };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/metrics',
+      summary: 'Admin: Prometheus metrics (requests, latency, memories per sector).',
+      access: 'admin',
+      handler: async ({ c }) => {
+        const sectors = await engine.adminSectorStats();
+        const jobs = new Map<string, { runs: number; items: number }>();
+        for (const row of await engine.jobStats(startedAt)) {
+          const j = jobs.get(row.type) ?? { runs: 0, items: 0 };
+          j.runs += 1;
+          j.items += row.count;
+          jobs.set(row.type, j);
+        }
+        const text = metrics.render([
+          { name: 'om_memories', help: 'Memories per primary sector (all users).', samples: sectors.map((s) => ({ labels: { sector: s.sector }, value: s.count })) },
+          { name: 'om_job_runs', help: 'Maintenance job runs recorded since start-up, by type.', samples: [...jobs].map(([type, j]) => ({ labels: { type }, value: j.runs })) },
+          { name: 'om_job_items', help: 'Items processed by maintenance jobs since start-up, by type.', samples: [...jobs].map(([type, j]) => ({ labels: { type }, value: j.items })) },
+          { name: 'om_uptime_seconds', help: 'Seconds since the server started.', samples: [{ labels: {}, value: Math.round((Date.now() - startedAt) / 1000) }] },
+        ]);
+        return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/openapi.json',
+      summary: 'This API as an OpenAPI 3.1 document.',
+      access: 'public',
+      handler: openapi,
+    }),
+  ];
+}

@@ -1,0 +1,59 @@
+/** /users/* — summaries and bulk operations on one user's memories. */
+import { userScope } from '../../../store/scope.js';
+import { userMemoriesQuery, userPathParams } from '../../schemas/users.js';
+import type { AppDeps } from '../context.js';
+import { route, type RouteSpec } from '../route.js';
+
+export function userRoutes({ engine }: AppDeps): RouteSpec[] {
+  return [
+    route({
+      method: 'POST',
+      path: '/users/summaries/regenerate-all',
+      summary: 'Admin: regenerate the summary of every user.',
+      access: 'admin',
+      handler: async () => {
+        const users = await engine.adminListUsers();
+        for (const u of users) await engine.regenerateSummary(userScope(u));
+        return { ok: true, updated: users.length };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/users/:user_id/summary',
+      summary: "The user's summary.",
+      params: userPathParams,
+      handler: ({ params, scope }) => engine.userSummary(scope(params.user_id)),
+    }),
+    route({
+      method: 'POST',
+      path: '/users/:user_id/summary/regenerate',
+      summary: "Recompute the user's summary now.",
+      params: userPathParams,
+      handler: async ({ params, scope }) => {
+        const s = await engine.regenerateSummary(scope(params.user_id));
+        return { ok: true, user_id: s.user_id, summary: s.summary, reflection_count: s.reflection_count, updated_at: s.updated_at };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/users/:user_id/memories',
+      summary: "List the user's memories (`l` = limit, `u` = offset).",
+      params: userPathParams,
+      query: userMemoriesQuery,
+      handler: async ({ params, query, scope }) => ({
+        user_id: params.user_id,
+        items: await engine.list(scope(params.user_id), { limit: query.l ?? 100, offset: query.u ?? 0 }),
+      }),
+    }),
+    route({
+      method: 'DELETE',
+      path: '/users/:user_id/memories',
+      summary: "Delete all of the user's memories, vectors, links and summary.",
+      params: userPathParams,
+      handler: async ({ params, scope }) => {
+        const counts = await engine.deleteUser(scope(params.user_id));
+        return { ok: true, deleted: counts.memories, counts };
+      },
+    }),
+  ];
+}

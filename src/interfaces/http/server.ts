@@ -1,0 +1,52 @@
+/**
+ * Puts the app on a socket and shuts it down gracefully: stop accepting, let in-flight requests
+ * finish (bounded), then close the engine (which stops its jobs and the store).
+ */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Config } from '../../config.js';
+import type { MemoryEngine } from '../../engine/api.js';
+import type { Logger } from '../../log.js';
+import { createApp } from './app.js';
+import { checkBind, type KeyStore } from './auth.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Graceful stop; safe to call twice. */
+  close(): Promise<void>;
+}
+
+const DRAIN_TIMEOUT_MS = 10_000;
+
+export async function startServer(options: { config: Readonly<Config>; engine: MemoryEngine; keys: KeyStore; log: Logger }): Promise<RunningServer> {
+  const { config, engine, log } = options;
+  checkBind(config);
+  const { app } = createApp(options);
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.on('error', (err) => log.error('http server error', { error: err }));
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      log.info('shutting down: draining requests');
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets become idle as their last response ends; close them as they do.
+      const sweep = setInterval(() => {
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+      }, 50);
+      const timer = setTimeout(() => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, DRAIN_TIMEOUT_MS);
+      await drained;
+      clearInterval(sweep);
+      clearTimeout(timer);
+      await engine.close();
+      log.info('stopped');
+    })());
+  return { url: `http://${host}:${port}`, port, close };
+}

@@ -1,0 +1,44 @@
+/**
+ * Streamable HTTP MCP at `/mcp`: stateless (a fresh server per request, no session id), plain
+ * JSON answers, behind the same API keys as the REST routes. The key decides the scope rule.
+ */
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { Hono, type Context } from 'hono';
+import { OmError } from '../../errors.js';
+import { authenticate } from '../http/auth.js';
+import { readJsonBody } from '../http/body.js';
+import type { AppDeps, AppEnv } from '../http/context.js';
+import { createMcpServer } from './server.js';
+
+function rpcError(c: Context<AppEnv>, status: 400 | 405, code: number, message: string) {
+  return c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status);
+}
+
+export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post('/', async (c) => {
+    c.set('route', '/mcp');
+    const caller = await authenticate(c.req.raw.headers, deps.config, deps.keys);
+    if (caller.role === 'public') throw new OmError('unauthorized', 'API key required');
+    let parsedBody: unknown;
+    try {
+      parsedBody = await readJsonBody(c.req.raw, deps.config.maxPayloadBytes);
+    } catch (err) {
+      if (err instanceof OmError && err.code === 'validation_error') return rpcError(c, 400, -32600, 'Invalid JSON payload');
+      throw err;
+    }
+    const server = createMcpServer({ engine: deps.engine, caller, log: deps.log });
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(c.req.raw, { parsedBody });
+    } finally {
+      await server.close();
+    }
+  });
+  app.on(['GET', 'PUT', 'DELETE', 'PATCH'], '/', (c) => {
+    c.set('route', '/mcp');
+    return rpcError(c, 405, -32600, 'Method not supported. Use POST /mcp with JSON payload.');
+  });
+  return app;
+}

@@ -1,0 +1,141 @@
+/**
+ * The OpenMemory MCP tools. Each input schema is the zod schema of the matching HTTP route
+ * (src/interfaces/schemas), so both transports validate alike; where v1.2's MCP tools spelled an
+ * argument differently, the schema is derived from the route's with that spelling added.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { MemoryEngine, MemoryView, QueryResult } from '../../engine/api.js';
+import type { UserScope } from '../../store/scope.js';
+import {
+  addMemoryBody,
+  deleteMemoryBody,
+  listMemoriesQuery,
+  memoryIdParams,
+  queryFilters,
+  queryMemoryBody,
+  reinforceBody,
+  userQuery,
+} from '../schemas/memory.js';
+import { toAddInput, toListInput, toQueryInput } from '../wire-input.js';
+import { preview, toolError, toolResult } from './tool-result.js';
+
+/** What a tool needs besides its arguments: the engine and the caller's scope rule. */
+export interface ToolContext {
+  engine: MemoryEngine;
+  /** The scope for a user id the arguments name (undefined = none named); throws `forbidden`. */
+  scope: (requested: string | null | undefined) => UserScope;
+  logError: (err: unknown) => void;
+}
+
+/** The HTTP list route's query string without its v1.2 short names (`l`, `u`). */
+const listArgs = listMemoriesQuery.pick({ limit: true, offset: true, sector: true, user_id: true });
+/** The HTTP query body plus v1.2's MCP spelling: `sector` and `min_salience` beside `query`. */
+const queryArgs = queryMemoryBody.extend({ sector: queryFilters.shape.sector, min_salience: queryFilters.shape.min_salience });
+const memoryArgs = memoryIdParams.extend(userQuery.shape);
+const deleteArgs = memoryIdParams.extend(deleteMemoryBody.shape);
+
+const round = (n: number, digits: number) => Number(n.toFixed(digits));
+
+function queryText(r: QueryResult): string {
+  if (r.matches.length === 0) return 'No memories matched the supplied query.';
+  return r.matches
+    .map((m, i) => `${i + 1}. [${m.primary_sector}] score=${round(m.score, 4)} salience=${round(m.salience, 4)} id=${m.id}\n${preview(m.content, 200)}`)
+    .join('\n\n');
+}
+
+function listText(items: MemoryView[]): string {
+  if (items.length === 0) return 'No memories stored for this user.';
+  return items.map((m, i) => `${i + 1}. [${m.primary_sector}] salience=${round(m.salience, 3)} id=${m.id}\n${preview(m.content, 240)}`).join('\n\n');
+}
+
+export const TOOL_NAMES = [
+  'openmemory_store',
+  'openmemory_query',
+  'openmemory_list',
+  'openmemory_get',
+  'openmemory_reinforce',
+  'openmemory_delete',
+  'openmemory_user_summary',
+] as const;
+
+const READ_ONLY = { readOnlyHint: true, openWorldHint: false } as const;
+
+/** Registers the tools; returns their names. */
+export function registerTools(server: McpServer, ctx: ToolContext): string[] {
+  const { engine, scope } = ctx;
+  const guarded = <A>(run: (args: A) => Promise<CallToolResult>) => async (args: A): Promise<CallToolResult> => {
+    try {
+      return await run(args);
+    } catch (err) {
+      return toolError(err, ctx.logError);
+    }
+  };
+
+  server.registerTool(
+    'openmemory_store',
+    { description: 'Store a memory for a user. Near-identical content reinforces the existing memory instead.', inputSchema: addMemoryBody },
+    guarded(async ({ user_id, ...fields }) => {
+      const s = scope(user_id);
+      const r = await engine.add(s, toAddInput(fields));
+      const verb = r.deduplicated ? 'Reinforced existing memory' : 'Stored memory';
+      return toolResult({ ...r, user_id: s.userId }, `${verb} ${r.id} (primary sector ${r.primary_sector}; sectors ${r.sectors.join(', ')}).`);
+    }),
+  );
+
+  server.registerTool(
+    'openmemory_query',
+    { description: "Find a user's memories relevant to a query, best first.", inputSchema: queryArgs, annotations: { openWorldHint: false } },
+    guarded(async ({ query, k, filters, user_id, sector, min_salience }) => {
+      const named = filters?.user_id !== undefined ? filters.user_id : user_id;
+      const r = await engine.query(scope(named), toQueryInput(query, k, { sector, min_salience, ...filters }));
+      return toolResult(r, queryText(r));
+    }),
+  );
+
+  server.registerTool(
+    'openmemory_list',
+    { description: "List a user's memories, newest first.", inputSchema: listArgs, annotations: READ_ONLY },
+    guarded(async ({ user_id, ...options }) => {
+      const items = await engine.list(scope(user_id), toListInput({ limit: 10, ...options }));
+      return toolResult({ items }, listText(items));
+    }),
+  );
+
+  server.registerTool(
+    'openmemory_get',
+    { description: 'Fetch one memory of a user by id.', inputSchema: memoryArgs, annotations: READ_ONLY },
+    guarded(async ({ id, user_id }) => {
+      const m = await engine.get(scope(user_id), id);
+      return toolResult(m, `Memory ${m.id} [${m.primary_sector}] salience=${round(m.salience, 3)}\n${m.content}`);
+    }),
+  );
+
+  server.registerTool(
+    'openmemory_reinforce',
+    { description: "Raise a memory's salience (default boost 0.1).", inputSchema: reinforceBody },
+    guarded(async ({ id, boost, user_id }) => {
+      const salience = await engine.reinforce(scope(user_id), id, boost);
+      return toolResult({ id, salience }, `Reinforced memory ${id}; salience is now ${round(salience, 4)}.`);
+    }),
+  );
+
+  server.registerTool(
+    'openmemory_delete',
+    { description: 'Delete a memory with its vectors and links.', inputSchema: deleteArgs, annotations: { destructiveHint: true, idempotentHint: true, openWorldHint: false } },
+    guarded(async ({ id, user_id }) => {
+      await engine.delete(scope(user_id), id);
+      return toolResult({ ok: true, id }, `Deleted memory ${id}.`);
+    }),
+  );
+
+  server.registerTool(
+    'openmemory_user_summary',
+    { description: 'A short summary of what is remembered about a user.', inputSchema: userQuery, annotations: READ_ONLY },
+    guarded(async ({ user_id }) => {
+      const s = await engine.userSummary(scope(user_id));
+      return toolResult(s, s.summary || 'Nothing is remembered about this user yet.');
+    }),
+  );
+  return [...TOOL_NAMES];
+}

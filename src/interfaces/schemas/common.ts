@@ -1,0 +1,23 @@
+/** Field schemas shared by several request shapes (HTTP bodies, query strings, MCP tool inputs). */
+import { z } from 'zod';
+import { SECTORS } from '../../core/types.js';
+import { MAX_USER_ID_LENGTH } from '../../store/scope.js';
+
+/** A user id as v1.2 clients send it; null or '' name the default user. */
+export const userIdField = z.string().max(MAX_USER_ID_LENGTH).nullable().optional();
+
+export const sectorField = z.enum(SECTORS);
+
+export const tagsField = z.array(z.string().max(256)).max(64);
+
+export const metadataField = z.record(z.string(), z.unknown());
+
+export const memoryIdField = z.string().min(1).max(128);
+
+/** Integers in query strings arrive as text. */
+export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const score01 = z.number().min(0).max(1);
+
+/** Epoch milliseconds. */
+export const timestampField = z.number().int().nonnegative();

@@ -1,0 +1,9 @@
+/** Query strings of the /dashboard routes. */
+import { z } from 'zod';
+import { queryInt, userIdField } from './common.js';
+
+export const dashboardQuery = z.object({
+  limit: queryInt(1, 500).optional(),
+  hours: queryInt(1, 24 * 90).optional(),
+  user_id: userIdField,
+});

@@ -1,0 +1,78 @@
+/** Request shapes of the /memory routes (v1.2 field names). */
+import { z } from 'zod';
+import {
+  memoryIdField,
+  metadataField,
+  queryInt,
+  score01,
+  sectorField,
+  tagsField,
+  timestampField,
+  userIdField,
+} from './common.js';
+
+export const MAX_CONTENT_CHARS = 200_000;
+
+const memoryItem = z.object({
+  content: z.string().trim().min(1).max(MAX_CONTENT_CHARS),
+  tags: tagsField.optional(),
+  metadata: metadataField.optional(),
+  sector: sectorField.optional(),
+  salience: score01.optional(),
+  created_at: timestampField.optional(),
+});
+
+export const addMemoryBody = memoryItem.extend({ user_id: userIdField });
+
+export const addBatchBody = z.object({
+  items: z.array(memoryItem).min(1).max(1000),
+  user_id: userIdField,
+});
+
+export const queryFilters = z.object({
+  sector: sectorField.optional(),
+  sectors: z.array(sectorField).optional(),
+  min_score: score01.optional(),
+  min_salience: score01.optional(),
+  tags: tagsField.optional(),
+  since: timestampField.optional(),
+  until: timestampField.optional(),
+  user_id: userIdField,
+});
+
+export const queryMemoryBody = z.object({
+  query: z.string().trim().min(1).max(10_000),
+  k: z.number().int().min(1).max(100).optional(),
+  filters: queryFilters.nullish(),
+  user_id: userIdField,
+});
+
+export const reinforceBody = z.object({
+  id: memoryIdField,
+  boost: z.number().min(0).max(1).optional(),
+  user_id: userIdField,
+});
+
+export const updateMemoryBody = z.object({
+  content: z.string().trim().min(1).max(MAX_CONTENT_CHARS).optional(),
+  tags: tagsField.optional(),
+  metadata: metadataField.optional(),
+  user_id: userIdField,
+});
+
+/** DELETE /memory/:id may name the user in its (optional) body, as v1.2 allowed. */
+export const deleteMemoryBody = z.object({ user_id: userIdField });
+
+/** `l`/`u` are v1.2's limit/offset names; `limit`/`offset` are accepted too. */
+export const listMemoriesQuery = z.object({
+  l: queryInt(1, 1000).optional(),
+  u: queryInt(0, 1_000_000_000).optional(),
+  limit: queryInt(1, 1000).optional(),
+  offset: queryInt(0, 1_000_000_000).optional(),
+  sector: sectorField.optional(),
+  user_id: userIdField,
+});
+
+export const memoryIdParams = z.object({ id: memoryIdField });
+
+export const userQuery = z.object({ user_id: userIdField });

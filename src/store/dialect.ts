@@ -1,0 +1,34 @@
+/**
+ * What differs between backends for the shared operations: table names, capabilities and the
+ * full-text statement. Operations ask the dialect; they never test which backend they run on.
+ */
+import type { UserScope } from './scope.js';
+import type { Stmt } from './sql.js';
+import type { StoreCapabilities } from './store.js';
+
+/** Quoted, qualified table names, ready to inline. */
+export interface TableNames {
+  memories: string;
+  vectors: string;
+  waypoints: string;
+  users: string;
+  embedLogs: string;
+  stats: string;
+  apiKeys: string;
+  vectorEpochs: string;
+  schemaVersion: string;
+}
+
+export interface Dialect {
+  readonly capabilities: StoreCapabilities;
+  readonly tables: TableNames;
+  /**
+   * Whether a string can be a memory id on this backend. PostgreSQL stores ids as `uuid`, so
+   * anything else is treated as a missing id instead of reaching the database as a type error.
+   */
+  isMemoryId(id: string): boolean;
+  /** A bound memory id typed like the memories `id` column (needed where the type cannot be inferred, e.g. VALUES lists). */
+  memoryIdValue(id: string): Stmt;
+  /** Ranked full-text candidates for already-sanitised tokens, within the scope. */
+  textSearch(scope: UserScope, tokens: readonly string[], limit: number): Stmt;
+}

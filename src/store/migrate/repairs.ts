@@ -1,0 +1,68 @@
+/**
+ * Data repairs for databases written by v1.2 (see fixtures/v1.2/README.md): links take the
+ * owner of their source memory, links across users or to missing memories are dropped,
+ * duplicate links keep the strongest weight, shifted co-activation rows get their weight back,
+ * and vectors take their memory's owner. Memories are never touched.
+ */
+import type { TableNames } from '../dialect.js';
+import { raw, sql, type Stmt } from '../sql.js';
+import type { MigrationDdl } from './steps.js';
+import type { MigrationContext } from './types.js';
+
+// COALESCE: with exactly one side NULL, `=` is NULL, and NOT NULL would count such a link nowhere.
+const sameOwner = '(COALESCE(ms.user_id = md.user_id, 1 = 0) OR (ms.user_id IS NULL AND md.user_id IS NULL))';
+
+/** Joins each link to its two memories (ids are uuid on PostgreSQL, text in waypoints). */
+function linkJoin(ddl: MigrationDdl): Stmt {
+  const t = ddl.tables;
+  return sql`${raw(t.waypoints)} w
+    LEFT JOIN ${raw(t.memories)} ms ON ${raw(ddl.memoryIdText('ms'))} = w.src_id
+    LEFT JOIN ${raw(t.memories)} md ON ${raw(ddl.memoryIdText('md'))} = w.dst_id`;
+}
+
+async function count(ctx: MigrationContext, from: Stmt, where: string): Promise<number> {
+  const { rows } = await ctx.run(sql`SELECT COUNT(*) AS n FROM ${from} WHERE ${raw(where)}`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function linkRepairCounts(ctx: MigrationContext, ddl: MigrationDdl): Promise<Record<string, number>> {
+  const from = linkJoin(ddl);
+  const valid = `ms.id IS NOT NULL AND md.id IS NOT NULL AND ${sameOwner}`;
+  const { rows } = await ctx.run(
+    sql`SELECT COUNT(*) AS n FROM (SELECT w.src_id, w.dst_id FROM ${from} WHERE ${raw(valid)} GROUP BY w.src_id, w.dst_id) x`,
+  );
+  return {
+    'waypoints.before': await count(ctx, from, '1 = 1'),
+    'waypoints.shifted_columns_repaired': ddl.shiftedWaypoint ? await count(ctx, from, ddl.shiftedWaypoint) : 0,
+    'waypoints.missing_memory_dropped': await count(ctx, from, 'ms.id IS NULL OR md.id IS NULL'),
+    'waypoints.cross_user_dropped': await count(ctx, from, `ms.id IS NOT NULL AND md.id IS NOT NULL AND NOT ${sameOwner}`),
+    'waypoints.duplicates_merged': (await count(ctx, from, valid)) - Number(rows[0]?.n ?? 0),
+    'waypoints.owner_corrected': await count(
+      ctx,
+      from,
+      `${valid} AND NOT (w.user_id = ms.user_id OR (w.user_id IS NULL AND ms.user_id IS NULL))`,
+    ),
+  };
+}
+
+/** The INSERT that fills the re-keyed table: one row per (src, dst), the strongest weight. */
+export function rekeyedLinks(ddl: MigrationDdl, temp: string): Stmt {
+  return sql`INSERT INTO ${raw(temp)} (src_id, dst_id, user_id, weight, created_at, updated_at)
+    SELECT w.src_id, w.dst_id, MIN(ms.user_id), MAX(${raw(ddl.waypointWeight)}), MIN(w.created_at),
+      MAX(COALESCE(w.updated_at, w.created_at))
+    FROM ${linkJoin(ddl)}
+    WHERE ms.id IS NOT NULL AND md.id IS NOT NULL AND ${raw(sameOwner)}
+    GROUP BY w.src_id, w.dst_id`;
+}
+
+export async function repairVectorOwners(ctx: MigrationContext, t: TableNames): Promise<void> {
+  const orphans = await ctx.run(
+    sql`DELETE FROM ${raw(t.vectors)} WHERE NOT EXISTS (SELECT 1 FROM ${raw(t.memories)} m WHERE m.id = ${raw(t.vectors)}.id)`,
+  );
+  ctx.report('vectors.orphans_dropped', orphans.changes);
+  const owners = await ctx.run(sql`UPDATE ${raw(t.vectors)}
+    SET user_id = (SELECT m.user_id FROM ${raw(t.memories)} m WHERE m.id = ${raw(t.vectors)}.id)
+    WHERE EXISTS (SELECT 1 FROM ${raw(t.memories)} m WHERE m.id = ${raw(t.vectors)}.id
+      AND NOT (m.user_id = ${raw(t.vectors)}.user_id OR (m.user_id IS NULL AND ${raw(t.vectors)}.user_id IS NULL)))`);
+  ctx.report('vectors.owner_corrected', owners.changes);
+}

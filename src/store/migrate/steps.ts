@@ -1,0 +1,118 @@
+/**
+ * The migration steps, the same list on both backends; each backend supplies its DDL
+ * (../sqlite/migrations.ts, ../postgres/migrations.ts). Steps up to 1.2.0 describe upstream's
+ * layout; steps 2.x are ours. Steps that upgrade older upstream layouts sort before 1.2.0.
+ */
+import type { TableNames } from '../dialect.js';
+import type { Stmt } from '../sql.js';
+import type { SchemaFacts } from './facts.js';
+import type { MigrationContext, MigrationStep } from './types.js';
+import { linkRepairCounts, rekeyedLinks, repairVectorOwners } from './repairs.js';
+
+export interface IndexDef {
+  name: string;
+  sql: string;
+}
+
+export interface MigrationDdl {
+  readonly tables: TableNames;
+  /** SQL for memory `alias`'s id as text (waypoints hold ids as text); a bare column keeps the primary-key index usable. */
+  memoryIdText(alias: string): string;
+  /** Every v1.2 table and index that is missing, created exactly as v1.2 did. */
+  createV12(ctx: MigrationContext): Promise<void>;
+  /**
+   * Replaces the waypoints table by the (src_id, dst_id) layout: creates it under a temporary
+   * name, fills it with `fill(tempTable)`, drops the old table and takes over its name and indexes.
+   */
+  replaceWaypoints(ctx: MigrationContext, fill: (tempTable: string) => Stmt): Promise<number>;
+  /** SQL predicate over waypoint alias `w`: a row written with shifted columns (v1.2 defect D6), or null. */
+  readonly shiftedWaypoint: string | null;
+  /** SQL expression: the weight that row `w` meant (for shifted rows, recovered from `user_id`). */
+  readonly waypointWeight: string;
+  readonly addVectorModel: string;
+  readonly perUserIndexes: readonly IndexDef[];
+  /** Our tables: `stats` (PostgreSQL never had it) and `api_keys`. */
+  readonly ownTables: readonly string[];
+  readonly fullText: SchemaFeature;
+  /** `vectorEpochs` and the triggers on `vectors` that bump a user's epoch (see ../vector-index.ts). */
+  readonly vectorEpochs: SchemaFeature;
+}
+
+/** Something a step adds whose presence is read from the schema facts. */
+export interface SchemaFeature {
+  isReady(facts: SchemaFacts): boolean;
+  create(ctx: MigrationContext): Promise<void>;
+}
+
+const V12_TABLES = ['memories', 'vectors', 'waypoints', 'users', 'embedLogs'] as const;
+
+function isV12Layout(f: SchemaFacts): boolean {
+  return V12_TABLES.every((t) => f.has(t)) && f.hasColumn('vectors', 'user_id') && f.hasColumn('waypoints', 'user_id');
+}
+
+function isRekeyed(f: SchemaFacts): boolean {
+  return f.primaryKey('waypoints').join(',') === 'src_id,dst_id';
+}
+
+export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
+  return [
+    {
+      version: '1.2.0',
+      description: 'OpenMemory v1.2 tables',
+      isApplied: isV12Layout,
+      async up(ctx) {
+        const f = await ctx.introspect();
+        const old = V12_TABLES.filter((t) => f.has(t));
+        if (old.length > 0 && (!f.hasColumn('vectors', 'user_id') || !f.hasColumn('waypoints', 'user_id'))) {
+          throw new Error('the database has a pre-1.2 layout (no vectors/waypoints user_id) and no step upgrades it');
+        }
+        await ddl.createV12(ctx);
+      },
+    },
+    {
+      version: '2.0.0',
+      description: 'waypoints keyed by (src_id, dst_id) and owned by their source memory; v1.2 link and vector repairs',
+      isApplied: isRekeyed,
+      async up(ctx) {
+        for (const [what, n] of Object.entries(await linkRepairCounts(ctx, ddl))) ctx.report(what, n);
+        const kept = await ddl.replaceWaypoints(ctx, (temp) => rekeyedLinks(ddl, temp));
+        ctx.report('waypoints.kept', kept);
+        await repairVectorOwners(ctx, ddl.tables);
+      },
+    },
+    {
+      version: '2.0.1',
+      description: 'vectors.model records the embedder of each vector',
+      isApplied: (f) => f.hasColumn('vectors', 'model'),
+      up: (ctx) => ctx.exec(ddl.addVectorModel),
+    },
+    {
+      version: '2.0.2',
+      description: 'per-user indexes',
+      isApplied: (f) => ddl.perUserIndexes.every((i) => f.hasIndex(i.name)),
+      async up(ctx) {
+        for (const i of ddl.perUserIndexes) await ctx.exec(i.sql);
+      },
+    },
+    {
+      version: '2.0.3',
+      description: 'stats and api_keys tables',
+      isApplied: (f) => f.has('stats') && f.has('apiKeys'),
+      async up(ctx) {
+        for (const s of ddl.ownTables) await ctx.exec(s);
+      },
+    },
+    {
+      version: '2.0.4',
+      description: 'full-text index over memory content',
+      isApplied: (f) => ddl.fullText.isReady(f),
+      up: (ctx) => ddl.fullText.create(ctx),
+    },
+    {
+      version: '2.0.5',
+      description: 'per-user vector epochs bumped by triggers, so in-process vector indexes stay coherent across processes',
+      isApplied: (f) => ddl.vectorEpochs.isReady(f),
+      up: (ctx) => ddl.vectorEpochs.create(ctx),
+    },
+  ];
+}

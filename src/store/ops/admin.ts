@@ -1,0 +1,72 @@
+/** Operations that span users: jobs, CLI and admin routes only. */
+import type { Dialect } from '../dialect.js';
+import type { Op } from '../driver.js';
+import { decodeApiKey } from '../rows.js';
+import { DEFAULT_USER_KEY, scopeFromUserKey } from '../scope.js';
+import { chunks, join, list, raw, sql } from '../sql.js';
+import type { ApiKeyRecord, EmbedLogEntry, ModelCount, SectorStat } from '../store.js';
+import { decodeSectorStats } from './users.js';
+
+export function* adminListUsers(d: Dialect): Op<Array<string | null>> {
+  const { rows } = yield sql`SELECT user_id AS k FROM ${raw(d.tables.users)}
+    UNION SELECT COALESCE(user_id, ${DEFAULT_USER_KEY}) AS k FROM ${raw(d.tables.memories)} ORDER BY k`;
+  return rows.map((r) => scopeFromUserKey(String(r.k)).userId);
+}
+
+export function* adminSectorStats(d: Dialect): Op<SectorStat[]> {
+  const { rows } = yield sql`SELECT primary_sector AS sector, COUNT(*) AS n, AVG(salience) AS avg_salience
+    FROM ${raw(d.tables.memories)} GROUP BY primary_sector ORDER BY n DESC, primary_sector`;
+  return decodeSectorStats(rows);
+}
+
+export function* adminCountMemories(d: Dialect): Op<number> {
+  const { rows } = yield sql`SELECT COUNT(*) AS n FROM ${raw(d.tables.memories)}`;
+  return Number(rows[0]?.n ?? 0);
+}
+
+export function* adminVectorModels(d: Dialect): Op<ModelCount[]> {
+  const { rows } = yield sql`SELECT model, dim, COUNT(*) AS n FROM ${raw(d.tables.vectors)}
+    GROUP BY model, dim ORDER BY n DESC, dim`;
+  return rows.map((r) => ({ model: r.model === null ? null : String(r.model), dim: Number(r.dim), vectors: Number(r.n) }));
+}
+
+const KEY_COLUMNS = raw('id, user_id, role, label, key_hash, created_at, revoked_at, last_used_at');
+
+export function* adminCreateApiKey(d: Dialect, k: ApiKeyRecord): Op<void> {
+  yield sql`INSERT INTO ${raw(d.tables.apiKeys)} (${KEY_COLUMNS})
+    VALUES ${list([k.id, k.userKey, k.role, k.label, k.hash, k.createdAt, k.revokedAt, k.lastUsedAt])}`;
+}
+
+export function* adminFindApiKey(d: Dialect, hash: string): Op<ApiKeyRecord | null> {
+  const { rows } = yield sql`SELECT ${KEY_COLUMNS} FROM ${raw(d.tables.apiKeys)} WHERE key_hash = ${hash}`;
+  return rows[0] ? decodeApiKey(rows[0]) : null;
+}
+
+export function* adminListApiKeys(d: Dialect): Op<ApiKeyRecord[]> {
+  const { rows } = yield sql`SELECT ${KEY_COLUMNS} FROM ${raw(d.tables.apiKeys)} ORDER BY created_at, id`;
+  return rows.map(decodeApiKey);
+}
+
+/** True when the key exists; revoking twice keeps the first revocation time. */
+export function* adminRevokeApiKey(d: Dialect, id: string, now: number): Op<boolean> {
+  const { changes } = yield sql`UPDATE ${raw(d.tables.apiKeys)} SET revoked_at = COALESCE(revoked_at, ${now}) WHERE id = ${id}`;
+  return changes > 0;
+}
+
+export function* writeEmbedLogs(d: Dialect, entries: readonly EmbedLogEntry[]): Op<void> {
+  // One row per id (the last entry wins): an upsert may not touch the same row twice in one statement.
+  const rows = [...new Map(entries.map((e) => [e.id, e])).values()].map((e) => list([e.id, e.model, e.status, e.ts, e.err]));
+  for (const part of chunks(rows, Math.floor(d.capabilities.maxParams / 5))) {
+    yield sql`INSERT INTO ${raw(d.tables.embedLogs)} (id, model, status, ts, err) VALUES ${join(part, ', ')}
+      ON CONFLICT (id) DO UPDATE SET model = excluded.model, status = excluded.status, ts = excluded.ts, err = excluded.err`;
+  }
+}
+
+export function* recordStat(d: Dialect, type: string, count: number, ts: number): Op<void> {
+  yield sql`INSERT INTO ${raw(d.tables.stats)} (type, count, ts) VALUES (${type}, ${count}, ${ts})`;
+}
+
+export function* statsSince(d: Dialect, ts: number): Op<Array<{ type: string; count: number; ts: number }>> {
+  const { rows } = yield sql`SELECT type, count, ts FROM ${raw(d.tables.stats)} WHERE ts >= ${ts} ORDER BY ts, id`;
+  return rows.map((r) => ({ type: String(r.type), count: Number(r.count), ts: Number(r.ts) }));
+}

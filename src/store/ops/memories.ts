@@ -1,0 +1,140 @@
+/** Memory operations, shared by both backends (see ../driver.ts for how they run). */
+import type { MemoryRecord } from '../../core/types.js';
+import { OmError } from '../../errors.js';
+import { encodeVector } from '../codec.js';
+import type { Dialect } from '../dialect.js';
+import type { Op } from '../driver.js';
+import { isLowerUuid } from '../ids.js';
+import { decodeMemory, MEMORY_COLUMNS, memoryValues } from '../rows.js';
+import type { UserScope } from '../scope.js';
+import { chunks, count, inScope, join, list, raw, sql, type Stmt } from '../sql.js';
+import type { ListOptions, MemoryPatch, NewMemory, SalienceUpdate } from '../store.js';
+import { insertVectors } from './vectors.js';
+import { writeLinks } from './waypoints.js';
+
+const COLS = raw(MEMORY_COLUMNS.join(', '));
+
+const ORDER: Record<NonNullable<ListOptions['order']>, string> = {
+  created_desc: 'created_at DESC, id',
+  updated_desc: 'updated_at DESC, id',
+  salience_desc: 'salience DESC, id',
+  last_seen_desc: 'last_seen_at DESC, id',
+};
+
+/** Ids the backend can hold; others can only be missing. */
+export function usableIds(d: Dialect, ids: readonly string[]): string[] {
+  return [...new Set(ids)].filter((id) => d.isMemoryId(id));
+}
+
+/** Chunk size for `IN (...)` lists, leaving room for the other bound values of a statement. */
+export function idChunk(d: Dialect): number {
+  return Math.max(1, d.capabilities.maxParams - 16);
+}
+
+export function* insertMemories(d: Dialect, scope: UserScope, items: readonly NewMemory[]): Op<void> {
+  const seen = new Set<string>();
+  for (const { memory } of items) {
+    if (!isLowerUuid(memory.id)) throw new OmError('validation_error', 'memory id must be a lower-case UUID');
+    if (seen.has(memory.id)) throw new OmError('conflict', 'a memory with this id already exists');
+    seen.add(memory.id);
+  }
+  // Multi-row statements: one round trip per chunk instead of one per memory (PostgreSQL).
+  const rows = items.map(({ memory }) => list(memoryValues(memory, scope.userId)));
+  for (const part of chunks(rows, Math.floor(d.capabilities.maxParams / MEMORY_COLUMNS.length))) {
+    yield sql`INSERT INTO ${raw(d.tables.memories)} (${COLS}) VALUES ${join(part, ', ')}`;
+  }
+  yield* insertVectors(d, scope, items.map(({ memory, vectors }) => ({ id: memory.id, vectors })));
+  // After every memory of the batch exists, so links between new memories resolve.
+  const now = Date.now();
+  const links = items.flatMap(({ memory, waypoints }) =>
+    waypoints.map((w) => ({ srcId: memory.id, dstId: w.dstId, weight: w.weight })),
+  );
+  yield* writeLinks(d, scope, links, now);
+}
+
+export function* getMemories(d: Dialect, scope: UserScope, ids: readonly string[]): Op<MemoryRecord[]> {
+  const out: MemoryRecord[] = [];
+  for (const part of chunks(usableIds(d, ids), idChunk(d))) {
+    const { rows } = yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)} WHERE ${inScope(scope)} AND id IN ${list(part)}`;
+    out.push(...rows.map(decodeMemory));
+  }
+  return out;
+}
+
+export function* listMemories(d: Dialect, scope: UserScope, o: ListOptions): Op<MemoryRecord[]> {
+  const where: Stmt[] = [inScope(scope)];
+  if (o.sectors) where.push(o.sectors.length === 0 ? sql`1 = 0` : sql`primary_sector IN ${list(o.sectors)}`);
+  if (o.createdFrom !== undefined) where.push(sql`created_at >= ${o.createdFrom}`);
+  if (o.createdTo !== undefined) where.push(sql`created_at < ${o.createdTo}`);
+  const { rows } = yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)} WHERE ${join(where, ' AND ')}
+    ORDER BY ${raw(ORDER[o.order ?? 'created_desc'])} LIMIT ${count(o.limit)} OFFSET ${count(o.offset)}`;
+  return rows.map(decodeMemory);
+}
+
+export function* countMemories(d: Dialect, scope: UserScope): Op<number> {
+  const { rows } = yield sql`SELECT COUNT(*) AS n FROM ${raw(d.tables.memories)} WHERE ${inScope(scope)}`;
+  return Number(rows[0]?.n ?? 0);
+}
+
+export function* findBySimhash(d: Dialect, scope: UserScope, simhash: string): Op<MemoryRecord[]> {
+  const { rows } = yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)}
+    WHERE ${inScope(scope)} AND simhash = ${simhash} ORDER BY salience DESC, id`;
+  return rows.map(decodeMemory);
+}
+
+function patchAssignments(p: MemoryPatch): Stmt[] {
+  const set: Stmt[] = [sql`updated_at = ${p.updatedAt}`];
+  if (p.content !== undefined) set.push(sql`content = ${p.content}`);
+  if (p.simhash !== undefined) set.push(sql`simhash = ${p.simhash}`);
+  if (p.primarySector !== undefined) set.push(sql`primary_sector = ${p.primarySector}`);
+  if (p.tags !== undefined) set.push(sql`tags = ${p.tags === null ? null : JSON.stringify(p.tags)}`);
+  if (p.meta !== undefined) set.push(sql`meta = ${JSON.stringify(p.meta)}`);
+  if (p.decayLambda !== undefined) set.push(sql`decay_lambda = ${p.decayLambda}`);
+  if (p.salience !== undefined) set.push(sql`salience = ${p.salience}`);
+  if (p.meanDim !== undefined) set.push(sql`mean_dim = ${p.meanDim}`);
+  if (p.meanVec !== undefined) set.push(sql`mean_vec = ${p.meanVec === null ? null : encodeVector(p.meanVec)}`);
+  if (p.bumpVersion) set.push(sql`version = version + 1`);
+  return set;
+}
+
+export function* updateMemory(d: Dialect, scope: UserScope, id: string, patch: MemoryPatch): Op<boolean> {
+  if (!d.isMemoryId(id)) return false;
+  const { changes } = yield sql`UPDATE ${raw(d.tables.memories)} SET ${join(patchAssignments(patch), ', ')}
+    WHERE id = ${id} AND ${inScope(scope)}`;
+  if (changes === 0) return false;
+  if (patch.vectors) {
+    yield sql`DELETE FROM ${raw(d.tables.vectors)} WHERE id = ${id} AND ${inScope(scope)}`;
+    yield* insertVectors(d, scope, [{ id, vectors: patch.vectors }]);
+  }
+  return true;
+}
+
+/** Rows per batched salience statement (4 values each; keeps statement text and memory modest). */
+const SALIENCE_BATCH = 1000;
+
+export function* updateSalience(d: Dialect, scope: UserScope, updates: readonly SalienceUpdate[]): Op<number> {
+  // Last write wins for repeated ids, as if applied one by one.
+  const byId = new Map(updates.filter((u) => d.isMemoryId(u.id)).map((u) => [u.id, u]));
+  let changed = 0;
+  for (const part of chunks([...byId.values()], SALIENCE_BATCH)) {
+    // Casts give every VALUES column its type on PostgreSQL (unknown-typed parameters would be text).
+    const rows = part.map(
+      (u) => sql`(${d.memoryIdValue(u.id)}, CAST(${u.salience} AS DOUBLE PRECISION), CAST(${u.lastSeenAt ?? null} AS BIGINT),
+        CAST(${u.feedbackScore ?? null} AS DOUBLE PRECISION))`,
+    );
+    const { changes } = yield sql`UPDATE ${raw(d.tables.memories)} AS m SET salience = v.column2,
+      last_seen_at = COALESCE(v.column3, m.last_seen_at), feedback_score = COALESCE(v.column4, m.feedback_score)
+      FROM (VALUES ${join(rows, ', ')}) AS v WHERE m.id = v.column1 AND ${inScope(scope, 'm.user_id')}`;
+    changed += changes;
+  }
+  return changed;
+}
+
+export function* deleteMemory(d: Dialect, scope: UserScope, id: string): Op<boolean> {
+  if (!d.isMemoryId(id)) return false;
+  const { changes } = yield sql`DELETE FROM ${raw(d.tables.memories)} WHERE id = ${id} AND ${inScope(scope)}`;
+  if (changes === 0) return false;
+  yield sql`DELETE FROM ${raw(d.tables.vectors)} WHERE id = ${id} AND ${inScope(scope)}`;
+  yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE (src_id = ${id} OR dst_id = ${id}) AND ${inScope(scope)}`;
+  return true;
+}

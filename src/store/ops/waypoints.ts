@@ -1,0 +1,73 @@
+/**
+ * Waypoints are keyed by (src_id, dst_id) and carry the owner of src_id; a link is written
+ * only when both ends are memories of the scope.
+ */
+import type { Waypoint } from '../../core/types.js';
+import type { Dialect } from '../dialect.js';
+import type { Op } from '../driver.js';
+import { decodeWaypoint } from '../rows.js';
+import type { UserScope } from '../scope.js';
+import { chunks, inScope, join, list, raw, sql } from '../sql.js';
+import { idChunk, usableIds } from './memories.js';
+
+interface Link {
+  srcId: string;
+  dstId: string;
+  weight: number;
+}
+
+function* idsInScope(d: Dialect, scope: UserScope, ids: readonly string[]): Op<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunks(usableIds(d, ids), idChunk(d))) {
+    const { rows } = yield sql`SELECT id FROM ${raw(d.tables.memories)} WHERE ${inScope(scope)} AND id IN ${list(part)}`;
+    for (const r of rows) found.add(String(r.id));
+  }
+  return found;
+}
+
+/** Upserts the links whose both ends are the scope's; the last of duplicate pairs wins. */
+export function* writeLinks(d: Dialect, scope: UserScope, links: readonly Link[], now: number): Op<void> {
+  if (links.length === 0) return;
+  const owned = yield* idsInScope(d, scope, links.flatMap((l) => [l.srcId, l.dstId]));
+  const unique = new Map<string, Link>();
+  for (const l of links) {
+    if (owned.has(l.srcId) && owned.has(l.dstId) && Number.isFinite(l.weight)) unique.set(`${l.srcId}\u0000${l.dstId}`, l);
+  }
+  // 6 values per row; stay under the backend's bound-parameter limit.
+  for (const part of chunks([...unique.values()], Math.floor(d.capabilities.maxParams / 6))) {
+    const rows = part.map((l) => list([l.srcId, l.dstId, scope.userId, l.weight, now, now]));
+    yield sql`INSERT INTO ${raw(d.tables.waypoints)} (src_id, dst_id, user_id, weight, created_at, updated_at)
+      VALUES ${join(rows, ', ')}
+      ON CONFLICT (src_id, dst_id) DO UPDATE SET weight = excluded.weight, updated_at = excluded.updated_at`;
+  }
+}
+
+export function* outgoingWaypoints(d: Dialect, scope: UserScope, srcIds: readonly string[]): Op<Waypoint[]> {
+  const out: Waypoint[] = [];
+  for (const part of chunks([...new Set(srcIds)], idChunk(d))) {
+    const { rows } = yield sql`SELECT src_id, dst_id, weight, created_at, updated_at FROM ${raw(d.tables.waypoints)}
+      WHERE ${inScope(scope)} AND src_id IN ${list(part)}`;
+    out.push(...rows.map(decodeWaypoint));
+  }
+  return out.sort((a, b) => b.weight - a.weight || a.srcId.localeCompare(b.srcId) || a.dstId.localeCompare(b.dstId));
+}
+
+export function* reinforceWaypoints(
+  d: Dialect,
+  scope: UserScope,
+  links: ReadonlyArray<{ srcId: string; dstId: string }>,
+  delta: number,
+  cap: number,
+): Op<void> {
+  const now = Date.now();
+  for (const l of links) {
+    yield sql`UPDATE ${raw(d.tables.waypoints)}
+      SET weight = CASE WHEN weight + ${delta} > ${cap} THEN ${cap} ELSE weight + ${delta} END, updated_at = ${now}
+      WHERE src_id = ${l.srcId} AND dst_id = ${l.dstId} AND ${inScope(scope)}`;
+  }
+}
+
+export function* pruneWaypoints(d: Dialect, scope: UserScope, minWeight: number): Op<number> {
+  const { changes } = yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE ${inScope(scope)} AND weight < ${minWeight}`;
+  return changes;
+}

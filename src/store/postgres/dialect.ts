@@ -1,0 +1,46 @@
+/** PostgreSQL facts for the shared operations: configured schema and table names, tsvector search. */
+import type { PgConfig } from '../../config.js';
+import type { Dialect, TableNames } from '../dialect.js';
+import { isLowerUuid } from '../ids.js';
+import type { LogicalTable } from '../migrate/types.js';
+import type { UserScope } from '../scope.js';
+import { ident, inScope, raw, sql } from '../sql.js';
+
+
+/** The wire protocol's limit on bound parameters per statement. */
+const MAX_PARAMS = 65_535;
+
+export function pgNames(pg: Pick<PgConfig, 'memoriesTable' | 'vectorsTable'>): Readonly<Record<LogicalTable, string>> {
+  return Object.freeze({
+    memories: pg.memoriesTable,
+    vectors: pg.vectorsTable,
+    waypoints: 'openmemory_waypoints',
+    users: 'openmemory_users',
+    embedLogs: 'openmemory_embed_logs',
+    stats: 'openmemory_stats',
+    apiKeys: 'openmemory_api_keys',
+    vectorEpochs: 'openmemory_vector_epochs',
+    schemaVersion: 'schema_version',
+  });
+}
+
+/** The text-search expression; the GIN index is built on exactly this expression. */
+export const TSVECTOR = `to_tsvector('simple', content)`;
+
+export function postgresDialect(pg: Pick<PgConfig, 'schema' | 'memoriesTable' | 'vectorsTable'>): Dialect {
+  const tables = {} as TableNames;
+  for (const [k, v] of Object.entries(pgNames(pg))) tables[k as keyof TableNames] = ident(pg.schema, v);
+  return Object.freeze({
+    capabilities: Object.freeze({ fullText: 'tsvector', multiNode: true, maxParams: MAX_PARAMS } as const),
+    tables: Object.freeze(tables),
+    isMemoryId: isLowerUuid,
+    memoryIdValue: (id: string) => sql`CAST(${id} AS uuid)`,
+    textSearch(scope: UserScope, tokens: readonly string[], limit: number) {
+      // Tokens hold only letters and digits; quoted lexemes joined by | cannot form other operators.
+      const query = tokens.map((t) => `'${t}'`).join(' | ');
+      return sql`SELECT id::text AS id, ts_rank(${raw(TSVECTOR)}, q) AS rank
+        FROM ${raw(tables.memories)}, to_tsquery('simple', ${query}) q
+        WHERE ${raw(TSVECTOR)} @@ q AND ${inScope(scope)} ORDER BY rank DESC, id LIMIT ${limit}`;
+    },
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * The user scope every store method that touches user data requires.
+ *
+ * The default user (requests that name no user; rows written before multi-user)
+ * is stored as `user_id IS NULL` in memories, vectors and waypoints, exactly as
+ * the v1.2 migration document says. It is a scope like any other, never "all users".
+ * Only methods whose names start with `admin` may span users.
+ */
+declare const scopeBrand: unique symbol;
+
+export interface UserScope {
+  /** `null` is the default user. */
+  readonly userId: string | null;
+  readonly [scopeBrand]: true;
+}
+
+/** Key of the default user's row in the `users` table (a primary key cannot be NULL on PostgreSQL). */
+export const DEFAULT_USER_KEY = '';
+
+export const MAX_USER_ID_LENGTH = 256;
+
+/** Builds a scope; `undefined`, `null` and the empty string mean the default user. */
+export function userScope(userId?: string | null): UserScope {
+  const id = userId === undefined || userId === null || userId === '' ? null : userId;
+  return Object.freeze({ userId: id }) as UserScope;
+}
+
+export const DEFAULT_SCOPE: UserScope = userScope(null);
+
+export function isDefaultUser(scope: UserScope): boolean {
+  return scope.userId === null;
+}
+
+/** The `users.user_id` key for a scope. */
+export function userKey(scope: UserScope): string {
+  return scope.userId ?? DEFAULT_USER_KEY;
+}
+
+/** Inverse of {@link userKey}. */
+export function scopeFromUserKey(key: string): UserScope {
+  return userScope(key === DEFAULT_USER_KEY ? null : key);
+}

@@ -1,0 +1,223 @@
+/**
+ * The Store both adapters share: every method is a shared operation (./ops) run by the
+ * backend's driver against the backend's dialect. Adapters differ only in those two objects.
+ */
+import type { MemoryRecord, Sector, SectorVector, UserRecord, Waypoint } from '../core/types.js';
+import type { Dialect } from './dialect.js';
+import { reembedStale, type ReembedOptions, type ReembedResult } from './migrate/reembed.js';
+import type { Driver, Op } from './driver.js';
+import { searchTokens } from './fulltext.js';
+import * as admin from './ops/admin.js';
+import { readEpoch, withEpochs } from './ops/epochs.js';
+import * as memories from './ops/memories.js';
+import * as users from './ops/users.js';
+import * as vectors from './ops/vectors.js';
+import * as waypoints from './ops/waypoints.js';
+import { replaceVectors, staleMemories } from './ops/stale-vectors.js';
+import { userKey, type UserScope } from './scope.js';
+import { count } from './sql.js';
+import type {
+  ApiKeyRecord,
+  DeletedCounts,
+  EmbedLogEntry,
+  ListOptions,
+  MemoryPatch,
+  ModelCount,
+  NewMemory,
+  SalienceUpdate,
+  SectorMatrix,
+  SectorStat,
+  Store,
+  StoreCapabilities,
+  TextHit,
+  UserStats,
+  VectorHit,
+  VectorReplacement,
+  StaleMemory,
+  StaleQuery,
+} from './store.js';
+import { searchUnitMatrix, toUnitMatrix, VectorIndexCache, type UnitMatrix } from './vector-index.js';
+
+/** Memory for cached vector indexes per process (float32 matrices), beyond which least recent users are dropped. */
+const INDEX_BUDGET_BYTES = 256 * 2 ** 20;
+
+function* textHits(d: Dialect, scope: UserScope, query: string, limit: number): Op<TextHit[]> {
+  const tokens = searchTokens(query);
+  const n = count(limit);
+  if (tokens.length === 0 || n === 0) return [];
+  const { rows } = yield d.textSearch(scope, tokens, n);
+  return rows.map((r) => ({ id: String(r.id), rank: Number(r.rank) }));
+}
+
+export class SqlStore implements Store {
+  readonly capabilities: StoreCapabilities;
+  readonly #indexes = new VectorIndexCache(INDEX_BUDGET_BYTES);
+  /** Epoch reads of calls made in the same tick (the sectors of one query) share one statement. */
+  readonly #epochReads = new Map<string, Promise<number>>();
+  readonly #builds = new Map<string, Promise<UnitMatrix>>();
+
+  constructor(
+    protected readonly driver: Driver,
+    protected readonly dialect: Dialect,
+    readonly location: string,
+  ) {
+    this.capabilities = dialect.capabilities;
+  }
+
+  adminReembedStale(options: ReembedOptions): Promise<ReembedResult> {
+    return reembedStale(this.driver, this.dialect, options);
+  }
+
+  async insertMemories(scope: UserScope, items: NewMemory[]): Promise<void> {
+    const { from, to } = await this.driver.write(withEpochs(this.dialect, scope, memories.insertMemories(this.dialect, scope, items)));
+    const rows = items.flatMap(({ memory, vectors }) => vectors.map((v) => ({ id: memory.id, sector: v.sector, vector: v.vector })));
+    this.#indexes.append(userKey(scope), from, to, rows);
+  }
+  async getMemory(scope: UserScope, id: string): Promise<MemoryRecord | null> {
+    return (await this.getMemories(scope, [id]))[0] ?? null;
+  }
+  getMemories(scope: UserScope, ids: readonly string[]): Promise<MemoryRecord[]> {
+    return this.driver.read(memories.getMemories(this.dialect, scope, ids));
+  }
+  listMemories(scope: UserScope, options: ListOptions): Promise<MemoryRecord[]> {
+    return this.driver.read(memories.listMemories(this.dialect, scope, options));
+  }
+  countMemories(scope: UserScope): Promise<number> {
+    return this.driver.read(memories.countMemories(this.dialect, scope));
+  }
+  findBySimhash(scope: UserScope, simhash: string): Promise<MemoryRecord[]> {
+    return this.driver.read(memories.findBySimhash(this.dialect, scope, simhash));
+  }
+  updateMemory(scope: UserScope, id: string, patch: MemoryPatch): Promise<boolean> {
+    return this.driver.write(memories.updateMemory(this.dialect, scope, id, patch));
+  }
+  updateSalience(scope: UserScope, updates: readonly SalienceUpdate[]): Promise<number> {
+    return this.driver.write(memories.updateSalience(this.dialect, scope, updates));
+  }
+  deleteMemory(scope: UserScope, id: string): Promise<boolean> {
+    return this.driver.write(memories.deleteMemory(this.dialect, scope, id));
+  }
+
+  replaceVectors(scope: UserScope, items: readonly VectorReplacement[]): Promise<string[]> {
+    return this.driver.write(replaceVectors(this.dialect, scope, items));
+  }
+  staleMemories(scope: UserScope, query: StaleQuery): Promise<StaleMemory[]> {
+    return this.driver.read(staleMemories(this.dialect, scope, query));
+  }
+  getVectors(scope: UserScope, ids: readonly string[]): Promise<Map<string, SectorVector[]>> {
+    return this.driver.read(vectors.getVectors(this.dialect, scope, ids));
+  }
+  async nearestVectors(scope: UserScope, sector: Sector, query: Float32Array, k: number): Promise<VectorHit[]> {
+    if (query.length === 0 || k <= 0) return [];
+    const user = userKey(scope);
+    const epoch = await this.#epoch(scope);
+    const index = this.#indexes.get(user, epoch, sector, query.length) ?? (await this.#build(scope, epoch, sector, query.length));
+    return searchUnitMatrix(index, query, k);
+  }
+
+  #epoch(scope: UserScope): Promise<number> {
+    const user = userKey(scope);
+    let read = this.#epochReads.get(user);
+    if (!read) {
+      read = this.driver.read(readEpoch(this.dialect, scope));
+      this.#epochReads.set(user, read);
+      // Only calls of this tick join: a later call must see writes committed after this read was issued.
+      queueMicrotask(() => this.#epochReads.delete(user));
+    }
+    return read;
+  }
+
+  /** Loads the user's sector matrix read at or after `epoch`; concurrent misses share one load. */
+  #build(scope: UserScope, epoch: number, sector: Sector, dim: number): Promise<UnitMatrix> {
+    const user = userKey(scope);
+    const key = `${epoch} ${sector} ${dim} ${user}`;
+    let build = this.#builds.get(key);
+    if (!build) {
+      build = this.driver.read(vectors.loadSectorIndex(this.dialect, scope, sector, dim)).then(({ matrix, epoch: read }) => {
+        const index = toUnitMatrix(matrix);
+        this.#indexes.set(user, read ?? epoch, sector, index);
+        return index;
+      });
+      build.finally(() => this.#builds.delete(key)).catch(() => {});
+      this.#builds.set(key, build);
+    }
+    return build;
+  }
+  loadSectorMatrix(scope: UserScope, sector: Sector): Promise<SectorMatrix> {
+    return this.driver.read(vectors.loadSectorMatrix(this.dialect, scope, sector));
+  }
+
+  searchText(scope: UserScope, query: string, limit: number): Promise<TextHit[]> {
+    return this.driver.read(textHits(this.dialect, scope, query, limit));
+  }
+
+  upsertWaypoints(scope: UserScope, links: ReadonlyArray<{ srcId: string; dstId: string; weight: number }>): Promise<void> {
+    return this.driver.write(waypoints.writeLinks(this.dialect, scope, links, Date.now()));
+  }
+  outgoingWaypoints(scope: UserScope, srcIds: readonly string[]): Promise<Waypoint[]> {
+    return this.driver.read(waypoints.outgoingWaypoints(this.dialect, scope, srcIds));
+  }
+  reinforceWaypoints(
+    scope: UserScope,
+    links: ReadonlyArray<{ srcId: string; dstId: string }>,
+    delta: number,
+    cap: number,
+  ): Promise<void> {
+    return this.driver.write(waypoints.reinforceWaypoints(this.dialect, scope, links, delta, cap));
+  }
+  pruneWaypoints(scope: UserScope, minWeight: number): Promise<number> {
+    return this.driver.write(waypoints.pruneWaypoints(this.dialect, scope, minWeight));
+  }
+
+  getUser(scope: UserScope): Promise<UserRecord | null> {
+    return this.driver.read(users.getUser(this.dialect, scope));
+  }
+  saveUserSummary(scope: UserScope, summary: string, reflectionIncrement: number, now: number): Promise<UserRecord> {
+    return this.driver.write(users.saveUserSummary(this.dialect, scope, summary, reflectionIncrement, now));
+  }
+  userStats(scope: UserScope): Promise<UserStats> {
+    return this.driver.read(users.userStats(this.dialect, scope));
+  }
+  deleteUserData(scope: UserScope): Promise<DeletedCounts> {
+    return this.driver.write(users.deleteUserData(this.dialect, scope));
+  }
+
+  adminListUsers(): Promise<Array<string | null>> {
+    return this.driver.read(admin.adminListUsers(this.dialect));
+  }
+  adminSectorStats(): Promise<SectorStat[]> {
+    return this.driver.read(admin.adminSectorStats(this.dialect));
+  }
+  adminCountMemories(): Promise<number> {
+    return this.driver.read(admin.adminCountMemories(this.dialect));
+  }
+  adminVectorModels(): Promise<ModelCount[]> {
+    return this.driver.read(admin.adminVectorModels(this.dialect));
+  }
+  adminCreateApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.driver.write(admin.adminCreateApiKey(this.dialect, key));
+  }
+  adminFindApiKey(hash: string): Promise<ApiKeyRecord | null> {
+    return this.driver.read(admin.adminFindApiKey(this.dialect, hash));
+  }
+  adminListApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.driver.read(admin.adminListApiKeys(this.dialect));
+  }
+  adminRevokeApiKey(id: string, now: number): Promise<boolean> {
+    return this.driver.write(admin.adminRevokeApiKey(this.dialect, id, now));
+  }
+
+  writeEmbedLogs(entries: readonly EmbedLogEntry[]): Promise<void> {
+    return this.driver.write(admin.writeEmbedLogs(this.dialect, entries));
+  }
+  recordStat(type: string, count: number, ts: number): Promise<void> {
+    return this.driver.write(admin.recordStat(this.dialect, type, count, ts));
+  }
+  statsSince(ts: number): Promise<Array<{ type: string; count: number; ts: number }>> {
+    return this.driver.read(admin.statsSince(this.dialect, ts));
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}

@@ -1,0 +1,43 @@
+/** SQLite facts for the shared operations: fixed v1.2 table names, FTS5 search. */
+import type { Dialect, TableNames } from '../dialect.js';
+import type { LogicalTable } from '../migrate/types.js';
+import type { UserScope } from '../scope.js';
+import { ident, inScope, raw, sql } from '../sql.js';
+
+/** v1.2 names (OM_PG_TABLE / OM_VECTOR_TABLE never applied to SQLite). */
+export const SQLITE_NAMES: Readonly<Record<LogicalTable, string>> = Object.freeze({
+  memories: 'memories',
+  vectors: 'vectors',
+  waypoints: 'waypoints',
+  users: 'users',
+  embedLogs: 'embed_logs',
+  stats: 'stats',
+  apiKeys: 'api_keys',
+  vectorEpochs: 'vector_epochs',
+  schemaVersion: 'schema_version',
+});
+
+/** FTS5 index over memories.content (release 1.1.1 used `memories_fts` with another layout). */
+export const SEARCH_TABLE = 'memories_search';
+
+/** SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite. */
+const MAX_PARAMS = 32_766;
+
+function quotedNames(): TableNames {
+  const out = {} as TableNames;
+  for (const [k, v] of Object.entries(SQLITE_NAMES)) out[k as keyof TableNames] = ident(v);
+  return out;
+}
+
+export const sqliteDialect: Dialect = Object.freeze({
+  capabilities: Object.freeze({ fullText: 'fts5', multiNode: false, maxParams: MAX_PARAMS } as const),
+  tables: Object.freeze(quotedNames()),
+  isMemoryId: (id: string) => id.length > 0,
+  memoryIdValue: (id: string) => sql`${id}`,
+  textSearch(scope: UserScope, tokens: readonly string[], limit: number) {
+    // Tokens hold only letters and digits; quoting makes each a plain term (no operators, no column filters).
+    const match = tokens.map((t) => `"${t}"`).join(' OR ');
+    return sql`SELECT id, -bm25(${raw(SEARCH_TABLE)}) AS rank FROM ${raw(SEARCH_TABLE)}
+      WHERE ${raw(SEARCH_TABLE)} MATCH ${match} AND ${inScope(scope)} ORDER BY rank DESC, id LIMIT ${limit}`;
+  },
+});

@@ -1,0 +1,250 @@
+/**
+ * The storage contract. One adapter per backend (./sqlite, ./postgres) implements it,
+ * and one contract suite (test/contract) proves both.
+ *
+ * Rules every adapter keeps:
+ * - Every method that reads or writes user data takes a {@link UserScope} first and
+ *   touches nothing outside it: an id of another user behaves exactly like a missing id.
+ * - Each write method is one transaction: it applies completely or not at all.
+ * - Methods spanning users are named `admin*` and are for jobs, CLI and admin routes only.
+ * - Times are epoch milliseconds as JS numbers on both backends.
+ */
+import type { MemoryRecord, Sector, SectorVector, UserRecord, Waypoint } from '../core/types.js';
+import type { UserScope } from './scope.js';
+
+/** Facts about a backend that callers may ask about; never branch on the backend's name. */
+export interface StoreCapabilities {
+  /** Full-text engine behind {@link Store.searchText}. */
+  readonly fullText: 'fts5' | 'tsvector';
+  /** Several processes may write the same database at once (PostgreSQL) or one host only (SQLite file). */
+  readonly multiNode: boolean;
+  /** Largest number of bound parameters one statement may take. */
+  readonly maxParams: number;
+}
+
+/** A memory to insert, with everything that must land in the same transaction. */
+export interface NewMemory {
+  memory: Omit<MemoryRecord, 'userId'>;
+  vectors: SectorVector[];
+  /** Outgoing links of the new memory; destinations must belong to the same user or they are ignored. */
+  waypoints: Array<{ dstId: string; weight: number }>;
+}
+
+export interface MemoryPatch {
+  content?: string;
+  simhash?: string | null;
+  primarySector?: string;
+  tags?: string[] | null;
+  meta?: Record<string, unknown>;
+  decayLambda?: number;
+  salience?: number;
+  meanDim?: number | null;
+  meanVec?: Float32Array | null;
+  /** When given, all vectors of the memory are replaced by these. */
+  vectors?: SectorVector[];
+  updatedAt: number;
+  /** Increment `version` by one. */
+  bumpVersion?: boolean;
+}
+
+/** Salience / recency changes applied in one statement batch (reinforcement, decay). */
+export interface SalienceUpdate {
+  id: string;
+  salience: number;
+  lastSeenAt?: number;
+  feedbackScore?: number;
+}
+
+export interface ListOptions {
+  limit: number;
+  offset: number;
+  /** Only memories whose primary sector is one of these. */
+  sectors?: readonly string[];
+  /** Only memories created at or after / before this time. */
+  createdFrom?: number;
+  createdTo?: number;
+  /** Default `created_desc`. */
+  order?: 'created_desc' | 'updated_desc' | 'salience_desc' | 'last_seen_desc';
+}
+
+export interface VectorHit {
+  id: string;
+  /** Cosine similarity. */
+  similarity: number;
+}
+
+/** All vectors of one user in one sector, as a dense matrix for in-process search. */
+export interface SectorMatrix {
+  ids: string[];
+  dim: number;
+  /** `ids.length × dim` float32 values, row-major. Rows whose length differs from `dim` are left out. */
+  data: Float32Array;
+}
+
+export interface TextHit {
+  id: string;
+  /** Larger is better; comparable only within one call. */
+  rank: number;
+}
+
+export interface SectorStat {
+  sector: string;
+  count: number;
+  avgSalience: number;
+}
+
+export interface UserStats {
+  memories: number;
+  vectors: number;
+  waypoints: number;
+  sectors: SectorStat[];
+  avgSalience: number;
+  createdLast24h: number;
+  lastCreatedAt: number | null;
+}
+
+export interface DeletedCounts {
+  memories: number;
+  vectors: number;
+  waypoints: number;
+  users: number;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  /** `null` for an admin key; otherwise the user the key is bound to (DEFAULT_USER_KEY for the default user). */
+  userKey: string | null;
+  role: 'admin' | 'user';
+  label: string | null;
+  /** SHA-256 hex of the secret. */
+  hash: string;
+  createdAt: number;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface EmbedLogEntry {
+  /** The memory id (v1.2 meaning), or a generated id for calls not tied to one memory. */
+  id: string;
+  model: string;
+  status: 'pending' | 'completed' | 'failed';
+  ts: number;
+  err: string | null;
+}
+
+/** New vectors for one memory (re-embedding); applied only while `updated_at` still equals `expectedUpdatedAt`. */
+export interface VectorReplacement {
+  id: string;
+  expectedUpdatedAt: number;
+  vectors: SectorVector[];
+  meanVec: Float32Array | null;
+}
+
+/** Which memories {@link Store.staleMemories} looks for. */
+export interface StaleQuery {
+  /** The embedder id (`vectors.model`) and dimension current vectors carry. */
+  model: string;
+  dim: number;
+  /** Only memories with this primary sector. */
+  sector?: string;
+  /** Keyset paging: only memories whose id sorts after this one. */
+  afterId?: string;
+  limit: number;
+}
+
+export interface StaleMemory {
+  id: string;
+  primarySector: string;
+  /** Sectors the memory has vectors in (known sector names only). */
+  sectors: Sector[];
+}
+
+export interface ModelCount {
+  model: string | null;
+  dim: number;
+  vectors: number;
+}
+
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+  /** Human-readable location for logs: a file path or `postgres://host/db (schema)`. */
+  readonly location: string;
+
+  // ---- memories ---------------------------------------------------------
+  /** Inserts memories with their vectors and waypoints in one transaction. */
+  insertMemories(scope: UserScope, items: NewMemory[]): Promise<void>;
+  getMemory(scope: UserScope, id: string): Promise<MemoryRecord | null>;
+  /** Memories among `ids` that belong to the scope, in no particular order. */
+  getMemories(scope: UserScope, ids: readonly string[]): Promise<MemoryRecord[]>;
+  listMemories(scope: UserScope, options: ListOptions): Promise<MemoryRecord[]>;
+  countMemories(scope: UserScope): Promise<number>;
+  /** Memories of the scope with exactly this simhash, highest salience first. */
+  findBySimhash(scope: UserScope, simhash: string): Promise<MemoryRecord[]>;
+  /** Applies the patch atomically; `false` when the id is not the scope's. */
+  updateMemory(scope: UserScope, id: string, patch: MemoryPatch): Promise<boolean>;
+  /** Batch salience/last-seen writes; ids outside the scope are ignored. Returns rows changed. */
+  updateSalience(scope: UserScope, updates: readonly SalienceUpdate[]): Promise<number>;
+  /** Deletes the memory, its vectors and every waypoint from or to it. */
+  deleteMemory(scope: UserScope, id: string): Promise<boolean>;
+
+  // ---- vectors ----------------------------------------------------------
+  /**
+   * Replaces the vectors and mean vector of several memories of the scope in one transaction,
+   * skipping any whose `updated_at` changed since it was read. Returns the ids written.
+   */
+  replaceVectors(scope: UserScope, items: readonly VectorReplacement[]): Promise<string[]>;
+  /**
+   * Memories of the scope with no vector or with a vector of another model or dimension
+   * (upstream's NULL included), in id order; reads no vector data.
+   */
+  staleMemories(scope: UserScope, query: StaleQuery): Promise<StaleMemory[]>;
+  /** Vectors of the given memories (only those in scope), keyed by memory id. */
+  getVectors(scope: UserScope, ids: readonly string[]): Promise<Map<string, SectorVector[]>>;
+  /** Exact nearest neighbours by cosine within the scope and sector. */
+  nearestVectors(scope: UserScope, sector: Sector, query: Float32Array, k: number): Promise<VectorHit[]>;
+  /** Every vector of the scope in one sector, for an in-process index. */
+  loadSectorMatrix(scope: UserScope, sector: Sector): Promise<SectorMatrix>;
+
+  // ---- full text --------------------------------------------------------
+  /** Lexical candidates for a free-text query within the scope. */
+  searchText(scope: UserScope, query: string, limit: number): Promise<TextHit[]>;
+
+  // ---- waypoints --------------------------------------------------------
+  /** Inserts or updates links (key: src, dst); links whose ends are not both in scope are ignored. */
+  upsertWaypoints(scope: UserScope, links: ReadonlyArray<{ srcId: string; dstId: string; weight: number }>): Promise<void>;
+  /** Outgoing links of the given memories, within the scope, strongest first. */
+  outgoingWaypoints(scope: UserScope, srcIds: readonly string[]): Promise<Waypoint[]>;
+  /** Adds `delta` to each listed link's weight, capped at `cap`. */
+  reinforceWaypoints(scope: UserScope, links: ReadonlyArray<{ srcId: string; dstId: string }>, delta: number, cap: number): Promise<void>;
+  /** Deletes the scope's links weaker than `minWeight`; returns how many. */
+  pruneWaypoints(scope: UserScope, minWeight: number): Promise<number>;
+
+  // ---- users ------------------------------------------------------------
+  getUser(scope: UserScope): Promise<UserRecord | null>;
+  /** Creates the user row if missing, then sets the summary (and adds to reflection_count). */
+  saveUserSummary(scope: UserScope, summary: string, reflectionIncrement: number, now: number): Promise<UserRecord>;
+  userStats(scope: UserScope): Promise<UserStats>;
+  /** Deletes every memory, vector, waypoint and the user row of the scope. */
+  deleteUserData(scope: UserScope): Promise<DeletedCounts>;
+
+  // ---- spanning users (jobs, CLI, admin routes) ---------------------------
+  /** Every user that has a row in `users` or owns a memory; the default user as `null`. */
+  adminListUsers(): Promise<Array<string | null>>;
+  adminSectorStats(): Promise<SectorStat[]>;
+  adminCountMemories(): Promise<number>;
+  adminVectorModels(): Promise<ModelCount[]>;
+
+  // ---- API keys (admin) ---------------------------------------------------
+  adminCreateApiKey(key: ApiKeyRecord): Promise<void>;
+  adminFindApiKey(hash: string): Promise<ApiKeyRecord | null>;
+  adminListApiKeys(): Promise<ApiKeyRecord[]>;
+  adminRevokeApiKey(id: string, now: number): Promise<boolean>;
+
+  // ---- logs and counters --------------------------------------------------
+  writeEmbedLogs(entries: readonly EmbedLogEntry[]): Promise<void>;
+  /** Appends to the `stats` table (v1.2 meaning: type, count, ts). */
+  recordStat(type: string, count: number, ts: number): Promise<void>;
+  statsSince(ts: number): Promise<Array<{ type: string; count: number; ts: number }>>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,158 @@
+/**
+ * In-process vector indexes, one per (user, sector, dimension): the user's vectors as a dense
+ * matrix of unit rows, so a search is one pass of dot products with a bounded top-k.
+ *
+ * An index is valid only for the user's vector epoch it was built at. The epoch is a per-user
+ * counter that database triggers bump in the same transaction as any change to that user's
+ * vectors, so every process sharing the database sees a write at its next query: the caller
+ * reads the epoch (one indexed row) before looking an index up, and rebuilds on a mismatch.
+ * Indexes are keyed by user; no index ever holds another user's vectors.
+ */
+import type { SectorMatrix, VectorHit } from './store.js';
+
+export interface UnitMatrix {
+  ids: string[];
+  dim: number;
+  /** Row-major unit vectors (zero rows stay zero). */
+  data: Float32Array;
+}
+
+export function toUnitMatrix(m: SectorMatrix): UnitMatrix {
+  const { ids, dim } = m;
+  const data = new Float32Array(m.data);
+  for (let base = 0; base < data.length; base += dim) {
+    let ss = 0;
+    for (let j = 0; j < dim; j++) ss += data[base + j]! * data[base + j]!;
+    if (ss === 0) continue;
+    const inv = 1 / Math.sqrt(ss);
+    for (let j = 0; j < dim; j++) data[base + j]! *= inv;
+  }
+  return { ids, dim, data };
+}
+
+/** Exact cosine top-k: rows are unit vectors, so cosine is the dot product with the unit query. */
+export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: number): VectorHit[] {
+  const { ids, dim, data } = index;
+  const n = ids.length;
+  if (k <= 0 || query.length !== dim || n === 0) return [];
+  let qq = 0;
+  for (let j = 0; j < dim; j++) qq += query[j]! * query[j]!;
+  const q = new Float32Array(dim);
+  if (qq > 0) for (let j = 0; j < dim; j++) q[j] = query[j]! / Math.sqrt(qq);
+  // Kept sorted best first; a row enters only when it beats the current k-th.
+  const keep = Math.min(k, n);
+  const rows = new Int32Array(keep);
+  const sims = new Float64Array(keep).fill(-Infinity);
+  for (let i = 0; i < n; i++) {
+    const base = i * dim;
+    let dot = 0;
+    for (let j = 0; j < dim; j++) dot += data[base + j]! * q[j]!;
+    if (dot < sims[keep - 1]! || (dot === sims[keep - 1]! && ids[i]! >= ids[rows[keep - 1]!]!)) continue;
+    let p = keep - 1;
+    while (p > 0 && (dot > sims[p - 1]! || (dot === sims[p - 1]! && ids[i]! < ids[rows[p - 1]!]!))) {
+      sims[p] = sims[p - 1]!;
+      rows[p] = rows[p - 1]!;
+      p--;
+    }
+    sims[p] = dot;
+    rows[p] = i;
+  }
+  const hits: VectorHit[] = [];
+  for (let p = 0; p < keep; p++) hits.push({ id: ids[rows[p]!]!, similarity: sims[p]! });
+  return hits;
+}
+
+interface UserIndexes {
+  epoch: number;
+  /** Key: `sector dim`. */
+  bySector: Map<string, UnitMatrix>;
+  bytes: number;
+}
+
+const sectorKey = (sector: string, dim: number) => `${sector} ${dim}`;
+
+function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector: Float32Array }>): UnitMatrix {
+  const unit = toUnitMatrix({ ids: rows.map((r) => r.id), dim: index.dim, data: Float32Array.from(rows.flatMap((r) => [...r.vector])) });
+  const data = new Float32Array(index.data.length + unit.data.length);
+  data.set(index.data);
+  data.set(unit.data, index.data.length);
+  return { ids: [...index.ids, ...unit.ids], dim: index.dim, data };
+}
+
+/** Per-user indexes at one epoch; least recently used users are dropped beyond the byte budget. */
+export class VectorIndexCache {
+  readonly #users = new Map<string, UserIndexes>();
+  #bytes = 0;
+
+  constructor(private readonly budgetBytes: number) {}
+
+  /** The user's index for the sector and dimension, if one was built at exactly this epoch. */
+  get(userKey: string, epoch: number, sector: string, dim: number): UnitMatrix | undefined {
+    const u = this.#users.get(userKey);
+    if (!u) return undefined;
+    if (u.epoch !== epoch) {
+      this.#drop(userKey);
+      return undefined;
+    }
+    this.#users.delete(userKey);
+    this.#users.set(userKey, u);
+    return u.bySector.get(sectorKey(sector, dim));
+  }
+
+  set(userKey: string, epoch: number, sector: string, index: UnitMatrix): void {
+    let u = this.#users.get(userKey);
+    if (u && u.epoch !== epoch) {
+      // Built from an older or newer snapshot than the cached siblings: keep only the newer epoch.
+      if (u.epoch > epoch) return;
+      this.#drop(userKey);
+      u = undefined;
+    }
+    if (!u) {
+      u = { epoch, bySector: new Map(), bytes: 0 };
+      this.#users.set(userKey, u);
+    }
+    const key = sectorKey(sector, index.dim);
+    this.#resize(u, -(u.bySector.get(key)?.data.byteLength ?? 0) + index.data.byteLength);
+    u.bySector.set(key, index);
+    this.#evict();
+  }
+
+  /**
+   * Applies vectors this process inserted in a transaction that moved the user's epoch from
+   * `from` to `to`: indexes built at `from` stay exact once the rows are appended. Any other
+   * cached epoch means someone else wrote too, so those indexes are dropped.
+   */
+  append(userKey: string, from: number, to: number, rows: ReadonlyArray<{ id: string; sector: string; vector: Float32Array }>): void {
+    const u = this.#users.get(userKey);
+    if (!u) return;
+    if (u.epoch !== from) return this.#drop(userKey);
+    for (const [key, index] of u.bySector) {
+      const added = rows.filter((r) => sectorKey(r.sector, r.vector.length) === key);
+      if (added.length === 0) continue;
+      const grown = appendRows(index, added);
+      this.#resize(u, grown.data.byteLength - index.data.byteLength);
+      u.bySector.set(key, grown);
+    }
+    u.epoch = to;
+    this.#evict();
+  }
+
+  #resize(u: UserIndexes, delta: number): void {
+    u.bytes += delta;
+    this.#bytes += delta;
+  }
+
+  #drop(userKey: string): void {
+    const u = this.#users.get(userKey);
+    if (!u) return;
+    this.#bytes -= u.bytes;
+    this.#users.delete(userKey);
+  }
+
+  #evict(): void {
+    for (const key of this.#users.keys()) {
+      if (this.#bytes <= this.budgetBytes) break;
+      this.#drop(key);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * export → import into an empty database → export again reproduces the dump exactly: ids,
+ * contents, users (the default user too), tags, metadata, times, salience and links; with
+ * vectors (bit for bit) and without (embedded again on import).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { freshPgSchema } from '../helpers/pg.js';
+import { tmpDir } from '../helpers/tmp.js';
+import { allFixtures, copySqliteFixture } from '../upgrade/fixtures.js';
+import { runCli } from './run.js';
+
+describe('openmemory export / import', () => {
+  let tmp: ReturnType<typeof tmpDir>;
+  const db = (name: string): Record<string, string> => ({ OM_DB_PATH: path.join(tmp.dir, `${name}.sqlite`) });
+  const file = (name: string) => path.join(tmp.dir, name);
+
+  before(async () => {
+    tmp = tmpDir('om-cli-transfer-');
+    const seed: Array<[string, string[]]> = [
+      ['Alice hikes in the Alps every August', ['--user', 'alice', '--tags', 'travel', '--metadata', '{"season":"summer"}']],
+      ['Alice hikes in the Pyrenees in September', ['--user', 'alice']],
+      ['Alice prefers window seats on trains', ['--user', 'alice', '--salience', '0.9']],
+      ['Bob is allergic to peanuts', ['--user', 'bob', '--sector', 'emotional']],
+      ['The shared team calendar lives in the wiki', []],
+    ];
+    for (const [content, flags] of seed) assert.equal((await runCli(['add', content, ...flags], db('source'))).code, 0);
+    await runCli(['reinforce', (await runCli(['list', '--user', 'bob', '--json'], db('source'))).json()[0].id, '--user', 'bob'], db('source'));
+  });
+  after(() => tmp.cleanup());
+
+  for (const withVectors of [true, false]) {
+    test(`round trip ${withVectors ? 'with' : 'without'} vectors`, async () => {
+      const flags = withVectors ? ['--with-vectors'] : [];
+      const target = withVectors ? 'copy-vectors' : 'copy-plain';
+      const first = file(`${target}-1.jsonl`);
+      const second = file(`${target}-2.jsonl`);
+      assert.equal((await runCli(['export', ...flags, '-o', first], db('source'))).code, 0);
+      const lines = readFileSync(first, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(lines.length, 5);
+      assert.deepEqual([...new Set(lines.map((l) => l.user_id))], [null, 'alice', 'bob']);
+      assert.equal('vectors' in lines[0], withVectors);
+
+      const imported = await runCli(['import', first, '--json'], db(target));
+      assert.equal(imported.code, 0, imported.stderr);
+      assert.equal(imported.json().imported, 5);
+      assert.equal(imported.json().embedded, withVectors ? 0 : 5);
+      assert.equal((await runCli(['export', ...flags, '-o', second], db(target))).code, 0);
+      assert.equal(readFileSync(second, 'utf8'), readFileSync(first, 'utf8'));
+
+      const again = await runCli(['import', first, '--json'], db(target));
+      assert.deepEqual(again.json(), { imported: 0, skipped: 5, embedded: 0, links: 0 });
+    });
+  }
+
+  test('SQLite → PostgreSQL → export again: the same dump', async () => {
+    const pg = await freshPgSchema('cli');
+    try {
+      const pgEnv = { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema };
+      const first = file('to-pg-1.jsonl');
+      assert.equal((await runCli(['export', '--with-vectors', '-o', first], db('source'))).code, 0);
+      const imported = await runCli(['import', first, '--json'], pgEnv);
+      assert.equal(imported.code, 0, imported.stderr);
+      const again = await runCli(['export', '--with-vectors'], pgEnv);
+      assert.equal(again.stdout, readFileSync(first, 'utf8'));
+    } finally {
+      await pg.drop();
+    }
+  });
+
+  test('an upstream v1.2 database (upgraded on open) exports and re-imports identically', async () => {
+    const upstream = { OM_DB_PATH: copySqliteFixture('v1.2', 'openmemory-v1.2.sqlite', tmp.dir) };
+    const first = file('upstream-1.jsonl');
+    assert.equal((await runCli(['export', '--with-vectors', '-o', first], upstream)).code, 0);
+    const lines = readFileSync(first, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const fixture = allFixtures().find((f) => f.set === 'v1.2' && f.file === 'openmemory-v1.2.sqlite')!;
+    assert.deepEqual(lines.map((l) => l.id).sort(), fixture.manifest.memories.map((m) => m.id).sort());
+    assert.deepEqual(
+      lines.map((l) => [l.id, l.user_id]).sort(),
+      fixture.manifest.memories.map((m) => [m.id, m.user_id]).sort(),
+    );
+    assert.equal((await runCli(['import', first], db('upstream-copy'))).code, 0);
+    const again = await runCli(['export', '--with-vectors'], db('upstream-copy'));
+    assert.equal(again.stdout, readFileSync(first, 'utf8'));
+  });
+
+  test('export to stdout and import from stdin; one user only', async () => {
+    const out = await runCli(['users', 'export', 'alice'], db('source'));
+    assert.equal(out.code, 0);
+    assert.equal(out.stdout.trim().split('\n').length, 3);
+    const r = await runCli(['import', '-', '--json'], db('alice-only'), out.stdout);
+    assert.equal(r.json().imported, 3);
+    assert.deepEqual((await runCli(['users', 'list', '--json'], db('alice-only'))).json(), [{ user_id: 'alice', memories: 3 }]);
+  });
+
+  test('a bad line anywhere refuses the whole import before writing', async () => {
+    const good = (await runCli(['export'], db('source'))).stdout.trim().split('\n');
+    const bad = file('bad.jsonl');
+    writeFileSync(bad, [...good.slice(0, 4), '{"format":"openmemory-export/1","id":"x"}'].join('\n'));
+    const r = await runCli(['import', bad], db('refused'));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /line 5/);
+    assert.equal((await runCli(['stats', '--json'], db('refused'))).json().memories, 0);
+    assert.equal((await runCli(['import', file('missing.jsonl')], db('refused'))).code, 1);
+  });
+});

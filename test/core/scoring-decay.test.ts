@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DECAY_FLOOR, coactivatedWeight, decayedSalience, recency, retrievalBoost, salienceAnchor } from '../../src/core/decay.js';
+import { keywordScore as score, tokenized } from '../../src/core/keyword.js';
+
+const keywordScore = (q: string, c: string, min: number) => score(tokenized(q), tokenized(c), min);
+import { compositeScore, fusedSimilarity, tagMatch, type ScoreParts } from '../../src/core/scoring.js';
+
+const DAY = 86_400_000;
+const parts = (p: Partial<ScoreParts>): ScoreParts => ({ similarity: 0, overlap: 0, waypoint: 0, recency: 0, keyword: 0, tag: 0, salience: 0, ...p });
+
+test('composite score stays in [0, 1] and orders by its parts', () => {
+  assert.equal(compositeScore(parts({}), false), 0);
+  assert.ok(Math.abs(compositeScore(parts({ similarity: 1, overlap: 1, waypoint: 1, recency: 1, keyword: 1, tag: 1, salience: 1 }), true) - 1) < 1e-9);
+  assert.ok(compositeScore(parts({ similarity: 0.8 }), false) > compositeScore(parts({ similarity: 0.4 }), false));
+  assert.ok(compositeScore(parts({ similarity: 0.5, keyword: 1 }), false) > compositeScore(parts({ similarity: 0.5 }), false));
+  // The tag term counts only when the query names tags.
+  assert.ok(compositeScore(parts({ similarity: 0.5, tag: 1 }), true) > compositeScore(parts({ similarity: 0.5, tag: 0 }), true));
+  assert.equal(compositeScore(parts({ similarity: 0.5, tag: 1 }), false), compositeScore(parts({ similarity: 0.5 }), false));
+});
+
+test('fused similarity takes the best sector and the resonance-weighted mean', () => {
+  assert.equal(fusedSimilarity(new Map([['semantic', 0.6]]), 'semantic', 'semantic'), 0.6);
+  assert.equal(fusedSimilarity(new Map([['semantic', 0.2], ['episodic', 0.7]]), 'episodic', 'semantic'), 0.7);
+  assert.equal(fusedSimilarity(new Map(), 'semantic', 'semantic'), 0);
+});
+
+test('tag match is the share of query tags present, case-insensitive', () => {
+  assert.equal(tagMatch(['A', 'b'], ['a']), 0.5);
+  assert.equal(tagMatch(['a'], null), 0);
+});
+
+test('keyword score: exact phrase beats partial overlap beats nothing', () => {
+  const full = keywordScore('blue drawer', 'the passport is in the blue drawer', 3);
+  const part = keywordScore('blue cupboard', 'the passport is in the blue drawer', 3);
+  assert.ok(full > part && part > 0);
+  assert.equal(keywordScore('zebra', 'the passport is in the blue drawer', 3), 0);
+  assert.ok(full <= 1);
+});
+
+test('decay relaxes toward the floor and composes exactly (no compounding)', () => {
+  const once = decayedSalience(0.9, 0.02, 10 * DAY);
+  const twice = decayedSalience(decayedSalience(0.9, 0.02, 4 * DAY), 0.02, 6 * DAY);
+  assert.ok(Math.abs(once - twice) < 1e-12);
+  assert.ok(once < 0.9 && once > DECAY_FLOOR);
+  assert.ok(decayedSalience(0.9, 0.001, 10 * DAY) > decayedSalience(0.9, 0.02, 10 * DAY), 'reflective decays slower than emotional');
+  assert.equal(decayedSalience(0.5, 0.02, 0), 0.5);
+  assert.equal(salienceAnchor(100, 200), 200);
+  assert.equal(salienceAnchor(300, 200), 300);
+  assert.equal(salienceAnchor(300, null), 300);
+});
+
+test('recency, retrieval boost and co-activation stay in [0, 1]', () => {
+  assert.equal(recency(0, 0), 1);
+  assert.equal(recency(0, 90 * DAY), 0);
+  assert.ok(Math.abs(retrievalBoost(0.5) - 0.59) < 1e-12);
+  assert.equal(retrievalBoost(1), 1);
+  assert.ok(coactivatedWeight(0.5, 0) > 0.5 && coactivatedWeight(0.99, 0) <= 1);
+});

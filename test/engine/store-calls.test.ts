@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Memory } from '../../src/engine/memory.js';
+import { openStore } from '../../src/store/open.js';
+import { userScope } from '../../src/store/scope.js';
+import type { Store } from '../../src/store/store.js';
+import { BACKENDS } from './backends.js';
+
+/** The real store, with a count of calls per method. */
+function counted(store: Store): { store: Store; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const proxy = new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { store: proxy, calls };
+}
+
+for (const backend of BACKENDS) {
+  test(`a query costs a fixed number of store calls, whatever k (${backend.name})`, async () => {
+    const db = await backend.database();
+    const config = db.config();
+    const { store, calls } = counted(await openStore(config));
+    const memory = await Memory.open({ config, store, jobs: false });
+    try {
+      const s = userScope('calls');
+      await memory.addMany(s, Array.from({ length: 60 }, (_, i) => ({ content: `Garden journal ${i}: planted ${['roses', 'beans', 'kale', 'mint'][i % 4]} in bed ${i}` })));
+      for (const k of [5, 40]) {
+        calls.clear();
+        const { matches } = await memory.query(s, { query: 'planted roses and mint in the garden', k });
+        assert.ok(matches.length >= Math.min(k, 20));
+        const perMethod = Object.fromEntries(calls);
+        assert.equal(perMethod.getMemories, 1, JSON.stringify(perMethod));
+        assert.equal(perMethod.getVectors, 1);
+        assert.equal(perMethod.searchText, 1);
+        assert.equal(perMethod.nearestVectors, 5, 'one per sector');
+        assert.ok(perMethod.outgoingWaypoints! <= 3, 'one per hop plus one for co-activation');
+        assert.equal(perMethod.updateSalience, 1);
+        assert.ok((perMethod.upsertWaypoints ?? 0) <= 1 && (perMethod.reinforceWaypoints ?? 0) <= 1);
+        assert.equal(perMethod.getMemory, undefined);
+      }
+    } finally {
+      await memory.close();
+      await db.drop();
+    }
+  });
+}

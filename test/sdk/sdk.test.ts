@@ -1,0 +1,37 @@
+/** The SDK behaviour suite: embedded Memory on SQLite and on PostgreSQL, and MemoryClient over HTTP. */
+import path from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { Memory, MemoryClient } from '../../src/sdk/index.js';
+import { listeningServer } from '../helpers/listening-server.js';
+import { freshPgSchema } from '../helpers/pg.js';
+import { tmpDir } from '../helpers/tmp.js';
+import { sdkBehaviour } from './behaviour.js';
+
+const ADMIN = 'sdk-admin-key-0123456789';
+
+sdkBehaviour({
+  name: 'embedded',
+  async open() {
+    const tmp = tmpDir('om-sdk-');
+    const api = new Memory({ path: path.join(tmp.dir, 'om.sqlite'), env: { OM_LOG_LEVEL: 'silent' }, jobs: false });
+    return { api, cleanup: async () => (await api.close(), tmp.cleanup()) };
+  },
+});
+
+sdkBehaviour({
+  name: 'embedded, PostgreSQL',
+  async open() {
+    const pg = await freshPgSchema('sdk');
+    const config = loadConfig({ OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema, OM_LOG_LEVEL: 'silent' });
+    const api = new Memory({ config, jobs: false });
+    return { api, cleanup: async () => (await api.close(), await pg.drop()) };
+  },
+});
+
+sdkBehaviour({
+  name: 'remote',
+  async open() {
+    const server = await listeningServer(ADMIN);
+    return { api: new MemoryClient({ url: server.url, apiKey: ADMIN }), cleanup: () => server.close() };
+  },
+});
