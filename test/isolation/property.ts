@@ -225,58 +225,67 @@ export interface PropertyReport {
   operations: number;
 }
 
+/** Runs per batch when the floor of operations decides how many runs there are. */
+const BATCH_RUNS = 50;
+
 /**
- * Runs the property against one subject. Every run uses fresh user names (the database is
- * reused) and first empties the default user, which is shared by all runs.
+ * Runs the property against one subject until at least `minOperations` operations were checked
+ * (sequence lengths are random, so a fixed number of runs would not guarantee the floor).
+ * Batch b uses seed + b, so a reported failing seed replays alone with `OM_PROP_SEED`;
+ * `OM_PROP_RUNS` instead runs exactly that many runs. Every run uses fresh user names (the
+ * database is reused) and first empties the default user, which is shared by all runs.
  */
-export async function checkIsolation(subject: Subject, opts: { runs: number; label: string }): Promise<PropertyReport> {
+export async function checkIsolation(subject: Subject, opts: { minOperations: number; label: string }): Promise<PropertyReport> {
   const seed = propertySeed();
-  const runs = propertyRuns(opts.runs);
-  console.log(`[isolation ${opts.label}] seed=${seed} runs=${runs} (replay: OM_PROP_SEED=${seed})`);
+  const fixedRuns = process.env.OM_PROP_RUNS ? propertyRuns(BATCH_RUNS) : undefined;
+  console.log(`[isolation ${opts.label}] seed=${seed} (replay: OM_PROP_SEED=${seed})`);
   let operations = 0;
   let runNo = 0;
   const tally = new Map<string, number>();
-  await fc.assert(
-    fc.asyncProperty(opsArb, async (ops) => {
-      const tag = `r${seed.toString(36)}x${(runNo++).toString(36)}`;
-      // Names with LIKE wildcards, quotes and non-ASCII: a filter built by pattern or string
-      // concatenation would match or break on them.
-      const users: User[] = [null, `${tag}_u0`, `${tag}%' OR 'a'='a`, `${tag} 東京/_u2`];
-      const model = new Model(users, users.map((_, i) => `zqm${tag}m${i}q`), tally);
-      await subject.reset(null);
+  const property = fc.asyncProperty(opsArb, async (ops) => {
+    const tag = `r${seed.toString(36)}x${(runNo++).toString(36)}`;
+    // Names with LIKE wildcards, quotes and non-ASCII: a filter built by pattern or string
+    // concatenation would match or break on them.
+    const users: User[] = [null, `${tag}_u0`, `${tag}%' OR 'a'='a`, `${tag} 東京/_u2`];
+    const model = new Model(users, users.map((_, i) => `zqm${tag}m${i}q`), tally);
+    await subject.reset(null);
+    await subject.settle();
+    // One fingerprint of all users per operation: the state after one op is the state before the next.
+    let last = await subject.fingerprints(users);
+    for (const op of ops) {
+      await apply(subject, model, op);
+      operations++;
+      model.count(op.op === 'job' ? op.job : op.op);
       await subject.settle();
-      // One fingerprint of all users per operation: the state after one op is the state before the next.
-      let last = await subject.fingerprints(users);
-      for (const op of ops) {
-        await apply(subject, model, op);
-        operations++;
-        model.count(op.op === 'job' ? op.job : op.op);
-        await subject.settle();
-        const logged = subject.drainLoggedErrors();
-        if (logged.length) fail(`${op.op} logged errors: ${logged.join('\n').slice(0, 1000)}`);
-        const now = await subject.fingerprints(users);
-        if (op.op !== 'job') {
-          const actor = users[op.actor]!;
-          const others = new Set(model.others(actor).map((u) => u ?? ''));
-          const only = (m: Map<string, string>) => new Map([...m].filter(([k]) => others.has(k.split('|')[0]!)));
-          const changed = changedKeys(only(last), only(now));
-          if (changed.length) fail(`${op.op} by ${actor} changed rows of other users: ${changed.join(', ')}`);
-        }
-        last = now;
+      const logged = subject.drainLoggedErrors();
+      if (logged.length) fail(`${op.op} logged errors: ${logged.join('\n').slice(0, 1000)}`);
+      const now = await subject.fingerprints(users);
+      if (op.op !== 'job') {
+        const actor = users[op.actor]!;
+        const others = new Set(model.others(actor).map((u) => u ?? ''));
+        const only = (m: Map<string, string>) => new Map([...m].filter(([k]) => others.has(k.split('|')[0]!)));
+        const changed = changedKeys(only(last), only(now));
+        if (changed.length) fail(`${op.op} by ${actor} changed rows of other users: ${changed.join(', ')}`);
       }
-      for (const u of users) {
-        const items = await subject.page(u, 1000, 0);
-        model.checkMemories(u, items, 'final list');
-        if (!sameSet(items.map((m) => m.id), model.liveOf(u))) fail(`final list of ${u}: ${items.length} items, model has ${model.liveOf(u).length}`);
-      }
-      const integrity = await subject.integrity();
-      if (integrity.memoriesWithoutVectors || integrity.orphanOrForeignVectors || integrity.orphanOrCrossUserWaypoints) {
-        fail(`integrity: ${JSON.stringify(integrity)}`);
-      }
-      for (const u of users) await subject.reset(u);
-    }),
-    { seed, numRuns: runs, includeErrorInReport: true },
-  );
+      last = now;
+    }
+    for (const u of users) {
+      const items = await subject.page(u, 1000, 0);
+      model.checkMemories(u, items, 'final list');
+      if (!sameSet(items.map((m) => m.id), model.liveOf(u))) fail(`final list of ${u}: ${items.length} items, model has ${model.liveOf(u).length}`);
+    }
+    const integrity = await subject.integrity();
+    if (integrity.memoriesWithoutVectors || integrity.orphanOrForeignVectors || integrity.orphanOrCrossUserWaypoints) {
+      fail(`integrity: ${JSON.stringify(integrity)}`);
+    }
+    for (const u of users) await subject.reset(u);
+  });
+  let runs = 0;
+  for (let batch = 0; fixedRuns ? batch === 0 : operations < opts.minOperations; batch++) {
+    const numRuns = fixedRuns ?? BATCH_RUNS;
+    await fc.assert(property, { seed: (seed + batch) >>> 0, numRuns, includeErrorInReport: true });
+    runs += numRuns;
+  }
   console.log(`[isolation ${opts.label}] ${operations} operations checked in ${runs} runs (seed=${seed})`);
   console.log(`[isolation ${opts.label}] ${JSON.stringify(Object.fromEntries([...tally].sort()))}`);
   return { seed, runs, operations };
