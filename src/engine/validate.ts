@@ -2,20 +2,44 @@
 import { isSector, type Sector } from '../core/types.js';
 import { validationError } from '../errors.js';
 
+/** Deeper metadata is refused: SQLite's JSON functions stop at depth 1000, and nobody needs 64. */
+export const MAX_METADATA_DEPTH = 64;
+
+/** PostgreSQL text cannot hold U+0000; refused on every backend so both behave the same. */
+function noNul(value: string, field: string): string {
+  if (value.includes('\u0000')) throw validationError(`${field} must not contain NUL (U+0000) characters`, { field });
+  return value;
+}
+
 export function requireText(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim().length === 0) throw validationError(`${field} must be a non-empty string`, { field });
-  return value;
+  return noNul(value, field);
 }
 
 export function optionalTags(value: unknown, field = 'tags'): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.some((t) => typeof t !== 'string')) throw validationError(`${field} must be an array of strings`, { field });
+  for (const t of value as string[]) noNul(t, field);
   return value as string[];
+}
+
+/** Walks a JSON value: depth bound, and no NUL in any key or string. */
+function checkJson(value: unknown, field: string, depth: number): void {
+  if (depth > MAX_METADATA_DEPTH) throw validationError(`${field} is nested deeper than ${MAX_METADATA_DEPTH} levels`, { field });
+  if (typeof value === 'string') noNul(value, field);
+  else if (Array.isArray(value)) for (const v of value) checkJson(v, field, depth + 1);
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      noNul(k, field);
+      checkJson(v, field, depth + 1);
+    }
+  }
 }
 
 export function optionalObject(value: unknown, field: string): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw validationError(`${field} must be an object`, { field });
+  checkJson(value, field, 1);
   return value as Record<string, unknown>;
 }
 

@@ -6,6 +6,8 @@
  * the v1.2 migration document says. It is a scope like any other, never "all users".
  * Only methods whose names start with `admin` may span users.
  */
+import { OmError } from '../errors.js';
+
 declare const scopeBrand: unique symbol;
 
 export interface UserScope {
@@ -19,9 +21,16 @@ export const DEFAULT_USER_KEY = '';
 
 export const MAX_USER_ID_LENGTH = 256;
 
-/** Builds a scope; `undefined`, `null` and the empty string mean the default user. */
+/**
+ * Builds a scope; `undefined`, `null` and the empty string mean the default user. An id no
+ * backend can store the same way (too long, or holding U+0000, which PostgreSQL text refuses)
+ * is a validation error here rather than a storage error later.
+ */
 export function userScope(userId?: string | null): UserScope {
   const id = userId === undefined || userId === null || userId === '' ? null : userId;
+  if (id !== null && (id.length > MAX_USER_ID_LENGTH || id.includes('\u0000'))) {
+    throw new OmError('validation_error', `user_id must be at most ${MAX_USER_ID_LENGTH} characters without NUL (U+0000)`);
+  }
   return Object.freeze({ userId: id }) as UserScope;
 }
 

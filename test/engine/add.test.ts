@@ -99,6 +99,14 @@ for (const backend of BACKENDS) {
       await assert.rejects(e.memory.add(userScope('erin'), { content: '  ' }), { code: 'validation_error' });
       await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', tags: [1 as unknown as string] }), { code: 'validation_error' });
       await assert.rejects(e.memory.addMany(userScope('erin'), [{ content: 'ok' }, { content: '' }]), { code: 'validation_error' });
+      // Values one backend would store and the other refuse are refused on both, before any write.
+      await assert.rejects(e.memory.add(userScope('erin'), { content: 'a\u0000b' }), { code: 'validation_error', message: /NUL/ });
+      await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', tags: ['\u0000'] }), { code: 'validation_error' });
+      await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', metadata: { k: ['\u0000'] } }), { code: 'validation_error' });
+      let deep: Record<string, unknown> = {};
+      for (let i = 0; i < 5000; i++) deep = { a: deep };
+      await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', metadata: deep }), { code: 'validation_error', message: /nested deeper/ });
+      assert.throws(() => userScope('e\u0000rin'), { code: 'validation_error' });
       assert.equal(await e.memory.store.countMemories(userScope('erin')), before);
     });
 
