@@ -32,6 +32,11 @@ export interface Config {
   host: string;
   /** Allow binding beyond loopback without an API key. */
   allowInsecureBind: boolean;
+  /**
+   * Host names accepted besides localhost/127.0.0.1/[::1] while the keyless loopback server
+   * guards against DNS rebinding; `null` turns the guard off (OM_ALLOWED_HOSTS=*).
+   */
+  allowedHosts: string[] | null;
   apiKey: string | null;
   maxPayloadBytes: number;
   rateLimit: { enabled: boolean; windowMs: number; max: number };
@@ -150,6 +155,17 @@ function url(env: Env, name: string, fallback: string | null): string | null {
   return v.replace(/\/+$/, '');
 }
 
+/** Comma-separated host names (lower-cased, without port); `*` alone means any host (`null`). */
+function hostList(env: Env, name: string): string[] | null {
+  const v = str(env, name);
+  if (v === null) return [];
+  if (v === '*') return null;
+  const hosts = v.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+  const bad = hosts.find((h) => !/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])$/.test(h));
+  if (bad !== undefined) throw new ConfigError(name, `must be host names without ports separated by commas, or *; got "${bad}"`);
+  return hosts;
+}
+
 /** Parses the environment; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonly<Config> {
   const backend = oneOf(env, 'OM_METADATA_BACKEND', ['sqlite', 'postgres'] as const, 'sqlite');
@@ -181,6 +197,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     port: int(env, 'OM_PORT', 8080, 0, 65535),
     host: str(env, 'OM_HOST') ?? '127.0.0.1',
     allowInsecureBind: bool(env, 'OM_ALLOW_INSECURE_BIND', false),
+    allowedHosts: hostList(env, 'OM_ALLOWED_HOSTS'),
     apiKey,
     maxPayloadBytes: int(env, 'OM_MAX_PAYLOAD_SIZE', 1_000_000, 1024),
     rateLimit: {

@@ -6,6 +6,7 @@
  */
 import type { ScoreParts } from '../core/scoring.js';
 import type { Sector } from '../core/types.js';
+import type { EmbedMetricsSnapshot } from '../embed/metrics.js';
 import type { DeletedCounts, SectorStat, UserStats } from '../store/store.js';
 import type { UserScope } from '../store/scope.js';
 
@@ -146,5 +147,7 @@ export interface MemoryEngine {
   adminSectorStats(): Promise<SectorStat[]>;
   /** Maintenance counters (`stats` rows: decay, reflect, consolidate, ...) since `since`; no user data. */
   jobStats(since: number): Promise<Array<{ type: string; count: number; ts: number }>>;
+  /** Embedding calls, texts, latency and errors per provider since start-up; empty for in-process embedders. */
+  embeddingMetrics(): EmbedMetricsSnapshot;
   close(): Promise<void>;
 }

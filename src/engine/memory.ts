@@ -5,6 +5,7 @@
 import { loadConfig, type Config } from '../config.js';
 import { createEmbedder } from '../embed/create.js';
 import type { Embedder } from '../embed/embedder.js';
+import type { EmbedMetricsSnapshot } from '../embed/metrics.js';
 import { createLogger, type Logger } from '../log.js';
 import { openStore } from '../store/open.js';
 import type { UserScope } from '../store/scope.js';
@@ -189,6 +190,10 @@ export class Memory implements MemoryEngine {
 
   jobStats(since: number): Promise<Array<{ type: string; count: number; ts: number }>> {
     return this.ctx.store.statsSince(since);
+  }
+
+  embeddingMetrics(): EmbedMetricsSnapshot {
+    return this.ctx.embedder.metrics?.() ?? {};
   }
 
   async close(): Promise<void> {

@@ -46,13 +46,22 @@ export function toAddInput(w: WireAdd): AddInput {
   ]);
 }
 
+/**
+ * v1.2's `min_score` was never a score: its server compared it with the memory's salience
+ * (reference §3.4), and v1.2 clients send it meaning exactly that. It is kept so; with
+ * `min_salience` also given, the stricter floor applies.
+ */
+function minSalience(f: WireFilters): number | undefined {
+  const floors = [f.min_score, f.min_salience].filter((v): v is number => v !== undefined);
+  return floors.length === 0 ? undefined : Math.max(...floors);
+}
+
 export function toQueryInput(query: string, k: number | undefined, f: WireFilters = {}): QueryInput {
   return defined<QueryInput>([
     ['query', query],
     ['k', k],
     ['sectors', f.sectors ?? (f.sector ? [f.sector] : undefined)],
-    ['minScore', f.min_score],
-    ['minSalience', f.min_salience],
+    ['minSalience', minSalience(f)],
     ['tags', f.tags],
     ['since', f.since],
     ['until', f.until],

@@ -4,6 +4,7 @@
  * so it runs wherever `fetch` does.
  */
 import { ERROR_CODES, OmError, type ErrorCode } from '../errors.js';
+import { DEFAULT_USER_NAME } from '../interfaces/default-user.js';
 import type {
   AddOptions,
   AddResult,
@@ -39,12 +40,10 @@ function codeFor(status: number): ErrorCode {
 const userQuery = (userId: string | null | undefined): Record<string, string> =>
   userId === undefined || userId === null || userId === '' ? {} : { user_id: userId };
 
-/** The HTTP routes name users in the path, where the default user has no name. */
+/** The HTTP routes name users in the path, where the default user goes by its reserved name. */
 function userPath(userId: string | null | undefined, rest: string): string {
-  if (userId === undefined || userId === null || userId === '') {
-    throw new OmError('validation_error', 'this operation needs a user id when talking to a server');
-  }
-  return `/users/${encodeURIComponent(userId)}${rest}`;
+  const named = userId === undefined || userId === null || userId === '' ? DEFAULT_USER_NAME : userId;
+  return `/users/${encodeURIComponent(named)}${rest}`;
 }
 
 export class MemoryClient implements MemoryApi {
@@ -131,8 +130,9 @@ export class MemoryClient implements MemoryApi {
     return this.#request('GET', userPath(userId, '/summary'));
   }
 
-  regenerateUserSummary(userId?: string | null): Promise<UserSummaryView> {
-    return this.#request('POST', userPath(userId, '/summary/regenerate'), {});
+  async regenerateUserSummary(userId?: string | null): Promise<UserSummaryView> {
+    const { ok: _ok, ...summary } = await this.#request<UserSummaryView & { ok: true }>('POST', userPath(userId, '/summary/regenerate'), {});
+    return summary;
   }
 
   async deleteUser(userId?: string | null): Promise<DeletedCounts> {

@@ -10,10 +10,10 @@
 import { loadConfig, type Config } from '../config.js';
 import { Memory as Engine } from '../engine/memory.js';
 import { notFound } from '../errors.js';
-import { createUserKey } from '../interfaces/http/auth.js';
+import { apiKeyView, createUserKey } from '../interfaces/http/auth.js';
+import { requestedUser } from '../interfaces/default-user.js';
 import { toAddInput, toListInput, toQueryInput } from '../interfaces/wire-input.js';
-import { scopeFromUserKey, userScope } from '../store/scope.js';
-import type { ApiKeyRecord } from '../store/store.js';
+import { userScope, type UserScope } from '../store/scope.js';
 import type {
   AddOptions,
   AddResult,
@@ -41,17 +41,8 @@ export interface MemoryOptions {
   jobs?: boolean;
 }
 
-export function apiKeyView(k: ApiKeyRecord): ApiKeyView {
-  return {
-    id: k.id,
-    user_id: k.userKey === null ? null : scopeFromUserKey(k.userKey).userId,
-    role: k.role,
-    label: k.label,
-    created_at: k.createdAt,
-    revoked_at: k.revokedAt,
-    last_used_at: k.lastUsedAt,
-  };
-}
+/** `@default` names the default user here too, as on every interface. */
+const scopeOf = (userId: string | null | undefined): UserScope => userScope(requestedUser(userId));
 
 function configOf(options: MemoryOptions): Readonly<Config> {
   if (options.config) return options.config;
@@ -75,12 +66,12 @@ export class Memory implements MemoryApi {
 
   async add(content: string, options: AddOptions = {}): Promise<AddResult> {
     const { user_id, ...fields } = options;
-    return (await this.engine()).add(userScope(user_id), toAddInput({ content, ...fields }));
+    return (await this.engine()).add(scopeOf(user_id), toAddInput({ content, ...fields }));
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<QueryResult> {
     const { user_id, k, ...filters } = options;
-    return (await this.engine()).query(userScope(user_id), toQueryInput(query, k, filters));
+    return (await this.engine()).query(scopeOf(user_id), toQueryInput(query, k, filters));
   }
 
   query(query: string, options?: SearchOptions): Promise<QueryResult> {
@@ -88,36 +79,36 @@ export class Memory implements MemoryApi {
   }
 
   async get(id: string, options: UserOption = {}): Promise<MemoryView> {
-    return (await this.engine()).get(userScope(options.user_id), id);
+    return (await this.engine()).get(scopeOf(options.user_id), id);
   }
 
   async list(options: ListOptions = {}): Promise<MemoryView[]> {
-    return (await this.engine()).list(userScope(options.user_id), toListInput(options));
+    return (await this.engine()).list(scopeOf(options.user_id), toListInput(options));
   }
 
   async update(id: string, changes: UpdateOptions): Promise<MemoryView> {
     const { user_id, ...patch } = changes;
-    return (await this.engine()).update(userScope(user_id), id, patch);
+    return (await this.engine()).update(scopeOf(user_id), id, patch);
   }
 
   async delete(id: string, options: UserOption = {}): Promise<void> {
-    await (await this.engine()).delete(userScope(options.user_id), id);
+    await (await this.engine()).delete(scopeOf(options.user_id), id);
   }
 
   async reinforce(id: string, options: ReinforceOptions = {}): Promise<number> {
-    return (await this.engine()).reinforce(userScope(options.user_id), id, options.boost);
+    return (await this.engine()).reinforce(scopeOf(options.user_id), id, options.boost);
   }
 
   async userSummary(userId?: string | null): Promise<UserSummaryView> {
-    return (await this.engine()).userSummary(userScope(userId));
+    return (await this.engine()).userSummary(scopeOf(userId));
   }
 
   async regenerateUserSummary(userId?: string | null): Promise<UserSummaryView> {
-    return (await this.engine()).regenerateSummary(userScope(userId));
+    return (await this.engine()).regenerateSummary(scopeOf(userId));
   }
 
   async deleteUser(userId?: string | null): Promise<DeletedCounts> {
-    return (await this.engine()).deleteUser(userScope(userId));
+    return (await this.engine()).deleteUser(scopeOf(userId));
   }
 
   async createApiKey(userId: string | null, label?: string): Promise<CreatedApiKey> {

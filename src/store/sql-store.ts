@@ -206,6 +206,9 @@ export class SqlStore implements Store {
   adminRevokeApiKey(id: string, now: number): Promise<boolean> {
     return this.driver.write(admin.adminRevokeApiKey(this.dialect, id, now));
   }
+  adminTouchApiKey(id: string, now: number): Promise<void> {
+    return this.driver.write(admin.adminTouchApiKey(this.dialect, id, now));
+  }
 
   writeEmbedLogs(entries: readonly EmbedLogEntry[]): Promise<void> {
     return this.driver.write(admin.writeEmbedLogs(this.dialect, entries));

@@ -239,6 +239,8 @@ export interface Store {
   adminFindApiKey(hash: string): Promise<ApiKeyRecord | null>;
   adminListApiKeys(): Promise<ApiKeyRecord[]>;
   adminRevokeApiKey(id: string, now: number): Promise<boolean>;
+  /** Sets `last_used_at` (callers throttle: authentication must not write on every request). */
+  adminTouchApiKey(id: string, now: number): Promise<void>;
 
   // ---- logs and counters --------------------------------------------------
   writeEmbedLogs(entries: readonly EmbedLogEntry[]): Promise<void>;

@@ -1,11 +1,25 @@
 /** Request handling: validation codes, body limits, malformed JSON, CORS, request ids, unknown routes, rate limits. */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { checkBind } from '../../src/interfaces/http/auth.js';
 import { ConfigError } from '../../src/errors.js';
 import { createApp } from '../../src/interfaces/http/app.js';
-import { openHarness, type Harness } from './harness.js';
+import { listen, openHarness, type Harness } from './harness.js';
+
+/** A GET with a chosen Host header, over a real socket (fetch cannot set Host). */
+function rawGet(base: string, path: string, host: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}${path}`, { headers: { host } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('validation and limits', () => {
   let h: Harness;
@@ -184,6 +198,39 @@ describe('binding without a key', () => {
     assert.throws(() => checkBind(loadConfig({ OM_HOST: '0.0.0.0' })), ConfigError);
     assert.doesNotThrow(() => checkBind(loadConfig({ OM_HOST: '0.0.0.0', OM_ALLOW_INSECURE_BIND: 'true' })));
     assert.doesNotThrow(() => checkBind(loadConfig({ OM_HOST: '0.0.0.0', OM_API_KEY: 'k' })));
+  });
+
+  test('without OM_API_KEY only loopback Host names are served (DNS rebinding); OM_ALLOWED_HOSTS widens or disables it', async () => {
+    const { server, close } = await listen();
+    try {
+      const port = new URL(server.url).port;
+      for (const host of ['127.0.0.1', `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+        assert.equal((await rawGet(server.url, '/memory/all', host)).status, 200, host);
+      }
+      for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`]) {
+        const r = await rawGet(server.url, '/memory/all', host);
+        assert.equal(r.status, 403, host);
+        assert.equal(r.body.error, 'host_not_allowed');
+        assert.match(r.body.message, /OM_ALLOWED_HOSTS/);
+      }
+      assert.equal((await rawGet(server.url, '/health', 'evil.example')).status, 403);
+    } finally {
+      await close();
+    }
+    const widened = await openHarness('sqlite', { OM_API_KEY: '', OM_ALLOWED_HOSTS: 'memory.lan, box.local' });
+    const off = await openHarness('sqlite', { OM_API_KEY: '', OM_ALLOWED_HOSTS: '*' });
+    const keyed = await openHarness('sqlite');
+    try {
+      const at = (h: Harness, host: string) => h.call('GET', '/memory/all', { key: null, headers: { host } });
+      assert.equal((await at(widened, 'memory.lan:8080')).status, 200);
+      assert.equal((await at(widened, 'evil.example')).status, 403);
+      assert.equal((await at(off, 'evil.example')).status, 200);
+      // With a key the key is the guard: any Host, but the key is needed.
+      assert.equal((await keyed.call('GET', '/memory/all', { headers: { host: 'memory.example.com' } })).status, 200);
+    } finally {
+      await Promise.all([widened.close(), off.close(), keyed.close()]);
+    }
+    assert.throws(() => loadConfig({ OM_ALLOWED_HOSTS: 'evil.example:80' }), /OM_ALLOWED_HOSTS/);
   });
 
   test('without OM_API_KEY every caller without a key is admin, user keys still bind to their user', async () => {

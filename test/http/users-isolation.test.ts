@@ -152,6 +152,61 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       assert.ok(all.body.updated >= 3);
     });
 
+    test('@default names the default user in /users paths; its key reaches only its own user', async () => {
+      for (const key of [keys.default, undefined]) {
+        const sum = await h.call('GET', '/users/@default/summary', { key });
+        assert.equal(sum.status, 200, JSON.stringify(sum.body));
+        assert.equal(sum.body.user_id, null);
+        assert.match(sum.body.summary, /1 memories/);
+        const mems = await h.call('GET', '/users/@default/memories', { key });
+        assert.equal(mems.body.user_id, null);
+        assert.deepEqual(mems.body.items.map((m: any) => m.id), [ids.default]);
+        assert.equal((await h.call('POST', '/users/@default/summary/regenerate', { key })).body.user_id, null);
+      }
+      assert.equal((await h.call('GET', '/users/@default/summary', { key: keys.alice })).status, 403);
+      assert.equal((await h.call('GET', '/users/alice/summary', { key: keys.default })).status, 403);
+      // The same name in a body or query string is the default user too, not a user called so.
+      const viaQuery = await h.call('GET', '/memory/all?user_id=@default', { key: keys.default });
+      assert.deepEqual(viaQuery.body.items.map((m: any) => m.id), [ids.default]);
+      const added = await h.call('POST', '/memory/add', { body: { content: 'Shared printer is on floor two', user_id: '@default' } });
+      assert.equal((await h.call('GET', `/memory/${added.body.id}`)).body.user_id, null);
+      assert.equal((await h.call('DELETE', `/memory/${added.body.id}`, { key: keys.default })).status, 200);
+    });
+
+    test('min_score keeps its v1.2 meaning: a salience floor, not a match-score floor', async () => {
+      const low = await h.call('POST', '/memory/add', { body: { content: 'Frank waters the ferns on Sundays', user_id: 'frank', salience: 0.2 } });
+      const high = await h.call('POST', '/memory/add', { body: { content: 'Frank waters the orchids on Mondays', user_id: 'frank', salience: 0.9 } });
+      const ask = (filters: Record<string, unknown>) =>
+        h.call('POST', '/memory/query', { body: { query: 'which plants does Frank water', k: 5, filters: { user_id: 'frank', ...filters } } });
+      const all = await ask({});
+      assert.deepEqual(all.body.matches.map((m: any) => m.id).sort(), [low.body.id, high.body.id].sort());
+      // Every match scores below 0.85 here, so as a score floor 0.85 would drop both.
+      assert.ok(all.body.matches.every((m: any) => m.score < 0.85), JSON.stringify(all.body.matches.map((m: any) => m.score)));
+      const floored = await ask({ min_score: 0.85 });
+      assert.deepEqual(floored.body.matches.map((m: any) => m.id), [high.body.id]);
+      assert.deepEqual((await ask({ min_score: 0.1, min_salience: 0.85 })).body.matches.map((m: any) => m.id), [high.body.id]);
+      assert.equal((await ask({ min_score: 1.5 })).status, 400);
+    });
+
+    test('a key records when it was last used, at most once a minute', async () => {
+      const made = await h.call('POST', '/admin/keys', { body: { user_id: 'gina', label: 'usage' } });
+      const lastUsed = async () => (await h.call('GET', '/admin/keys')).body.keys.find((k: any) => k.id === made.body.id).last_used_at;
+      assert.equal(await lastUsed(), null);
+      const before = Date.now();
+      assert.equal((await h.call('GET', '/memory/all', { key: made.body.key })).status, 200);
+      const first = await lastUsed();
+      assert.ok(first >= before && first <= Date.now(), String(first));
+      // Used 30 s ago: within the minute, requests write nothing.
+      await h.memory.store.adminTouchApiKey(made.body.id, first - 30_000);
+      assert.equal((await h.call('GET', '/memory/all', { key: made.body.key })).status, 200);
+      assert.equal(await lastUsed(), first - 30_000);
+      // Used 61 s ago: the next request records the use again.
+      await h.memory.store.adminTouchApiKey(made.body.id, first - 61_000);
+      const again = Date.now();
+      assert.equal((await h.call('GET', '/memory/all', { key: made.body.key })).status, 200);
+      assert.ok((await lastUsed()) >= again);
+    });
+
     test('deleting a user removes only that user', async () => {
       await h.call('POST', '/memory/add', { body: { content: 'Carol keeps bees on the roof', user_id: 'carol' } });
       const del = await h.call('DELETE', '/users/carol/memories');

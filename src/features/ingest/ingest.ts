@@ -52,19 +52,28 @@ export async function ingestDocument(
     salience: 1,
     metadata: { ...base, ingestion_strategy: 'root-child', is_root: true, total_sections: sections.length },
   });
+  // Root, sections and links are three engine calls; what this call created is removed again
+  // if a later one fails, so a failed ingest leaves nothing behind. Memories the user already
+  // had (deduplicated) are never in this set.
+  const created = new Set(root.deduplicated ? [] : [root.id]);
   try {
     const children: AddInput[] = sections.map((content, i) => ({
       content,
       metadata: { ...base, ingestion_strategy: 'root-child', is_child: true, section_index: i, total_sections: sections.length, parent_id: root.id },
     }));
     const added = await engine.addMany(scope, children);
+    for (const a of added) if (!a.deduplicated) created.add(a.id);
     // Sections identical to one another deduplicate to one memory; link each distinct one once.
     const childIds = [...new Set(added.map((a) => a.id).filter((id) => id !== root.id))];
     await engine.link(scope, root.id, childIds, 1);
     return { root_memory_id: root.id, child_count: sections.length, total_tokens: tokens, strategy: 'root-child', extraction: doc.extraction };
   } catch (err) {
-    // Leave no half-ingested document behind: the sections were one transaction, the root is removed here.
-    if (!root.deduplicated) await engine.delete(scope, root.id).catch(() => undefined);
+    await removeCreated(engine, scope, created);
     throw err;
   }
+}
+
+/** Best effort: the ingest's own error is the one to report, not a failure while undoing it. */
+async function removeCreated(engine: MemoryEngine, scope: UserScope, ids: ReadonlySet<string>): Promise<void> {
+  for (const id of ids) await engine.delete(scope, id).catch(() => undefined);
 }

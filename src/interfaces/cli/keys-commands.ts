@@ -26,8 +26,8 @@ async function list(args: string[], io: Io): Promise<number> {
   else
     printTable(
       io,
-      ['id', 'user', 'label', 'created', 'revoked'],
-      keys.map((k) => [k.id, k.user_id ?? '(default)', k.label ?? '', isoTime(k.created_at), isoTime(k.revoked_at)]),
+      ['id', 'user', 'label', 'created', 'last used', 'revoked'],
+      keys.map((k) => [k.id, k.user_id ?? '(default)', k.label ?? '', isoTime(k.created_at), isoTime(k.last_used_at), isoTime(k.revoked_at)]),
       'no keys',
     );
   return 0;

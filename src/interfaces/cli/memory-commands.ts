@@ -67,7 +67,7 @@ const query: Command = {
   help: `usage: openmemory query <text> [options]
   --k N            number of results (1..100, default 8)
   --sector S       only this primary sector
-  --min-score N    minimum score (0..1)
+  --min-score N    minimum salience (0..1; v1.2's min_score)
   --tags a,b       only memories with all these tags${TARGET_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseCommand(

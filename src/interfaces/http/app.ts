@@ -15,6 +15,7 @@ import type { KeyStore } from './auth.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { mcpHttpApp } from '../mcp/http.js';
 import { errorReply } from './errors.js';
+import { hostGuard } from './host-guard.js';
 import { HttpMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
@@ -76,6 +77,9 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
       exposeHeaders: ['x-request-id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
     }),
   );
+
+  const guard = hostGuard(config);
+  if (guard) app.use('*', guard);
 
   const specs: RouteSpec[] = [];
   const openapi = () => openApiDocument(specs, VERSION);

@@ -8,9 +8,14 @@ import type { Config } from '../../config.js';
 import { ConfigError, forbidden, OmError } from '../../errors.js';
 import { scopeFromUserKey, userKey, userScope, type UserScope } from '../../store/scope.js';
 import type { ApiKeyRecord, Store } from '../../store/store.js';
+import type { ApiKeyView } from '../../sdk/types.js';
+import { requestedUser } from '../default-user.js';
 import { authenticationRequired, invalidApiKey } from './errors.js';
 
-export type KeyStore = Pick<Store, 'adminCreateApiKey' | 'adminFindApiKey' | 'adminListApiKeys' | 'adminRevokeApiKey'>;
+export type KeyStore = Pick<Store, 'adminCreateApiKey' | 'adminFindApiKey' | 'adminListApiKeys' | 'adminRevokeApiKey' | 'adminTouchApiKey'>;
+
+/** `last_used_at` is exact to this much: a busy key costs one write per interval, not one per request. */
+export const KEY_USE_RESOLUTION_MS = 60_000;
 
 export type Caller =
   | { role: 'admin'; keyId: string | null }
@@ -41,19 +46,30 @@ export async function authenticate(headers: Headers, config: Config, keys: KeySt
   if (config.apiKey !== null && sameSecret(secret, config.apiKey)) return { role: 'admin', keyId: 'admin' };
   const record = await keys.adminFindApiKey(hashKey(secret));
   if (!record || record.revokedAt !== null) throw invalidApiKey();
+  await noteKeyUse(keys, record);
   if (record.role === 'admin') return { role: 'admin', keyId: record.id };
   return { role: 'user', scope: scopeFromUserKey(record.userKey ?? ''), keyId: record.id };
 }
 
 /**
+ * Keeps `last_used_at` current to {@link KEY_USE_RESOLUTION_MS}. The record is updated too, so a
+ * cached copy does not ask again. Bookkeeping only: a failed write never fails the request.
+ */
+async function noteKeyUse(keys: KeyStore, record: ApiKeyRecord, now = Date.now()): Promise<void> {
+  if (record.lastUsedAt !== null && now - record.lastUsedAt < KEY_USE_RESOLUTION_MS) return;
+  record.lastUsedAt = now;
+  await keys.adminTouchApiKey(record.id, now).catch(() => undefined);
+}
+
+/**
  * The scope a request acts in: the user it names (admin), or the key's own user. A user key
- * naming anyone else is refused rather than silently narrowed.
+ * naming anyone else is refused rather than silently narrowed. `@default` names the default user.
  */
 export function resolveScope(caller: Caller, requested: string | null | undefined): UserScope {
-  if (caller.role === 'admin') return userScope(requested);
+  if (caller.role === 'admin') return userScope(requestedUser(requested));
   if (caller.role === 'public') throw new OmError('unauthorized', 'this route acts for no user');
   if (requested === undefined) return caller.scope;
-  if (userScope(requested).userId !== caller.scope.userId) throw forbidden('this API key may only act for its own user');
+  if (userScope(requestedUser(requested)).userId !== caller.scope.userId) throw forbidden('this API key may only act for its own user');
   return caller.scope;
 }
 
@@ -63,7 +79,7 @@ export function requireAdmin(caller: Caller): void {
 
 export async function createUserKey(keys: KeyStore, userId: string | null, label: string | null) {
   const secret = `om_${randomBytes(32).toString('base64url')}`;
-  const scope = userScope(userId);
+  const scope = userScope(requestedUser(userId));
   const record: ApiKeyRecord = {
     id: randomUUID(),
     userKey: userKey(scope),
@@ -78,11 +94,26 @@ export async function createUserKey(keys: KeyStore, userId: string | null, label
   return { id: record.id, key: secret, user_id: scope.userId };
 }
 
+/** A key as lists show it: never the secret or its hash. */
+export function apiKeyView(k: ApiKeyRecord): ApiKeyView {
+  return {
+    id: k.id,
+    user_id: k.userKey === null ? null : scopeFromUserKey(k.userKey).userId,
+    role: k.role,
+    label: k.label,
+    created_at: k.createdAt,
+    revoked_at: k.revokedAt,
+    last_used_at: k.lastUsedAt,
+  };
+}
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export const isLoopback = (bindAddress: string) => LOOPBACK.has(bindAddress);
 
 /** Refuses to expose an unauthenticated server beyond loopback unless explicitly allowed. */
 export function checkBind(config: Config): void {
-  if (config.apiKey === null && !LOOPBACK.has(config.host) && !config.allowInsecureBind) {
+  if (config.apiKey === null && !isLoopback(config.host) && !config.allowInsecureBind) {
     throw new ConfigError(
       'OM_HOST',
       `binding to ${config.host} without OM_API_KEY would expose every memory; set OM_API_KEY or OM_ALLOW_INSECURE_BIND=true`,

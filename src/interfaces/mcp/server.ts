@@ -6,11 +6,11 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { MemoryEngine } from '../../engine/api.js';
 import type { Logger } from '../../log.js';
+import { DEFAULT_USER_NAME } from '../default-user.js';
 import { resolveScope, type Caller } from '../http/auth.js';
 import { MCP_SERVER_NAME, MCP_SERVER_VERSION } from './identity.js';
 import { registerResources } from './resources.js';
 import { registerTools, type ToolContext } from './tools.js';
-
 
 export interface McpServerOptions {
   engine: MemoryEngine;
@@ -29,8 +29,8 @@ export function createMcpServer({ engine, caller, log }: McpServerOptions): McpS
     logError: (err) => log.error('mcp tool failed', { error: err }),
   };
   const visibleUsers = async (): Promise<string[]> => {
-    if (caller.role === 'user') return caller.scope.userId === null ? [] : [caller.scope.userId];
-    return (await engine.adminListUsers()).filter((u): u is string => u !== null);
+    if (caller.role === 'user') return [caller.scope.userId ?? DEFAULT_USER_NAME];
+    return (await engine.adminListUsers()).map((u) => u ?? DEFAULT_USER_NAME);
   };
   const tools = registerTools(server, ctx);
   registerResources(server, ctx, visibleUsers, tools);

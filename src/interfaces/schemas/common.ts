@@ -2,9 +2,15 @@
 import { z } from 'zod';
 import { SECTORS } from '../../core/types.js';
 import { MAX_USER_ID_LENGTH } from '../../store/scope.js';
+import { DEFAULT_USER_NAME } from '../default-user.js';
 
-/** A user id as v1.2 clients send it; null or '' name the default user. */
-export const userIdField = z.string().max(MAX_USER_ID_LENGTH).nullable().optional();
+/** A user id as v1.2 clients send it; null, '' and `@default` name the default user. */
+export const userIdField = z
+  .string()
+  .max(MAX_USER_ID_LENGTH)
+  .nullable()
+  .optional()
+  .describe(`the user acted for; absent, null, '' or ${DEFAULT_USER_NAME} = the default user`);
 
 export const sectorField = z.enum(SECTORS);
 
@@ -18,6 +24,12 @@ export const memoryIdField = z.string().min(1).max(128);
 export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const score01 = z.number().min(0).max(1);
+
+/**
+ * Text stored or searched exactly as sent (no trimming), yet not empty or only whitespace.
+ */
+export const nonBlankText = (max: number) =>
+  z.string().max(max).refine((s) => s.trim().length > 0, { message: 'must not be empty or only whitespace' });
 
 /** Epoch milliseconds. */
 export const timestampField = z.number().int().nonnegative();

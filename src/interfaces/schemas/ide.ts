@@ -1,6 +1,6 @@
 /** Request shapes of /api/ide/*. */
 import { z } from 'zod';
-import { metadataField, userIdField } from './common.js';
+import { metadataField, nonBlankText, userIdField } from './common.js';
 
 const sessionId = z.string().min(1).max(200);
 
@@ -14,7 +14,7 @@ export const ideEventBody = z.object({
 });
 
 export const ideContextBody = z.object({
-  query: z.string().trim().min(1).max(10_000),
+  query: nonBlankText(10_000),
   k: z.number().int().min(1).max(100).optional(),
   limit: z.number().int().min(1).max(100).optional(),
   session_id: sessionId.optional(),

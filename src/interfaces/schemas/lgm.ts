@@ -3,7 +3,8 @@
  * reads `node` and `limit`, so both spellings are accepted.
  */
 import { z } from 'zod';
-import { metadataField, tagsField, userIdField } from './common.js';
+import { metadataField, nonBlankText, tagsField, userIdField } from './common.js';
+import { MAX_CONTENT_CHARS } from './memory.js';
 
 function aliases(input: unknown): unknown {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
@@ -27,7 +28,7 @@ export const lgmStoreBody = z.preprocess(
   aliases,
   z.object({
     node,
-    content: z.string().trim().min(1).max(200_000),
+    content: nonBlankText(MAX_CONTENT_CHARS),
     tags: tagsField.optional(),
     metadata: metadataField.optional(),
     reflective: z.boolean().optional(),
@@ -39,7 +40,7 @@ export const lgmRetrieveBody = z.preprocess(
   aliases,
   z.object({
     node,
-    query: z.string().trim().min(1).max(10_000).optional(),
+    query: nonBlankText(10_000).optional(),
     limit,
     include_metadata: z.boolean().optional(),
     ...scopeFields,
@@ -52,7 +53,7 @@ export const lgmReflectionBody = z.preprocess(
   aliases,
   z.object({
     node: node.optional(),
-    content: z.string().trim().min(1).max(200_000).optional(),
+    content: nonBlankText(MAX_CONTENT_CHARS).optional(),
     context_ids: z.array(z.string().min(1).max(128)).max(100).optional(),
     ...scopeFields,
   }),

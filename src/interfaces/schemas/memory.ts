@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   memoryIdField,
   metadataField,
+  nonBlankText,
   queryInt,
   score01,
   sectorField,
@@ -14,7 +15,7 @@ import {
 export const MAX_CONTENT_CHARS = 200_000;
 
 const memoryItem = z.object({
-  content: z.string().trim().min(1).max(MAX_CONTENT_CHARS),
+  content: nonBlankText(MAX_CONTENT_CHARS),
   tags: tagsField.optional(),
   metadata: metadataField.optional(),
   sector: sectorField.optional(),
@@ -32,7 +33,7 @@ export const addBatchBody = z.object({
 export const queryFilters = z.object({
   sector: sectorField.optional(),
   sectors: z.array(sectorField).optional(),
-  min_score: score01.optional(),
+  min_score: score01.optional().describe("v1.2's meaning: a minimum salience, not a minimum match score"),
   min_salience: score01.optional(),
   tags: tagsField.optional(),
   since: timestampField.optional(),
@@ -41,7 +42,7 @@ export const queryFilters = z.object({
 });
 
 export const queryMemoryBody = z.object({
-  query: z.string().trim().min(1).max(10_000),
+  query: nonBlankText(10_000),
   k: z.number().int().min(1).max(100).optional(),
   filters: queryFilters.nullish(),
   user_id: userIdField,
@@ -54,7 +55,7 @@ export const reinforceBody = z.object({
 });
 
 export const updateMemoryBody = z.object({
-  content: z.string().trim().min(1).max(MAX_CONTENT_CHARS).optional(),
+  content: nonBlankText(MAX_CONTENT_CHARS).optional(),
   tags: tagsField.optional(),
   metadata: metadataField.optional(),
   user_id: userIdField,

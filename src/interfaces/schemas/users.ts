@@ -1,9 +1,12 @@
 /** Request shapes of /users/:user_id/* and the admin key routes. */
 import { z } from 'zod';
 import { MAX_USER_ID_LENGTH } from '../../store/scope.js';
+import { DEFAULT_USER_NAME } from '../default-user.js';
 import { queryInt } from './common.js';
 
-export const userPathParams = z.object({ user_id: z.string().min(1).max(MAX_USER_ID_LENGTH) });
+export const userPathParams = z.object({
+  user_id: z.string().min(1).max(MAX_USER_ID_LENGTH).describe(`a user id; ${DEFAULT_USER_NAME} names the default user`),
+});
 
 export const userMemoriesQuery = z.object({
   l: queryInt(1, 1000).optional(),
@@ -11,7 +14,7 @@ export const userMemoriesQuery = z.object({
 });
 
 export const createApiKeyBody = z.object({
-  /** null or '' binds the key to the default user. */
+  /** null, '' or `@default` binds the key to the default user. */
   user_id: z.string().max(MAX_USER_ID_LENGTH).nullable(),
   label: z.string().max(200).optional(),
 });

@@ -53,6 +53,10 @@ export function* adminRevokeApiKey(d: Dialect, id: string, now: number): Op<bool
   return changes > 0;
 }
 
+export function* adminTouchApiKey(d: Dialect, id: string, now: number): Op<void> {
+  yield sql`UPDATE ${raw(d.tables.apiKeys)} SET last_used_at = ${now} WHERE id = ${id}`;
+}
+
 export function* writeEmbedLogs(d: Dialect, entries: readonly EmbedLogEntry[]): Op<void> {
   // One row per id (the last entry wins): an upsert may not touch the same row twice in one statement.
   const rows = [...new Map(entries.map((e) => [e.id, e])).values()].map((e) => list([e.id, e.model, e.status, e.ts, e.err]));

@@ -1,8 +1,7 @@
 /** /admin/keys — user API keys (admin key only). The secret is returned once and stored hashed. */
 import { notFound } from '../../../errors.js';
-import { scopeFromUserKey } from '../../../store/scope.js';
 import { apiKeyParams, createApiKeyBody } from '../../schemas/users.js';
-import { createUserKey } from '../auth.js';
+import { apiKeyView, createUserKey } from '../auth.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
 
@@ -21,17 +20,7 @@ export function adminRoutes({ keys }: AppDeps): RouteSpec[] {
       path: '/admin/keys',
       summary: 'List API keys (never their secrets).',
       access: 'admin',
-      handler: async () => ({
-        keys: (await keys.adminListApiKeys()).map((k) => ({
-          id: k.id,
-          user_id: k.userKey === null ? null : scopeFromUserKey(k.userKey).userId,
-          role: k.role,
-          label: k.label,
-          created_at: k.createdAt,
-          revoked_at: k.revokedAt,
-          last_used_at: k.lastUsedAt,
-        })),
-      }),
+      handler: async () => ({ keys: (await keys.adminListApiKeys()).map(apiKeyView) }),
     }),
     route({
       method: 'DELETE',

@@ -1,5 +1,4 @@
 /** /memory/* — v1.2's memory routes, every one acting inside the caller's user scope. */
-import type { AddInput, QueryInput } from '../../../engine/api.js';
 import { validationError } from '../../../errors.js';
 import {
   addBatchBody,
@@ -12,21 +11,9 @@ import {
   updateMemoryBody,
   userQuery,
 } from '../../schemas/memory.js';
+import { toAddInput, toQueryInput } from '../../wire-input.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
-
-type AddFields = { content: string; tags?: string[]; metadata?: Record<string, unknown>; sector?: AddInput['sector']; salience?: number; created_at?: number };
-
-function addInput(b: AddFields): AddInput {
-  return {
-    content: b.content,
-    ...(b.tags ? { tags: b.tags } : {}),
-    ...(b.metadata ? { metadata: b.metadata } : {}),
-    ...(b.sector ? { sector: b.sector } : {}),
-    ...(b.salience !== undefined ? { salience: b.salience } : {}),
-    ...(b.created_at !== undefined ? { createdAt: b.created_at } : {}),
-  };
-}
 
 export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
   return [
@@ -35,14 +22,14 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/add',
       summary: 'Store a memory for a user (dedup within that user reinforces the existing one).',
       body: addMemoryBody,
-      handler: ({ body, scope }) => engine.add(scope(body.user_id), addInput(body)),
+      handler: ({ body, scope }) => engine.add(scope(body.user_id), toAddInput(body)),
     }),
     route({
       method: 'POST',
       path: '/memory/add/batch',
       summary: 'Store many memories of one user in one transaction.',
       body: addBatchBody,
-      handler: async ({ body, scope }) => ({ results: await engine.addMany(scope(body.user_id), body.items.map(addInput)) }),
+      handler: async ({ body, scope }) => ({ results: await engine.addMany(scope(body.user_id), body.items.map(toAddInput)) }),
     }),
     route({
       method: 'POST',
@@ -51,18 +38,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       body: queryMemoryBody,
       handler: ({ body, scope }) => {
         const f = body.filters ?? {};
-        const sectors = f.sectors ?? (f.sector ? [f.sector] : undefined);
-        const input: QueryInput = {
-          query: body.query,
-          ...(body.k !== undefined ? { k: body.k } : {}),
-          ...(sectors ? { sectors } : {}),
-          ...(f.min_score !== undefined ? { minScore: f.min_score } : {}),
-          ...(f.min_salience !== undefined ? { minSalience: f.min_salience } : {}),
-          ...(f.tags ? { tags: f.tags } : {}),
-          ...(f.since !== undefined ? { since: f.since } : {}),
-          ...(f.until !== undefined ? { until: f.until } : {}),
-        };
-        return engine.query(scope(f.user_id !== undefined ? f.user_id : body.user_id), input);
+        return engine.query(scope(f.user_id !== undefined ? f.user_id : body.user_id), toQueryInput(body.query, body.k, f));
       },
     }),
     route({

@@ -2,7 +2,9 @@
 import type { Config } from '../../../config.js';
 import { SECTOR_CONFIGS } from '../../../core/sectors.js';
 import { SECTORS } from '../../../core/types.js';
+import type { EmbedMetricsSnapshot, ProviderMetricsSnapshot } from '../../../embed/metrics.js';
 import type { AppDeps } from '../context.js';
+import type { Gauge } from '../metrics.js';
 import { route, type RouteSpec } from '../route.js';
 import { userQuery } from '../../schemas/memory.js';
 
@@ -29,6 +31,30 @@ function embeddingInfo(e: Config['embeddings']) {
     ...(e.provider === 'openai' ? { base_url: e.openai.baseUrl, model_override: e.openai.model } : {}),
     ...(e.provider === 'ollama' ? { url: e.ollama.url, model: e.ollama.model } : {}),
   };
+}
+
+/** The embedder's counters per provider (values since start-up; they only grow). */
+const EMBEDDING_SERIES: Array<[string, string, keyof ProviderMetricsSnapshot, number]> = [
+  ['om_embed_calls', 'Embedding batches sent to the provider (retries included in one call).', 'calls', 1],
+  ['om_embed_texts', 'Texts embedded by the provider.', 'texts', 1],
+  ['om_embed_errors', 'Embedding calls that failed for good.', 'errors', 1],
+  ['om_embed_requests', 'HTTP requests to the provider.', 'requests', 1],
+  ['om_embed_failed_requests', 'HTTP requests to the provider that failed (some then retried).', 'failedRequests', 1],
+  ['om_embed_retries', 'Retried provider requests.', 'retries', 1],
+  ['om_embed_cache_hits', 'Texts answered from the embedding cache.', 'cacheHits', 1],
+  ['om_embed_cache_misses', 'Texts the embedding cache did not hold.', 'cacheMisses', 1],
+  ['om_embed_request_seconds_total', 'Time spent in provider requests.', 'latencyMsTotal', 1 / 1000],
+  ['om_embed_request_seconds_max', 'Slowest provider request.', 'latencyMsMax', 1 / 1000],
+];
+
+function embeddingGauges(snapshot: EmbedMetricsSnapshot): Gauge[] {
+  const providers = Object.entries(snapshot);
+  if (providers.length === 0) return [];
+  return EMBEDDING_SERIES.map(([name, help, field, scale]) => ({
+    name,
+    help,
+    samples: providers.map(([provider, m]) => ({ labels: { provider }, value: m[field] * scale })),
+  }));
 }
 
 export function systemRoutes({ engine, config, metrics, startedAt }: AppDeps, openapi: () => unknown): RouteSpec[] {
@@ -71,7 +97,7 @@ export function systemRoutes({ engine, config, metrics, startedAt }: AppDeps, op
     route({
       method: 'GET',
       path: '/metrics',
-      summary: 'Admin: Prometheus metrics (requests, latency, memories per sector).',
+      summary: 'Admin: Prometheus metrics (requests, latency, memories per sector, jobs, embedding calls).',
       access: 'admin',
       handler: async ({ c }) => {
         const sectors = await engine.adminSectorStats();
@@ -87,6 +113,7 @@ export function systemRoutes({ engine, config, metrics, startedAt }: AppDeps, op
           { name: 'om_job_runs', help: 'Maintenance job runs recorded since start-up, by type.', samples: [...jobs].map(([type, j]) => ({ labels: { type }, value: j.runs })) },
           { name: 'om_job_items', help: 'Items processed by maintenance jobs since start-up, by type.', samples: [...jobs].map(([type, j]) => ({ labels: { type }, value: j.items })) },
           { name: 'om_uptime_seconds', help: 'Seconds since the server started.', samples: [{ labels: {}, value: Math.round((Date.now() - startedAt) / 1000) }] },
+          ...embeddingGauges(engine.embeddingMetrics()),
         ]);
         return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
       },

@@ -1,4 +1,4 @@
-/** /users/* — summaries and bulk operations on one user's memories. */
+/** /users/* — summaries and bulk operations on one user's memories; `@default` names the default user. */
 import { userScope } from '../../../store/scope.js';
 import { userMemoriesQuery, userPathParams } from '../../schemas/users.js';
 import type { AppDeps } from '../context.js';
@@ -40,10 +40,10 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
       summary: "List the user's memories (`l` = limit, `u` = offset).",
       params: userPathParams,
       query: userMemoriesQuery,
-      handler: async ({ params, query, scope }) => ({
-        user_id: params.user_id,
-        items: await engine.list(scope(params.user_id), { limit: query.l ?? 100, offset: query.u ?? 0 }),
-      }),
+      handler: async ({ params, query, scope }) => {
+        const s = scope(params.user_id);
+        return { user_id: s.userId, items: await engine.list(s, { limit: query.l ?? 100, offset: query.u ?? 0 }) };
+      },
     }),
     route({
       method: 'DELETE',
