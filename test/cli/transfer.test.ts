@@ -104,5 +104,21 @@ describe('openmemory export / import', () => {
     assert.match(r.stderr, /line 5/);
     assert.equal((await runCli(['stats', '--json'], db('refused'))).json().memories, 0);
     assert.equal((await runCli(['import', file('missing.jsonl')], db('refused'))).code, 1);
+
+    const withVectors = (await runCli(['export', '--with-vectors'], db('source'))).stdout.trim().split('\n');
+    const brokenVector = JSON.parse(withVectors[2]!);
+    brokenVector.vectors[0].data = Buffer.from([1, 2, 3]).toString('base64');
+    const cases: Array<[string, string[], RegExp]> = [
+      ['a vector that is not whole float32 values', [withVectors[0]!, withVectors[1]!, JSON.stringify(brokenVector)], /line 3: vector data/],
+      ['the same id twice', [withVectors[0]!, withVectors[1]!, withVectors[0]!], /line 3: id .* already given on line 1/],
+      ['not JSON', [withVectors[0]!, '', '{"format":'], /line 3: not valid JSON/],
+    ];
+    for (const [what, lines, expected] of cases) {
+      writeFileSync(bad, lines.join('\n'));
+      const refused = await runCli(['import', bad], db('refused'));
+      assert.equal(refused.code, 2, what);
+      assert.match(refused.stderr, expected, what);
+      assert.equal((await runCli(['stats', '--json'], db('refused'))).json().memories, 0, what);
+    }
   });
 });

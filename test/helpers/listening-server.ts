@@ -13,9 +13,10 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
-export async function listeningServer(adminKey: string): Promise<ListeningServer> {
+/** `env` adds to the configuration (another backend, for one). */
+export async function listeningServer(adminKey: string, env: Record<string, string> = {}): Promise<ListeningServer> {
   const tmp = tmpDir('om-server-');
-  const config = loadConfig({ OM_DB_PATH: path.join(tmp.dir, 'om.sqlite'), OM_API_KEY: adminKey, OM_PORT: '0', OM_LOG_LEVEL: 'silent' });
+  const config = loadConfig({ OM_DB_PATH: path.join(tmp.dir, 'om.sqlite'), OM_API_KEY: adminKey, OM_PORT: '0', OM_LOG_LEVEL: 'silent', ...env });
   const log = createLogger('silent');
   const memory = await Memory.open({ config, logger: log, jobs: false });
   const server = await startServer({ config, engine: memory, keys: memory.store, log });

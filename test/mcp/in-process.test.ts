@@ -165,5 +165,23 @@ for (const backend of BACKENDS) {
         await client.close();
       }
     });
+
+    test('the default user is named @default in resource URIs, for the admin and for its own key', async () => {
+      await call(admin, 'openmemory_store', { content: 'The default user keeps the office plant alive' });
+      assert.ok((await admin.listResources()).resources.some((r) => r.uri === 'openmemory://users/%40default/memories'));
+      const client = await connect(opened, { role: 'user', scope: userScope(null), keyId: 'k0' });
+      try {
+        assert.deepEqual(
+          (await client.listResources()).resources.map((r) => r.uri).filter((u) => u.startsWith('openmemory://users/')).sort(),
+          ['openmemory://users/%40default/memories', 'openmemory://users/%40default/summary'],
+        );
+        const mems = JSON.parse(textOf(await client.readResource({ uri: 'openmemory://users/%40default/memories' })));
+        assert.equal(mems.user_id, null);
+        assert.ok(mems.items.length >= 1 && mems.items.every((m: any) => m.user_id === null));
+        await assert.rejects(client.readResource({ uri: 'openmemory://users/alice/memories' }), /own user/);
+      } finally {
+        await client.close();
+      }
+    });
   });
 }

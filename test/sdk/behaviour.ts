@@ -69,6 +69,18 @@ export function sdkBehaviour(factory: SdkFactory): void {
       assert.equal((await api.list({ user_id: 'alice' })).length, 1);
     });
 
+    test('the default user: no user id (or @default) everywhere, summary included', async () => {
+      const { id } = await api.add('The office wifi password is on the fridge');
+      assert.equal((await api.get(id)).user_id, null);
+      assert.deepEqual((await api.list({ user_id: '@default' })).map((m) => m.id), [id]);
+      const s = await api.userSummary();
+      assert.equal(s.user_id, null);
+      assert.match(s.summary, /1 memories/);
+      assert.deepEqual(Object.keys(await api.regenerateUserSummary(null)).sort(), ['reflection_count', 'summary', 'updated_at', 'user_id']);
+      assert.equal((await api.deleteUser()).memories, 1);
+      assert.deepEqual(await api.list(), []);
+    });
+
     test('API keys: create, list without secrets, revoke', async () => {
       const k = await api.createApiKey('alice', 'laptop');
       assert.match(k.key, /^om_/);

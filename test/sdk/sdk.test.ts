@@ -1,4 +1,4 @@
-/** The SDK behaviour suite: embedded Memory on SQLite and on PostgreSQL, and MemoryClient over HTTP. */
+/** The SDK behaviour suite: embedded Memory and MemoryClient over HTTP, each on SQLite and on PostgreSQL. */
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { Memory, MemoryClient } from '../../src/sdk/index.js';
@@ -33,5 +33,14 @@ sdkBehaviour({
   async open() {
     const server = await listeningServer(ADMIN);
     return { api: new MemoryClient({ url: server.url, apiKey: ADMIN }), cleanup: () => server.close() };
+  },
+});
+
+sdkBehaviour({
+  name: 'remote, PostgreSQL',
+  async open() {
+    const pg = await freshPgSchema('sdkr');
+    const server = await listeningServer(ADMIN, { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema });
+    return { api: new MemoryClient({ url: server.url, apiKey: ADMIN }), cleanup: async () => (await server.close(), await pg.drop()) };
   },
 });

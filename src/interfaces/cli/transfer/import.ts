@@ -24,37 +24,46 @@ export interface ImportReport {
 
 export type LineSource = () => AsyncIterable<string>;
 
+const lineError = (lineNo: number, message: string) => new OmError('validation_error', `line ${lineNo}: ${message}`);
+
 export function parseLine(text: string, lineNo: number): MemoryLine {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new OmError('validation_error', `line ${lineNo}: not valid JSON`);
+    throw lineError(lineNo, 'not valid JSON');
   }
   const r = memoryLine.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new OmError('validation_error', `line ${lineNo}: ${issue.path.join('.') || 'line'}: ${issue.message}`);
+    throw lineError(lineNo, `${issue.path.join('.') || 'line'}: ${issue.message}`);
   }
   return r.data;
 }
 
-async function* lines(source: LineSource): AsyncGenerator<MemoryLine> {
-  let n = 0;
+async function* lines(source: LineSource): AsyncGenerator<{ line: MemoryLine; lineNo: number }> {
+  let lineNo = 0;
   for await (const text of source()) {
-    n++;
-    if (text.trim() !== '') yield parseLine(text, n);
+    lineNo++;
+    if (text.trim() !== '') yield { line: parseLine(text, lineNo), lineNo };
   }
 }
 
-/** First pass: the whole input must be valid; returns how many memories it holds. */
+/** First pass: the whole input must be valid (ids once each, decodable vectors); returns how many memories it holds. */
 export async function validateImport(source: LineSource): Promise<number> {
-  let count = 0;
-  for await (const l of lines(source)) {
-    for (const v of l.vectors ?? []) decodeVector(v.data);
-    count++;
+  const firstSeen = new Map<string, number>();
+  for await (const { line, lineNo } of lines(source)) {
+    const earlier = firstSeen.get(line.id);
+    if (earlier !== undefined) throw lineError(lineNo, `id ${line.id} was already given on line ${earlier}`);
+    firstSeen.set(line.id, lineNo);
+    try {
+      for (const v of line.vectors ?? []) decodeVector(v.data);
+      if (line.mean_vector) decodeVector(line.mean_vector);
+    } catch (err) {
+      throw lineError(lineNo, (err as Error).message);
+    }
   }
-  return count;
+  return firstSeen.size;
 }
 
 async function toNewMemories(engine: Engine, batch: MemoryLine[]): Promise<NewMemory[]> {
@@ -91,7 +100,7 @@ export async function importMemories(engine: Engine, source: LineSource, onMemor
     for (let i = 0; i < batch.length; i++) onMemory?.();
     batch = [];
   };
-  for await (const l of lines(source)) {
+  for await (const { line: l } of lines(source)) {
     if (batch.length >= BATCH || (batch.length > 0 && batch[0]!.user_id !== l.user_id)) await flush();
     batch.push(l);
   }
