@@ -1,17 +1,21 @@
 /**
- * `npm run bench [-- --quick] [--backend sqlite|postgres|both] [--scenarios 10k,100k,heavy]`
+ * `npm run bench [-- --quick] [--backend sqlite|postgres|both] [--scenarios 10k,100k,heavy] [--no-upgrade]`
  *
  * Starts the server on a fresh database per backend and scenario, loads a generated corpus
  * through the HTTP API, queries it, and prints a table plus a JSON file in bench/results/.
+ * Then times the upgrade of pre-1.2 databases (./upgrade.ts): the 5,000-memory fixture, and a
+ * generated 100,000-memory one unless `--quick`.
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../scripts/embedded-pg.mjs';
 import { userCorpus, rng, type Needle } from './corpus.js';
 import { postJson, runConcurrent, stats, type LatencyStats } from './load.js';
 import { startServer } from './server.js';
+import { benchUpgrade, printFigures } from './upgrade.js';
 
 interface Scenario {
   name: string;
@@ -150,19 +154,34 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
   }
 }
 
-function machine() {
+async function machine(pgUrl: string | null) {
+  const sqlite = new Database(':memory:');
+  const sqliteVersion = (sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  sqlite.close();
+  let postgres: string | null = null;
+  if (pgUrl) {
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    postgres = (await client.query('SHOW server_version')).rows[0].server_version as string;
+    await client.end();
+  }
   return {
     cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
     memory_gb: Math.round(os.totalmem() / 2 ** 30),
     platform: `${os.platform()} ${os.release()}`,
+    load_average: os.loadavg().map((l) => l.toFixed(2)).join(' '),
     node: process.version,
+    sqlite: sqliteVersion,
+    postgres,
   };
 }
 
 const results = [];
 const embedded = backends.includes('postgres') && !process.env.OM_TEST_PG_URL ? await startEmbeddedPostgres() : null;
 const pgUrl = process.env.OM_TEST_PG_URL ?? embedded?.url ?? null;
+let machineAtStart: Awaited<ReturnType<typeof machine>> | undefined;
 try {
+  machineAtStart = await machine(backends.includes('postgres') ? pgUrl : null);
   for (const sc of chosen) {
     for (const backend of backends) {
       process.stderr.write(`bench: ${backend} ${sc.name}...\n`);
@@ -172,9 +191,16 @@ try {
 } finally {
   if (embedded) await embedded.stop();
 }
+const upgradeSizes = quick ? [] : [100_000];
+if (!flag('no-upgrade')) process.stderr.write(`bench: upgrade of pre-1.2 databases...\n`);
+const upgrade = flag('no-upgrade') ? [] : await benchUpgrade(upgradeSizes);
 
-const report = { at: new Date().toISOString(), machine: machine(), settings: { embeddings: 'synthetic', dim: 256, queries: QUERIES, single_adds: SINGLE_ADDS, batch: BATCH, quick }, results };
-console.log(`machine: ${report.machine.cpus}, ${report.machine.memory_gb} GB, ${report.machine.platform}, node ${report.machine.node}`);
+const settings = { embeddings: 'synthetic', dim: 256, queries: QUERIES, single_adds: SINGLE_ADDS, batch: BATCH, quick, scenarios: chosen.map((s) => s.name), backends };
+const report = { at: new Date().toISOString(), machine: machineAtStart, settings, results, upgrade };
+const m = report.machine!;
+console.log(`machine: ${m.cpus}, ${m.memory_gb} GB, ${m.platform}, load average at start ${m.load_average}`);
+console.log(`versions: node ${m.node}, SQLite ${m.sqlite}${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}`);
+console.log(`settings: ${JSON.stringify(settings)}`);
 console.table(
   results.map((r) => ({
     backend: r.backend,
@@ -199,5 +225,6 @@ console.table(
 const outDir = path.join(import.meta.dirname, 'results');
 mkdirSync(outDir, { recursive: true });
 const out = path.join(outDir, `bench-${report.at.replace(/[:.]/g, '-')}.json`);
+if (upgrade.length > 0) printFigures(upgrade);
 writeFileSync(out, JSON.stringify(report, null, 2));
 console.log(`written ${path.relative(process.cwd(), out)}`);

@@ -168,7 +168,12 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     results[p.index] = { id, primary_sector: c.primary, sectors: sectorsOf(c), chunks: e.chunks };
     peers.push({ id, vectors: e.vectors, index: p.index, simhash: p.simhash, tags: p.tags });
   }
-  for (const [index, original] of repeats) results[index] = duplicateResult(results[original]!.id, results[original]!.primary_sector);
+  for (const index of repeats.keys()) {
+    // A repeat may point at an item that itself became a near-duplicate twin: follow the chain.
+    let original = repeats.get(index)!;
+    while (!results[original]) original = repeats.get(original)!;
+    results[index] = duplicateResult(results[original]!.id, results[original]!.primary_sector);
+  }
   // The new rows first: if their insert fails, nothing of this call has been written.
   if (rows.length > 0) await ctx.store.insertMemories(scope, rows);
   await writeAbsorbed(ctx, scope, absorbed, now);

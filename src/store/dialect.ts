@@ -31,4 +31,9 @@ export interface Dialect {
   memoryIdValue(id: string): Stmt;
   /** Ranked full-text candidates for already-sanitised tokens, within the scope. */
   textSearch(scope: UserScope, tokens: readonly string[], limit: number): Stmt;
+  /**
+   * Where the text rank weighs terms by rarity across the whole index (bm25): statements for the
+   * indexed row count and the rows holding a term, each answering one row with `n` (../term-shares.ts).
+   */
+  readonly termStats?: { rows(): Stmt; docs(term: string): Stmt };
 }

@@ -15,6 +15,7 @@ import * as vectors from './ops/vectors.js';
 import * as waypoints from './ops/waypoints.js';
 import { replaceVectors, staleMemories } from './ops/stale-vectors.js';
 import { userKey, type UserScope } from './scope.js';
+import { TermShares } from './term-shares.js';
 import { count } from './sql.js';
 import type {
   ApiKeyRecord,
@@ -41,11 +42,14 @@ import { searchUnitMatrix, toUnitMatrix, VectorIndexCache, type UnitMatrix } fro
 /** Memory for cached vector indexes per process (float32 matrices), beyond which least recent users are dropped. */
 const INDEX_BUDGET_BYTES = 256 * 2 ** 20;
 
-function* textHits(d: Dialect, scope: UserScope, query: string, limit: number): Op<TextHit[]> {
+function* textHits(d: Dialect, shares: TermShares, scope: UserScope, query: string, limit: number): Op<TextHit[]> {
   const tokens = searchTokens(query);
   const n = count(limit);
   if (tokens.length === 0 || n === 0) return [];
-  const { rows } = yield d.textSearch(scope, tokens, n);
+  const informative = yield* shares.informative(d, tokens);
+  let { rows } = yield d.textSearch(scope, informative, n);
+  // Rows holding only the common terms rank at about 1e-6: they can only fill places left over.
+  if (rows.length < n && informative.length < tokens.length) ({ rows } = yield d.textSearch(scope, tokens, n));
   return rows.map((r) => ({ id: String(r.id), rank: Number(r.rank) }));
 }
 
@@ -55,6 +59,7 @@ export class SqlStore implements Store {
   /** Epoch reads of calls made in the same tick (the sectors of one query) share one statement. */
   readonly #epochReads = new Map<string, Promise<number>>();
   readonly #builds = new Map<string, Promise<UnitMatrix>>();
+  readonly #termShares = new TermShares();
 
   constructor(
     protected readonly driver: Driver,
@@ -148,7 +153,7 @@ export class SqlStore implements Store {
   }
 
   searchText(scope: UserScope, query: string, limit: number): Promise<TextHit[]> {
-    return this.driver.read(textHits(this.dialect, scope, query, limit));
+    return this.driver.read(textHits(this.dialect, this.#termShares, scope, query, limit));
   }
 
   upsertWaypoints(scope: UserScope, links: ReadonlyArray<{ srcId: string; dstId: string; weight: number }>): Promise<void> {

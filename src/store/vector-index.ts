@@ -7,30 +7,51 @@
  * vectors, so every process sharing the database sees a write at its next query: the caller
  * reads the epoch (one indexed row) before looking an index up, and rebuilds on a mismatch.
  * Indexes are keyed by user; no index ever holds another user's vectors.
+ *
+ * Small indexes are searched exactly; from {@link PARTITION_MIN_ROWS} rows on, a coarse
+ * partition (./vector-partition.ts) limits a search to the rows near the query.
  */
 import type { SectorMatrix, VectorHit } from './store.js';
+import { assignRows, buildPartition, probeRows, type Partition } from './vector-partition.js';
+
+/** Below this many rows a search scans them all (exact); at and above, it probes a partition. */
+export const PARTITION_MIN_ROWS = 8192;
 
 export interface UnitMatrix {
+  /** One per row; `ids.length` is the number of rows. */
   ids: string[];
   dim: number;
-  /** Row-major unit vectors (zero rows stay zero). */
+  /** Row-major unit vectors (zero rows stay zero); may hold spare capacity beyond the rows. */
   data: Float32Array;
+  partition?: Partition;
 }
 
-export function toUnitMatrix(m: SectorMatrix): UnitMatrix {
-  const { ids, dim } = m;
-  const data = new Float32Array(m.data);
-  for (let base = 0; base < data.length; base += dim) {
+function normalizeRows(data: Float32Array, dim: number, from: number, to: number): void {
+  for (let base = from * dim; base < to * dim; base += dim) {
     let ss = 0;
     for (let j = 0; j < dim; j++) ss += data[base + j]! * data[base + j]!;
     if (ss === 0) continue;
     const inv = 1 / Math.sqrt(ss);
     for (let j = 0; j < dim; j++) data[base + j]! *= inv;
   }
+}
+
+export function toUnitMatrix(m: SectorMatrix): UnitMatrix {
+  const { ids, dim } = m;
+  const data = new Float32Array(m.data);
+  normalizeRows(data, dim, 0, ids.length);
   return { ids, dim, data };
 }
 
-/** Exact cosine top-k: rows are unit vectors, so cosine is the dot product with the unit query. */
+/** The partition of a large index, built on first use and rebuilt once the index has doubled. */
+function partitionOf(index: UnitMatrix): Partition | undefined {
+  const n = index.ids.length;
+  if (n < PARTITION_MIN_ROWS) return undefined;
+  if (!index.partition || n >= 2 * index.partition.builtAt) index.partition = buildPartition(index.data, index.dim, n);
+  return index.partition;
+}
+
+/** Cosine top-k: rows are unit vectors, so cosine is the dot product with the unit query. Exact below {@link PARTITION_MIN_ROWS} rows. */
 export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: number): VectorHit[] {
   const { ids, dim, data } = index;
   const n = ids.length;
@@ -39,11 +60,16 @@ export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: numb
   for (let j = 0; j < dim; j++) qq += query[j]! * query[j]!;
   const q = new Float32Array(dim);
   if (qq > 0) for (let j = 0; j < dim; j++) q[j] = query[j]! / Math.sqrt(qq);
+  const partition = partitionOf(index);
+  const scanned = partition ? probeRows(partition, q, k) : null;
+  const total = scanned ? scanned.length : n;
   // Kept sorted best first; a row enters only when it beats the current k-th.
-  const keep = Math.min(k, n);
+  const keep = Math.min(k, total);
+  if (keep === 0) return [];
   const rows = new Int32Array(keep);
   const sims = new Float64Array(keep).fill(-Infinity);
-  for (let i = 0; i < n; i++) {
+  for (let s = 0; s < total; s++) {
+    const i = scanned ? scanned[s]! : s;
     const base = i * dim;
     let dot = 0;
     for (let j = 0; j < dim; j++) dot += data[base + j]! * q[j]!;
@@ -71,12 +97,25 @@ interface UserIndexes {
 
 const sectorKey = (sector: string, dim: number) => `${sector} ${dim}`;
 
-function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector: Float32Array }>): UnitMatrix {
-  const unit = toUnitMatrix({ ids: rows.map((r) => r.id), dim: index.dim, data: Float32Array.from(rows.flatMap((r) => [...r.vector])) });
-  const data = new Float32Array(index.data.length + unit.data.length);
-  data.set(index.data);
-  data.set(unit.data, index.data.length);
-  return { ids: [...index.ids, ...unit.ids], dim: index.dim, data };
+/**
+ * Appends rows in place, growing the buffer by doubling: copying the whole matrix for every
+ * added memory would make loading a large user quadratic. Returns the bytes the buffer grew by.
+ */
+function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector: Float32Array }>): number {
+  const { dim } = index;
+  const from = index.ids.length;
+  const to = from + rows.length;
+  const before = index.data.byteLength;
+  if (to * dim > index.data.length) {
+    const grown = new Float32Array(Math.max(to, 2 * from) * dim);
+    grown.set(index.data.subarray(0, from * dim));
+    index.data = grown;
+  }
+  rows.forEach((r, i) => index.data.set(r.vector, (from + i) * dim));
+  normalizeRows(index.data, dim, from, to);
+  for (const r of rows) index.ids.push(r.id);
+  if (index.partition) assignRows(index.partition, index.data, from, to);
+  return index.data.byteLength - before;
 }
 
 /** Per-user indexes at one epoch; least recently used users are dropped beyond the byte budget. */
@@ -129,9 +168,7 @@ export class VectorIndexCache {
     for (const [key, index] of u.bySector) {
       const added = rows.filter((r) => sectorKey(r.sector, r.vector.length) === key);
       if (added.length === 0) continue;
-      const grown = appendRows(index, added);
-      this.#resize(u, grown.data.byteLength - index.data.byteLength);
-      u.bySector.set(key, grown);
+      this.#resize(u, appendRows(index, added));
     }
     u.epoch = to;
     this.#evict();

@@ -73,6 +73,17 @@ for (const backend of BACKENDS) {
       assert.ok(merged.salience >= 0.4 + 2 * 0.15 - 1e-9, 'each repeat reinforces');
     });
 
+    test('a batch repeating an item that is itself a near-duplicate of an earlier one answers every item', async () => {
+      const erin = userScope('erin');
+      const first = 'Erin keeps her bicycle in the garage next to the old freezer and the broken lawnmower from last summer';
+      const twin = `there ${first}`;
+      const rs = await e.memory.addMany(erin, [{ content: first }, { content: twin }, { content: twin }]);
+      assert.equal(rs.length, 3);
+      assert.ok(rs.every((r) => r.id === rs[0]!.id), JSON.stringify(rs));
+      assert.deepEqual(rs.map((r) => r.deduplicated), [undefined, true, true]);
+      assert.equal((await e.memory.list(erin)).length, 1);
+    });
+
     test('waypoints link only within the user', async () => {
       const dave = userScope('dave');
       const first = await e.memory.add(dave, { content: 'Dave trains for the Berlin marathon every weekend' });

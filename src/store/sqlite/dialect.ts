@@ -20,6 +20,10 @@ export const SQLITE_NAMES: Readonly<Record<LogicalTable, string>> = Object.freez
 /** FTS5 index over memories.content (release 1.1.1 used `memories_fts` with another layout). */
 export const SEARCH_TABLE = 'memories_search';
 
+/** Per-connection (temp) view of the FTS5 vocabulary: documents per term. */
+export const SEARCH_VOCAB = 'temp.memories_search_vocab';
+export const CREATE_SEARCH_VOCAB = `CREATE VIRTUAL TABLE IF NOT EXISTS ${SEARCH_VOCAB} USING fts5vocab(main, ${SEARCH_TABLE}, row)`;
+
 /** SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite. */
 const MAX_PARAMS = 32_766;
 
@@ -40,4 +44,8 @@ export const sqliteDialect: Dialect = Object.freeze({
     return sql`SELECT id, -bm25(${raw(SEARCH_TABLE)}) AS rank FROM ${raw(SEARCH_TABLE)}
       WHERE ${raw(SEARCH_TABLE)} MATCH ${match} AND ${inScope(scope)} ORDER BY rank DESC, id LIMIT ${limit}`;
   },
+  termStats: Object.freeze({
+    rows: () => sql`SELECT COUNT(*) AS n FROM ${raw(SQLITE_NAMES.memories)}`,
+    docs: (term: string) => sql`SELECT doc AS n FROM ${raw(SEARCH_VOCAB)} WHERE term = ${term}`,
+  }),
 });

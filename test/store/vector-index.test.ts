@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rng } from '../../bench/corpus.js';
+import { PARTITION_MIN_ROWS, searchUnitMatrix, toUnitMatrix, VectorIndexCache } from '../../src/store/vector-index.js';
+
+const DIM = 32;
+
+/** Clustered random vectors, as real embeddings are: a few topics with noise around each. */
+function vectors(n: number, seed: number): Float32Array[] {
+  const r = rng(seed);
+  const topics = Array.from({ length: 40 }, () => Float32Array.from({ length: DIM }, () => r() - 0.5));
+  return Array.from({ length: n }, () => {
+    const t = topics[Math.floor(r() * topics.length)]!;
+    return Float32Array.from(t, (x) => x + 0.3 * (r() - 0.5));
+  });
+}
+
+function matrix(vs: Float32Array[], prefix: string) {
+  const data = new Float32Array(vs.length * DIM);
+  vs.forEach((v, i) => data.set(v, i * DIM));
+  return toUnitMatrix({ ids: vs.map((_, i) => `${prefix}${String(i).padStart(6, '0')}`), dim: DIM, data });
+}
+
+test('below the partition size the search is exact and ties break by id', () => {
+  const vs = vectors(500, 1);
+  const index = matrix([...vs, vs[0]!], 'a');
+  const hits = searchUnitMatrix(index, vs[0]!, 3);
+  assert.deepEqual(hits.slice(0, 2).map((h) => h.id), ['a000000', 'a000500']);
+  assert.ok(Math.abs(hits[0]!.similarity - 1) < 1e-6);
+  assert.equal(index.partition, undefined);
+});
+
+test('a partitioned index finds nearly every exact neighbour, and each row is its own best match', () => {
+  const vs = vectors(PARTITION_MIN_ROWS + 2000, 2);
+  const index = matrix(vs, 'b');
+  const exact = matrix(vs, 'b');
+  let found = 0;
+  let asked = 0;
+  for (let q = 0; q < 50; q++) {
+    const query = vs[q * 97]!;
+    const approx = searchUnitMatrix(index, query, 10);
+    assert.equal(approx[0]!.id, `b${String(q * 97).padStart(6, '0')}`);
+    // The exact answer, from the same rows scanned without a partition.
+    const all = [...exact.ids.keys()].map((i) => ({ i, s: [...query].reduce((acc, x, j) => acc + x * exact.data[i * DIM + j]!, 0) }));
+    const truth = new Set(all.sort((a, b) => b.s - a.s).slice(0, 10).map((x) => exact.ids[x.i]));
+    found += approx.filter((h) => truth.has(h.id)).length;
+    asked += 10;
+  }
+  assert.ok(index.partition, 'built on first search');
+  assert.ok(found / asked >= 0.9, `recall ${found / asked}`);
+});
+
+test('appended rows are searchable at once, in place, and land in the partition', () => {
+  const cache = new VectorIndexCache(2 ** 30);
+  const vs = vectors(PARTITION_MIN_ROWS, 3);
+  const index = matrix(vs, 'c');
+  cache.set('u', 1, 'semantic', index);
+  searchUnitMatrix(index, vs[0]!, 1);
+  const extra = vectors(10, 4);
+  cache.append('u', 1, 2, extra.map((vector, i) => ({ id: `new${i}`, sector: 'semantic', vector })));
+  const same = cache.get('u', 2, 'semantic', DIM);
+  assert.equal(same, index, 'the cached index grew in place');
+  assert.equal(same!.ids.length, PARTITION_MIN_ROWS + 10);
+  for (const [i, v] of extra.entries()) assert.equal(searchUnitMatrix(same!, v, 1)[0]!.id, `new${i}`);
+  assert.equal(cache.get('u', 1, 'semantic', DIM), undefined, 'the old epoch is gone');
+});
