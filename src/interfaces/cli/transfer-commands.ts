@@ -81,7 +81,7 @@ const importCommand: Command = {
   help: `usage: openmemory import <file|-> [--json]
   Every line is checked before anything is written; memories keep their ids, users, times and
   salience. Lines without vectors are embedded with the configured provider. Ids already present
-  are skipped.`,
+  are skipped; user summaries are restored for users the database does not have yet.`,
   async run(args, io) {
     const { values, positionals } = parseCommand(args, { json: TARGET_OPTIONS.json, url: TARGET_OPTIONS.url }, { min: 1, max: 1, names: 'a file (or - for stdin)' });
     const file = positionals[0]!;
@@ -94,7 +94,10 @@ const importCommand: Command = {
       return r;
     });
     if (values.json) printJson(io, report);
-    else io.out(`imported ${report.imported} memories (${report.embedded} embedded now, ${report.skipped} already present), ${report.links} links`);
+    else
+      io.out(
+        `imported ${report.imported} memories (${report.embedded} embedded now, ${report.skipped} already present), ${report.links} links, ${report.users} user summaries`,
+      );
     return 0;
   },
 };

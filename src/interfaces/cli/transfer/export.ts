@@ -1,11 +1,12 @@
 /**
- * Streams memories out as JSON lines, user by user (default user first, then by id) and within a
- * user by creation time then id, so two exports of equal databases are byte-identical.
+ * Streams memories out as JSON lines, user by user (default user first, then by id): the user's
+ * summary row, then its memories by creation time then id, so two exports of equal databases are
+ * byte-identical.
  */
 import type { Memory as Engine } from '../../../engine/memory.js';
 import type { MemoryRecord, Waypoint } from '../../../core/types.js';
 import { userScope, type UserScope } from '../../../store/scope.js';
-import { toLine } from './line-format.js';
+import { toLine, toUserLine } from './line-format.js';
 
 const PAGE = 500;
 
@@ -35,6 +36,9 @@ export async function exportMemories(engine: Engine, options: ExportOptions): Pr
   let count = 0;
   for (const user of users) {
     const scope = userScope(user);
+    const row = await engine.store.getUser(scope);
+    const userLine = row && toUserLine(row);
+    if (userLine) await options.write(JSON.stringify(userLine));
     const memories = await allOf(engine, scope);
     for (let i = 0; i < memories.length; i += PAGE) {
       const page = memories.slice(i, i + PAGE);

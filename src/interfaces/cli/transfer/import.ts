@@ -2,7 +2,8 @@
  * Loads an export back: every line is validated before anything is written, then memories go in
  * per-user batches (one transaction each) with their original ids, times and salience. Lines
  * without vectors are embedded with the configured embedder; links are restored at the end,
- * when both ends exist. Ids the user already has are skipped, so a rerun after a failure resumes.
+ * when both ends exist. Ids the user already has are skipped, so a rerun after a failure resumes;
+ * a user summary is restored only for a user the database has no row for.
  */
 import { embedItems } from '../../../engine/embedding.js';
 import type { Memory as Engine } from '../../../engine/memory.js';
@@ -10,7 +11,7 @@ import { isSector } from '../../../core/types.js';
 import { OmError } from '../../../errors.js';
 import { userKey, userScope } from '../../../store/scope.js';
 import type { NewMemory } from '../../../store/store.js';
-import { decodeVector, linesVectors, memoryLine, toRecord, type MemoryLine } from './line-format.js';
+import { decodeVector, linesVectors, memoryLine, toRecord, userLine, type MemoryLine, type UserLine } from './line-format.js';
 
 const BATCH = 200;
 
@@ -20,20 +21,27 @@ export interface ImportReport {
   /** Imported lines that carried no vectors and were embedded now. */
   embedded: number;
   links: number;
+  /** User summaries restored. */
+  users: number;
 }
 
 export type LineSource = () => AsyncIterable<string>;
 
 const lineError = (lineNo: number, message: string) => new OmError('validation_error', `line ${lineNo}: ${message}`);
 
-export function parseLine(text: string, lineNo: number): MemoryLine {
+type Entry = MemoryLine | UserLine;
+
+const isUser = (e: Entry): e is UserLine => 'kind' in e;
+
+export function parseLine(text: string, lineNo: number): Entry {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw lineError(lineNo, 'not valid JSON');
   }
-  const r = memoryLine.safeParse(json);
+  const kind = json !== null && typeof json === 'object' && 'kind' in json ? (json as { kind: unknown }).kind : undefined;
+  const r = (kind === undefined ? memoryLine : userLine).safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     throw lineError(lineNo, `${issue.path.join('.') || 'line'}: ${issue.message}`);
@@ -41,29 +49,50 @@ export function parseLine(text: string, lineNo: number): MemoryLine {
   return r.data;
 }
 
-async function* lines(source: LineSource): AsyncGenerator<{ line: MemoryLine; lineNo: number }> {
+async function* entries(source: LineSource): AsyncGenerator<{ entry: Entry; lineNo: number }> {
   let lineNo = 0;
   for await (const text of source()) {
     lineNo++;
-    if (text.trim() !== '') yield { line: parseLine(text, lineNo), lineNo };
+    if (text.trim() !== '') yield { entry: parseLine(text, lineNo), lineNo };
   }
 }
 
-/** First pass: the whole input must be valid (ids once each, decodable vectors); returns how many memories it holds. */
+/**
+ * First pass: the whole input must be valid (memory ids and users once each, decodable
+ * vectors); returns how many memories it holds.
+ */
 export async function validateImport(source: LineSource): Promise<number> {
   const firstSeen = new Map<string, number>();
-  for await (const { line, lineNo } of lines(source)) {
-    const earlier = firstSeen.get(line.id);
-    if (earlier !== undefined) throw lineError(lineNo, `id ${line.id} was already given on line ${earlier}`);
-    firstSeen.set(line.id, lineNo);
+  const once = (key: string, what: string, lineNo: number) => {
+    const earlier = firstSeen.get(key);
+    if (earlier !== undefined) throw lineError(lineNo, `${what} was already given on line ${earlier}`);
+    firstSeen.set(key, lineNo);
+  };
+  let memories = 0;
+  for await (const { entry, lineNo } of entries(source)) {
+    if (isUser(entry)) {
+      once(`user\u0000${userKey(userScope(entry.user_id))}`, `the summary of user ${entry.user_id ?? '(default)'}`, lineNo);
+      continue;
+    }
+    once(`memory\u0000${entry.id}`, `id ${entry.id}`, lineNo);
     try {
-      for (const v of line.vectors ?? []) decodeVector(v.data);
-      if (line.mean_vector) decodeVector(line.mean_vector);
+      for (const v of entry.vectors ?? []) decodeVector(v.data);
+      if (entry.mean_vector) decodeVector(entry.mean_vector);
     } catch (err) {
       throw lineError(lineNo, (err as Error).message);
     }
+    memories++;
   }
-  return firstSeen.size;
+  return memories;
+}
+
+/** Two writes keep both times: the first creates the row at `created_at`, the second stamps `updated_at`. */
+async function restoreUser(engine: Engine, u: UserLine): Promise<boolean> {
+  const scope = userScope(u.user_id);
+  if (await engine.store.getUser(scope)) return false;
+  await engine.store.saveUserSummary(scope, u.summary, u.reflection_count, u.created_at);
+  await engine.store.saveUserSummary(scope, u.summary, 0, u.updated_at);
+  return true;
 }
 
 async function toNewMemories(engine: Engine, batch: MemoryLine[]): Promise<NewMemory[]> {
@@ -82,7 +111,7 @@ async function toNewMemories(engine: Engine, batch: MemoryLine[]): Promise<NewMe
 }
 
 export async function importMemories(engine: Engine, source: LineSource, onMemory?: () => void): Promise<ImportReport> {
-  const report: ImportReport = { imported: 0, skipped: 0, embedded: 0, links: 0 };
+  const report: ImportReport = { imported: 0, skipped: 0, embedded: 0, links: 0, users: 0 };
   const links = new Map<string, Array<{ srcId: string; dstId: string; weight: number }>>();
   let batch: MemoryLine[] = [];
   const flush = async () => {
@@ -100,7 +129,11 @@ export async function importMemories(engine: Engine, source: LineSource, onMemor
     for (let i = 0; i < batch.length; i++) onMemory?.();
     batch = [];
   };
-  for await (const { line: l } of lines(source)) {
+  for await (const { entry: l } of entries(source)) {
+    if (isUser(l)) {
+      if (await restoreUser(engine, l)) report.users++;
+      continue;
+    }
     if (batch.length >= BATCH || (batch.length > 0 && batch[0]!.user_id !== l.user_id)) await flush();
     batch.push(l);
   }

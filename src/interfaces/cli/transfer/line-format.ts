@@ -1,10 +1,11 @@
 /**
  * One memory per JSON line, for `export` and `import`. Vectors (optional) are little-endian
  * float32 in base64, so a dump re-imports bit for bit. Links are the memory's outgoing
- * waypoints within its user.
+ * waypoints within its user. A user's summary, when there is one, is a line of its own
+ * (`kind: "user"`) before that user's memories.
  */
 import { z } from 'zod';
-import { SECTORS, type MemoryRecord, type Sector, type SectorVector, type Waypoint } from '../../../core/types.js';
+import { SECTORS, type MemoryRecord, type Sector, type SectorVector, type UserRecord, type Waypoint } from '../../../core/types.js';
 import { MAX_USER_ID_LENGTH } from '../../../store/scope.js';
 
 export const FORMAT = 'openmemory-export/1';
@@ -35,6 +36,32 @@ export const memoryLine = z.object({
 });
 
 export type MemoryLine = z.infer<typeof memoryLine>;
+
+export const userLine = z.object({
+  format: z.literal(FORMAT),
+  kind: z.literal('user'),
+  user_id: z.string().min(1).max(MAX_USER_ID_LENGTH).nullable(),
+  summary: z.string(),
+  reflection_count: z.number().int().nonnegative(),
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+
+export type UserLine = z.infer<typeof userLine>;
+
+/** A user row without a summary carries nothing worth a line. */
+export function toUserLine(u: UserRecord): UserLine | null {
+  if (u.summary === null) return null;
+  return {
+    format: FORMAT,
+    kind: 'user',
+    user_id: u.userId,
+    summary: u.summary,
+    reflection_count: u.reflectionCount,
+    created_at: u.createdAt,
+    updated_at: u.updatedAt,
+  };
+}
 
 export function encodeVector(v: Float32Array): string {
   const le = new Float32Array(v);
