@@ -31,10 +31,11 @@ function charGrams(token: string, n: number): string[] {
   return out;
 }
 
-export function syntheticVector(text: string, sector: EmbedRequest['sector'], dim: number): Float32Array {
+/** The features of the text itself, before the sector marker and normalisation; null for a text without tokens. */
+function textFeatures(text: string, dim: number): Float32Array | null {
   const vec = new Float32Array(dim);
   const tokens = canonicalTokens(text);
-  if (tokens.length === 0) return vec.fill(1 / Math.sqrt(dim));
+  if (tokens.length === 0) return null;
   const tf = new Map<string, number>();
   for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
   for (const [token, count] of tf) {
@@ -49,8 +50,18 @@ export function syntheticVector(text: string, sector: EmbedRequest['sector'], di
     if (pair.every(isStopword)) continue;
     add(vec, `b:${pair[0]}_${pair[1]}`, 0.5);
   }
+  return vec;
+}
+
+function withSector(features: Float32Array | null, sector: EmbedRequest['sector'], dim: number): Float32Array {
+  if (!features) return new Float32Array(dim).fill(1 / Math.sqrt(dim));
+  const vec = Float32Array.from(features);
   add(vec, `sector:${sector}`, 0.1 * SECTOR_CONFIGS[sector].embedFactor);
   return normalize(vec);
+}
+
+export function syntheticVector(text: string, sector: EmbedRequest['sector'], dim: number): Float32Array {
+  return withSector(textFeatures(text, dim), sector, dim);
 }
 
 export class SyntheticEmbedder implements Embedder {
@@ -63,6 +74,15 @@ export class SyntheticEmbedder implements Embedder {
   }
 
   async embed(requests: readonly EmbedRequest[]): Promise<Float32Array[]> {
-    return requests.map((r) => syntheticVector(r.text, r.sector, this.dim));
+    // A query asks for the same text in every sector: its features are computed once.
+    const features = new Map<string, Float32Array | null>();
+    return requests.map((r) => {
+      let f = features.get(r.text);
+      if (f === undefined) {
+        f = textFeatures(r.text, this.dim);
+        features.set(r.text, f);
+      }
+      return withSector(f, r.sector, this.dim);
+    });
   }
 }

@@ -12,10 +12,11 @@
  * partition (./vector-partition.ts) limits a search to the rows near the query.
  */
 import type { SectorMatrix, VectorHit } from './store.js';
+import { dotAt, normalizeRows } from './row-math.js';
 import { assignRows, buildPartition, probeRows, type Partition } from './vector-partition.js';
 
 /** Below this many rows a search scans them all (exact); at and above, it probes a partition. */
-export const PARTITION_MIN_ROWS = 8192;
+export const PARTITION_MIN_ROWS = 4096;
 
 export interface UnitMatrix {
   /** One per row; `ids.length` is the number of rows. */
@@ -24,16 +25,6 @@ export interface UnitMatrix {
   /** Row-major unit vectors (zero rows stay zero); may hold spare capacity beyond the rows. */
   data: Float32Array;
   partition?: Partition;
-}
-
-function normalizeRows(data: Float32Array, dim: number, from: number, to: number): void {
-  for (let base = from * dim; base < to * dim; base += dim) {
-    let ss = 0;
-    for (let j = 0; j < dim; j++) ss += data[base + j]! * data[base + j]!;
-    if (ss === 0) continue;
-    const inv = 1 / Math.sqrt(ss);
-    for (let j = 0; j < dim; j++) data[base + j]! *= inv;
-  }
 }
 
 export function toUnitMatrix(m: SectorMatrix): UnitMatrix {
@@ -70,9 +61,7 @@ export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: numb
   const sims = new Float64Array(keep).fill(-Infinity);
   for (let s = 0; s < total; s++) {
     const i = scanned ? scanned[s]! : s;
-    const base = i * dim;
-    let dot = 0;
-    for (let j = 0; j < dim; j++) dot += data[base + j]! * q[j]!;
+    const dot = dotAt(data, i * dim, q, dim);
     if (dot < sims[keep - 1]! || (dot === sims[keep - 1]! && ids[i]! >= ids[rows[keep - 1]!]!)) continue;
     let p = keep - 1;
     while (p > 0 && (dot > sims[p - 1]! || (dot === sims[p - 1]! && ids[i]! < ids[rows[p - 1]!]!))) {

@@ -5,6 +5,7 @@
  * is tens of milliseconds per sector, which neither a query nor the links of each new memory
  * can afford, so large indexes trade exactness for scanning a few percent of the rows.
  */
+import { dotAt, normalizeRows } from './row-math.js';
 
 /** Rows per group the partition aims at when it is (re)built. */
 const ROWS_PER_LIST = 256;
@@ -19,32 +20,18 @@ export interface Partition {
   builtAt: number;
 }
 
-function dot(a: Float32Array, aBase: number, b: Float32Array, bBase: number, dim: number): number {
-  let s = 0;
-  for (let j = 0; j < dim; j++) s += a[aBase + j]! * b[bBase + j]!;
-  return s;
-}
-
 function closestCentroid(p: Partition, data: Float32Array, base: number): number {
+  const row = data.subarray(base, base + p.dim);
   let best = 0;
   let bestSim = -Infinity;
   for (let c = 0; c < p.lists.length; c++) {
-    const sim = dot(p.centroids, c * p.dim, data, base, p.dim);
+    const sim = dotAt(p.centroids, c * p.dim, row, p.dim);
     if (sim > bestSim) {
       bestSim = sim;
       best = c;
     }
   }
   return best;
-}
-
-function normalizeRows(m: Float32Array, dim: number): void {
-  for (let base = 0; base < m.length; base += dim) {
-    const ss = dot(m, base, m, base, dim);
-    if (ss === 0) continue;
-    const inv = 1 / Math.sqrt(ss);
-    for (let j = 0; j < dim; j++) m[base + j]! *= inv;
-  }
 }
 
 /**
@@ -67,7 +54,7 @@ export function buildPartition(data: Float32Array, dim: number, rows: number): P
     for (const i of list) for (let j = 0; j < dim; j++) sums[c * dim + j]! += data[i * dim + j]!;
     if (list.length === 0) sums.set(centroids.subarray(c * dim, (c + 1) * dim), c * dim);
   });
-  normalizeRows(sums, dim);
+  normalizeRows(sums, dim, 0, count);
   p.centroids = sums;
   assign();
   return p;
@@ -86,7 +73,7 @@ export function probeRows(p: Partition, q: Float32Array, k: number): number[] {
   const count = p.lists.length;
   const probes = Math.min(count, Math.ceil(Math.sqrt(count) * (k > 5 ? 2 : 1)));
   const sims = new Float64Array(count);
-  for (let c = 0; c < count; c++) sims[c] = dot(p.centroids, c * p.dim, q, 0, p.dim);
+  for (let c = 0; c < count; c++) sims[c] = dotAt(p.centroids, c * p.dim, q, p.dim);
   const order = Array.from({ length: count }, (_, c) => c).sort((a, b) => sims[b]! - sims[a]!);
   const rows: number[] = [];
   for (let i = 0; i < probes; i++) for (const r of p.lists[order[i]!]!) rows.push(r);
