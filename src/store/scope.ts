@@ -27,11 +27,21 @@ export const MAX_USER_ID_LENGTH = 256;
  * is a validation error here rather than a storage error later.
  */
 export function userScope(userId?: string | null): UserScope {
-  const id = userId === undefined || userId === null || userId === '' ? null : userId;
+  const scope = storedUserScope(userId);
+  const id = scope.userId;
   if (id !== null && (id.length > MAX_USER_ID_LENGTH || id.includes('\u0000'))) {
     throw new OmError('validation_error', `user_id must be at most ${MAX_USER_ID_LENGTH} characters without NUL (U+0000)`);
   }
-  return Object.freeze({ userId: id }) as UserScope;
+  return scope;
+}
+
+/**
+ * The scope of a user id read back from the database. Upgraded upstream databases hold ids no
+ * request may send (fixtures/pre-1.2: a 566-character id written by a broken ingest); their
+ * owner's rows are kept, so jobs, re-embedding and admin listings must still reach them.
+ */
+export function storedUserScope(userId?: string | null): UserScope {
+  return Object.freeze({ userId: userId === undefined || userId === null || userId === '' ? null : userId }) as UserScope;
 }
 
 export const DEFAULT_SCOPE: UserScope = userScope(null);
@@ -47,5 +57,5 @@ export function userKey(scope: UserScope): string {
 
 /** Inverse of {@link userKey}. */
 export function scopeFromUserKey(key: string): UserScope {
-  return userScope(key === DEFAULT_USER_KEY ? null : key);
+  return storedUserScope(key === DEFAULT_USER_KEY ? null : key);
 }

@@ -3,7 +3,7 @@
  * them to `$n`. Values are always bound, never spliced; only {@link raw} text is inlined, and
  * raw text is built from validated, quoted identifiers.
  */
-import type { UserScope } from './scope.js';
+import { DEFAULT_USER_KEY, userKey, type UserScope } from './scope.js';
 
 export interface Stmt {
   readonly text: string;
@@ -64,6 +64,25 @@ export function list(values: readonly unknown[]): Stmt {
  */
 export function inScope(scope: UserScope, column = 'user_id'): Stmt {
   return scope.userId === null ? sql`${raw(column)} IS NULL` : sql`${raw(column)} = ${scope.userId}`;
+}
+
+/**
+ * The user-scope predicate for statements that also select by id (`id IN (...)`, `id > ?`): an
+ * expression no index serves, so the primary key drives them. With `col = ?`, SQLite (which
+ * keeps no statistics) prefers the user index once an id list is long and walks every row of
+ * that user, per statement.
+ */
+export function inScopeById(scope: UserScope, column = 'user_id'): Stmt {
+  return sql`COALESCE(${raw(column)}, ${DEFAULT_USER_KEY}) = ${userKey(scope)}`;
+}
+
+/**
+ * SQL text: `a` and `b` hold the same user, NULL (the default user) included. COALESCE: with
+ * exactly one side NULL, `=` is NULL, and NOT of that is NULL too, so a plain comparison would
+ * count such a row nowhere (it once left every upgraded vector with the default user).
+ */
+export function sameUser(a: string, b: string): string {
+  return `(COALESCE(${a} = ${b}, 1 = 0) OR (${a} IS NULL AND ${b} IS NULL))`;
 }
 
 /** A LIMIT/OFFSET value: a non-negative integer, whatever the caller passed. */

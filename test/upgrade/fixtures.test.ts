@@ -7,9 +7,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Memory } from '../../src/engine/memory.js';
+import { createLogger } from '../../src/log.js';
 import { migrateCommand } from '../../src/interfaces/cli/migrate.js';
 import { verifyAgainstFreshInstall } from '../../src/store/migrate/verify-install.js';
-import { userScope } from '../../src/store/scope.js';
+import { storedUserScope, userScope } from '../../src/store/scope.js';
 import { allFixtures, type Fixture } from './fixtures.js';
 import { fixtureLabel, io, missingFromManifest, prepareFixture, withStore, type PreparedDb } from './harness.js';
 
@@ -28,12 +29,13 @@ function samples(f: Fixture, contents: Map<string, string>): Array<{ id: string;
 }
 
 async function recallCheck(f: Fixture, db: PreparedDb) {
-  const engine = await Memory.open({ config: db.config, jobs: false });
+  const logged: string[] = [];
+  const engine = await Memory.open({ config: db.config, jobs: false, logger: createLogger('warn', {}, (l) => logged.push(l)) });
   try {
     const contents = new Map<string, string>();
     for (const user of new Set(f.manifest.memories.map((m) => m.user_id))) {
       const ids = f.manifest.memories.filter((m) => m.user_id === user).map((m) => m.id);
-      for (const m of await engine.store.getMemories(userScope(user), ids)) contents.set(m.id, m.content);
+      for (const m of await engine.store.getMemories(storedUserScope(user), ids)) contents.set(m.id, m.content);
     }
     const picked = samples(f, contents);
     assert.ok(picked.length >= 5, 'enough sample memories');
@@ -43,12 +45,18 @@ async function recallCheck(f: Fixture, db: PreparedDb) {
       const own = await engine.query(userScope(s.user), { query: s.query, k: 10, reinforce: false });
       if (own.matches.some((m) => m.id === s.id)) found++;
       const other = users.find((u) => u !== s.user) ?? 'nobody-else';
-      const foreign = await engine.query(userScope(other), { query: s.query, k: 10, reinforce: false });
+      const foreign = await engine.query(storedUserScope(other), { query: s.query, k: 10, reinforce: false });
       assert.ok(!foreign.matches.some((m) => m.id === s.id), `memory ${s.id} must not be found under another user`);
     }
     // Upstream itself found 40–48 of 55; re-embedded vectors plus full text must do at least as well.
     assert.ok(found >= Math.ceil(picked.length * 0.8), `found ${found} of ${picked.length} sampled memories under their user`);
     if (f.manifest.memories.some((m) => m.user_id === null)) assert.ok(picked.some((s) => s.user === null), 'default-user rows are sampled');
+
+    // Every upgraded owner is reachable by the jobs, also ids no request may send (the 566-character one).
+    const listed = new Set(await engine.adminListUsers());
+    for (const user of users) assert.ok(listed.has(user), `user ${String(user).slice(0, 40)} is listed`);
+    for (const job of ['decay', 'prune', 'reflect', 'summaries'] as const) await engine.runJob(job);
+    assert.deepEqual(logged.filter((l) => JSON.parse(l).level === 'error'), [], 'no job failed on upgraded data');
   } finally {
     await engine.close();
   }
@@ -59,6 +67,14 @@ for (const f of allFixtures()) {
     test('migrate up keeps every manifest memory under its user, fixes ownership, matches a fresh install, is idempotent', async () => {
       const db = await prepareFixture(f);
       try {
+        // The schema alone already gives every vector and link its memory's user (per-user search depends on it).
+        const schema = io(db.env);
+        assert.equal(await migrateCommand(['up', '--no-backup', '--no-reembed'], schema.io), 0, schema.err.join('\n'));
+        await withStore(db, async (store) => {
+          const { data } = await verifyAgainstFreshInstall(db.config, store);
+          assert.equal(data.vectorsWithOtherUser, 0, 'vectors carry their memory\'s user before any re-embedding');
+          assert.equal(data.waypointsWithOtherUser, 0);
+        });
         const first = io(db.env);
         assert.equal(await migrateCommand(['up', '--no-backup'], first.io), 0, first.err.join('\n'));
         assert.ok(first.out.includes('schema up to date'));

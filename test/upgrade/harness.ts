@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openBackend, type MigratableStore } from '../../src/store/open.js';
-import { userScope } from '../../src/store/scope.js';
+import { storedUserScope } from '../../src/store/scope.js';
 import { restorePgDump } from '../helpers/pg-dump.js';
 import { testPgUrl, uniqueName } from '../helpers/pg.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -144,7 +144,7 @@ export async function missingFromManifest(store: MigratableStore, f: Fixture): P
   }
   const missing: string[] = [];
   for (const [user, wanted] of byUser) {
-    const found = await store.getMemories(userScope(user), [...wanted.keys()]);
+    const found = await store.getMemories(storedUserScope(user), [...wanted.keys()]);
     const got = new Map(found.map((m) => [m.id, createHash('sha256').update(m.content, 'utf8').digest('hex')]));
     for (const [id, sha] of wanted) if (got.get(id) !== sha) missing.push(`${id} (user ${user === null ? 'default' : JSON.stringify(user.slice(0, 40))})`);
   }

@@ -5,12 +5,11 @@
  * and vectors take their memory's owner. Memories are never touched.
  */
 import type { TableNames } from '../dialect.js';
-import { raw, sql, type Stmt } from '../sql.js';
+import { raw, sameUser, sql, type Stmt } from '../sql.js';
 import type { MigrationDdl } from './steps.js';
 import type { MigrationContext } from './types.js';
 
-// COALESCE: with exactly one side NULL, `=` is NULL, and NOT NULL would count such a link nowhere.
-const sameOwner = '(COALESCE(ms.user_id = md.user_id, 1 = 0) OR (ms.user_id IS NULL AND md.user_id IS NULL))';
+const sameOwner = sameUser('ms.user_id', 'md.user_id');
 
 /** Joins each link to its two memories (ids are uuid on PostgreSQL, text in waypoints). */
 function linkJoin(ddl: MigrationDdl): Stmt {
@@ -20,29 +19,27 @@ function linkJoin(ddl: MigrationDdl): Stmt {
     LEFT JOIN ${raw(t.memories)} md ON ${raw(ddl.memoryIdText('md'))} = w.dst_id`;
 }
 
-async function count(ctx: MigrationContext, from: Stmt, where: string): Promise<number> {
-  const { rows } = await ctx.run(sql`SELECT COUNT(*) AS n FROM ${from} WHERE ${raw(where)}`);
-  return Number(rows[0]?.n ?? 0);
-}
-
+/** Every count in one pass over the links (each pass joins every link to two memories). */
 export async function linkRepairCounts(ctx: MigrationContext, ddl: MigrationDdl): Promise<Record<string, number>> {
   const from = linkJoin(ddl);
   const valid = `ms.id IS NOT NULL AND md.id IS NOT NULL AND ${sameOwner}`;
-  const { rows } = await ctx.run(
+  const counts: Record<string, string> = {
+    'waypoints.before': '1 = 1',
+    'waypoints.shifted_columns_repaired': ddl.shiftedWaypoint ?? '1 = 0',
+    'waypoints.missing_memory_dropped': 'ms.id IS NULL OR md.id IS NULL',
+    'waypoints.cross_user_dropped': `ms.id IS NOT NULL AND md.id IS NOT NULL AND NOT ${sameOwner}`,
+    valid,
+    'waypoints.owner_corrected': `${valid} AND NOT ${sameUser('w.user_id', 'ms.user_id')}`,
+  };
+  const sums = Object.values(counts).map((where, i) => `SUM(CASE WHEN ${where} THEN 1 ELSE 0 END) AS c${i}`);
+  const { rows: [totals] } = await ctx.run(sql`SELECT ${raw(sums.join(', '))} FROM ${from}`);
+  const { rows: [pairs] } = await ctx.run(
     sql`SELECT COUNT(*) AS n FROM (SELECT w.src_id, w.dst_id FROM ${from} WHERE ${raw(valid)} GROUP BY w.src_id, w.dst_id) x`,
   );
-  return {
-    'waypoints.before': await count(ctx, from, '1 = 1'),
-    'waypoints.shifted_columns_repaired': ddl.shiftedWaypoint ? await count(ctx, from, ddl.shiftedWaypoint) : 0,
-    'waypoints.missing_memory_dropped': await count(ctx, from, 'ms.id IS NULL OR md.id IS NULL'),
-    'waypoints.cross_user_dropped': await count(ctx, from, `ms.id IS NOT NULL AND md.id IS NOT NULL AND NOT ${sameOwner}`),
-    'waypoints.duplicates_merged': (await count(ctx, from, valid)) - Number(rows[0]?.n ?? 0),
-    'waypoints.owner_corrected': await count(
-      ctx,
-      from,
-      `${valid} AND NOT (w.user_id = ms.user_id OR (w.user_id IS NULL AND ms.user_id IS NULL))`,
-    ),
-  };
+  const out = Object.fromEntries(Object.keys(counts).map((k, i) => [k, Number(totals?.[`c${i}`] ?? 0)]));
+  out['waypoints.duplicates_merged'] = (out.valid ?? 0) - Number(pairs?.n ?? 0);
+  delete out.valid;
+  return out;
 }
 
 /** The INSERT that fills the re-keyed table: one row per (src, dst), the strongest weight. */
@@ -63,6 +60,6 @@ export async function repairVectorOwners(ctx: MigrationContext, t: TableNames): 
   const owners = await ctx.run(sql`UPDATE ${raw(t.vectors)}
     SET user_id = (SELECT m.user_id FROM ${raw(t.memories)} m WHERE m.id = ${raw(t.vectors)}.id)
     WHERE EXISTS (SELECT 1 FROM ${raw(t.memories)} m WHERE m.id = ${raw(t.vectors)}.id
-      AND NOT (m.user_id = ${raw(t.vectors)}.user_id OR (m.user_id IS NULL AND ${raw(t.vectors)}.user_id IS NULL)))`);
+      AND NOT ${raw(sameUser('m.user_id', `${t.vectors}.user_id`))})`);
   ctx.report('vectors.owner_corrected', owners.changes);
 }

@@ -3,7 +3,7 @@
  * configuration creates, plus the row counts and ownership invariants an upgrade must keep.
  */
 import type { TableNames } from '../dialect.js';
-import { raw, sql } from '../sql.js';
+import { raw, sameUser, sql } from '../sql.js';
 import type { SchemaShape } from './facts.js';
 import type { MigrationContext } from './types.js';
 
@@ -55,7 +55,6 @@ export interface DataChecks {
   vectorsWithoutModel: number;
 }
 
-const sameUser = (a: string, b: string) => `(${a}.user_id = ${b}.user_id OR (${a}.user_id IS NULL AND ${b}.user_id IS NULL))`;
 
 async function scalar(ctx: MigrationContext, text: string): Promise<number> {
   const { rows } = await ctx.run(sql`${raw(text)}`);
@@ -76,7 +75,8 @@ export async function dataChecks(
   }
   const has = (table: 'vectors' | 'waypoints' | 'memories', column: string) => facts.tables.get(names[table])?.columns.has(column) ?? false;
   // Without the column every row reads as the default user's, so those of a named user's memory are wrong.
-  const owner = (alias: string) => (has(alias === 'v' ? 'vectors' : 'waypoints', 'user_id') ? `NOT ${sameUser(alias, 'm')}` : 'm.user_id IS NOT NULL');
+  const owner = (alias: string) =>
+    has(alias === 'v' ? 'vectors' : 'waypoints', 'user_id') ? `NOT ${sameUser(`${alias}.user_id`, 'm.user_id')}` : 'm.user_id IS NOT NULL';
   const memoriesOwned = has('memories', 'user_id');
   return {
     rows,
