@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { createEmbedder } from '../src/embed/create.js';
-import { upstreamReembed } from '../src/engine/upstream-vectors.js';
+import { reembedUpstream } from '../src/engine/reembed.js';
 import { openBackend } from '../src/store/open.js';
 import { generatePre12Sqlite } from './pre12-sqlite.js';
 
@@ -35,7 +35,8 @@ async function timeUpgrade(label: string, file: string): Promise<UpgradeFigure> 
     if (report.status !== 'ok') throw new Error(`${label}: upgrade ${report.status} ${JSON.stringify(report.steps.filter((s) => s.error))}`);
     const schemaDone = performance.now();
     const embedder = createEmbedder(config);
-    const reembedded = await store.adminReembedStale(upstreamReembed(embedder, config.embeddings.batchSize));
+    const reembedded = await reembedUpstream(store, embedder, () => {});
+    if (reembedded.status !== 'complete') throw new Error(`${label}: re-embedding stopped: ${reembedded.error}`);
     const finished = performance.now();
     return {
       database: label,

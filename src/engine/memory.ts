@@ -11,7 +11,7 @@ import { openStore } from '../store/open.js';
 import type { UserScope } from '../store/scope.js';
 import type { DeletedCounts, SectorStat, Store, UserStats } from '../store/store.js';
 import { addMemories } from './add.js';
-import { upstreamReembed } from './upstream-vectors.js';
+import { reembedUpstream } from './reembed.js';
 import type { AddInput, AddResult, ListInput, MemoryEngine, MemoryView, QueryInput, QueryResult, UpdateInput, UserSummaryView } from './api.js';
 import type { EngineContext } from './context.js';
 import { IntervalJob } from './jobs/interval-job.js';
@@ -43,6 +43,16 @@ function isConfig(value: unknown): value is Readonly<Config> {
   return typeof value === 'object' && value !== null && 'backend' in value && 'embeddings' in value;
 }
 
+/**
+ * Part of upgrading: upstream's vectors (model NULL) are not comparable with our query vectors.
+ * A failure (provider down) leaves the rest for the next start or `openmemory reembed`, and the
+ * start-up model check then reports the vectors still waiting.
+ */
+async function redoUpstreamVectors(store: Store, embedder: Embedder, log: Logger): Promise<void> {
+  const report = await reembedUpstream(store, embedder, (line) => log.info(line));
+  if (report.status !== 'complete') log.error('re-embedding upstream vectors stopped', { done: report.rewritten, total: report.total, err: report.error });
+}
+
 export class Memory implements MemoryEngine {
   readonly #jobs: Map<JobName, IntervalJob>;
 
@@ -66,13 +76,10 @@ export class Memory implements MemoryEngine {
     const log = options.logger ?? createLogger(config.logLevel);
     const embedder = options.embedder ?? createEmbedder(config);
     await embedder.verify?.();
-    const store =
-      options.store ??
-      (await openStore(config, {
-        reembed: upstreamReembed(embedder, config.embeddings.batchSize),
-      }));
+    const store = options.store ?? (await openStore(config));
     const now = options.now ?? Date.now;
     try {
+      if (!options.store && config.autoMigrate) await redoUpstreamVectors(store, embedder, log);
       // Decay state survives restarts through the `stats` rows the decay job writes.
       const lookBack = Math.max(3 * config.jobs.decayIntervalMinutes * 60_000, 86_400_000);
       const ctx: EngineContext = {

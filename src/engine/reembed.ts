@@ -1,19 +1,24 @@
 /**
- * Re-embeds memories whose vectors the configured embedder did not write: another provider,
- * model or dimension, upstream OpenMemory's vectors (`model` NULL), or no vector at all.
- * Vectors of different models live in different spaces, so ranking over them is noise.
+ * The one re-embedding path, used twice:
+ * - `openmemory reembed` (which `stale: 'not-current'`): every memory whose vectors the
+ *   configured embedder did not write (another provider, model or dimension, upstream's
+ *   vectors with `model` NULL, or no vector at all);
+ * - the upgrade (`stale: 'upstream'`, after `migrate up` and at start-up): only the vectors
+ *   upstream OpenMemory wrote (`model` NULL), which live in another space than ours. Vectors that
+ *   record a model are kept; a mismatch among those is reported at start-up, not redone
+ *   behind the operator's back (a remote provider bills per call).
  *
  * Resumable by construction: each batch of one user is written in one store transaction (the
  * vectors and mean vector of its memories), after which they no longer count as stale, so a
- * run that stops halfway (provider down, Ctrl-C) is finished by running it again. Readers keep
- * using the old vectors until a memory's new ones are written. A memory whose `updated_at`
- * changed while its batch was being embedded is left alone by that same transaction: whoever
- * changed it embedded it with the current model.
+ * run that stops halfway (provider down, Ctrl-C, SIGKILL) is finished by running it again.
+ * Readers keep using the old vectors until a memory's new ones are written. A memory whose
+ * `updated_at` changed while its batch was being embedded is left alone by that same
+ * transaction: whoever changed it embedded it with the current model.
  */
 import { isSector, type Sector } from '../core/types.js';
 import type { Embedder } from '../embed/embedder.js';
-import { userScope, type UserScope } from '../store/scope.js';
-import type { Store } from '../store/store.js';
+import { storedUserScope, type UserScope } from '../store/scope.js';
+import type { Store, VectorReplacement } from '../store/store.js';
 import { embedItems } from './embedding.js';
 
 export interface ReembedProgress {
@@ -39,6 +44,8 @@ export interface ReembedReport {
 }
 
 export interface ReembedOptions {
+  /** Which memories to redo; default `not-current`. */
+  stale?: 'not-current' | 'upstream';
   /** Only this user's memories; all users when absent. */
   scope?: UserScope;
   /** Only memories whose primary sector is this one. */
@@ -53,31 +60,35 @@ export interface ReembedOptions {
 interface Stale {
   scope: UserScope;
   id: string;
+  content: string;
+  updatedAt: number;
   sectors: Sector[];
 }
 
-const SCAN_PAGE = 1000;
+function selection(embedder: Embedder, options: ReembedOptions) {
+  return { model: embedder.id, dim: embedder.dim, upstreamOnly: options.stale === 'upstream', ...(options.sector ? { sector: options.sector } : {}) };
+}
 
-/** The stale memories of one user, with the sectors to re-embed each in; reads ids, not vectors. */
-async function scan(store: Store, embedder: Embedder, scope: UserScope, sector: Sector | undefined): Promise<Stale[]> {
-  const found: Stale[] = [];
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await store.staleMemories(scope, {
-      model: embedder.id,
-      dim: embedder.dim,
-      limit: SCAN_PAGE,
-      ...(sector ? { sector } : {}),
-      ...(afterId !== undefined ? { afterId } : {}),
-    });
-    for (const m of page) {
-      // A memory without a usable vector is unreachable by similarity; give it its primary sector back.
-      const sectors = m.sectors.length > 0 ? m.sectors : [isSector(m.primarySector) ? m.primarySector : 'semantic'];
-      found.push({ scope, id: m.id, sectors });
-    }
-    if (page.length < SCAN_PAGE) return found;
-    afterId = page.at(-1)!.id;
-  }
+/**
+ * The next page of stale memories after `afterId` (in id order), with the sectors to re-embed
+ * each in: one user's, or every user's in one walk (a walk per user would read every memory
+ * once per user).
+ */
+async function nextStale(store: Store, embedder: Embedder, options: ReembedOptions, limit: number, afterId?: string): Promise<Stale[]> {
+  const query = { ...selection(embedder, options), limit, ...(afterId !== undefined ? { afterId } : {}) };
+  const { scope } = options;
+  const page = scope
+    ? (await store.staleMemories(scope, query)).map((m) => ({ ...m, scope }))
+    : // Stored ids, not request input: an upgraded database may hold ids no request could send.
+      (await store.adminStaleMemories(query)).map((m) => ({ ...m, scope: storedUserScope(m.userId) }));
+  return page.map((m) => ({
+    scope: m.scope,
+    id: m.id,
+    content: m.content,
+    updatedAt: m.updatedAt,
+    // A memory without a usable vector (none, or only in sectors upstream garbage named) is unreachable by similarity; give it its primary sector back.
+    sectors: m.sectors.length > 0 ? m.sectors : [isSector(m.primarySector) ? m.primarySector : 'semantic'],
+  }));
 }
 
 export async function reembed(store: Store, embedder: Embedder, options: ReembedOptions = {}): Promise<ReembedReport> {
@@ -88,20 +99,19 @@ export async function reembed(store: Store, embedder: Embedder, options: Reembed
     const done = report.rewritten + report.skipped;
     const elapsedMs = Math.max(1, now() - started);
     const rate = (done * 1000) / elapsedMs;
-    options.onProgress?.({ done, total: report.total, elapsedMs, rate, etaMs: done === 0 ? null : ((report.total - done) / rate) * 1000 });
+    options.onProgress?.({ done, total: report.total, elapsedMs, rate, etaMs: done === 0 ? null : (Math.max(0, report.total - done) / rate) * 1000 });
   };
   try {
-    const scopes = options.scope ? [options.scope] : (await store.adminListUsers()).map((u) => userScope(u));
-    let stale: Stale[] = [];
-    // concat, not push(...): a user may have more stale memories than a call takes arguments.
-    for (const scope of scopes) stale = stale.concat(await scan(store, embedder, scope, options.sector));
-    report.total = stale.length;
+    const which = selection(embedder, options);
+    report.total = options.scope ? await store.countStaleMemories(options.scope, which) : await store.adminCountStaleMemories(which);
     progress();
     const size = options.batchSize ?? 64;
-    for (let i = 0; i < stale.length; i += size) {
+    // Each batch is one page: rewritten memories leave the stale set, the id keeps the walk going past skipped ones.
+    for (let page = await nextStale(store, embedder, options, size); page.length > 0; ) {
       if (options.signal?.aborted) throw new Error('aborted');
-      await rewriteBatch(store, embedder, stale.slice(i, i + size), report, now);
+      await rewritePage(store, embedder, page, report, now);
       progress();
+      page = page.length < size ? [] : await nextStale(store, embedder, options, size, page.at(-1)!.id);
     }
   } catch (err) {
     report.status = 'interrupted';
@@ -110,45 +120,58 @@ export async function reembed(store: Store, embedder: Embedder, options: Reembed
   return report;
 }
 
-async function rewriteBatch(
-  store: Store,
-  embedder: Embedder,
-  batch: readonly Stale[],
-  report: ReembedReport,
-  now: () => number,
-): Promise<void> {
-  // Batches never mix users (the scan is per user and kept in order), except at a boundary.
-  const byScope = new Map<UserScope, Stale[]>();
-  for (const s of batch) {
-    const group = byScope.get(s.scope);
-    if (group) group.push(s);
-    else byScope.set(s.scope, [s]);
+/** One embedder call for the page; the writes go user by user, each scoped (a page of an admin walk mixes users). */
+async function rewritePage(store: Store, embedder: Embedder, page: readonly Stale[], report: ReembedReport, now: () => number): Promise<void> {
+  const log = (ids: readonly string[], err: string | null) =>
+    store.writeEmbedLogs(ids.map((id) => ({ id, model: embedder.id, status: err === null ? 'completed' : 'failed', ts: now(), err })));
+  let embedded;
+  try {
+    embedded = await embedItems(embedder, page.map((s) => ({ text: s.content, sectors: s.sectors })));
+  } catch (err) {
+    await log(page.map((s) => s.id), err instanceof Error ? err.message : String(err));
+    throw err;
   }
-  for (const [scope, items] of byScope) {
-    const before = new Map((await store.getMemories(scope, items.map((s) => s.id))).map((m) => [m.id, m]));
-    const todo = items.filter((s) => before.has(s.id));
-    report.skipped += items.length - todo.length;
-    const log = (ids: readonly string[], err: string | null) =>
-      store.writeEmbedLogs(ids.map((id) => ({ id, model: embedder.id, status: err === null ? 'completed' : 'failed', ts: now(), err })));
-    let embedded;
-    try {
-      embedded = await embedItems(embedder, todo.map((s) => ({ text: before.get(s.id)!.content, sectors: s.sectors })));
-    } catch (err) {
-      await log(todo.map((s) => s.id), err instanceof Error ? err.message : String(err));
-      throw err;
-    }
-    const replacements = todo.map((s, j) => ({
-      id: s.id,
-      expectedUpdatedAt: before.get(s.id)!.updatedAt,
-      vectors: embedded[j]!.vectors,
-      meanVec: embedded[j]!.mean,
-    }));
-    const rewritten = await store.replaceVectors(scope, replacements);
-    const done = new Set(rewritten);
-    for (const r of replacements) if (done.has(r.id)) report.vectors += r.vectors.length;
-    report.skipped += todo.length - rewritten.length;
-    report.rewritten += rewritten.length;
-    // v1.2's meaning: one row per memory, keyed by its id.
-    await log(rewritten, null);
+  const byUser = new Map<string | null, { scope: UserScope; items: VectorReplacement[] }>();
+  page.forEach((s, j) => {
+    const group = byUser.get(s.scope.userId) ?? { scope: s.scope, items: [] };
+    group.items.push({ id: s.id, expectedUpdatedAt: s.updatedAt, vectors: embedded[j]!.vectors, meanVec: embedded[j]!.mean });
+    byUser.set(s.scope.userId, group);
+  });
+  const rewritten: string[] = [];
+  for (const { scope, items } of byUser.values()) {
+    const done = new Set(await store.replaceVectors(scope, items));
+    for (const r of items) if (done.has(r.id)) report.vectors += r.vectors.length;
+    rewritten.push(...done);
   }
+  report.skipped += page.length - rewritten.length;
+  report.rewritten += rewritten.length;
+  // v1.2's meaning: one row per memory, keyed by its id.
+  await log(rewritten, null);
+}
+
+/** An `onProgress` for logs: one line per tenth of the work (long runs show where they are, logs stay short). */
+export function progressLines(label: string, emit: (line: string) => void): (p: ReembedProgress) => void {
+  let last = -1;
+  return ({ done, total }) => {
+    const tenth = total === 0 ? 10 : Math.floor((done / total) * 10);
+    if (tenth === last) return;
+    last = tenth;
+    emit(`${label}: ${done}/${total} memories (${tenth * 10}%)`);
+  };
+}
+
+/**
+ * Memories per page when upgrading. A page of every user's memories is written in one
+ * transaction per user in it, so small pages mean many small commits; remote providers split
+ * the page's single embedder call into their own batch size.
+ */
+const UPGRADE_PAGE = 512;
+
+/** The upgrade's re-embedding of upstream vectors, with progress lines under one label everywhere. */
+export function reembedUpstream(store: Store, embedder: Embedder, emit: (line: string) => void): Promise<ReembedReport> {
+  return reembed(store, embedder, {
+    stale: 'upstream',
+    batchSize: UPGRADE_PAGE,
+    onProgress: progressLines(`re-embedding upstream vectors with ${embedder.id}`, emit),
+  });
 }

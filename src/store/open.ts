@@ -3,7 +3,6 @@ import type { Config } from '../config.js';
 import { OmError } from '../errors.js';
 import { describeLayout } from './migrate/layout.js';
 import { describeReport } from './migrate/runner.js';
-import { progressLines, type ReembedOptions, type ReembedResult } from './migrate/reembed.js';
 import type { MigrationReport, MigrationTarget } from './migrate/types.js';
 import { openPostgresStore } from './postgres/index.js';
 import { openSqliteStore } from './sqlite/index.js';
@@ -17,8 +16,6 @@ export interface MigratableStore extends Store {
   backup(): Promise<string | null>;
   /** The runner's view of this database, for dry runs, status and the drift check. */
   migrationTarget(): MigrationTarget;
-  /** Re-embeds the memories whose vectors upstream OpenMemory wrote (model NULL), one transaction per batch. */
-  adminReembedStale(options: ReembedOptions): Promise<ReembedResult>;
 }
 
 export interface OpenOptions {
@@ -26,11 +23,6 @@ export interface OpenOptions {
   migrate?: boolean;
   /** Receives one line per migration step that did something (repairs included). */
   log?: (line: string) => void;
-  /**
-   * After migrating, re-embed the vectors upstream OpenMemory wrote (model NULL) with this
-   * embedder: they are not comparable with new query vectors, so recall needs them redone.
-   */
-  reembed?: Pick<ReembedOptions, 'model' | 'embed' | 'batchSize'>;
 }
 
 export function openBackend(config: Readonly<Config>): MigratableStore {
@@ -66,13 +58,8 @@ export async function openStore(config: Readonly<Config>, options: OpenOptions =
   const store = openBackend(config);
   const log = options.log ?? defaultLog(config);
   try {
-    if (options.migrate ?? config.autoMigrate) {
-      await migrateOrThrow(store, log);
-      if (options.reembed) {
-        const label = `re-embedding upstream vectors with ${options.reembed.model}`;
-        await store.adminReembedStale({ ...options.reembed, onProgress: progressLines(label, log) });
-      }
-    } else await requireCurrentSchema(store);
+    if (options.migrate ?? config.autoMigrate) await migrateOrThrow(store, log);
+    else await requireCurrentSchema(store);
   } catch (e) {
     await store.close();
     throw e;

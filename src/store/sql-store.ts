@@ -4,7 +4,6 @@
  */
 import type { MemoryRecord, Sector, SectorVector, UserRecord, Waypoint } from '../core/types.js';
 import type { Dialect } from './dialect.js';
-import { reembedStale, type ReembedOptions, type ReembedResult } from './migrate/reembed.js';
 import type { Driver, Op } from './driver.js';
 import { searchTokens } from './fulltext.js';
 import * as admin from './ops/admin.js';
@@ -13,11 +12,12 @@ import * as memories from './ops/memories.js';
 import * as users from './ops/users.js';
 import * as vectors from './ops/vectors.js';
 import * as waypoints from './ops/waypoints.js';
-import { replaceVectors, staleMemories } from './ops/stale-vectors.js';
+import { countStaleMemories, replaceVectors, staleMemories } from './ops/stale-vectors.js';
 import { userKey, type UserScope } from './scope.js';
 import { TermShares } from './term-shares.js';
 import { count } from './sql.js';
 import type {
+  AdminStaleMemory,
   ApiKeyRecord,
   DeletedCounts,
   EmbedLogEntry,
@@ -69,10 +69,6 @@ export class SqlStore implements Store {
     this.capabilities = dialect.capabilities;
   }
 
-  adminReembedStale(options: ReembedOptions): Promise<ReembedResult> {
-    return reembedStale(this.driver, this.dialect, options);
-  }
-
   async insertMemories(scope: UserScope, items: NewMemory[]): Promise<void> {
     const { from, to } = await this.driver.write(withEpochs(this.dialect, scope, memories.insertMemories(this.dialect, scope, items)));
     const rows = items.flatMap(({ memory, vectors }) => vectors.map((v) => ({ id: memory.id, sector: v.sector, vector: v.vector })));
@@ -108,6 +104,15 @@ export class SqlStore implements Store {
   }
   staleMemories(scope: UserScope, query: StaleQuery): Promise<StaleMemory[]> {
     return this.driver.read(staleMemories(this.dialect, scope, query));
+  }
+  countStaleMemories(scope: UserScope, query: Omit<StaleQuery, 'afterId' | 'limit'>): Promise<number> {
+    return this.driver.read(countStaleMemories(this.dialect, scope, query));
+  }
+  adminStaleMemories(query: StaleQuery): Promise<AdminStaleMemory[]> {
+    return this.driver.read(staleMemories(this.dialect, 'all', query));
+  }
+  adminCountStaleMemories(query: Omit<StaleQuery, 'afterId' | 'limit'>): Promise<number> {
+    return this.driver.read(countStaleMemories(this.dialect, 'all', query));
   }
   getVectors(scope: UserScope, ids: readonly string[]): Promise<Map<string, SectorVector[]>> {
     return this.driver.read(vectors.getVectors(this.dialect, scope, ids));

@@ -147,6 +147,11 @@ export interface StaleQuery {
   dim: number;
   /** Only memories with this primary sector. */
   sector?: string;
+  /**
+   * Only memories with a vector upstream OpenMemory wrote (`model` NULL): the upgrade's
+   * selection. Otherwise also vectors of another model or dimension, and memories with none.
+   */
+  upstreamOnly?: boolean;
   /** Keyset paging: only memories whose id sorts after this one. */
   afterId?: string;
   limit: number;
@@ -157,6 +162,13 @@ export interface StaleMemory {
   primarySector: string;
   /** Sectors the memory has vectors in (known sector names only). */
   sectors: Sector[];
+  /** What to embed, and the `updated_at` a replacement must still find. */
+  content: string;
+  updatedAt: number;
+}
+
+export interface AdminStaleMemory extends StaleMemory {
+  userId: string | null;
 }
 
 export interface ModelCount {
@@ -198,6 +210,8 @@ export interface Store {
    * (upstream's NULL included), in id order; reads no vector data.
    */
   staleMemories(scope: UserScope, query: StaleQuery): Promise<StaleMemory[]>;
+  /** How many memories {@link Store.staleMemories} would return in all its pages. */
+  countStaleMemories(scope: UserScope, query: Omit<StaleQuery, 'afterId' | 'limit'>): Promise<number>;
   /** Vectors of the given memories (only those in scope), keyed by memory id. */
   getVectors(scope: UserScope, ids: readonly string[]): Promise<Map<string, SectorVector[]>>;
   /** Exact nearest neighbours by cosine within the scope and sector. */
@@ -233,6 +247,9 @@ export interface Store {
   adminSectorStats(): Promise<SectorStat[]>;
   adminCountMemories(): Promise<number>;
   adminVectorModels(): Promise<ModelCount[]>;
+  /** {@link Store.staleMemories} of every user in one walk of the primary key, each with its owner. */
+  adminStaleMemories(query: StaleQuery): Promise<AdminStaleMemory[]>;
+  adminCountStaleMemories(query: Omit<StaleQuery, 'afterId' | 'limit'>): Promise<number>;
 
   // ---- API keys (admin) ---------------------------------------------------
   adminCreateApiKey(key: ApiKeyRecord): Promise<void>;

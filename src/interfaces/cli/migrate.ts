@@ -8,12 +8,12 @@
  *   3  `status`: steps are pending
  *   4  `verify`: drift or broken ownership found
  *   5  refused: the database is newer than this program, or not an OpenMemory database
+ *   6  `up`: the schema is upgraded but re-embedding upstream vectors stopped (run `up` again)
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../../config.js';
 import { createEmbedder } from '../../embed/create.js';
-import { upstreamReembed } from '../../engine/upstream-vectors.js';
-import { progressLines } from '../../store/migrate/reembed.js';
+import { reembedUpstream } from '../../engine/reembed.js';
 import { describeLayout } from '../../store/migrate/layout.js';
 import { describeReport } from '../../store/migrate/runner.js';
 import type { MigrationReport } from '../../store/migrate/types.js';
@@ -22,7 +22,7 @@ import { verifyAgainstFreshInstall } from '../../store/migrate/verify-install.js
 import { openBackend, type MigratableStore } from '../../store/open.js';
 import type { Io } from './main.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, pending: 3, drift: 4, refused: 5 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, pending: 3, drift: 4, refused: 5, reembedStopped: 6 } as const;
 
 export const MIGRATE_HELP = `usage: openmemory migrate <status|plan|up|verify> [options]
   status        detected layout, recorded versions, pending steps (exit 3 when steps are pending)
@@ -32,7 +32,8 @@ export const MIGRATE_HELP = `usage: openmemory migrate <status|plan|up|verify> [
                   --no-reembed  leave upstream vectors (model NULL) as they are
   verify        compare the schema with a fresh install of the same configuration; row counts;
                 ownership of vectors and links (exit 4 on drift)
-exit codes: 0 ok, 1 failed (database unchanged), 2 usage, 3 pending, 4 drift, 5 refused`;
+exit codes: 0 ok, 1 failed (database unchanged), 2 usage, 3 pending, 4 drift, 5 refused,
+            6 upgraded but re-embedding stopped (run up again)`;
 
 function exitFor(report: MigrationReport): number {
   if (report.status === 'refused') return EXIT.refused;
@@ -72,13 +73,14 @@ async function plan(store: MigratableStore, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-async function reembedUpstream(config: Readonly<Config>, store: MigratableStore, io: Io): Promise<void> {
+/** After the schema: upstream's vectors redone with the configured embedder; false when it stopped (run `up` again). */
+async function redoUpstreamVectors(config: Readonly<Config>, store: MigratableStore, io: Io): Promise<boolean> {
   const embedder = createEmbedder(config);
-  const result = await store.adminReembedStale({
-    ...upstreamReembed(embedder, config.embeddings.batchSize),
-    onProgress: progressLines(`re-embedding upstream vectors with ${embedder.id}`, io.err),
-  });
-  if (result.memories > 0) io.out(`re-embedded ${result.memories} memories (${result.vectors} vectors) with ${embedder.id}`);
+  const result = await reembedUpstream(store, embedder, io.err);
+  if (result.rewritten > 0) io.out(`re-embedded ${result.rewritten} memories (${result.vectors} vectors) with ${embedder.id}`);
+  if (result.status === 'complete') return true;
+  io.err(`re-embedding stopped: ${result.error}; the schema is upgraded, run \`openmemory migrate up\` again to continue`);
+  return false;
 }
 
 async function up(config: Readonly<Config>, store: MigratableStore, io: Io, flags: { backup: boolean; reembed: boolean }): Promise<number> {
@@ -98,7 +100,7 @@ async function up(config: Readonly<Config>, store: MigratableStore, io: Io, flag
     return exitFor(report);
   }
   for (const line of describeReport(report)) io.out(line);
-  if (flags.reembed) await reembedUpstream(config, store, io);
+  if (flags.reembed && !(await redoUpstreamVectors(config, store, io))) return EXIT.reembedStopped;
   io.out('schema up to date');
   return EXIT.ok;
 }

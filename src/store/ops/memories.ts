@@ -7,7 +7,7 @@ import type { Op } from '../driver.js';
 import { isLowerUuid } from '../ids.js';
 import { decodeMemory, MEMORY_COLUMNS, memoryValues } from '../rows.js';
 import type { UserScope } from '../scope.js';
-import { chunks, count, inScope, join, list, raw, sql, type Stmt } from '../sql.js';
+import { chunks, count, inScope, inScopeById, join, list, raw, sql, type Stmt } from '../sql.js';
 import type { ListOptions, MemoryPatch, NewMemory, SalienceUpdate } from '../store.js';
 import { insertVectors } from './vectors.js';
 import { writeLinks } from './waypoints.js';
@@ -55,7 +55,7 @@ export function* insertMemories(d: Dialect, scope: UserScope, items: readonly Ne
 export function* getMemories(d: Dialect, scope: UserScope, ids: readonly string[]): Op<MemoryRecord[]> {
   const out: MemoryRecord[] = [];
   for (const part of chunks(usableIds(d, ids), idChunk(d))) {
-    const { rows } = yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)} WHERE ${inScope(scope)} AND id IN ${list(part)}`;
+    const { rows } = yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)} WHERE id IN ${list(part)} AND ${inScopeById(scope)}`;
     out.push(...rows.map(decodeMemory));
   }
   return out;

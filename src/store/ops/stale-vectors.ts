@@ -9,27 +9,69 @@ import { encodeVector } from '../codec.js';
 import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
 import type { UserScope } from '../scope.js';
-import { chunks, count, inScope, list, raw, sql } from '../sql.js';
-import type { StaleMemory, StaleQuery, VectorReplacement } from '../store.js';
+import { chunks, count, inScope, inScopeById, join, list, raw, sameUser, sql, type Stmt } from '../sql.js';
+import type { AdminStaleMemory, StaleQuery, VectorReplacement } from '../store.js';
 import { idChunk } from './memories.js';
-import { insertVectors } from './vectors.js';
 
-export function* staleMemories(d: Dialect, scope: UserScope, q: StaleQuery): Op<StaleMemory[]> {
-  if (q.afterId !== undefined && !d.isMemoryId(q.afterId)) return [];
+/** Whose memories: one user's, or every user's (admin runs, one walk instead of one per user). */
+type Owners = UserScope | 'all';
+
+/**
+ * `m` belongs to the owners. `indexed`: through the user index (counting, no order); otherwise an
+ * expression the primary-key walk of a page evaluates row by row (see inScopeById).
+ */
+function memoryOwned(owners: Owners, indexed: boolean): Stmt {
+  if (owners === 'all') return sql`1 = 1`;
+  return indexed ? inScope(owners, 'm.user_id') : inScopeById(owners, 'm.user_id');
+}
+
+/** Vector `v` of memory `m` belongs to the owners (and so to `m`'s user). */
+function vectorOwned(owners: Owners): Stmt {
+  return owners === 'all' ? sql`${raw(sameUser('v.user_id', 'm.user_id'))}` : inScopeById(owners, 'v.user_id');
+}
+
+type Selection = Omit<StaleQuery, 'afterId' | 'limit'>;
+
+function staleVectors(d: Dialect, owners: Owners, q: Selection): Stmt {
   const vectors = raw(d.tables.vectors);
-  const { rows } = yield sql`SELECT m.id AS id, m.primary_sector AS primary_sector FROM ${raw(d.tables.memories)} m
-    WHERE ${inScope(scope, 'm.user_id')}
-      ${q.sector === undefined ? raw('') : sql`AND m.primary_sector = ${q.sector}`}
-      ${q.afterId === undefined ? raw('') : sql`AND m.id > ${d.memoryIdValue(q.afterId)}`}
-      AND (NOT EXISTS (SELECT 1 FROM ${vectors} v WHERE v.id = m.id AND ${inScope(scope, 'v.user_id')})
-        OR EXISTS (SELECT 1 FROM ${vectors} v WHERE v.id = m.id AND ${inScope(scope, 'v.user_id')}
-          AND (v.model IS NULL OR v.model <> ${q.model} OR v.dim <> ${q.dim})))
+  if (q.upstreamOnly) return sql`EXISTS (SELECT 1 FROM ${vectors} v WHERE v.id = m.id AND ${vectorOwned(owners)} AND v.model IS NULL)`;
+  return sql`(NOT EXISTS (SELECT 1 FROM ${vectors} v WHERE v.id = m.id AND ${vectorOwned(owners)})
+    OR EXISTS (SELECT 1 FROM ${vectors} v WHERE v.id = m.id AND ${vectorOwned(owners)}
+      AND (v.model IS NULL OR v.model <> ${q.model} OR v.dim <> ${q.dim})))`;
+}
+
+function staleWhere(d: Dialect, owners: Owners, q: Selection, indexed: boolean): Stmt {
+  return sql`${memoryOwned(owners, indexed)}
+    ${q.sector === undefined ? raw('') : sql`AND m.primary_sector = ${q.sector}`}
+    AND ${staleVectors(d, owners, q)}`;
+}
+
+export function* countStaleMemories(d: Dialect, owners: Owners, q: Selection): Op<number> {
+  const { rows } = yield sql`SELECT COUNT(*) AS n FROM ${raw(d.tables.memories)} m WHERE ${staleWhere(d, owners, q, true)}`;
+  return Number(rows[0]?.n ?? 0);
+}
+
+export function* staleMemories(d: Dialect, owners: Owners, q: StaleQuery): Op<AdminStaleMemory[]> {
+  if (q.afterId !== undefined && !d.isMemoryId(q.afterId)) return [];
+  // Walks the primary key from `afterId`: through the user index, every page would sort all the user's memories.
+  const { rows } = yield sql`SELECT m.id AS id, m.user_id AS user_id, m.primary_sector AS primary_sector, m.content AS content,
+      m.updated_at AS updated_at
+    FROM ${raw(d.tables.memories)} m
+    WHERE ${staleWhere(d, owners, q, false)} ${q.afterId === undefined ? raw('') : sql`AND m.id > ${d.memoryIdValue(q.afterId)}`}
     ORDER BY m.id LIMIT ${count(q.limit)}`;
-  const out: StaleMemory[] = rows.map((r) => ({ id: String(r.id), primarySector: String(r.primary_sector), sectors: [] }));
+  const out: AdminStaleMemory[] = rows.map((r) => ({
+    id: String(r.id),
+    userId: r.user_id === null || r.user_id === undefined ? null : String(r.user_id),
+    primarySector: String(r.primary_sector),
+    sectors: [],
+    content: String(r.content ?? ''),
+    updatedAt: Number(r.updated_at),
+  }));
   const byId = new Map(out.map((m) => [m.id, m]));
   for (const part of chunks([...byId.keys()], idChunk(d))) {
-    const { rows: sectorRows } = yield sql`SELECT id, sector FROM ${vectors}
-      WHERE ${inScope(scope)} AND id IN ${list(part)} ORDER BY id, sector`;
+    const { rows: sectorRows } = yield sql`SELECT v.id, v.sector FROM ${raw(d.tables.vectors)} v
+      JOIN ${raw(d.tables.memories)} m ON m.id = v.id
+      WHERE v.id IN ${list(part)} AND ${vectorOwned(owners)} ORDER BY v.id, v.sector`;
     for (const r of sectorRows) if (isSector(r.sector)) byId.get(String(r.id))?.sectors.push(r.sector);
   }
   return out;
@@ -45,9 +87,19 @@ export function* replaceVectors(d: Dialect, scope: UserScope, items: readonly Ve
       WHERE id = ${item.id} AND ${inScope(scope)} AND updated_at = ${item.expectedUpdatedAt}`;
     if (changes > 0) written.push(item);
   }
-  for (const part of chunks(written.map((w) => w.id), idChunk(d))) {
-    yield sql`DELETE FROM ${raw(d.tables.vectors)} WHERE ${inScope(scope)} AND id IN ${list(part)}`;
+  // Overwritten in place where the sector had a vector: the keys stay, so no index entry moves
+  // (an upgrade rewrites every vector; delete-and-insert costed it three index updates each).
+  const rows = written.flatMap(({ id, vectors }) =>
+    vectors.map((v) => list([id, v.sector, scope.userId, encodeVector(v.vector), v.vector.length, v.model])),
+  );
+  for (const part of chunks(rows, Math.floor(d.capabilities.maxParams / 6))) {
+    yield sql`INSERT INTO ${raw(d.tables.vectors)} (id, sector, user_id, v, dim, model) VALUES ${join(part, ', ')}
+      ON CONFLICT (id, sector) DO UPDATE SET v = excluded.v, dim = excluded.dim, model = excluded.model`;
   }
-  yield* insertVectors(d, scope, written);
+  // Sectors that got no new vector (names upstream garbage wrote) would keep an old one.
+  for (const { id, vectors } of written) {
+    yield sql`DELETE FROM ${raw(d.tables.vectors)} WHERE id = ${id} AND ${inScopeById(scope)}
+      AND sector NOT IN ${list(vectors.map((v) => v.sector))}`;
+  }
   return written.map((w) => w.id);
 }

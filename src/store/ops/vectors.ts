@@ -5,7 +5,7 @@ import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
 import { decodeSectorVector } from '../rows.js';
 import { userKey, type UserScope } from '../scope.js';
-import { chunks, inScope, join, list, raw, sql } from '../sql.js';
+import { chunks, inScope, inScopeById, join, list, raw, sql } from '../sql.js';
 import type { SectorMatrix } from '../store.js';
 import { idChunk, usableIds } from './memories.js';
 
@@ -29,7 +29,7 @@ export function* getVectors(d: Dialect, scope: UserScope, ids: readonly string[]
   const out = new Map<string, SectorVector[]>();
   for (const part of chunks(usableIds(d, ids), idChunk(d))) {
     const { rows } = yield sql`SELECT id, sector, v, model FROM ${raw(d.tables.vectors)}
-      WHERE ${inScope(scope)} AND id IN ${list(part)} ORDER BY id, sector`;
+      WHERE id IN ${list(part)} AND ${inScopeById(scope)} ORDER BY id, sector`;
     for (const r of rows) {
       const v = decodeSectorVector(r);
       if (!v) continue;
