@@ -41,18 +41,25 @@ test('a job with interval 0 is never scheduled', async () => {
 test('keyed lock runs tasks of one key in order, even after a failure', async () => {
   const lock = new KeyedLock();
   const order: string[] = [];
-  const slow = (name: string, ms: number, fail = false) => () =>
-    new Promise<string>((resolve, reject) =>
-      setTimeout(() => {
-        order.push(name);
-        if (fail) reject(new Error(name));
-        else resolve(name);
-      }, ms),
-    );
-  const results = await Promise.allSettled([lock.run('a', slow('a1', 20, true)), lock.run('a', slow('a2', 1)), lock.run('b', slow('b1', 5))]);
-  assert.deepEqual(order, ['b1', 'a1', 'a2']);
-  assert.equal(results[0]!.status, 'rejected');
-  assert.equal(results[1]!.status, 'fulfilled');
+  // a1 finishes only when released, after b1 ran: no timers, so the order does not depend on machine load.
+  let releaseA1!: () => void;
+  const a1Gate = new Promise<void>((resolve) => (releaseA1 = resolve));
+  const results = Promise.allSettled([
+    lock.run('a', async () => {
+      await a1Gate;
+      order.push('a1');
+      throw new Error('a1');
+    }),
+    lock.run('a', async () => void order.push('a2')),
+    lock.run('b', async () => {
+      order.push('b1');
+      releaseA1();
+    }),
+  ]);
+  const [a1, a2] = await results;
+  assert.deepEqual(order, ['b1', 'a1', 'a2'], 'a2 waits for a1 although it could run at once; b is not held up by a');
+  assert.equal(a1!.status, 'rejected');
+  assert.equal(a2!.status, 'fulfilled');
 });
 
 test('the logger drops entries below its level and silent drops all', () => {

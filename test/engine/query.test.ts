@@ -40,6 +40,7 @@ for (const backend of BACKENDS) {
       assert.ok(!a.matches.some((m) => m.id === ids.secret));
       const b = await e.memory.query(ben, { query: 'sourdough starter bicycle', k: 100, reinforce: false });
       assert.deepEqual(b.matches.map((m) => m.id), [ids.secret]);
+      assert.ok(b.matches[0]!.score > 0.1, `a lone result keeps a meaningful score (v1.2's z-score made it 0): ${b.matches[0]!.score}`);
       for (const m of b.matches) for (const p of m.path) assert.equal(p, ids.secret);
     });
 
