@@ -70,7 +70,7 @@ function selection(embedder: Embedder, options: ReembedOptions) {
 }
 
 /**
- * The next page of stale memories after `afterId` (in id order), with the sectors to re-embed
+ * The next page of stale memories after `afterId` (in the store's walk order), with the sectors to re-embed
  * each in: one user's, or every user's in one walk (a walk per user would read every memory
  * once per user).
  */
@@ -106,12 +106,16 @@ export async function reembed(store: Store, embedder: Embedder, options: Reembed
     report.total = options.scope ? await store.countStaleMemories(options.scope, which) : await store.adminCountStaleMemories(which);
     progress();
     const size = options.batchSize ?? 64;
-    // Each batch is one page: rewritten memories leave the stale set, the id keeps the walk going past skipped ones.
-    for (let page = await nextStale(store, embedder, options, size); page.length > 0; ) {
-      if (options.signal?.aborted) throw new Error('aborted');
-      await rewritePage(store, embedder, page, report, now);
-      progress();
-      page = page.length < size ? [] : await nextStale(store, embedder, options, size, page.at(-1)!.id);
+    // A memory deleted under the walk can end it early (storage order continues after a known row);
+    // a second walk finds what is left, since what was rewritten is no longer stale.
+    for (let walk = 0; walk < 2 && report.rewritten + report.skipped < report.total; walk++) {
+      // Each batch is one page: rewritten memories leave the stale set, the position keeps the walk going past skipped ones.
+      for (let page = await nextStale(store, embedder, options, size); page.length > 0; ) {
+        if (options.signal?.aborted) throw new Error('aborted');
+        await rewritePage(store, embedder, page, report, now);
+        progress();
+        page = page.length < size ? [] : await nextStale(store, embedder, options, size, page.at(-1)!.id);
+      }
     }
   } catch (err) {
     report.status = 'interrupted';

@@ -29,6 +29,11 @@ export interface Dialect {
   isMemoryId(id: string): boolean;
   /** A bound memory id typed like the memories `id` column (needed where the type cannot be inferred, e.g. VALUES lists). */
   memoryIdValue(id: string): Stmt;
+  /**
+   * The column that orders memories as stored, where that is not the id (SQLite: `rowid`). Walks
+   * that rewrite every memory go in this order, so that consecutive writes share pages.
+   */
+  readonly storageOrder?: string;
   /** Ranked full-text candidates for already-sanitised tokens, within the scope. */
   textSearch(scope: UserScope, tokens: readonly string[], limit: number): Stmt;
   /**

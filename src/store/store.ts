@@ -152,7 +152,7 @@ export interface StaleQuery {
    * selection. Otherwise also vectors of another model or dimension, and memories with none.
    */
   upstreamOnly?: boolean;
-  /** Keyset paging: only memories whose id sorts after this one. */
+  /** Keyset paging: only memories after this one (in id order, or in storage order where the backend has one). */
   afterId?: string;
   limit: number;
 }

@@ -51,14 +51,23 @@ export function* countStaleMemories(d: Dialect, owners: Owners, q: Selection): O
   return Number(rows[0]?.n ?? 0);
 }
 
+/** Where a walk continues after memory `afterId`; in storage order, nothing follows an unknown (or deleted) memory. */
+function after(d: Dialect, afterId: string | undefined): Stmt {
+  if (afterId === undefined) return sql``;
+  if (d.storageOrder === undefined) return sql`AND m.id > ${d.memoryIdValue(afterId)}`;
+  const key = raw(d.storageOrder);
+  const memories = raw(d.tables.memories);
+  return sql`AND m.${key} > COALESCE((SELECT ${key} FROM ${memories} WHERE id = ${afterId}), (SELECT MAX(${key}) FROM ${memories}))`;
+}
+
 export function* staleMemories(d: Dialect, owners: Owners, q: StaleQuery): Op<AdminStaleMemory[]> {
   if (q.afterId !== undefined && !d.isMemoryId(q.afterId)) return [];
-  // Walks the primary key from `afterId`: through the user index, every page would sort all the user's memories.
+  // Walks the primary key (or the storage order) from `afterId`: through the user index, every page would sort all the user's memories.
   const { rows } = yield sql`SELECT m.id AS id, m.user_id AS user_id, m.primary_sector AS primary_sector, m.content AS content,
       m.updated_at AS updated_at
     FROM ${raw(d.tables.memories)} m
-    WHERE ${staleWhere(d, owners, q, false)} ${q.afterId === undefined ? raw('') : sql`AND m.id > ${d.memoryIdValue(q.afterId)}`}
-    ORDER BY m.id LIMIT ${count(q.limit)}`;
+    WHERE ${staleWhere(d, owners, q, false)} ${after(d, q.afterId)}
+    ORDER BY m.${raw(d.storageOrder ?? 'id')} LIMIT ${count(q.limit)}`;
   const out: AdminStaleMemory[] = rows.map((r) => ({
     id: String(r.id),
     userId: r.user_id === null || r.user_id === undefined ? null : String(r.user_id),

@@ -38,6 +38,7 @@ export const sqliteDialect: Dialect = Object.freeze({
   tables: Object.freeze(quotedNames()),
   isMemoryId: (id: string) => id.length > 0,
   memoryIdValue: (id: string) => sql`${id}`,
+  storageOrder: 'rowid',
   textSearch(scope: UserScope, tokens: readonly string[], limit: number) {
     // Tokens hold only letters and digits; quoting makes each a plain term (no operators, no column filters).
     const match = tokens.map((t) => `"${t}"`).join(' OR ');
