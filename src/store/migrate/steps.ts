@@ -36,6 +36,12 @@ export interface MigrationDdl {
   readonly fullText: SchemaFeature;
   /** `vectorEpochs` and the triggers on `vectors` that bump a user's epoch (see ../vector-index.ts). */
   readonly vectorEpochs: SchemaFeature;
+  /**
+   * What full-text ranking reads besides the index: SQLite, a `fts5vocab` table of documents per
+   * term (../term-shares.ts); PostgreSQL, each memory's tsvector stored with it, so ranking does
+   * not parse every candidate's content again.
+   */
+  readonly fullTextRanking: SchemaFeature;
 }
 
 /** Something a step adds whose presence is read from the schema facts. */
@@ -113,6 +119,12 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
       description: 'per-user vector epochs bumped by triggers, so in-process vector indexes stay coherent across processes',
       isApplied: (f) => ddl.vectorEpochs.isReady(f),
       up: (ctx) => ddl.vectorEpochs.create(ctx),
+    },
+    {
+      version: '2.0.6',
+      description: 'full-text ranking aids: documents per term (SQLite), stored tsvectors (PostgreSQL)',
+      isApplied: (f) => ddl.fullTextRanking.isReady(f),
+      up: (ctx) => ddl.fullTextRanking.create(ctx),
     },
   ];
 }

@@ -7,7 +7,7 @@ import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
 import { decodeWaypoint } from '../rows.js';
 import type { UserScope } from '../scope.js';
-import { chunks, inScope, join, list, raw, sql } from '../sql.js';
+import { chunks, inScope, inScopeById, join, list, raw, sql } from '../sql.js';
 import { idChunk, usableIds } from './memories.js';
 
 interface Link {
@@ -19,7 +19,7 @@ interface Link {
 function* idsInScope(d: Dialect, scope: UserScope, ids: readonly string[]): Op<Set<string>> {
   const found = new Set<string>();
   for (const part of chunks(usableIds(d, ids), idChunk(d))) {
-    const { rows } = yield sql`SELECT id FROM ${raw(d.tables.memories)} WHERE ${inScope(scope)} AND id IN ${list(part)}`;
+    const { rows } = yield sql`SELECT id FROM ${raw(d.tables.memories)} WHERE id IN ${list(part)} AND ${inScopeById(scope)}`;
     for (const r of rows) found.add(String(r.id));
   }
   return found;
@@ -46,7 +46,7 @@ export function* outgoingWaypoints(d: Dialect, scope: UserScope, srcIds: readonl
   const out: Waypoint[] = [];
   for (const part of chunks([...new Set(srcIds)], idChunk(d))) {
     const { rows } = yield sql`SELECT src_id, dst_id, weight, created_at, updated_at FROM ${raw(d.tables.waypoints)}
-      WHERE ${inScope(scope)} AND src_id IN ${list(part)}`;
+      WHERE src_id IN ${list(part)} AND ${inScopeById(scope)}`;
     out.push(...rows.map(decodeWaypoint));
   }
   return out.sort((a, b) => b.weight - a.weight || a.srcId.localeCompare(b.srcId) || a.dstId.localeCompare(b.dstId));
@@ -63,7 +63,7 @@ export function* reinforceWaypoints(
   for (const l of links) {
     yield sql`UPDATE ${raw(d.tables.waypoints)}
       SET weight = CASE WHEN weight + ${delta} > ${cap} THEN ${cap} ELSE weight + ${delta} END, updated_at = ${now}
-      WHERE src_id = ${l.srcId} AND dst_id = ${l.dstId} AND ${inScope(scope)}`;
+      WHERE src_id = ${l.srcId} AND dst_id = ${l.dstId} AND ${inScopeById(scope)}`;
   }
 }
 

@@ -24,8 +24,10 @@ export function pgNames(pg: Pick<PgConfig, 'memoriesTable' | 'vectorsTable'>): R
   });
 }
 
-/** The text-search expression; the GIN index is built on exactly this expression. */
+/** The text-search expression, computed once per row into {@link SEARCH_VECTOR} (migration 2.0.6). */
 export const TSVECTOR = `to_tsvector('simple', content)`;
+/** The stored, GIN-indexed column holding {@link TSVECTOR}. */
+export const SEARCH_VECTOR = 'content_tsv';
 
 export function postgresDialect(pg: Pick<PgConfig, 'schema' | 'memoriesTable' | 'vectorsTable'>): Dialect {
   const tables = {} as TableNames;
@@ -38,9 +40,9 @@ export function postgresDialect(pg: Pick<PgConfig, 'schema' | 'memoriesTable' | 
     textSearch(scope: UserScope, tokens: readonly string[], limit: number) {
       // Tokens hold only letters and digits; quoted lexemes joined by | cannot form other operators.
       const query = tokens.map((t) => `'${t}'`).join(' | ');
-      return sql`SELECT id::text AS id, ts_rank(${raw(TSVECTOR)}, q) AS rank
+      return sql`SELECT id::text AS id, ts_rank(${raw(SEARCH_VECTOR)}, q) AS rank
         FROM ${raw(tables.memories)}, to_tsquery('simple', ${query}) q
-        WHERE ${raw(TSVECTOR)} @@ q AND ${inScope(scope)} ORDER BY rank DESC, id LIMIT ${limit}`;
+        WHERE ${raw(SEARCH_VECTOR)} @@ q AND ${inScope(scope)} ORDER BY rank DESC, id LIMIT ${limit}`;
     },
   });
 }

@@ -9,7 +9,7 @@ import { legacySteps } from '../migrate/legacy/steps.js';
 import { buildSteps, type MigrationDdl } from '../migrate/steps.js';
 import type { MigrationContext, MigrationTarget } from '../migrate/types.js';
 import { ident, raw, sql } from '../sql.js';
-import { pgNames, postgresDialect, TSVECTOR } from './dialect.js';
+import { pgNames, postgresDialect, SEARCH_VECTOR, TSVECTOR } from './dialect.js';
 import { PostgresDriver } from './driver.js';
 import { introspectPostgres } from './introspect.js';
 
@@ -32,6 +32,7 @@ function pgDdl(pg: PgTables): MigrationDdl {
     ({ name: `${table}_${suffix}`, sql: `CREATE INDEX IF NOT EXISTS ${ident(`${table}_${suffix}`)} ON ${q(table)} ${using}(${columns})` });
   const waypointUserIdx = idx(n.waypoints, 'user_idx', 'user_id');
   const ftsIdx = idx(n.memories, 'content_fts_idx', TSVECTOR, 'USING gin ');
+  const storedFtsIdx = idx(n.memories, 'content_tsv_idx', SEARCH_VECTOR, 'USING gin ');
   return {
     tables: t,
     memoryIdText: (alias) => `CAST(${alias}.id AS TEXT)`,
@@ -91,8 +92,17 @@ function pgDdl(pg: PgTables): MigrationDdl {
         key_hash text NOT NULL UNIQUE, created_at bigint NOT NULL, revoked_at bigint, last_used_at bigint)`,
     ],
     fullText: {
-      isReady: (f) => f.hasIndex(ftsIdx.name),
+      // Step 2.0.6 replaces this index by one on the stored column.
+      isReady: (f) => f.hasIndex(ftsIdx.name) || f.hasIndex(storedFtsIdx.name),
       create: (ctx) => ctx.exec(ftsIdx.sql),
+    },
+    fullTextRanking: {
+      isReady: (f) => f.hasColumn('memories', SEARCH_VECTOR) && f.hasIndex(storedFtsIdx.name) && !f.hasIndex(ftsIdx.name),
+      async create(ctx) {
+        await ctx.exec(`ALTER TABLE ${t.memories} ADD COLUMN IF NOT EXISTS ${SEARCH_VECTOR} tsvector GENERATED ALWAYS AS (${TSVECTOR}) STORED`);
+        await ctx.exec(storedFtsIdx.sql);
+        await ctx.exec(`DROP INDEX IF EXISTS ${q(ftsIdx.name)}`);
+      },
     },
     vectorEpochs: {
       isReady: (f) => f.has('vectorEpochs') && Object.keys(EPOCH_TRIGGERS).every((name) => f.hasTrigger(`${n.vectors}_${name}`)),

@@ -20,9 +20,8 @@ export const SQLITE_NAMES: Readonly<Record<LogicalTable, string>> = Object.freez
 /** FTS5 index over memories.content (release 1.1.1 used `memories_fts` with another layout). */
 export const SEARCH_TABLE = 'memories_search';
 
-/** Per-connection (temp) view of the FTS5 vocabulary: documents per term. */
-export const SEARCH_VOCAB = 'temp.memories_search_vocab';
-export const CREATE_SEARCH_VOCAB = `CREATE VIRTUAL TABLE IF NOT EXISTS ${SEARCH_VOCAB} USING fts5vocab(main, ${SEARCH_TABLE}, row)`;
+/** `fts5vocab` view of {@link SEARCH_TABLE}: documents per term (stores nothing itself). */
+export const SEARCH_VOCAB = 'memories_search_vocab';
 
 /** SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite. */
 const MAX_PARAMS = 32_766;

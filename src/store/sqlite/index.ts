@@ -6,7 +6,7 @@ import { backupSqlite } from '../migrate/backup.js';
 import type { MigrationReport, MigrationTarget } from '../migrate/types.js';
 import { upgradeAtomically } from '../migrate/upgrade.js';
 import { SqlStore } from '../sql-store.js';
-import { CREATE_SEARCH_VOCAB, sqliteDialect } from './dialect.js';
+import { sqliteDialect } from './dialect.js';
 import { SqliteDriver } from './driver.js';
 import { sqliteMigrationTarget } from './migrations.js';
 
@@ -37,7 +37,5 @@ export function openSqliteStore(file: string): SqliteStore {
   // v1.2 opened the file EXCLUSIVE, locking out the CLI and other processes; normal locking keeps it shareable.
   db.pragma('locking_mode = NORMAL');
   db.pragma('temp_store = MEMORY');
-  // Resolves the search table only when read, so it can exist before the migration creates that table.
-  db.exec(CREATE_SEARCH_VOCAB);
   return new SqliteStore(new SqliteDriver(db), file);
 }

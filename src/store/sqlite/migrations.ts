@@ -6,7 +6,7 @@ import { legacySteps } from '../migrate/legacy/steps.js';
 import { buildSteps, type MigrationDdl } from '../migrate/steps.js';
 import type { MigrationContext, MigrationTarget } from '../migrate/types.js';
 import { raw, sql } from '../sql.js';
-import { SEARCH_TABLE, SQLITE_NAMES, sqliteDialect } from './dialect.js';
+import { SEARCH_TABLE, SEARCH_VOCAB, SQLITE_NAMES, sqliteDialect } from './dialect.js';
 import type { SqliteDriver } from './driver.js';
 import { introspectSqlite } from './introspect.js';
 
@@ -110,6 +110,10 @@ const ddl: MigrationDdl = {
         await ctx.exec(text);
       }
     },
+  },
+  fullTextRanking: {
+    isReady: (f) => f.hasTable(SEARCH_VOCAB),
+    create: (ctx) => ctx.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${SEARCH_VOCAB} USING fts5vocab(${SEARCH_TABLE}, row)`),
   },
 };
 
