@@ -124,7 +124,7 @@ export async function reembed(store: Store, embedder: Embedder, options: Reembed
   return report;
 }
 
-/** One embedder call for the page; the writes go user by user, each scoped (a page of an admin walk mixes users). */
+/** One embedder call and one write for the page; each user's rows are written within that user's scope (a page of an admin walk mixes users). */
 async function rewritePage(store: Store, embedder: Embedder, page: readonly Stale[], report: ReembedReport, now: () => number): Promise<void> {
   const log = (ids: readonly string[], err: string | null) =>
     store.writeEmbedLogs(ids.map((id) => ({ id, model: embedder.id, status: err === null ? 'completed' : 'failed', ts: now(), err })));
@@ -141,12 +141,11 @@ async function rewritePage(store: Store, embedder: Embedder, page: readonly Stal
     group.items.push({ id: s.id, expectedUpdatedAt: s.updatedAt, vectors: embedded[j]!.vectors, meanVec: embedded[j]!.mean });
     byUser.set(s.scope.userId, group);
   });
-  const rewritten: string[] = [];
-  for (const { scope, items } of byUser.values()) {
-    const done = new Set(await store.replaceVectors(scope, items));
-    for (const r of items) if (done.has(r.id)) report.vectors += r.vectors.length;
-    rewritten.push(...done);
-  }
+  const groups = [...byUser.values()];
+  // One transaction for the page: its users' rows share storage pages, each written once.
+  const rewritten = groups.length === 1 ? await store.replaceVectors(groups[0]!.scope, groups[0]!.items) : await store.adminReplaceVectors(groups);
+  const done = new Set(rewritten);
+  for (const { items } of groups) for (const r of items) if (done.has(r.id)) report.vectors += r.vectors.length;
   report.skipped += page.length - rewritten.length;
   report.rewritten += rewritten.length;
   // v1.2's meaning: one row per memory, keyed by its id.

@@ -12,7 +12,7 @@ import * as memories from './ops/memories.js';
 import * as users from './ops/users.js';
 import * as vectors from './ops/vectors.js';
 import * as waypoints from './ops/waypoints.js';
-import { countStaleMemories, replaceVectors, staleMemories } from './ops/stale-vectors.js';
+import { countStaleMemories, replaceVectors, replaceVectorsOfUsers, staleMemories } from './ops/stale-vectors.js';
 import { userKey, type UserScope } from './scope.js';
 import { TermShares } from './term-shares.js';
 import { count } from './sql.js';
@@ -113,6 +113,9 @@ export class SqlStore implements Store {
   }
   adminCountStaleMemories(query: Omit<StaleQuery, 'afterId' | 'limit'>): Promise<number> {
     return this.driver.read(countStaleMemories(this.dialect, 'all', query));
+  }
+  adminReplaceVectors(groups: ReadonlyArray<{ scope: UserScope; items: readonly VectorReplacement[] }>): Promise<string[]> {
+    return this.driver.write(replaceVectorsOfUsers(this.dialect, groups));
   }
   getVectors(scope: UserScope, ids: readonly string[]): Promise<Map<string, SectorVector[]>> {
     return this.driver.read(vectors.getVectors(this.dialect, scope, ids));

@@ -250,6 +250,8 @@ export interface Store {
   /** {@link Store.staleMemories} of every user in one walk of the primary key, each with its owner. */
   adminStaleMemories(query: StaleQuery): Promise<AdminStaleMemory[]>;
   adminCountStaleMemories(query: Omit<StaleQuery, 'afterId' | 'limit'>): Promise<number>;
+  /** {@link Store.replaceVectors} for several users (each group within its scope) in one transaction. */
+  adminReplaceVectors(groups: ReadonlyArray<{ scope: UserScope; items: readonly VectorReplacement[] }>): Promise<string[]>;
 
   // ---- API keys (admin) ---------------------------------------------------
   adminCreateApiKey(key: ApiKeyRecord): Promise<void>;

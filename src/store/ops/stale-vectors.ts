@@ -112,3 +112,13 @@ export function* replaceVectors(d: Dialect, scope: UserScope, items: readonly Ve
   }
   return written.map((w) => w.id);
 }
+
+/** Several users' replacements in one transaction: a page of an admin walk shares storage pages across users. */
+export function* replaceVectorsOfUsers(
+  d: Dialect,
+  groups: ReadonlyArray<{ scope: UserScope; items: readonly VectorReplacement[] }>,
+): Op<string[]> {
+  const written: string[] = [];
+  for (const { scope, items } of groups) written.push(...(yield* replaceVectors(d, scope, items)));
+  return written;
+}
