@@ -15,6 +15,7 @@ import { startEmbeddedPostgres } from '../scripts/embedded-pg.mjs';
 import { userCorpus, rng, type Needle } from './corpus.js';
 import { postJson, runConcurrent, stats, type LatencyStats } from './load.js';
 import { startServer } from './server.js';
+import { checkTargets } from './targets.js';
 import { benchUpgrade, printFigures } from './upgrade.js';
 
 interface Scenario {
@@ -216,7 +217,10 @@ try {
   for (const sc of chosen) {
     for (const backend of backends) {
       process.stderr.write(`bench: ${backend} ${sc.name}...\n`);
-      results.push(await runScenario(backend, sc, pgUrl));
+      const r = await runScenario(backend, sc, pgUrl);
+      results.push(r);
+      // Each scenario's figures as soon as they exist: a long full run that is stopped keeps them.
+      process.stderr.write(`bench: ${JSON.stringify(r)}\n`);
     }
   }
 } finally {
@@ -227,7 +231,8 @@ if (!flag('no-upgrade')) process.stderr.write(`bench: upgrade of pre-1.2 databas
 const upgrade = flag('no-upgrade') ? [] : await benchUpgrade(upgradeSizes);
 
 const settings = { embeddings: 'synthetic', dim: 256, queries: QUERIES, single_adds: SINGLE_ADDS, batch: BATCH, quick, scenarios: chosen.map((s) => s.name), backends };
-const report = { at: new Date().toISOString(), machine: machineAtStart, settings, results, upgrade };
+const targets = checkTargets(results);
+const report = { at: new Date().toISOString(), machine: machineAtStart, settings, results, targets, upgrade };
 const m = report.machine!;
 console.log(`machine: ${m.cpus}, ${m.memory_gb} GB, ${m.platform}, load average at start ${m.load_average}`);
 console.log(`versions: node ${m.node}, SQLite ${m.sqlite}${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}`);
@@ -256,6 +261,8 @@ console.table(
 const outDir = path.join(import.meta.dirname, 'results');
 mkdirSync(outDir, { recursive: true });
 const out = path.join(outDir, `bench-${report.at.replace(/[:.]/g, '-')}.json`);
+console.log(`targets (issue 8): ${targets.filter((t) => t.met).length} of ${targets.length} met`);
+console.table(targets);
 if (upgrade.length > 0) printFigures(upgrade);
 writeFileSync(out, JSON.stringify(report, null, 2));
 console.log(`written ${path.relative(process.cwd(), out)}`);
