@@ -116,7 +116,9 @@ export function* updateSalience(d: Dialect, scope: UserScope, updates: readonly 
   // Last write wins for repeated ids, as if applied one by one.
   const byId = new Map(updates.filter((u) => d.isMemoryId(u.id)).map((u) => [u.id, u]));
   let changed = 0;
-  for (const part of chunks([...byId.values()], SALIENCE_BATCH)) {
+  // In id order, so concurrent updates of overlapping rows lock them in one order (no deadlock).
+  const ordered = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const part of chunks(ordered, SALIENCE_BATCH)) {
     // Casts give every VALUES column its type on PostgreSQL (unknown-typed parameters would be text).
     const rows = part.map(
       (u) => sql`(${d.memoryIdValue(u.id)}, CAST(${u.salience} AS DOUBLE PRECISION), CAST(${u.lastSeenAt ?? null} AS BIGINT),

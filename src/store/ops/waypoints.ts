@@ -25,6 +25,14 @@ function* idsInScope(d: Dialect, scope: UserScope, ids: readonly string[]): Op<S
   return found;
 }
 
+/**
+ * Rows in one fixed order, so concurrent writers (two queries of one user reinforcing the same
+ * links) lock them in the same order on PostgreSQL instead of deadlocking.
+ */
+function inLockOrder<L extends { srcId: string; dstId: string }>(links: readonly L[]): L[] {
+  return [...links].sort((a, b) => (a.srcId === b.srcId ? (a.dstId < b.dstId ? -1 : a.dstId > b.dstId ? 1 : 0) : a.srcId < b.srcId ? -1 : 1));
+}
+
 /** Upserts the links whose both ends are the scope's; the last of duplicate pairs wins. */
 export function* writeLinks(d: Dialect, scope: UserScope, links: readonly Link[], now: number): Op<void> {
   if (links.length === 0) return;
@@ -34,7 +42,7 @@ export function* writeLinks(d: Dialect, scope: UserScope, links: readonly Link[]
     if (owned.has(l.srcId) && owned.has(l.dstId) && Number.isFinite(l.weight)) unique.set(`${l.srcId}\u0000${l.dstId}`, l);
   }
   // 6 values per row; stay under the backend's bound-parameter limit.
-  for (const part of chunks([...unique.values()], Math.floor(d.capabilities.maxParams / 6))) {
+  for (const part of chunks(inLockOrder([...unique.values()]), Math.floor(d.capabilities.maxParams / 6))) {
     const rows = part.map((l) => list([l.srcId, l.dstId, scope.userId, l.weight, now, now]));
     yield sql`INSERT INTO ${raw(d.tables.waypoints)} (src_id, dst_id, user_id, weight, created_at, updated_at)
       VALUES ${join(rows, ', ')}
@@ -60,7 +68,7 @@ export function* reinforceWaypoints(
   cap: number,
 ): Op<void> {
   const now = Date.now();
-  for (const l of links) {
+  for (const l of inLockOrder(links)) {
     yield sql`UPDATE ${raw(d.tables.waypoints)}
       SET weight = CASE WHEN weight + ${delta} > ${cap} THEN ${cap} ELSE weight + ${delta} END, updated_at = ${now}
       WHERE src_id = ${l.srcId} AND dst_id = ${l.dstId} AND ${inScopeById(scope)}`;
