@@ -1,5 +1,5 @@
 /** users list | summary | erase | export. */
-import { userScope } from '../../store/scope.js';
+import { storedUserScope } from '../../store/scope.js';
 import { TARGET_OPTIONS, UsageError, parseCommand } from './args.js';
 import { TARGET_HELP, dispatch, type Command, type Subcommand } from './command.js';
 import type { Io } from './io.js';
@@ -21,7 +21,7 @@ async function list(args: string[], io: Io): Promise<number> {
   const { values } = parseCommand(args, TARGET_OPTIONS, { min: 0, max: 0, names: '' });
   const rows = await withLocalEngine(values, io, async (engine) => {
     const users = await engine.adminListUsers();
-    return Promise.all(users.map(async (u) => ({ user_id: u, memories: (await engine.userStats(userScope(u))).memories })));
+    return Promise.all(users.map(async (u) => ({ user_id: u, memories: (await engine.userStats(storedUserScope(u))).memories })));
   });
   if (values.json) printJson(io, rows);
   else printTable(io, ['user', 'memories'], rows.map((r) => [r.user_id ?? '(default)', String(r.memories)]), 'no users');

@@ -5,7 +5,7 @@
  */
 import type { Memory as Engine } from '../../../engine/memory.js';
 import type { MemoryRecord, Waypoint } from '../../../core/types.js';
-import { userScope, type UserScope } from '../../../store/scope.js';
+import { storedUserScope, type UserScope } from '../../../store/scope.js';
 import { toLine, toUserLine } from './line-format.js';
 
 const PAGE = 500;
@@ -35,7 +35,7 @@ export async function exportMemories(engine: Engine, options: ExportOptions): Pr
   const users = [...new Set(options.users ?? (await engine.adminListUsers()))].sort(byUser);
   let count = 0;
   for (const user of users) {
-    const scope = userScope(user);
+    const scope = storedUserScope(user);
     const row = await engine.store.getUser(scope);
     const userLine = row && toUserLine(row);
     if (userLine) await options.write(JSON.stringify(userLine));

@@ -1,5 +1,5 @@
 /** /users/* — summaries and bulk operations on one user's memories; `@default` names the default user. */
-import { userScope } from '../../../store/scope.js';
+import { storedUserScope } from '../../../store/scope.js';
 import { userMemoriesQuery, userPathParams } from '../../schemas/users.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
@@ -13,7 +13,7 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
       access: 'admin',
       handler: async () => {
         const users = await engine.adminListUsers();
-        for (const u of users) await engine.regenerateSummary(userScope(u));
+        for (const u of users) await engine.regenerateSummary(storedUserScope(u));
         return { ok: true, updated: users.length };
       },
     }),
