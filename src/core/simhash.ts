@@ -49,3 +49,21 @@ export function hammingDistance(a: string, b: string): number {
 export function isNearDuplicate(a: string | null, b: string | null): boolean {
   return a !== null && b !== null && hammingDistance(a, b) <= NEAR_DUPLICATE_BITS;
 }
+
+/** Words whose presence or absence does not change what a sentence states. */
+const FILLER_WORDS = new Set(['the', 'a', 'an', 'there', 'so', 'just', 'also', 'very', 'really', 'well', 'oh', 'please']);
+
+/**
+ * Whether two texts state the same thing, for deduplication: the same words (unfolded, lightly
+ * stemmed, any order) apart from fillers. A fingerprint alone is not enough: short texts that
+ * differ by one name or number ("the key of project A" / "of project B") often share it, and
+ * merging them would lose a fact.
+ */
+export function sameWording(a: string, b: string): boolean {
+  const wa = tokenSet(a, false);
+  const wb = tokenSet(b, false);
+  if (wa.size === 0 || wb.size === 0) return wa.size === wb.size && a.trim() === b.trim();
+  for (const t of wa) if (!wb.has(t) && !FILLER_WORDS.has(t)) return false;
+  for (const t of wb) if (!wa.has(t) && !FILLER_WORDS.has(t)) return false;
+  return true;
+}

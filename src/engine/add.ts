@@ -7,7 +7,7 @@ import { classify, sectorsOf } from '../core/classify.js';
 import { DEDUP_BOOST, clamp01 } from '../core/decay.js';
 import { sectorLambda } from '../core/sectors.js';
 import { cosine } from '../core/vector.js';
-import { isNearDuplicate, simhash } from '../core/simhash.js';
+import { isNearDuplicate, sameWording, simhash } from '../core/simhash.js';
 import type { MemoryRecord, Sector } from '../core/types.js';
 import { validationError } from '../errors.js';
 import type { NewMemory } from '../store/store.js';
@@ -104,8 +104,8 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   const repeats = new Map<number, number>();
   for (const [index, input] of inputs.entries()) {
     const hash = simhash(input.content);
-    // Same token set; near (not equal) fingerprints are confirmed with vectors below.
-    const earlier = fresh.find((p) => p.simhash === hash);
+    // Same fingerprint and wording; near (not equal) fingerprints are confirmed with vectors below.
+    const earlier = fresh.find((p) => p.simhash === hash && sameWording(p.input.content, input.content));
     if (earlier) {
       addTags(earlier.tags, input.tags);
       repeats.set(index, earlier.index);
@@ -113,7 +113,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     }
     const prepared: Prepared = { index, input, simhash: hash, tags: [] };
     addTags(prepared.tags, input.tags);
-    const existing = (await ctx.store.findBySimhash(scope, hash))[0];
+    const existing = (await ctx.store.findBySimhash(scope, hash)).find((m) => sameWording(m.content, input.content));
     if (existing) results[index] = absorb(existing, prepared.tags);
     else fresh.push(prepared);
   }
@@ -128,14 +128,19 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   for (const [i, p] of fresh.entries()) {
     const c = classes[i]!;
     const e = embedded[i]!;
-    const twin = peers.find((q) => isNearDuplicate(q.simhash, p.simhash) && cosine(q.vectors[0]!.vector, e.vectors[0]!.vector) >= NEAR_DUPLICATE_SIMILARITY);
+    const twin = peers.find(
+      (q) =>
+        isNearDuplicate(q.simhash, p.simhash) &&
+        cosine(q.vectors[0]!.vector, e.vectors[0]!.vector) >= NEAR_DUPLICATE_SIMILARITY &&
+        sameWording(inputs[q.index]!.content, p.input.content),
+    );
     if (twin) {
       addTags(twin.tags, p.tags);
       repeats.set(p.index, twin.index);
       continue;
     }
     const links = await linksFor(ctx, scope, e.vectors, peers.slice(-BATCH_PEERS));
-    const near = await nearDuplicate(ctx, scope, p.simhash, links.candidates);
+    const near = await nearDuplicate(ctx, scope, p, links.candidates);
     if (near) {
       results[p.index] = absorb(near, p.tags);
       continue;
@@ -188,11 +193,11 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
 async function nearDuplicate(
   ctx: EngineContext,
   scope: UserScope,
-  hash: string,
+  p: Prepared,
   candidates: ReadonlyArray<{ id: string; similarity: number }>,
 ): Promise<MemoryRecord | null> {
   const close = candidates.filter((c) => c.similarity >= NEAR_DUPLICATE_SIMILARITY).map((c) => c.id);
   if (close.length === 0) return null;
   const found = await ctx.store.getMemories(scope, close);
-  return found.filter((m) => isNearDuplicate(m.simhash, hash)).sort((a, b) => b.salience - a.salience)[0] ?? null;
+  return found.filter((m) => isNearDuplicate(m.simhash, p.simhash) && sameWording(m.content, p.input.content)).sort((a, b) => b.salience - a.salience)[0] ?? null;
 }

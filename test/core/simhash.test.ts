@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hammingDistance, isNearDuplicate, simhash } from '../../src/core/simhash.js';
+import { hammingDistance, isNearDuplicate, sameWording, simhash } from '../../src/core/simhash.js';
 
 test('fingerprints are 16 hex characters with two different halves', () => {
   const h = simhash('The quick brown fox jumps over the lazy dog');
@@ -31,4 +31,14 @@ test('hamming distance counts differing bits', () => {
   assert.equal(hammingDistance('bad', '0000000000000000'), 64);
   assert.ok(isNearDuplicate('0000000000000007', '0000000000000000'));
   assert.ok(!isNearDuplicate('000000000000000f', '0000000000000000'));
+});
+
+test('same wording: order, case, punctuation and fillers aside; a different name, number or negation is another fact', () => {
+  assert.ok(sameWording('Carol owns a red kayak', 'carol owns red kayak!'));
+  assert.ok(sameWording('Erin keeps her bike in the garage', 'there Erin keeps her bike in the garage'));
+  assert.ok(!sameWording('The key for the velkawunka project is in the safe', 'The key for the kafewpimgho project is in the safe'));
+  assert.ok(!sameWording('I have 3 bags (note 12)', 'I have 3 bags (note 13)'));
+  assert.ok(!sameWording('I like tea', 'I do not like tea'));
+  assert.ok(!sameWording('!!!', '???'));
+  assert.ok(sameWording('!!!', ' !!! '));
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { isNearDuplicate, simhash } from '../../src/core/simhash.js';
 import { userScope } from '../../src/store/scope.js';
 import { BACKENDS, type OpenedEngine } from './backends.js';
 
@@ -82,6 +83,21 @@ for (const backend of BACKENDS) {
       assert.ok(rs.every((r) => r.id === rs[0]!.id), JSON.stringify(rs));
       assert.deepEqual(rs.map((r) => r.deduplicated), [undefined, true, true]);
       assert.equal((await e.memory.list(erin)).length, 1);
+    });
+
+    test('texts that differ by one name or number stay separate memories, even when their fingerprints collide', async () => {
+      const gus = userScope('gus');
+      // Found by search: these two share a 64-bit fingerprint within 3 bits and a cosine above 0.95.
+      const a = 'The router password for the velkawunka project is kept in the kitchen cabinet above the sink.';
+      const b = 'The router password for the kafewpimgho project is kept in the kitchen cabinet above the sink.';
+      assert.ok(isNearDuplicate(simhash(a), simhash(b)));
+      const one = await e.memory.add(gus, { content: a });
+      const two = await e.memory.add(gus, { content: b });
+      assert.notEqual(two.id, one.id);
+      assert.equal(two.deduplicated, undefined);
+      const batch = await e.memory.addMany(gus, [{ content: 'I have 3 bags (note 12)' }, { content: 'I have 3 bags (note 13)' }]);
+      assert.notEqual(batch[0]!.id, batch[1]!.id);
+      assert.equal((await e.memory.list(gus)).length, 4);
     });
 
     test('waypoints link only within the user', async () => {
