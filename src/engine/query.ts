@@ -9,8 +9,7 @@ import { keywordScore, tokenized } from '../core/keyword.js';
 import { compositeScore, fusedSimilarity, tagMatch, type ScoreParts } from '../core/scoring.js';
 import { sectorLambda } from '../core/sectors.js';
 import { tokenOverlap } from '../core/tokens.js';
-import { SECTORS, type MemoryRecord, type Sector, type SectorVector } from '../core/types.js';
-import { cosine } from '../core/vector.js';
+import { SECTORS, type MemoryRecord, type Sector } from '../core/types.js';
 import { OmError } from '../errors.js';
 import type { UserScope } from '../store/scope.js';
 import type { QueryInput, QueryMatch, QueryResult } from './api.js';
@@ -25,7 +24,8 @@ const MIN_CANDIDATES = 24;
 
 export interface Scored {
   memory: MemoryRecord;
-  vectors: SectorVector[];
+  /** Sectors the memory has comparable vectors in. */
+  sectors: Sector[];
   path: string[];
   parts: ScoreParts;
   score: number;
@@ -76,6 +76,22 @@ export async function queryMemories(ctx: EngineContext, scope: UserScope, input:
   }
 }
 
+/** Memory rows are read only for this many of the strongest direct candidates (more when filters may drop some). */
+function keptCandidates(plan: QueryPlan): number {
+  const filtered = plan.sectors || plan.since !== null || plan.until !== null || plan.tags.length > 0 || plan.minSalience > 0;
+  return Math.max(MIN_CANDIDATES, plan.k * CANDIDATES_PER_K) * (filtered ? SECTORS.length + 1 : 1);
+}
+
+/**
+ * The direct candidates worth reading, strongest first: a candidate's strength is its best
+ * cosine in any sector (from the in-process index, whichever sector's list found it) or its
+ * relative full-text rank. The dropped ones could not outscore these on similarity or text.
+ */
+function strongest(direct: Candidates, similarities: ReadonlyMap<string, ReadonlyMap<Sector, number>>, keep: number): Map<string, number> {
+  const strength = [...direct.relevance].map(([id, r]): [string, number] => [id, Math.max(r, ...(similarities.get(id)?.values() ?? []))]);
+  return new Map(strength.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, keep));
+}
+
 async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Promise<Scored[]> {
   const now = ctx.now();
   const queryClass = classify(plan.query);
@@ -83,9 +99,13 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   const queryVectors = new Map<Sector, Float32Array>(SECTORS.map((s, i) => [s, embedded[i]!]));
   const direct = await candidates(ctx, scope, plan, queryVectors);
   if (direct.relevance.size === 0) return [];
-  const reach = await expandViaWaypoints(ctx.store, scope, direct.relevance, plan.k * 2);
+  const similarities = await ctx.store.vectorSimilarities(scope, queryVectors, [...direct.relevance.keys()]);
+  const reach = await expandViaWaypoints(ctx.store, scope, strongest(direct, similarities, keptCandidates(plan)), plan.k * 2);
   const ids = [...reach.keys()];
-  const [memories, vectors] = await Promise.all([ctx.store.getMemories(scope, ids), ctx.store.getVectors(scope, ids)]);
+  const [memories, reached] = await Promise.all([
+    ctx.store.getMemories(scope, ids),
+    ctx.store.vectorSimilarities(scope, queryVectors, ids.filter((id) => !direct.relevance.has(id))),
+  ]);
   const query = tokenized(plan.query);
   const queryTokens = new Set(query.tokens);
   const out: Scored[] = [];
@@ -93,13 +113,8 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
     if (!passesFilters(m, plan)) continue;
     const salience = decayedSalience(m.salience, sectorLambda(m.primarySector), now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt));
     if (salience < plan.minSalience) continue;
-    const mv = vectors.get(m.id) ?? [];
-    const perSector = new Map<Sector, number>();
-    for (const v of mv) {
-      // Upgraded rows may carry sectors no query vector exists for; they cannot be compared.
-      const q = queryVectors.get(v.sector);
-      if (q) perSector.set(v.sector, Math.max(0, cosine(q, v.vector)));
-    }
+    // Vectors of another model (upgraded, not yet re-embedded) have no similarity: they cannot be compared.
+    const perSector = new Map([...(similarities.get(m.id) ?? reached.get(m.id) ?? [])].map(([sector, sim]) => [sector, Math.max(0, sim)]));
     const r = reach.get(m.id)!;
     const content = tokenized(m.content);
     const parts: ScoreParts = {
@@ -113,7 +128,7 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
       salience,
     };
     const score = compositeScore(parts, plan.tags.length > 0);
-    if (score >= plan.minScore) out.push({ memory: { ...m, salience }, vectors: mv, path: r.path, parts, score });
+    if (score >= plan.minScore) out.push({ memory: { ...m, salience }, sectors: [...perSector.keys()].sort(), path: r.path, parts, score });
   }
   return out.sort((a, b) => b.score - a.score || b.memory.salience - a.memory.salience);
 }
@@ -124,7 +139,7 @@ function toMatch(s: Scored): QueryMatch {
     id: m.id,
     content: m.content,
     score: s.score,
-    sectors: vectorSectors(s.vectors, m.primarySector),
+    sectors: s.sectors.length > 0 ? s.sectors : vectorSectors(undefined, m.primarySector),
     primary_sector: m.primarySector,
     path: s.path,
     salience: m.salience,

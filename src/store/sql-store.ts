@@ -37,7 +37,7 @@ import type {
   StaleMemory,
   StaleQuery,
 } from './store.js';
-import { searchUnitMatrix, toUnitMatrix, VectorIndexCache, type UnitMatrix } from './vector-index.js';
+import { searchUnitMatrix, similaritiesOf, toUnitMatrix, VectorIndexCache, type UnitMatrix } from './vector-index.js';
 
 /** Memory for cached vector indexes per process (float32 matrices), beyond which least recent users are dropped. */
 const INDEX_BUDGET_BYTES = 256 * 2 ** 20;
@@ -122,10 +122,26 @@ export class SqlStore implements Store {
   }
   async nearestVectors(scope: UserScope, sector: Sector, query: Float32Array, k: number): Promise<VectorHit[]> {
     if (query.length === 0 || k <= 0) return [];
-    const user = userKey(scope);
+    return searchUnitMatrix(await this.#index(scope, sector, query.length), query, k);
+  }
+  async vectorSimilarities(scope: UserScope, queries: ReadonlyMap<Sector, Float32Array>, ids: readonly string[]): Promise<Map<string, Map<Sector, number>>> {
+    const out = new Map<string, Map<Sector, number>>();
+    const asked = [...queries].filter(([, query]) => query.length > 0 && ids.length > 0);
+    const indexes = await Promise.all(asked.map(([sector, query]) => this.#index(scope, sector, query.length)));
+    asked.forEach(([sector, query], i) => {
+      for (const [id, similarity] of similaritiesOf(indexes[i]!, query, ids)) {
+        let perSector = out.get(id);
+        if (!perSector) out.set(id, (perSector = new Map()));
+        perSector.set(sector, similarity);
+      }
+    });
+    return out;
+  }
+
+  /** The user's in-process index of the sector, current as of the user's epoch read now. */
+  async #index(scope: UserScope, sector: Sector, dim: number): Promise<UnitMatrix> {
     const epoch = await this.#epoch(scope);
-    const index = this.#indexes.get(user, epoch, sector, query.length) ?? (await this.#build(scope, epoch, sector, query.length));
-    return searchUnitMatrix(index, query, k);
+    return this.#indexes.get(userKey(scope), epoch, sector, dim) ?? (await this.#build(scope, epoch, sector, dim));
   }
 
   #epoch(scope: UserScope): Promise<number> {

@@ -214,6 +214,11 @@ export interface Store {
   countStaleMemories(scope: UserScope, query: Omit<StaleQuery, 'afterId' | 'limit'>): Promise<number>;
   /** Vectors of the given memories (only those in scope), keyed by memory id. */
   getVectors(scope: UserScope, ids: readonly string[]): Promise<Map<string, SectorVector[]>>;
+  /**
+   * Cosine of each sector's query vector with the given memories' vectors of that sector (only
+   * memories in scope; a memory without a vector of that sector and dimension has no entry).
+   */
+  vectorSimilarities(scope: UserScope, queries: ReadonlyMap<Sector, Float32Array>, ids: readonly string[]): Promise<Map<string, Map<Sector, number>>>;
   /** Exact nearest neighbours by cosine within the scope and sector. */
   nearestVectors(scope: UserScope, sector: Sector, query: Float32Array, k: number): Promise<VectorHit[]>;
   /** Every vector of the scope in one sector, for an in-process index. */

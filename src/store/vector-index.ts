@@ -25,6 +25,8 @@ export interface UnitMatrix {
   /** Row-major unit vectors (zero rows stay zero); may hold spare capacity beyond the rows. */
   data: Float32Array;
   partition?: Partition;
+  /** Row of each id, built on first lookup by id and kept up to date by appends. */
+  rowOf?: Map<string, number>;
 }
 
 export function toUnitMatrix(m: SectorMatrix): UnitMatrix {
@@ -42,15 +44,32 @@ function partitionOf(index: UnitMatrix): Partition | undefined {
   return index.partition;
 }
 
+function unit(query: Float32Array): Float32Array {
+  const q = new Float32Array(query.length);
+  const norm = Math.sqrt(dotAt(query, 0, query, query.length));
+  if (norm > 0) for (let j = 0; j < q.length; j++) q[j] = query[j]! / norm;
+  return q;
+}
+
+/** Cosine of the query with the rows of the given ids; ids without a row are left out. */
+export function similaritiesOf(index: UnitMatrix, query: Float32Array, ids: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  if (query.length !== index.dim || index.ids.length === 0) return out;
+  index.rowOf ??= new Map(index.ids.map((id, row) => [id, row]));
+  const q = unit(query);
+  for (const id of ids) {
+    const row = index.rowOf.get(id);
+    if (row !== undefined) out.set(id, dotAt(index.data, row * index.dim, q, index.dim));
+  }
+  return out;
+}
+
 /** Cosine top-k: rows are unit vectors, so cosine is the dot product with the unit query. Exact below {@link PARTITION_MIN_ROWS} rows. */
 export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: number): VectorHit[] {
   const { ids, dim, data } = index;
   const n = ids.length;
   if (k <= 0 || query.length !== dim || n === 0) return [];
-  let qq = 0;
-  for (let j = 0; j < dim; j++) qq += query[j]! * query[j]!;
-  const q = new Float32Array(dim);
-  if (qq > 0) for (let j = 0; j < dim; j++) q[j] = query[j]! / Math.sqrt(qq);
+  const q = unit(query);
   const partition = partitionOf(index);
   const scanned = partition ? probeRows(partition, q, k) : null;
   const total = scanned ? scanned.length : n;
@@ -102,7 +121,10 @@ function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector:
   }
   rows.forEach((r, i) => index.data.set(r.vector, (from + i) * dim));
   normalizeRows(index.data, dim, from, to);
-  for (const r of rows) index.ids.push(r.id);
+  for (const r of rows) {
+    index.ids.push(r.id);
+    index.rowOf?.set(r.id, index.ids.length - 1);
+  }
   if (index.partition) assignRows(index.partition, index.data, from, to);
   return index.data.byteLength - before;
 }

@@ -37,6 +37,29 @@ contract('vectors', (current) => {
     assert.deepEqual(await store.nearestVectors(alice, 'reflective', Float32Array.from([1, 0, 0, 0]), 5), []);
   });
 
+  it('gives the cosine of each sector query with the named memories, and stays current after inserts', async () => {
+    const { store } = current();
+    const a = item({}, [vec('semantic', [2, 0, 0, 0]), vec('episodic', [0, 1, 0, 0])]);
+    const otherDim = item({}, [vec('semantic', [1, 0])]);
+    await store.insertMemories(alice, [a, otherDim]);
+    const queries = new Map([
+      ['semantic', Float32Array.from([1, 1, 0, 0])],
+      ['episodic', Float32Array.from([0, 3, 0, 0])],
+    ] as const);
+    const before = await store.vectorSimilarities(alice, queries, [a.memory.id, otherDim.memory.id, 'missing']);
+    assert.deepEqual([...before.keys()], [a.memory.id], 'no entry for another dimension or an unknown id');
+    const sims = before.get(a.memory.id)!;
+    assert.ok(Math.abs(sims.get('semantic')! - Math.SQRT1_2) < 1e-6);
+    assert.ok(Math.abs(sims.get('episodic')! - 1) < 1e-6);
+    const b = item({}, [vec('semantic', [0, 0, 1, 0])]);
+    await store.insertMemories(alice, [b]);
+    const after = await store.vectorSimilarities(alice, queries, [a.memory.id, b.memory.id]);
+    assert.ok(Math.abs(after.get(b.memory.id)!.get('semantic')!) < 1e-6);
+    assert.equal(after.get(b.memory.id)!.has('episodic'), false);
+    await store.deleteMemory(alice, a.memory.id);
+    assert.equal((await store.vectorSimilarities(alice, queries, [a.memory.id])).size, 0, 'a deleted memory has none');
+  });
+
   it('loads a sector as a dense matrix of its most common dimension', async () => {
     const { store } = current();
     const a = item({}, [vec('semantic', [1, 2, 3, 4])]);

@@ -37,7 +37,8 @@ for (const backend of BACKENDS) {
         assert.ok(matches.length >= Math.min(k, 20));
         const perMethod = Object.fromEntries(calls);
         assert.equal(perMethod.getMemories, 1, JSON.stringify(perMethod));
-        assert.equal(perMethod.getVectors, 1);
+        assert.equal(perMethod.vectorSimilarities, 2, 'direct candidates, then those reached through waypoints');
+        assert.equal(perMethod.getVectors, undefined, 'similarities come from the in-process index');
         assert.equal(perMethod.searchText, 1);
         assert.equal(perMethod.nearestVectors, 5, 'one per sector');
         assert.ok(perMethod.outgoingWaypoints! <= 3, 'one per hop plus one for co-activation');
