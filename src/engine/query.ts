@@ -83,13 +83,16 @@ function keptCandidates(plan: QueryPlan): number {
 }
 
 /**
- * The direct candidates worth reading, strongest first: a candidate's strength is its best
- * cosine in any sector (from the in-process index, whichever sector's list found it) or its
- * relative full-text rank. The dropped ones could not outscore these on similarity or text.
+ * The direct candidates worth reading: every full-text hit (already the best few by text) and
+ * the vector candidates with the best cosine in any sector (from the in-process index, whichever
+ * sector's list found them). The dropped ones are beaten on similarity by `keep` others.
  */
 function strongest(direct: Candidates, similarities: ReadonlyMap<string, ReadonlyMap<Sector, number>>, keep: number): Map<string, number> {
-  const strength = [...direct.relevance].map(([id, r]): [string, number] => [id, Math.max(r, ...(similarities.get(id)?.values() ?? []))]);
-  return new Map(strength.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, keep));
+  const byVector = [...direct.relevance]
+    .filter(([id]) => !direct.textRank.has(id))
+    .map(([id, r]): [string, number] => [id, Math.max(r, ...(similarities.get(id)?.values() ?? []))])
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return new Map([...[...direct.textRank.keys()].map((id): [string, number] => [id, direct.relevance.get(id)!]), ...byVector.slice(0, keep)]);
 }
 
 async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Promise<Scored[]> {

@@ -22,6 +22,12 @@ async function migrateInChild(env: Record<string, string>): Promise<MigrationRep
   return JSON.parse(stdout) as MigrationReport;
 }
 
+/**
+ * On a fresh database, steps that upgrade older upstream layouts have nothing to do, nor has
+ * 2.0.7: step 2.0.4 already builds the full-text table in its current layout.
+ */
+const appliedWhenFresh = (version: string) => compareVersions(version, '1.2.0') >= 0 && version !== '2.0.7';
+
 for (const backend of BACKENDS) {
   describe(`migrations [${backend.name}]`, () => {
     it('installs a fresh database, then finds nothing to do', async () => {
@@ -30,8 +36,7 @@ for (const backend of BACKENDS) {
       try {
         const first = await store.migrate();
         assert.equal(first.status, 'ok');
-        // Steps that upgrade older upstream layouts have nothing to do on a fresh database.
-        const expected = first.steps.map((s) => (compareVersions(s.version, '1.2.0') >= 0 ? 'applied' : 'skipped'));
+        const expected = first.steps.map((s) => (appliedWhenFresh(s.version) ? 'applied' : 'skipped'));
         assert.deepEqual(first.steps.map((s) => s.status), expected);
         const second = await store.migrate();
         assert.equal(second.status, 'ok');
@@ -51,7 +56,7 @@ for (const backend of BACKENDS) {
         assert.deepEqual(reports.map((r) => r.status), ['ok', 'ok']);
         const applied = reports.flatMap((r) => r.steps.filter((s) => s.status === 'applied').map((s) => s.version));
         assert.equal(applied.length, new Set(applied).size, 'no step applied twice');
-        assert.deepEqual(applied.sort(), reports[0]!.steps.map((s) => s.version).filter((v) => compareVersions(v, '1.2.0') >= 0));
+        assert.deepEqual(applied.sort(), reports[0]!.steps.map((s) => s.version).filter(appliedWhenFresh));
       } finally {
         await db.cleanup();
       }

@@ -42,6 +42,8 @@ export interface MigrationDdl {
    * not parse every candidate's content again.
    */
   readonly fullTextRanking: SchemaFeature;
+  /** Full-text postings narrowed to one user before ranking (SQLite: an indexed owner-token column). */
+  readonly fullTextByUser: SchemaFeature;
 }
 
 /** Something a step adds whose presence is read from the schema facts. */
@@ -125,6 +127,12 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
       description: 'full-text ranking aids: documents per term (SQLite), stored tsvectors (PostgreSQL)',
       isApplied: (f) => ddl.fullTextRanking.isReady(f),
       up: (ctx) => ddl.fullTextRanking.create(ctx),
+    },
+    {
+      version: '2.0.7',
+      description: 'full-text search reads only the asking user\'s postings (SQLite: an owner token per row)',
+      isApplied: (f) => ddl.fullTextByUser.isReady(f),
+      up: (ctx) => ddl.fullTextByUser.create(ctx),
     },
   ];
 }

@@ -96,6 +96,8 @@ function pgDdl(pg: PgTables): MigrationDdl {
       isReady: (f) => f.hasIndex(ftsIdx.name) || f.hasIndex(storedFtsIdx.name),
       create: (ctx) => ctx.exec(ftsIdx.sql),
     },
+    // The planner combines the user index with the GIN index (a bitmap AND): no per-user column needed.
+    fullTextByUser: { isReady: () => true, create: async () => {} },
     fullTextRanking: {
       isReady: (f) => f.hasColumn('memories', SEARCH_VECTOR) && f.hasIndex(storedFtsIdx.name) && !f.hasIndex(ftsIdx.name),
       async create(ctx) {

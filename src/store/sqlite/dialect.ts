@@ -20,6 +20,18 @@ export const SQLITE_NAMES: Readonly<Record<LogicalTable, string>> = Object.freez
 /** FTS5 index over memories.content (release 1.1.1 used `memories_fts` with another layout). */
 export const SEARCH_TABLE = 'memories_search';
 
+/**
+ * The indexed owner column of {@link SEARCH_TABLE}: one token per user, so a search reads only
+ * that user's postings instead of every user's and filtering afterwards. The exact `user_id`
+ * filter still decides; the token only narrows. Written by triggers, hence plain SQL.
+ */
+export const OWNER_TOKEN_SQL = (row: string) => `CASE WHEN ${row}.user_id IS NULL THEN 'unone' ELSE 'u' || lower(hex(${row}.user_id)) END`;
+
+/** {@link OWNER_TOKEN_SQL} of a scope (hex of the id's UTF-8 bytes never contains "none"). */
+export function ownerToken(scope: UserScope): string {
+  return scope.userId === null ? 'unone' : `u${Buffer.from(scope.userId, 'utf8').toString('hex')}`;
+}
+
 /** `fts5vocab` view of {@link SEARCH_TABLE}: documents per term (stores nothing itself). */
 export const SEARCH_VOCAB = 'memories_search_vocab';
 
@@ -40,8 +52,9 @@ export const sqliteDialect: Dialect = Object.freeze({
   storageOrder: 'rowid',
   textSearch(scope: UserScope, tokens: readonly string[], limit: number) {
     // Tokens hold only letters and digits; quoting makes each a plain term (no operators, no column filters).
-    const match = tokens.map((t) => `"${t}"`).join(' OR ');
-    return sql`SELECT id, -bm25(${raw(SEARCH_TABLE)}) AS rank FROM ${raw(SEARCH_TABLE)}
+    const match = `owner : "${ownerToken(scope)}" AND content : (${tokens.map((t) => `"${t}"`).join(' OR ')})`;
+    // Column weights: only content ranks (content, id, user_id, owner).
+    return sql`SELECT id, -bm25(${raw(SEARCH_TABLE)}, 1, 0, 0, 0) AS rank FROM ${raw(SEARCH_TABLE)}
       WHERE ${raw(SEARCH_TABLE)} MATCH ${match} AND ${inScope(scope)} ORDER BY rank DESC, id LIMIT ${limit}`;
   },
   termStats: Object.freeze({

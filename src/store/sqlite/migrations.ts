@@ -6,7 +6,7 @@ import { legacySteps } from '../migrate/legacy/steps.js';
 import { buildSteps, type MigrationDdl } from '../migrate/steps.js';
 import type { MigrationContext, MigrationTarget } from '../migrate/types.js';
 import { raw, sql } from '../sql.js';
-import { SEARCH_TABLE, SEARCH_VOCAB, SQLITE_NAMES, sqliteDialect } from './dialect.js';
+import { OWNER_TOKEN_SQL, SEARCH_TABLE, SEARCH_VOCAB, SQLITE_NAMES, sqliteDialect } from './dialect.js';
 import type { SqliteDriver } from './driver.js';
 import { introspectSqlite } from './introspect.js';
 
@@ -33,15 +33,30 @@ const WAYPOINT_INDEXES = [
 /** v1.2 co-activation bound 5 values to 6 columns: the weight landed in user_id as text, a timestamp in weight. */
 const SHIFTED = `(typeof(w.user_id) = 'text' AND w.user_id GLOB '[0-9]*' AND CAST(w.user_id AS REAL) BETWEEN 0 AND 1 AND NOT (w.user_id IS ms.user_id))`;
 
+const indexRow = (row: string) =>
+  `INSERT INTO ${SEARCH_TABLE}(rowid, content, id, user_id, owner) VALUES (${row}.rowid, ${row}.content, ${row}.id, ${row}.user_id, ${OWNER_TOKEN_SQL(row)});`;
+
 const TRIGGERS = {
-  memories_search_ai: `CREATE TRIGGER memories_search_ai AFTER INSERT ON memories BEGIN
-    INSERT INTO ${SEARCH_TABLE}(rowid, content, id, user_id) VALUES (new.rowid, new.content, new.id, new.user_id); END`,
+  memories_search_ai: `CREATE TRIGGER memories_search_ai AFTER INSERT ON memories BEGIN ${indexRow('new')} END`,
   memories_search_ad: `CREATE TRIGGER memories_search_ad AFTER DELETE ON memories BEGIN
     DELETE FROM ${SEARCH_TABLE} WHERE rowid = old.rowid; END`,
   memories_search_au: `CREATE TRIGGER memories_search_au AFTER UPDATE OF content, user_id, id ON memories BEGIN
-    DELETE FROM ${SEARCH_TABLE} WHERE rowid = old.rowid;
-    INSERT INTO ${SEARCH_TABLE}(rowid, content, id, user_id) VALUES (new.rowid, new.content, new.id, new.user_id); END`,
+    DELETE FROM ${SEARCH_TABLE} WHERE rowid = old.rowid; ${indexRow('new')} END`,
 };
+
+/** (Re)builds the full-text table in its current layout, with its triggers, from `memories`. */
+async function createSearchTable(ctx: MigrationContext): Promise<void> {
+  await ctx.exec(`DROP TABLE IF EXISTS ${SEARCH_TABLE}`);
+  await ctx.exec(
+    `CREATE VIRTUAL TABLE ${SEARCH_TABLE} USING fts5(content, id UNINDEXED, user_id UNINDEXED, owner, tokenize = 'unicode61 remove_diacritics 2')`,
+  );
+  for (const name of Object.keys(TRIGGERS)) await ctx.exec(`DROP TRIGGER IF EXISTS ${name}`);
+  for (const t of Object.values(TRIGGERS)) await ctx.exec(t);
+  const { changes } = await ctx.run(
+    sql`INSERT INTO ${raw(SEARCH_TABLE)}(rowid, content, id, user_id, owner) SELECT rowid, content, id, user_id, ${raw(OWNER_TOKEN_SQL('m'))} FROM memories m`,
+  );
+  ctx.report('fulltext.indexed', changes);
+}
 
 // A user's epoch moves with every change to their vectors, in the writing transaction (any writer, any process).
 const bumpEpoch = (row: 'new' | 'old') =>
@@ -88,18 +103,11 @@ const ddl: MigrationDdl = {
   ],
   fullText: {
     isReady: (f) => f.hasTable(SEARCH_TABLE) && Object.keys(TRIGGERS).every((t) => f.hasTrigger(t)),
-    async create(ctx) {
-      await ctx.exec(`DROP TABLE IF EXISTS ${SEARCH_TABLE}`);
-      await ctx.exec(
-        `CREATE VIRTUAL TABLE ${SEARCH_TABLE} USING fts5(content, id UNINDEXED, user_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')`,
-      );
-      for (const name of Object.keys(TRIGGERS)) await ctx.exec(`DROP TRIGGER IF EXISTS ${name}`);
-      for (const t of Object.values(TRIGGERS)) await ctx.exec(t);
-      const { changes } = await ctx.run(
-        sql`INSERT INTO ${raw(SEARCH_TABLE)}(rowid, content, id, user_id) SELECT rowid, content, id, user_id FROM memories`,
-      );
-      ctx.report('fulltext.indexed', changes);
-    },
+    create: createSearchTable,
+  },
+  fullTextByUser: {
+    isReady: (f) => f.shape.tables.get(SEARCH_TABLE)?.columns.has('owner') ?? false,
+    create: createSearchTable,
   },
   vectorEpochs: {
     isReady: (f) => f.has('vectorEpochs') && Object.keys(EPOCH_TRIGGERS).every((t) => f.hasTrigger(t)),
