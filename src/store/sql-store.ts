@@ -25,6 +25,7 @@ import type {
   MemoryPatch,
   ModelCount,
   NewMemory,
+  RecallWrite,
   SalienceUpdate,
   SectorMatrix,
   SectorStat,
@@ -186,13 +187,8 @@ export class SqlStore implements Store {
   outgoingWaypoints(scope: UserScope, srcIds: readonly string[]): Promise<Waypoint[]> {
     return this.driver.read(waypoints.outgoingWaypoints(this.dialect, scope, srcIds));
   }
-  reinforceWaypoints(
-    scope: UserScope,
-    links: ReadonlyArray<{ srcId: string; dstId: string }>,
-    delta: number,
-    cap: number,
-  ): Promise<void> {
-    return this.driver.write(waypoints.reinforceWaypoints(this.dialect, scope, links, delta, cap));
+  recordRecall(scope: UserScope, recall: RecallWrite): Promise<void> {
+    return this.driver.write(waypoints.recordRecall(this.dialect, scope, recall, Date.now()));
   }
   pruneWaypoints(scope: UserScope, minWeight: number): Promise<number> {
     return this.driver.write(waypoints.pruneWaypoints(this.dialect, scope, minWeight));

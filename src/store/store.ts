@@ -67,6 +67,17 @@ export interface ListOptions {
   order?: 'created_desc' | 'updated_desc' | 'salience_desc' | 'last_seen_desc';
 }
 
+export interface LinkKey {
+  srcId: string;
+  dstId: string;
+}
+
+export interface RecallWrite {
+  salience: readonly SalienceUpdate[];
+  links: readonly LinkKey[];
+  weigh(link: LinkKey, current: number | undefined): number | undefined;
+}
+
 export interface VectorHit {
   id: string;
   /** Cosine similarity. */
@@ -233,8 +244,12 @@ export interface Store {
   upsertWaypoints(scope: UserScope, links: ReadonlyArray<{ srcId: string; dstId: string; weight: number }>): Promise<void>;
   /** Outgoing links of the given memories, within the scope, strongest first. */
   outgoingWaypoints(scope: UserScope, srcIds: readonly string[]): Promise<Waypoint[]>;
-  /** Adds `delta` to each listed link's weight, capped at `cap`. */
-  reinforceWaypoints(scope: UserScope, links: ReadonlyArray<{ srcId: string; dstId: string }>, delta: number, cap: number): Promise<void>;
+  /**
+   * What one recall teaches, in one transaction: the salience updates, then each listed link
+   * set to `weigh(link, its current weight)` (undefined when absent; returning undefined leaves
+   * the link as it is). Links whose ends are not both in scope are ignored.
+   */
+  recordRecall(scope: UserScope, recall: RecallWrite): Promise<void>;
   /** Deletes the scope's links weaker than `minWeight`; returns how many. */
   pruneWaypoints(scope: UserScope, minWeight: number): Promise<number>;
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { it } from 'node:test';
 import { userScope } from '../../src/store/scope.js';
+import type { RecallWrite } from '../../src/store/store.js';
 import { contract } from './backends.js';
 import { item } from './data.js';
 
@@ -48,10 +49,45 @@ contract('waypoints', (current) => {
       { srcId: a.memory.id, dstId: b.memory.id, weight: 0.5 },
       { srcId: a.memory.id, dstId: c.memory.id, weight: 0.05 },
     ]);
-    await store.reinforceWaypoints(alice, [{ srcId: a.memory.id, dstId: b.memory.id }], 0.3, 1);
-    await store.reinforceWaypoints(alice, [{ srcId: a.memory.id, dstId: b.memory.id }], 0.3, 1);
+    const boost: RecallWrite = {
+      salience: [],
+      links: [{ srcId: a.memory.id, dstId: b.memory.id }],
+      weigh: (_link, current) => (current === undefined ? undefined : Math.min(1, current + 0.3)),
+    };
+    await store.recordRecall(alice, boost);
+    await store.recordRecall(alice, boost);
     assert.equal(await store.pruneWaypoints(alice, 0.1), 1);
     assert.deepEqual((await store.outgoingWaypoints(alice, [a.memory.id])).map((w) => [w.dstId, w.weight]), [[b.memory.id, 1]]);
+  });
+
+  it('records a recall in one go: salience, links weighed from their current weight, absent ones left absent', async () => {
+    const { store } = current();
+    const [a, b, c] = [item({ salience: 0.2 }), item(), item()];
+    await store.insertMemories(alice, [a, b, c]);
+    await store.upsertWaypoints(alice, [{ srcId: a.memory.id, dstId: b.memory.id, weight: 0.5 }]);
+    const seen: Array<[string, number | undefined]> = [];
+    await store.recordRecall(alice, {
+      salience: [{ id: a.memory.id, salience: 0.9, lastSeenAt: 1234 }],
+      links: [
+        { srcId: a.memory.id, dstId: b.memory.id },
+        { srcId: b.memory.id, dstId: c.memory.id },
+        { srcId: c.memory.id, dstId: a.memory.id },
+        { srcId: a.memory.id, dstId: randomUUID() },
+      ],
+      weigh(link, current) {
+        seen.push([link.dstId, current]);
+        if (link.srcId === b.memory.id) return undefined;
+        return (current ?? 0) + 0.25;
+      },
+    });
+    assert.deepEqual(seen.slice(0, 3), [[b.memory.id, 0.5], [c.memory.id, undefined], [a.memory.id, undefined]]);
+    const m = await store.getMemory(alice, a.memory.id);
+    assert.deepEqual([m?.salience, m?.lastSeenAt], [0.9, 1234]);
+    const out = await store.outgoingWaypoints(alice, [a.memory.id, b.memory.id, c.memory.id]);
+    assert.deepEqual(out.map((w) => [w.srcId, w.dstId, w.weight]).sort(), [
+      [a.memory.id, b.memory.id, 0.75],
+      [c.memory.id, a.memory.id, 0.25],
+    ].sort(), 'the undefined weight wrote nothing; the link to a missing memory was ignored');
   });
 
   it('ignores links to missing memories or from malformed ids', async () => {

@@ -41,9 +41,9 @@ for (const backend of BACKENDS) {
         assert.equal(perMethod.getVectors, undefined, 'similarities come from the in-process index');
         assert.equal(perMethod.searchText, 1);
         assert.equal(perMethod.nearestVectors, 5, 'one per sector');
-        assert.ok(perMethod.outgoingWaypoints! <= 3, 'one per hop plus one for co-activation');
-        assert.equal(perMethod.updateSalience, 1);
-        assert.ok((perMethod.upsertWaypoints ?? 0) <= 1 && (perMethod.reinforceWaypoints ?? 0) <= 1);
+        assert.ok(perMethod.outgoingWaypoints! <= 2, 'one per hop');
+        assert.equal(perMethod.recordRecall, 1, 'what the query teaches, in one transaction');
+        assert.equal((perMethod.updateSalience ?? 0) + (perMethod.upsertWaypoints ?? 0), 0);
         assert.equal(perMethod.getMemory, undefined);
       }
     } finally {

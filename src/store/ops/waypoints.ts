@@ -8,7 +8,8 @@ import type { Op } from '../driver.js';
 import { decodeWaypoint } from '../rows.js';
 import type { UserScope } from '../scope.js';
 import { chunks, inScope, inScopeById, join, list, raw, sql } from '../sql.js';
-import { idChunk, usableIds } from './memories.js';
+import { idChunk, updateSalience, usableIds } from './memories.js';
+import type { LinkKey, RecallWrite } from '../store.js';
 
 interface Link {
   srcId: string;
@@ -60,19 +61,14 @@ export function* outgoingWaypoints(d: Dialect, scope: UserScope, srcIds: readonl
   return out.sort((a, b) => b.weight - a.weight || a.srcId.localeCompare(b.srcId) || a.dstId.localeCompare(b.dstId));
 }
 
-export function* reinforceWaypoints(
-  d: Dialect,
-  scope: UserScope,
-  links: ReadonlyArray<{ srcId: string; dstId: string }>,
-  delta: number,
-  cap: number,
-): Op<void> {
-  const now = Date.now();
-  for (const l of inLockOrder(links)) {
-    yield sql`UPDATE ${raw(d.tables.waypoints)}
-      SET weight = CASE WHEN weight + ${delta} > ${cap} THEN ${cap} ELSE weight + ${delta} END, updated_at = ${now}
-      WHERE src_id = ${l.srcId} AND dst_id = ${l.dstId} AND ${inScopeById(scope)}`;
-  }
+/** The recall's salience updates, then its links weighed from their current weights (see Store.recordRecall). */
+export function* recordRecall(d: Dialect, scope: UserScope, recall: RecallWrite, now: number): Op<void> {
+  yield* updateSalience(d, scope, recall.salience);
+  if (recall.links.length === 0) return;
+  const key = (l: LinkKey) => `${l.srcId}\u0000${l.dstId}`;
+  const current = new Map((yield* outgoingWaypoints(d, scope, recall.links.map((l) => l.srcId))).map((w) => [key(w), w.weight]));
+  const weighed = recall.links.map((l) => ({ ...l, weight: recall.weigh(l, current.get(key(l))) }));
+  yield* writeLinks(d, scope, weighed.filter((l): l is Link => l.weight !== undefined), now);
 }
 
 export function* pruneWaypoints(d: Dialect, scope: UserScope, minWeight: number): Op<number> {
