@@ -1,7 +1,11 @@
 /**
- * What a query teaches the graph, written in one transaction: returned memories gain salience
- * (retrieval trace) and are marked seen, links on their paths strengthen, and the top results
- * become linked to each other (co-activation).
+ * What a query teaches the graph, written in one transaction: the memory it answers with (the
+ * top result) gains salience (retrieval trace) and is marked seen, the links on its path
+ * strengthen, and it becomes linked with the runner-up (co-activation).
+ *
+ * v1.2 reinforced every returned memory. Over repeated queries that lets memories merely similar
+ * to the questions outrank the ones asked for: with one user holding 100,000 memories, 900
+ * needle queries took recall@5 from 1.0 down to 0.31 (0.996 when only the top result is boosted).
  */
 import { WAYPOINT_MAX_WEIGHT, WAYPOINT_PRUNE_BELOW, WAYPOINT_PATH_BOOST, coactivatedWeight, retrievalBoost } from '../core/decay.js';
 import type { UserScope } from '../store/scope.js';
@@ -9,14 +13,15 @@ import type { LinkKey } from '../store/store.js';
 import type { EngineContext } from './context.js';
 import type { Scored } from './query.js';
 
-/** Only the strongest few results are co-activated, so one query writes a bounded number of links. */
-const COACTIVATED = 4;
+const REINFORCED = 1;
+const COACTIVATED = 2;
 
 const keyOf = (l: LinkKey) => `${l.srcId}\u0000${l.dstId}`;
 
 export async function reinforceResults(ctx: EngineContext, scope: UserScope, results: readonly Scored[]): Promise<void> {
   const now = ctx.now();
-  const onPath = new Set(results.flatMap((r) => r.path.slice(1).map((dstId, i) => keyOf({ srcId: r.path[i]!, dstId }))));
+  const answer = results.slice(0, REINFORCED);
+  const onPath = new Set(answer.flatMap((r) => r.path.slice(1).map((dstId, i) => keyOf({ srcId: r.path[i]!, dstId }))));
   const top = results.slice(0, COACTIVATED).map((r) => r.memory);
   /** Co-activated pairs, each with how far apart in time its two memories were last seen. */
   const coactivated = new Map<string, number>();
@@ -26,7 +31,7 @@ export async function reinforceResults(ctx: EngineContext, scope: UserScope, res
     return { srcId, dstId };
   });
   await ctx.store.recordRecall(scope, {
-    salience: results.map((r) => ({
+    salience: answer.map((r) => ({
       id: r.memory.id,
       salience: retrievalBoost(r.memory.salience),
       lastSeenAt: now,

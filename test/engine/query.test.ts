@@ -77,13 +77,15 @@ for (const backend of BACKENDS) {
       assert.equal((await e.memory.query(u, { query: '🎂', reinforce: false })).matches[0]!.id, party);
     });
 
-    test('returned memories are reinforced: salience up, last seen now, co-activation links', async () => {
-      const before = await e.memory.get(ann, ids.bike!);
+    test('the answer is reinforced (salience up, seen now) and co-activated with the runner-up; the others are left alone', async () => {
+      const { matches: seen } = await e.memory.query(ann, { query: 'Ann bicycle', k: 2, reinforce: false });
+      const before = await Promise.all(seen.map((m) => e.memory.get(ann, m.id)));
       const { matches } = await e.memory.query(ann, { query: 'Ann bicycle', k: 2 });
-      assert.equal(matches.length, 2);
-      const after = await e.memory.get(ann, ids.bike!);
-      assert.ok(after.salience > before.salience);
-      assert.equal(after.last_seen_at, clock.now());
+      assert.deepEqual(matches.map((m) => m.id), seen.map((m) => m.id));
+      const [top, second] = await Promise.all(matches.map((m) => e.memory.get(ann, m.id)));
+      assert.ok(top!.salience > before[0]!.salience);
+      assert.equal(top!.last_seen_at, clock.now());
+      assert.deepEqual([second!.salience, second!.last_seen_at], [before[1]!.salience, before[1]!.last_seen_at]);
       const links = await e.memory.store.outgoingWaypoints(ann, [matches[0]!.id]);
       assert.ok(links.some((l) => l.dstId === matches[1]!.id));
       const dry = await e.memory.get(ann, ids.recipe!);
