@@ -34,11 +34,16 @@ export interface Dialect {
    * that rewrite every memory go in this order, so that consecutive writes share pages.
    */
   readonly storageOrder?: string;
-  /** Ranked full-text candidates for already-sanitised tokens, within the scope. */
-  textSearch(scope: UserScope, tokens: readonly string[], limit: number): Stmt;
+  /**
+   * Ranked full-text candidates for already-sanitised tokens, within the scope. `byOwner`: also
+   * match the scope's owner term (see `termStats.ownerTerm`), which pays off unless the user
+   * holds a large share of the rows.
+   */
+  textSearch(scope: UserScope, tokens: readonly string[], limit: number, byOwner: boolean): Stmt;
   /**
    * Where the text rank weighs terms by rarity across the whole index (bm25): statements for the
-   * indexed row count and the rows holding a term, each answering one row with `n` (../term-shares.ts).
+   * indexed row count and the rows holding a term, each answering one row with `n`, and the
+   * indexed term naming a scope's rows (../term-shares.ts).
    */
-  readonly termStats?: { rows(): Stmt; docs(term: string): Stmt };
+  readonly termStats?: { rows(): Stmt; docs(term: string): Stmt; ownerTerm(scope: UserScope): string };
 }

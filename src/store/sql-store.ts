@@ -47,10 +47,10 @@ function* textHits(d: Dialect, shares: TermShares, scope: UserScope, query: stri
   const tokens = searchTokens(query);
   const n = count(limit);
   if (tokens.length === 0 || n === 0) return [];
-  const informative = yield* shares.informative(d, tokens);
-  let { rows } = yield d.textSearch(scope, informative, n);
-  // Rows holding only the common terms rank at about 1e-6: they can only fill places left over.
-  if (rows.length < n && informative.length < tokens.length) ({ rows } = yield d.textSearch(scope, tokens, n));
+  const { terms, byOwner } = yield* shares.plan(d, scope, tokens);
+  let { rows } = yield d.textSearch(scope, terms, n, byOwner);
+  // Rows holding only common terms rank low: they are worth finding only when nothing rarer matched.
+  if (rows.length === 0 && terms.length < tokens.length) ({ rows } = yield d.textSearch(scope, tokens, n, byOwner));
   return rows.map((r) => ({ id: String(r.id), rank: Number(r.rank) }));
 }
 

@@ -1,17 +1,23 @@
 /**
- * Which query terms are worth searching for. SQLite's bm25 floors the IDF of a term found in at
- * least half of the indexed rows at 1e-6, so such a term adds next to nothing to any rank, yet
- * matching it means ranking most of the table (hundreds of milliseconds at 100,000 rows). The
- * search first leaves those terms out (the caller searches again with them when that finds
- * fewer rows than asked, so no hit is lost). Document counts are cached for a
- * while: a term near the threshold weighs almost nothing either way, so a slightly stale count
- * changes no ranking that matters.
+ * Which query terms are worth searching for. Ranking costs one bm25 evaluation per row holding
+ * any searched term, and a common term weighs little in bm25 while it multiplies that work
+ * (at 100,000 rows, "of" alone is 7,000 rows, ten milliseconds). So the search first takes the
+ * rarest terms, as many as fit a budget of rows (at least the rarest one); the caller searches
+ * again with every term when those match nothing. Where the index narrows by owner, a term's
+ * rows are estimated within the user (its count times the user's share of rows); the owner term
+ * itself is used only while the user holds less than an eighth of the rows, since matching it
+ * for a user who holds most rows is a pass over all of them. Document counts are cached for a
+ * while: a slightly stale count changes no ranking that matters.
  */
 import type { Dialect } from './dialect.js';
 import type { Op } from './driver.js';
+import type { UserScope } from './scope.js';
 
 const FRESH_MS = 60_000;
 const MAX_TERMS = 50_000;
+const OWNER_SHARE = 1 / 8;
+/** Rows a first search may rank. */
+const ROW_BUDGET = 2000;
 
 interface Counted {
   n: number;
@@ -24,19 +30,32 @@ export class TermShares {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  *informative(d: Dialect, tokens: readonly string[]): Op<readonly string[]> {
+  /** The terms to search first, and whether to narrow by the owner term. */
+  *plan(d: Dialect, scope: UserScope, tokens: readonly string[]): Op<{ terms: readonly string[]; byOwner: boolean }> {
     const stats = d.termStats;
-    if (!stats || tokens.length < 2) return tokens;
+    if (!stats) return { terms: tokens, byOwner: false };
     const at = this.now();
     const fresh = (c: Counted | null | undefined): c is Counted => c !== null && c !== undefined && at - c.at < FRESH_MS;
     if (!fresh(this.#rows)) this.#rows = { n: Number((yield stats.rows()).rows[0]?.n ?? 0), at };
+    if (this.#rows.n <= ROW_BUDGET) return { terms: tokens, byOwner: true };
     if (this.#docs.size > MAX_TERMS) this.#docs.clear();
-    for (const t of tokens) {
+    const owner = stats.ownerTerm(scope);
+    for (const t of [...tokens, owner]) {
       if (fresh(this.#docs.get(t))) continue;
       this.#docs.set(t, { n: Number((yield stats.docs(t)).rows[0]?.n ?? 0), at });
     }
-    const half = this.#rows.n / 2;
-    const kept = tokens.filter((t) => this.#docs.get(t)!.n < half);
-    return kept.length > 0 ? kept : tokens;
+    const rows = this.#rows.n;
+    const byOwner = this.#docs.get(owner)!.n < rows * OWNER_SHARE;
+    const share = byOwner ? this.#docs.get(owner)!.n / rows : 1;
+    const rarestFirst = [...tokens].sort((a, b) => this.#docs.get(a)!.n - this.#docs.get(b)!.n);
+    let spent = 0;
+    // Terms in no row cost nothing; the rarest term that is in some row is always searched.
+    const terms = rarestFirst.filter((t) => {
+      const n = this.#docs.get(t)!.n * share;
+      if (spent > 0 && spent + n > ROW_BUDGET) return false;
+      spent += n;
+      return true;
+    });
+    return { terms, byOwner };
   }
 }

@@ -19,6 +19,24 @@ contract('full text', (current) => {
     assert.equal((await store.searchText(alice, 'museum', 1)).length, 1);
   });
 
+  it('in a large table, a rare term finds its memory first; common terms alone still find theirs', async () => {
+    const { store } = current();
+    // Over 2,000 rows, so the search plans by term counts (rarest terms first, within a row budget).
+    const rows = Array.from({ length: 3000 }, (_, i) => item({ content: i % 2 === 0 ? `weekly coffee with the team, note ${i}` : `errand number ${i}` }));
+    const needle = item({ content: 'the coffee voucher for project kawunsul is in the drawer' });
+    await store.insertMemories(alice, [...rows, needle]);
+    const bobs = item({ content: 'the coffee voucher for project kawunsul is with bob' });
+    await store.insertMemories(userScope('bob'), [bobs]);
+    const rare = await store.searchText(alice, 'coffee kawunsul', 10);
+    assert.equal(rare[0]?.id, needle.memory.id);
+    assert.ok(!rare.some((h) => h.id === bobs.memory.id), 'a user holding most rows is still searched alone');
+    assert.deepEqual((await store.searchText(userScope('bob'), 'coffee kawunsul', 10)).map((h) => h.id), [bobs.memory.id]);
+    const common = await store.searchText(alice, 'weekly coffee', 10);
+    assert.equal(common.length, 10, 'a query of common terms only is searched with them');
+    const unmatched = await store.searchText(alice, 'coffee zzyzx', 5);
+    assert.equal(unmatched.length, 5, 'when the rarer term matches nothing, the common ones are searched');
+  });
+
   it('matches words of other scripts, accents included', async () => {
     const { store } = current();
     const hindi = item({ content: 'मैंने कल हिन्दी सीखी' });

@@ -37,6 +37,7 @@ export function postgresDialect(pg: Pick<PgConfig, 'schema' | 'memoriesTable' | 
     tables: Object.freeze(tables),
     isMemoryId: isLowerUuid,
     memoryIdValue: (id: string) => sql`CAST(${id} AS uuid)`,
+    // The planner narrows by user itself (user index ANDed with the GIN index).
     textSearch(scope: UserScope, tokens: readonly string[], limit: number) {
       // Tokens hold only letters and digits; quoted lexemes joined by | cannot form other operators.
       const query = tokens.map((t) => `'${t}'`).join(' | ');

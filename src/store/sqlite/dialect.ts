@@ -50,9 +50,10 @@ export const sqliteDialect: Dialect = Object.freeze({
   isMemoryId: (id: string) => id.length > 0,
   memoryIdValue: (id: string) => sql`${id}`,
   storageOrder: 'rowid',
-  textSearch(scope: UserScope, tokens: readonly string[], limit: number) {
+  textSearch(scope: UserScope, tokens: readonly string[], limit: number, byOwner: boolean) {
     // Tokens hold only letters and digits; quoting makes each a plain term (no operators, no column filters).
-    const match = `owner : "${ownerToken(scope)}" AND content : (${tokens.map((t) => `"${t}"`).join(' OR ')})`;
+    const terms = `content : (${tokens.map((t) => `"${t}"`).join(' OR ')})`;
+    const match = byOwner ? `owner : "${ownerToken(scope)}" AND ${terms}` : terms;
     // Column weights: only content ranks (content, id, user_id, owner).
     return sql`SELECT id, -bm25(${raw(SEARCH_TABLE)}, 1, 0, 0, 0) AS rank FROM ${raw(SEARCH_TABLE)}
       WHERE ${raw(SEARCH_TABLE)} MATCH ${match} AND ${inScope(scope)} ORDER BY rank DESC, id LIMIT ${limit}`;
@@ -60,5 +61,6 @@ export const sqliteDialect: Dialect = Object.freeze({
   termStats: Object.freeze({
     rows: () => sql`SELECT COUNT(*) AS n FROM ${raw(SQLITE_NAMES.memories)}`,
     docs: (term: string) => sql`SELECT doc AS n FROM ${raw(SEARCH_VOCAB)} WHERE term = ${term}`,
+    ownerTerm: ownerToken,
   }),
 });
