@@ -3,10 +3,10 @@
  * any searched term, and a common term weighs little in bm25 while it multiplies that work
  * (at 100,000 rows, "of" alone is 7,000 rows, ten milliseconds). So the search first takes the
  * rarest terms, as many as fit a budget of rows (at least the rarest one); the caller searches
- * again with every term when those match nothing. Where the index narrows by owner, a term's
- * rows are estimated within the user (its count times the user's share of rows); the owner term
- * itself is used only while the user holds less than an eighth of the rows, since matching it
- * for a user who holds most rows is a pass over all of them. Document counts are cached for a
+ * again with every term when those match nothing. The budget counts a term's rows across all
+ * users: narrowing by owner still reads every posting of the term. The owner term itself is used
+ * only while the user holds less than an eighth of the rows, since matching it for a user who
+ * holds most rows is a pass over all of them. Document counts are cached for a
  * while: a slightly stale count changes no ranking that matters.
  */
 import type { Dialect } from './dialect.js';
@@ -46,12 +46,11 @@ export class TermShares {
     }
     const rows = this.#rows.n;
     const byOwner = this.#docs.get(owner)!.n < rows * OWNER_SHARE;
-    const share = byOwner ? this.#docs.get(owner)!.n / rows : 1;
     const rarestFirst = [...tokens].sort((a, b) => this.#docs.get(a)!.n - this.#docs.get(b)!.n);
     let spent = 0;
     // Terms in no row cost nothing; the rarest term that is in some row is always searched.
     const terms = rarestFirst.filter((t) => {
-      const n = this.#docs.get(t)!.n * share;
+      const n = this.#docs.get(t)!.n;
       if (spent > 0 && spent + n > ROW_BUDGET) return false;
       spent += n;
       return true;
