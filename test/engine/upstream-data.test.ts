@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
 import { Memory } from '../../src/engine/memory.js';
 import { userScope } from '../../src/store/scope.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { fixturesDir } from '../upgrade/fixtures.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const fixture = path.resolve(repoRoot, '../shared/fixtures/v1.2/openmemory-v1.2.sqlite');
+const fixture = path.join(fixturesDir, 'v1.2/openmemory-v1.2.sqlite');
 
 test('the engine works on a database written by upstream v1.2: queries stay per user, NULL owner is the default user', async () => {
   const tmp = tmpDir();

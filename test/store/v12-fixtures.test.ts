@@ -1,5 +1,5 @@
 /**
- * Native v1.2 databases (../shared/fixtures/v1.2) upgraded in place: every memory stays readable
+ * Native v1.2 databases (the v1.2 fixtures, see ../upgrade/fixtures.ts) upgraded in place: every memory stays readable
  * under its owner with unchanged content, links and vectors end up owned by their memory's user,
  * v1.2's junk link rows are repaired or dropped (and counted), and a second run does nothing.
  */
@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
@@ -17,9 +16,9 @@ import { userScope } from '../../src/store/scope.js';
 import { freshPgSchema } from '../helpers/pg.js';
 import { restoreIntoSchema } from '../helpers/pg-dump.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { fixturesDir } from '../upgrade/fixtures.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures/v1.2');
+const fixtures = path.join(fixturesDir, 'v1.2');
 
 interface ManifestMemory {
   id: string;

@@ -2,12 +2,33 @@
  * The upstream databases in ../shared/fixtures (read-only): where they are, their manifests,
  * and private copies for a test to upgrade.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const fixturesDir = path.resolve(repoRoot, '../shared/fixtures');
+
+/** `../shared/fixtures` beside the repository this clone was made from (a clean clone may live elsewhere). */
+function besideOrigin(): string | undefined {
+  try {
+    const url = execFileSync('git', ['-C', repoRoot, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const local = url.replace(/^file:\/\//, '');
+    return path.isAbsolute(local) ? path.resolve(local, '../shared/fixtures') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** OM_FIXTURES_DIR, else `../shared/fixtures` beside this checkout or beside its origin. Missing fixtures fail the tests. */
+function findFixtures(): string {
+  const candidates = [process.env.OM_FIXTURES_DIR, path.resolve(repoRoot, '../shared/fixtures'), besideOrigin()].filter((c): c is string => !!c);
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`the upstream fixtures are missing (looked in ${candidates.join(', ')}); set OM_FIXTURES_DIR`);
+  return found;
+}
+
+export const fixturesDir = findFixtures();
 
 export interface ManifestMemory {
   id: string;
