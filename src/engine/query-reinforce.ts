@@ -9,27 +9,36 @@
  */
 import { WAYPOINT_MAX_WEIGHT, WAYPOINT_PRUNE_BELOW, WAYPOINT_PATH_BOOST, coactivatedWeight, retrievalBoost } from '../core/decay.js';
 import type { UserScope } from '../store/scope.js';
-import type { LinkKey } from '../store/store.js';
+import { linkKey, type LinkKey } from '../store/store.js';
 import type { EngineContext } from './context.js';
 import type { Scored } from './query.js';
 
 const REINFORCED = 1;
 const COACTIVATED = 2;
 
-const keyOf = (l: LinkKey) => `${l.srcId}\u0000${l.dstId}`;
-
 export async function reinforceResults(ctx: EngineContext, scope: UserScope, results: readonly Scored[]): Promise<void> {
   const now = ctx.now();
   const answer = results.slice(0, REINFORCED);
-  const onPath = new Set(answer.flatMap((r) => r.path.slice(1).map((dstId, i) => keyOf({ srcId: r.path[i]!, dstId }))));
-  const top = results.slice(0, COACTIVATED).map((r) => r.memory);
+  const links = new Map<string, LinkKey>();
+  const onPath = new Set<string>();
+  for (const r of answer) {
+    r.path.slice(1).forEach((dstId, i) => {
+      const link = { srcId: r.path[i]!, dstId };
+      links.set(linkKey(link), link);
+      onPath.add(linkKey(link));
+    });
+  }
   /** Co-activated pairs, each with how far apart in time its two memories were last seen. */
   const coactivated = new Map<string, number>();
-  for (const a of top) for (const b of top) if (a.id !== b.id) coactivated.set(keyOf({ srcId: a.id, dstId: b.id }), a.lastSeenAt - b.lastSeenAt);
-  const links = [...new Set([...onPath, ...coactivated.keys()])].map((k) => {
-    const [srcId, dstId] = k.split('\u0000') as [string, string];
-    return { srcId, dstId };
-  });
+  const top = results.slice(0, COACTIVATED).map((r) => r.memory);
+  for (const a of top) {
+    for (const b of top) {
+      if (a.id === b.id) continue;
+      const link = { srcId: a.id, dstId: b.id };
+      links.set(linkKey(link), link);
+      coactivated.set(linkKey(link), a.lastSeenAt - b.lastSeenAt);
+    }
+  }
   await ctx.store.recordRecall(scope, {
     salience: answer.map((r) => ({
       id: r.memory.id,
@@ -37,17 +46,17 @@ export async function reinforceResults(ctx: EngineContext, scope: UserScope, res
       lastSeenAt: now,
       feedbackScore: 0.9 * r.memory.feedbackScore + 0.1 * r.score,
     })),
-    links,
+    links: [...links.values()],
     weigh(link, current) {
-      const key = keyOf(link);
+      const key = linkKey(link);
+      let weight = current;
       // A path link only strengthens if it still exists.
-      const walked = onPath.has(key) && current !== undefined ? Math.min(WAYPOINT_MAX_WEIGHT, current + WAYPOINT_PATH_BOOST) : current;
+      if (onPath.has(key) && weight !== undefined) weight = Math.min(WAYPOINT_MAX_WEIGHT, weight + WAYPOINT_PATH_BOOST);
       const gap = coactivated.get(key);
-      if (gap === undefined) return walked === current ? undefined : walked;
-      const linked = coactivatedWeight(walked ?? 0, gap);
+      const linked = gap === undefined ? 0 : coactivatedWeight(weight ?? 0, gap);
       // A link that pruning would delete at once is not worth writing.
-      if (linked >= WAYPOINT_PRUNE_BELOW) return linked;
-      return walked === current ? undefined : walked;
+      if (linked >= WAYPOINT_PRUNE_BELOW) weight = linked;
+      return weight === current ? undefined : weight;
     },
   });
 }

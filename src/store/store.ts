@@ -72,6 +72,9 @@ export interface LinkKey {
   dstId: string;
 }
 
+/** One string per (src, dst) pair, for maps and sets of links. */
+export const linkKey = (l: LinkKey): string => `${l.srcId}\u0000${l.dstId}`;
+
 export interface RecallWrite {
   salience: readonly SalienceUpdate[];
   links: readonly LinkKey[];

@@ -62,6 +62,11 @@ function isRekeyed(f: SchemaFacts): boolean {
   return f.primaryKey('waypoints').join(',') === 'src_id,dst_id';
 }
 
+/** A step that adds one schema feature, applied exactly when the feature is not there yet. */
+function featureStep(version: string, description: string, feature: SchemaFeature): MigrationStep {
+  return { version, description, isApplied: (f) => feature.isReady(f), up: (ctx) => feature.create(ctx) };
+}
+
 export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
   return [
     {
@@ -110,29 +115,9 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
         for (const s of ddl.ownTables) await ctx.exec(s);
       },
     },
-    {
-      version: '2.0.4',
-      description: 'full-text index over memory content',
-      isApplied: (f) => ddl.fullText.isReady(f),
-      up: (ctx) => ddl.fullText.create(ctx),
-    },
-    {
-      version: '2.0.5',
-      description: 'per-user vector epochs bumped by triggers, so in-process vector indexes stay coherent across processes',
-      isApplied: (f) => ddl.vectorEpochs.isReady(f),
-      up: (ctx) => ddl.vectorEpochs.create(ctx),
-    },
-    {
-      version: '2.0.6',
-      description: 'full-text ranking aids: documents per term (SQLite), stored tsvectors (PostgreSQL)',
-      isApplied: (f) => ddl.fullTextRanking.isReady(f),
-      up: (ctx) => ddl.fullTextRanking.create(ctx),
-    },
-    {
-      version: '2.0.7',
-      description: 'full-text search reads only the asking user\'s postings (SQLite: an owner token per row)',
-      isApplied: (f) => ddl.fullTextByUser.isReady(f),
-      up: (ctx) => ddl.fullTextByUser.create(ctx),
-    },
+    featureStep('2.0.4', 'full-text index over memory content', ddl.fullText),
+    featureStep('2.0.5', 'per-user vector epochs bumped by triggers, so in-process vector indexes stay coherent across processes', ddl.vectorEpochs),
+    featureStep('2.0.6', 'full-text ranking aids: documents per term (SQLite), stored tsvectors (PostgreSQL)', ddl.fullTextRanking),
+    featureStep('2.0.7', "full-text search reads only the asking user's postings (SQLite: an owner token per row)", ddl.fullTextByUser),
   ];
 }

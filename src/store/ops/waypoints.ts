@@ -9,7 +9,7 @@ import { decodeWaypoint } from '../rows.js';
 import type { UserScope } from '../scope.js';
 import { chunks, inScope, inScopeById, join, list, raw, sql } from '../sql.js';
 import { idChunk, updateSalience, usableIds } from './memories.js';
-import type { LinkKey, RecallWrite } from '../store.js';
+import { linkKey, type RecallWrite } from '../store.js';
 
 interface Link {
   srcId: string;
@@ -40,7 +40,7 @@ export function* writeLinks(d: Dialect, scope: UserScope, links: readonly Link[]
   const owned = yield* idsInScope(d, scope, links.flatMap((l) => [l.srcId, l.dstId]));
   const unique = new Map<string, Link>();
   for (const l of links) {
-    if (owned.has(l.srcId) && owned.has(l.dstId) && Number.isFinite(l.weight)) unique.set(`${l.srcId}\u0000${l.dstId}`, l);
+    if (owned.has(l.srcId) && owned.has(l.dstId) && Number.isFinite(l.weight)) unique.set(linkKey(l), l);
   }
   // 6 values per row; stay under the backend's bound-parameter limit.
   for (const part of chunks(inLockOrder([...unique.values()]), Math.floor(d.capabilities.maxParams / 6))) {
@@ -65,9 +65,8 @@ export function* outgoingWaypoints(d: Dialect, scope: UserScope, srcIds: readonl
 export function* recordRecall(d: Dialect, scope: UserScope, recall: RecallWrite, now: number): Op<void> {
   yield* updateSalience(d, scope, recall.salience);
   if (recall.links.length === 0) return;
-  const key = (l: LinkKey) => `${l.srcId}\u0000${l.dstId}`;
-  const current = new Map((yield* outgoingWaypoints(d, scope, recall.links.map((l) => l.srcId))).map((w) => [key(w), w.weight]));
-  const weighed = recall.links.map((l) => ({ ...l, weight: recall.weigh(l, current.get(key(l))) }));
+  const current = new Map((yield* outgoingWaypoints(d, scope, recall.links.map((l) => l.srcId))).map((w) => [linkKey(w), w.weight]));
+  const weighed = recall.links.map((l) => ({ ...l, weight: recall.weigh(l, current.get(linkKey(l))) }));
   yield* writeLinks(d, scope, weighed.filter((l): l is Link => l.weight !== undefined), now);
 }
 
