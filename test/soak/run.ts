@@ -28,6 +28,9 @@ function foreign(user: string, body: any): string[] {
   return items.map((m) => String(m.content)).filter((c) => !c.startsWith(`${user} `));
 }
 
+/** Memories each client keeps at most. */
+const WORKING_SET = 24;
+
 function pick<T>(xs: readonly T[]): T {
   return xs[Math.floor(Math.random() * xs.length)]!;
 }
@@ -56,7 +59,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       const mine: string[] = [];
       for (let n = 0; Date.now() < deadline; n++) {
         const roll = Math.random();
-        const op = mine.length < 5 || roll < 0.2 ? 'add' : roll < 0.6 ? 'query' : roll < 0.72 ? 'get' : roll < 0.8 ? 'list' : roll < 0.9 ? 'update' : 'delete';
+        // Adds give way to deletes at the working set, so the data reaches a steady size early and
+        // a resident set that keeps growing means a leak, not more memories.
+        const adding = mine.length < 5 || (roll < 0.2 && mine.length < WORKING_SET);
+        const op = adding ? 'add' : roll < 0.2 ? 'delete' : roll < 0.6 ? 'query' : roll < 0.72 ? 'get' : roll < 0.8 ? 'list' : roll < 0.9 ? 'update' : 'delete';
         const id = mine.length ? pick(mine) : '';
         try {
           let r;
