@@ -102,8 +102,10 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   };
   /** Later items of the batch that repeat an earlier fresh item: index → that item's index. */
   const repeats = new Map<number, number>();
+  const hashes = inputs.map((input) => simhash(input.content));
+  const stored = await ctx.store.findBySimhash(scope, hashes);
   for (const [index, input] of inputs.entries()) {
-    const hash = simhash(input.content);
+    const hash = hashes[index]!;
     // Same fingerprint and wording; near (not equal) fingerprints are confirmed with vectors below.
     const earlier = fresh.find((p) => p.simhash === hash && sameWording(p.input.content, input.content));
     if (earlier) {
@@ -113,7 +115,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     }
     const prepared: Prepared = { index, input, simhash: hash, tags: [] };
     addTags(prepared.tags, input.tags);
-    const existing = (await ctx.store.findBySimhash(scope, hash)).find((m) => sameWording(m.content, input.content));
+    const existing = stored.find((m) => m.simhash === hash && sameWording(m.content, input.content));
     if (existing) results[index] = absorb(existing, prepared.tags);
     else fresh.push(prepared);
   }
@@ -180,13 +182,8 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     results[index] = duplicateResult(results[original]!.id, results[original]!.primary_sector);
   }
   // The new rows first: if their insert fails, nothing of this call has been written.
-  if (rows.length > 0) await ctx.store.insertMemories(scope, rows);
+  if (rows.length > 0) await ctx.store.insertMemories(scope, rows, { model: ctx.embedder.id, ts: now });
   await writeAbsorbed(ctx, scope, absorbed, now);
-  if (rows.length > 0) {
-    await ctx.store
-      .writeEmbedLogs(rows.map((r) => ({ id: r.memory.id, model: ctx.embedder.id, status: 'completed' as const, ts: now, err: null })))
-      .catch((err: unknown) => ctx.log.warn('embed log write failed', { err }));
-  }
   return results;
 }
 

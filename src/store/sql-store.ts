@@ -70,8 +70,8 @@ export class SqlStore implements Store {
     this.capabilities = dialect.capabilities;
   }
 
-  async insertMemories(scope: UserScope, items: NewMemory[]): Promise<void> {
-    const { from, to } = await this.driver.write(withEpochs(this.dialect, scope, memories.insertMemories(this.dialect, scope, items)));
+  async insertMemories(scope: UserScope, items: NewMemory[], embedLog?: { model: string; ts: number }): Promise<void> {
+    const { from, to } = await this.driver.write(withEpochs(this.dialect, scope, memories.insertMemories(this.dialect, scope, items, embedLog)));
     const rows = items.flatMap(({ memory, vectors }) => vectors.map((v) => ({ id: memory.id, sector: v.sector, vector: v.vector })));
     this.#indexes.append(userKey(scope), from, to, rows);
   }
@@ -87,8 +87,8 @@ export class SqlStore implements Store {
   countMemories(scope: UserScope): Promise<number> {
     return this.driver.read(memories.countMemories(this.dialect, scope));
   }
-  findBySimhash(scope: UserScope, simhash: string): Promise<MemoryRecord[]> {
-    return this.driver.read(memories.findBySimhash(this.dialect, scope, simhash));
+  findBySimhash(scope: UserScope, simhashes: readonly string[]): Promise<MemoryRecord[]> {
+    return this.driver.read(memories.findBySimhash(this.dialect, scope, simhashes));
   }
   updateMemory(scope: UserScope, id: string, patch: MemoryPatch): Promise<boolean> {
     return this.driver.write(memories.updateMemory(this.dialect, scope, id, patch));

@@ -197,15 +197,18 @@ export interface Store {
   readonly location: string;
 
   // ---- memories ---------------------------------------------------------
-  /** Inserts memories with their vectors and waypoints in one transaction. */
-  insertMemories(scope: UserScope, items: NewMemory[]): Promise<void>;
+  /**
+   * Inserts memories with their vectors and waypoints in one transaction; with `embedLog`, also
+   * each memory's completed embed-log entry (the embedder that made its vectors).
+   */
+  insertMemories(scope: UserScope, items: NewMemory[], embedLog?: { model: string; ts: number }): Promise<void>;
   getMemory(scope: UserScope, id: string): Promise<MemoryRecord | null>;
   /** Memories among `ids` that belong to the scope, in no particular order. */
   getMemories(scope: UserScope, ids: readonly string[]): Promise<MemoryRecord[]>;
   listMemories(scope: UserScope, options: ListOptions): Promise<MemoryRecord[]>;
   countMemories(scope: UserScope): Promise<number>;
-  /** Memories of the scope with exactly this simhash, highest salience first. */
-  findBySimhash(scope: UserScope, simhash: string): Promise<MemoryRecord[]>;
+  /** Memories of the scope with exactly one of these simhashes, highest salience first. */
+  findBySimhash(scope: UserScope, simhashes: readonly string[]): Promise<MemoryRecord[]>;
   /** Applies the patch atomically; `false` when the id is not the scope's. */
   updateMemory(scope: UserScope, id: string, patch: MemoryPatch): Promise<boolean>;
   /** Batch salience/last-seen writes; ids outside the scope are ignored. Returns rows changed. */

@@ -12,6 +12,7 @@
  * partition (./vector-partition.ts) limits a search to the rows near the query.
  */
 import type { SectorMatrix, VectorHit } from './store.js';
+import { RowBuffer } from './row-buffer.js';
 import { dotAt, normalizeRows } from './row-math.js';
 import { assignRows, buildPartition, probeRows, type Partition } from './vector-partition.js';
 
@@ -22,8 +23,8 @@ export interface UnitMatrix {
   /** One per row; `ids.length` is the number of rows. */
   ids: string[];
   dim: number;
-  /** Row-major unit vectors (zero rows stay zero); may hold spare capacity beyond the rows. */
-  data: Float32Array;
+  /** Unit vectors (zero rows stay zero); may hold spare capacity beyond the rows. */
+  rows: RowBuffer;
   partition?: Partition;
   /** Row of each id, built on first lookup by id and kept up to date by appends. */
   rowOf?: Map<string, number>;
@@ -31,16 +32,17 @@ export interface UnitMatrix {
 
 export function toUnitMatrix(m: SectorMatrix): UnitMatrix {
   const { ids, dim } = m;
-  const data = new Float32Array(m.data);
-  normalizeRows(data, dim, 0, ids.length);
-  return { ids, dim, data };
+  const rows = new RowBuffer(dim, ids.length);
+  rows.data.set(m.data.subarray(0, ids.length * dim));
+  normalizeRows(rows.data, dim, 0, ids.length);
+  return { ids, dim, rows };
 }
 
 /** The partition of a large index, built on first use and rebuilt once the index has doubled. */
 function partitionOf(index: UnitMatrix): Partition | undefined {
   const n = index.ids.length;
   if (n < PARTITION_MIN_ROWS) return undefined;
-  if (!index.partition || n >= 2 * index.partition.builtAt) index.partition = buildPartition(index.data, index.dim, n);
+  if (!index.partition || n >= 2 * index.partition.builtAt) index.partition = buildPartition(index.rows.data, index.dim, n);
   return index.partition;
 }
 
@@ -59,28 +61,28 @@ export function similaritiesOf(index: UnitMatrix, query: Float32Array, ids: read
   const q = unit(query);
   for (const id of ids) {
     const row = index.rowOf.get(id);
-    if (row !== undefined) out.set(id, dotAt(index.data, row * index.dim, q, index.dim));
+    if (row !== undefined) out.set(id, dotAt(index.rows.data, row * index.dim, q, index.dim));
   }
   return out;
 }
 
 /** Cosine top-k: rows are unit vectors, so cosine is the dot product with the unit query. Exact below {@link PARTITION_MIN_ROWS} rows. */
 export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: number): VectorHit[] {
-  const { ids, dim, data } = index;
+  const { ids, dim } = index;
   const n = ids.length;
   if (k <= 0 || query.length !== dim || n === 0) return [];
   const q = unit(query);
   const partition = partitionOf(index);
   const scanned = partition ? probeRows(partition, q, k) : null;
-  const total = scanned ? scanned.length : n;
+  const dots = scanned ? index.rows.dotsAt(q, scanned) : index.rows.dots(q, n);
   // Kept sorted best first; a row enters only when it beats the current k-th.
-  const keep = Math.min(k, total);
+  const keep = Math.min(k, dots.length);
   if (keep === 0) return [];
   const rows = new Int32Array(keep);
   const sims = new Float64Array(keep).fill(-Infinity);
-  for (let s = 0; s < total; s++) {
+  for (let s = 0; s < dots.length; s++) {
     const i = scanned ? scanned[s]! : s;
-    const dot = dotAt(data, i * dim, q, dim);
+    const dot = dots[s]!;
     if (dot < sims[keep - 1]! || (dot === sims[keep - 1]! && ids[i]! >= ids[rows[keep - 1]!]!)) continue;
     let p = keep - 1;
     while (p > 0 && (dot > sims[p - 1]! || (dot === sims[p - 1]! && ids[i]! < ids[rows[p - 1]!]!))) {
@@ -113,20 +115,17 @@ function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector:
   const { dim } = index;
   const from = index.ids.length;
   const to = from + rows.length;
-  const before = index.data.byteLength;
-  if (to * dim > index.data.length) {
-    const grown = new Float32Array(Math.max(to, 2 * from) * dim);
-    grown.set(index.data.subarray(0, from * dim));
-    index.data = grown;
-  }
-  rows.forEach((r, i) => index.data.set(r.vector, (from + i) * dim));
-  normalizeRows(index.data, dim, from, to);
+  const before = index.rows.bytes;
+  index.rows.reserve(to);
+  const data = index.rows.data;
+  rows.forEach((r, i) => data.set(r.vector, (from + i) * dim));
+  normalizeRows(data, dim, from, to);
   for (const r of rows) {
     index.ids.push(r.id);
     index.rowOf?.set(r.id, index.ids.length - 1);
   }
-  if (index.partition) assignRows(index.partition, index.data, from, to);
-  return index.data.byteLength - before;
+  if (index.partition) assignRows(index.partition, data, from, to);
+  return index.rows.bytes - before;
 }
 
 /** Per-user indexes at one epoch; least recently used users are dropped beyond the byte budget. */
@@ -162,7 +161,7 @@ export class VectorIndexCache {
       this.#users.set(userKey, u);
     }
     const key = sectorKey(sector, index.dim);
-    this.#resize(u, -(u.bySector.get(key)?.data.byteLength ?? 0) + index.data.byteLength);
+    this.#resize(u, -(u.bySector.get(key)?.rows.bytes ?? 0) + index.rows.bytes);
     u.bySector.set(key, index);
     this.#evict();
   }

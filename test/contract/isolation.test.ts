@@ -65,7 +65,7 @@ contract('isolation', (current) => {
       const own = mem.get(viewer)!.id;
       assert.deepEqual((await store.listMemories(scope, { limit: 100, offset: 0 })).map((m) => m.id), [own], viewer);
       assert.equal(await store.countMemories(scope), 1, viewer);
-      assert.deepEqual((await store.findBySimhash(scope, SIMHASH)).map((m) => m.id), [own], viewer);
+      assert.deepEqual((await store.findBySimhash(scope, [SIMHASH])).map((m) => m.id), [own], viewer);
       assert.deepEqual((await store.nearestVectors(scope, 'semantic', Float32Array.from(VECTOR), 10)).map((h) => h.id), [own], viewer);
       assert.deepEqual((await store.loadSectorMatrix(scope, 'semantic')).ids, [own], viewer);
       const everyone = [...mem.values()].map((m) => m.id);

@@ -53,12 +53,15 @@ contract('memories', (current) => {
     assert.equal(await store.countMemories(alice), 5);
   });
 
-  it('finds by simhash, highest salience first', async () => {
+  it('finds by simhashes in one call, highest salience first', async () => {
     const { store } = current();
     const low = item({ simhash: 'aaaa', salience: 0.1 });
     const high = item({ simhash: 'aaaa', salience: 0.9 });
-    await store.insertMemories(alice, [low, high, item({ simhash: 'bbbb' })]);
-    assert.deepEqual((await store.findBySimhash(alice, 'aaaa')).map((m) => m.id), [high.memory.id, low.memory.id]);
+    const other = item({ simhash: 'bbbb', salience: 0.5 });
+    await store.insertMemories(alice, [low, high, other, item({ simhash: 'cccc' })]);
+    assert.deepEqual((await store.findBySimhash(alice, ['aaaa'])).map((m) => m.id), [high.memory.id, low.memory.id]);
+    assert.deepEqual((await store.findBySimhash(alice, ['bbbb', 'aaaa', 'bbbb', 'dddd'])).map((m) => m.id), [high.memory.id, other.memory.id, low.memory.id]);
+    assert.deepEqual(await store.findBySimhash(alice, []), []);
   });
 
   it('patches fields, bumps the version and replaces vectors', async () => {

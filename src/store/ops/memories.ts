@@ -10,6 +10,7 @@ import type { UserScope } from '../scope.js';
 import { chunks, count, inScope, inScopeById, join, list, raw, sql, type Stmt } from '../sql.js';
 import type { ListOptions, MemoryPatch, NewMemory, SalienceUpdate } from '../store.js';
 import { insertVectors } from './vectors.js';
+import { writeEmbedLogs } from './admin.js';
 import { writeLinks } from './waypoints.js';
 
 const COLS = raw(MEMORY_COLUMNS.join(', '));
@@ -31,7 +32,7 @@ export function idChunk(d: Dialect): number {
   return Math.max(1, d.capabilities.maxParams - 16);
 }
 
-export function* insertMemories(d: Dialect, scope: UserScope, items: readonly NewMemory[]): Op<void> {
+export function* insertMemories(d: Dialect, scope: UserScope, items: readonly NewMemory[], embedLog?: { model: string; ts: number }): Op<void> {
   const seen = new Set<string>();
   for (const { memory } of items) {
     if (!isLowerUuid(memory.id)) throw new OmError('validation_error', 'memory id must be a lower-case UUID');
@@ -50,6 +51,7 @@ export function* insertMemories(d: Dialect, scope: UserScope, items: readonly Ne
     waypoints.map((w) => ({ srcId: memory.id, dstId: w.dstId, weight: w.weight })),
   );
   yield* writeLinks(d, scope, links, now);
+  if (embedLog) yield* writeEmbedLogs(d, items.map(({ memory }) => ({ id: memory.id, ...embedLog, status: 'completed' as const, err: null })));
 }
 
 export function* getMemories(d: Dialect, scope: UserScope, ids: readonly string[]): Op<MemoryRecord[]> {
@@ -76,10 +78,13 @@ export function* countMemories(d: Dialect, scope: UserScope): Op<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-export function* findBySimhash(d: Dialect, scope: UserScope, simhash: string): Op<MemoryRecord[]> {
-  const { rows } = yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)}
-    WHERE ${inScope(scope)} AND simhash = ${simhash} ORDER BY salience DESC, id`;
-  return rows.map(decodeMemory);
+export function* findBySimhash(d: Dialect, scope: UserScope, simhashes: readonly string[]): Op<MemoryRecord[]> {
+  const out: MemoryRecord[] = [];
+  for (const part of chunks([...new Set(simhashes)], idChunk(d))) {
+    const { rows } = yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)} WHERE ${inScope(scope)} AND simhash IN ${list(part)}`;
+    out.push(...rows.map(decodeMemory));
+  }
+  return out.sort((a, b) => b.salience - a.salience || (a.id < b.id ? -1 : 1));
 }
 
 function patchAssignments(p: MemoryPatch): Stmt[] {
