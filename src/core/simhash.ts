@@ -36,14 +36,24 @@ function popcount32(v: number): number {
   return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
-const HEX32 = /^[0-9a-f]{32}$/i;
+/** The value of the 8 hex digits of `s` from `at`, or -1 when one is not a hex digit. */
+function hex32(s: string, at: number): number {
+  let v = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = s.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (digit < 0) return -1;
+    v = v * 16 + digit;
+  }
+  return v;
+}
 
 /** Differing bits between two 16-hex fingerprints; 64 when either is malformed. */
 export function hammingDistance(a: string, b: string): number {
-  if (a.length !== 16 || b.length !== 16 || !HEX32.test(a + b)) return 64;
-  const hi = parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16);
-  const lo = parseInt(a.slice(8), 16) ^ parseInt(b.slice(8), 16);
-  return popcount32(hi >>> 0) + popcount32(lo >>> 0);
+  if (a.length !== 16 || b.length !== 16) return 64;
+  const [ah, al, bh, bl] = [hex32(a, 0), hex32(a, 8), hex32(b, 0), hex32(b, 8)];
+  if (ah < 0 || al < 0 || bh < 0 || bl < 0) return 64;
+  return popcount32((ah ^ bh) >>> 0) + popcount32((al ^ bl) >>> 0);
 }
 
 export function isNearDuplicate(a: string | null, b: string | null): boolean {

@@ -29,6 +29,9 @@ test('hamming distance counts differing bits', () => {
   assert.equal(hammingDistance('0000000000000000', 'ffffffffffffffff'), 64);
   assert.equal(hammingDistance('0000000100000001', '0000000000000000'), 2);
   assert.equal(hammingDistance('bad', '0000000000000000'), 64);
+  assert.equal(hammingDistance('000000000000000g', '0000000000000000'), 64);
+  assert.equal(hammingDistance('0000000\u00100000000', '0000000000000000'), 64);
+  assert.equal(hammingDistance('FFFFFFFF0000000A', 'ffffffff0000000a'), 0);
   assert.ok(isNearDuplicate('0000000000000007', '0000000000000000'));
   assert.ok(!isNearDuplicate('000000000000000f', '0000000000000000'));
 });
