@@ -42,8 +42,8 @@ export interface Dialect {
   textSearch(scope: UserScope, tokens: readonly string[], limit: number, byOwner: boolean): Stmt;
   /**
    * Where the text rank weighs terms by rarity across the whole index (bm25): statements for the
-   * indexed row count and the rows holding a term, each answering one row with `n`, and the
-   * indexed term naming a scope's rows (../term-shares.ts).
+   * indexed row count (one row with `n`) and the rows holding each of some terms (a row with
+   * `term` and `n` per indexed term), and the indexed term naming a scope's rows (../term-shares.ts).
    */
-  readonly termStats?: { rows(): Stmt; docs(term: string): Stmt; ownerTerm(scope: UserScope): string };
+  readonly termStats?: { rows(): Stmt; docs(terms: readonly string[]): Stmt; ownerTerm(scope: UserScope): string };
 }

@@ -35,7 +35,17 @@ const text = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, 'lat
 const get = (l: number) => [0x20, l];
 const set = (l: number) => [0x21, l];
 const tee = (l: number) => [0x22, l];
-const i32 = (v: number) => [0x41, ...uleb(v)]; // non-negative constants below 2^6 only: their signed LEB is the same
+/** i32.const takes a signed LEB128: bit 6 of the last byte is the sign, so 64 needs two bytes. */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+}
+const i32 = (v: number) => [0x41, ...sleb(v)];
 const I32_ADD = [0x6a];
 const I32_MUL = [0x6c];
 const I32_SHL = [0x74];

@@ -40,9 +40,11 @@ export class TermShares {
     if (this.#rows.n <= ROW_BUDGET) return { terms: tokens, byOwner: true };
     if (this.#docs.size > MAX_TERMS) this.#docs.clear();
     const owner = stats.ownerTerm(scope);
-    for (const t of [...tokens, owner]) {
-      if (fresh(this.#docs.get(t))) continue;
-      this.#docs.set(t, { n: Number((yield stats.docs(t)).rows[0]?.n ?? 0), at });
+    const stale = [...new Set([...tokens, owner])].filter((t) => !fresh(this.#docs.get(t)));
+    if (stale.length > 0) {
+      // Terms in no row have no vocabulary row: they count 0.
+      const found = new Map((yield stats.docs(stale)).rows.map((r) => [String(r.term), Number(r.n)]));
+      for (const t of stale) this.#docs.set(t, { n: found.get(t) ?? 0, at });
     }
     const rows = this.#rows.n;
     const byOwner = this.#docs.get(owner)!.n < rows * OWNER_SHARE;

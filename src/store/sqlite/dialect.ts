@@ -2,7 +2,7 @@
 import type { Dialect, TableNames } from '../dialect.js';
 import type { LogicalTable } from '../migrate/types.js';
 import type { UserScope } from '../scope.js';
-import { ident, inScope, raw, sql } from '../sql.js';
+import { ident, inScope, list, raw, sql } from '../sql.js';
 
 /** v1.2 names (OM_PG_TABLE / OM_VECTOR_TABLE never applied to SQLite). */
 export const SQLITE_NAMES: Readonly<Record<LogicalTable, string>> = Object.freeze({
@@ -60,7 +60,7 @@ export const sqliteDialect: Dialect = Object.freeze({
   },
   termStats: Object.freeze({
     rows: () => sql`SELECT COUNT(*) AS n FROM ${raw(SQLITE_NAMES.memories)}`,
-    docs: (term: string) => sql`SELECT doc AS n FROM ${raw(SEARCH_VOCAB)} WHERE term = ${term}`,
+    docs: (terms: readonly string[]) => sql`SELECT term, doc AS n FROM ${raw(SEARCH_VOCAB)} WHERE term IN ${list(terms)}`,
     ownerTerm: ownerToken,
   }),
 });
