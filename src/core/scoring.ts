@@ -29,17 +29,42 @@ const WEIGHTS: Readonly<ScoreParts> = {
 /** 1 − e^(−3s) (v1.2), rescaled so a perfect match still scores 1. */
 const shapeSimilarity = (s: number): number => (1 - Math.exp(-3 * Math.max(0, s))) / (1 - Math.exp(-3));
 
-/** The tag term only counts when the query names tags. */
-export function compositeScore(parts: ScoreParts, queryHasTags: boolean): number {
+/** What a memory has earned over time, independent of the query. */
+const EARNED: ReadonlySet<keyof ScoreParts> = new Set(['salience', 'recency']);
+/** How fast earned parts fade for a candidate less relevant than the best: (relevance / best)^n. */
+const EARNED_FADE = 8;
+
+function weighted(parts: ScoreParts, queryHasTags: boolean, keys: (key: keyof ScoreParts) => boolean): { sum: number; total: number } {
   const shaped: ScoreParts = { ...parts, similarity: shapeSimilarity(parts.similarity) };
   let sum = 0;
   let total = 0;
   for (const key of Object.keys(WEIGHTS) as Array<keyof ScoreParts>) {
-    if (key === 'tag' && !queryHasTags) continue;
+    if ((key === 'tag' && !queryHasTags) || !keys(key)) continue;
     sum += WEIGHTS[key] * Math.min(1, Math.max(0, shaped[key]));
     total += WEIGHTS[key];
   }
-  return sum / total;
+  return { sum, total };
+}
+
+/** How well the memory answers this query (every part but the earned ones), in [0, 1]. */
+export function relevance(parts: ScoreParts, queryHasTags: boolean): number {
+  const r = weighted(parts, queryHasTags, (key) => !EARNED.has(key));
+  return r.total > 0 ? r.sum / r.total : 0;
+}
+
+/**
+ * The tag term only counts when the query names tags. Salience and recency count in full for
+ * candidates about as relevant as the best one (`bestRelevance`, this query's strongest) and
+ * fade below it: being recalled often reorders near-equals but cannot lift a memory over a
+ * clearly better match (with one user's 300 look-alike facts, reinforced ones otherwise
+ * outranked the fact a query named by its unique word).
+ */
+export function compositeScore(parts: ScoreParts, queryHasTags: boolean, bestRelevance = relevance(parts, queryHasTags)): number {
+  const asked = weighted(parts, queryHasTags, (key) => !EARNED.has(key));
+  const earned = weighted(parts, queryHasTags, (key) => EARNED.has(key));
+  const own = asked.total > 0 ? asked.sum / asked.total : 0;
+  const fade = bestRelevance > own ? (own / bestRelevance) ** EARNED_FADE : 1;
+  return (asked.sum + fade * earned.sum) / (asked.total + earned.total);
 }
 
 /**

@@ -6,7 +6,7 @@
 import { classify } from '../core/classify.js';
 import { decayedSalience, recency, salienceAnchor } from '../core/decay.js';
 import { keywordScore, tokenized } from '../core/keyword.js';
-import { compositeScore, fusedSimilarity, tagMatch, type ScoreParts } from '../core/scoring.js';
+import { compositeScore, fusedSimilarity, relevance, tagMatch, type ScoreParts } from '../core/scoring.js';
 import { sectorLambda } from '../core/sectors.js';
 import { tokenOverlap } from '../core/tokens.js';
 import { SECTORS, type MemoryRecord, type Sector } from '../core/types.js';
@@ -111,7 +111,7 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   ]);
   const query = tokenized(plan.query);
   const queryTokens = new Set(query.tokens);
-  const out: Scored[] = [];
+  const kept: Array<Omit<Scored, 'score'>> = [];
   for (const m of memories) {
     if (!passesFilters(m, plan)) continue;
     const salience = decayedSalience(m.salience, sectorLambda(m.primarySector), now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt));
@@ -130,10 +130,14 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
       tag: tagMatch(plan.tags, m.tags),
       salience,
     };
-    const score = compositeScore(parts, plan.tags.length > 0);
-    if (score >= plan.minScore) out.push({ memory: { ...m, salience }, sectors: [...perSector.keys()].sort(), path: r.path, parts, score });
+    kept.push({ memory: { ...m, salience }, sectors: [...perSector.keys()].sort(), path: r.path, parts });
   }
-  return out.sort((a, b) => b.score - a.score || b.memory.salience - a.memory.salience);
+  const tagged = plan.tags.length > 0;
+  const best = Math.max(0, ...kept.map((c) => relevance(c.parts, tagged)));
+  return kept
+    .map((c) => ({ ...c, score: compositeScore(c.parts, tagged, best) }))
+    .filter((c) => c.score >= plan.minScore)
+    .sort((a, b) => b.score - a.score || b.memory.salience - a.memory.salience);
 }
 
 function toMatch(s: Scored): QueryMatch {

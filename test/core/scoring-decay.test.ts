@@ -4,7 +4,7 @@ import { DECAY_FLOOR, coactivatedWeight, decayedSalience, recency, retrievalBoos
 import { keywordScore as score, tokenized } from '../../src/core/keyword.js';
 
 const keywordScore = (q: string, c: string, min: number) => score(tokenized(q), tokenized(c), min);
-import { compositeScore, fusedSimilarity, tagMatch, type ScoreParts } from '../../src/core/scoring.js';
+import { compositeScore, fusedSimilarity, relevance, tagMatch, type ScoreParts } from '../../src/core/scoring.js';
 
 const DAY = 86_400_000;
 const parts = (p: Partial<ScoreParts>): ScoreParts => ({ similarity: 0, overlap: 0, waypoint: 0, recency: 0, keyword: 0, tag: 0, salience: 0, ...p });
@@ -17,6 +17,21 @@ test('composite score stays in [0, 1] and orders by its parts', () => {
   // The tag term counts only when the query names tags.
   assert.ok(compositeScore(parts({ similarity: 0.5, tag: 1 }), true) > compositeScore(parts({ similarity: 0.5, tag: 0 }), true));
   assert.equal(compositeScore(parts({ similarity: 0.5, tag: 1 }), false), compositeScore(parts({ similarity: 0.5 }), false));
+});
+
+test('salience and recency reorder near-equals but cannot lift a memory over a clearly better match', () => {
+  const asked = parts({ similarity: 0.61, overlap: 0.8, keyword: 0.7, salience: 0.4, recency: 1 });
+  const recalledOften = parts({ similarity: 0.6, overlap: 0.6, keyword: 0.51, salience: 1, recency: 1, waypoint: 0.5 });
+  const best = Math.max(relevance(asked, false), relevance(recalledOften, false));
+  // Without the fade the reinforced look-alike wins (the salience weight outruns the relevance gap).
+  assert.ok(compositeScore(recalledOften, false) > compositeScore(asked, false));
+  assert.ok(compositeScore(asked, false, best) > compositeScore(recalledOften, false, best));
+  // Equally relevant: the more salient one ranks first, and the best candidate keeps its full score.
+  const twin = { ...asked, salience: 0.9 };
+  assert.ok(compositeScore(twin, false, best) > compositeScore(asked, false, best));
+  assert.equal(compositeScore(asked, false, best), compositeScore(asked, false));
+  // Relevance leaves the earned parts out.
+  assert.equal(relevance(parts({ similarity: 1, overlap: 1, keyword: 1 }), false), relevance(parts({ similarity: 1, overlap: 1, keyword: 1, salience: 1, recency: 1 }), false));
 });
 
 test('fused similarity takes the best sector and the resonance-weighted mean', () => {
