@@ -5,7 +5,7 @@
  */
 import { classify } from '../core/classify.js';
 import { decayedSalience, recency, salienceAnchor } from '../core/decay.js';
-import { keywordScore, tokenized } from '../core/keyword.js';
+import { keywordQuery, keywordScore, tokenized } from '../core/keyword.js';
 import { compositeScore, fusedSimilarity, relevance, tagMatch, type ScoreParts } from '../core/scoring.js';
 import { sectorLambda } from '../core/sectors.js';
 import { tokenOverlap } from '../core/tokens.js';
@@ -106,10 +106,11 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   const reach = await expandViaWaypoints(ctx.store, scope, strongest(direct, similarities, keptCandidates(plan)), plan.k * 2);
   const ids = [...reach.keys()];
   const [memories, reached] = await Promise.all([
-    ctx.store.getMemories(scope, ids),
+    ctx.store.getMemories(scope, ids, { meanVec: false }),
     ctx.store.vectorSimilarities(scope, queryVectors, ids.filter((id) => !direct.relevance.has(id))),
   ]);
   const query = tokenized(plan.query);
+  const keywords = keywordQuery(query, ctx.config.engine.keywordMinLength);
   const queryTokens = new Set(query.tokens);
   const kept: Array<Omit<Scored, 'score'>> = [];
   for (const m of memories) {
@@ -126,7 +127,7 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
       waypoint: r.weight,
       recency: recency(m.lastSeenAt, now),
       // The store's full-text rank brings what the in-process score lacks: term rarity (IDF) within the user.
-      keyword: (keywordScore(query, content, ctx.config.engine.keywordMinLength) + (direct.textRank.get(m.id) ?? 0)) / 2,
+      keyword: (keywordScore(keywords, content) + (direct.textRank.get(m.id) ?? 0)) / 2,
       tag: tagMatch(plan.tags, m.tags),
       salience,
     };

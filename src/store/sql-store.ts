@@ -21,6 +21,7 @@ import type {
   ApiKeyRecord,
   DeletedCounts,
   EmbedLogEntry,
+  GetOptions,
   ListOptions,
   MemoryPatch,
   ModelCount,
@@ -78,8 +79,8 @@ export class SqlStore implements Store {
   async getMemory(scope: UserScope, id: string): Promise<MemoryRecord | null> {
     return (await this.getMemories(scope, [id]))[0] ?? null;
   }
-  getMemories(scope: UserScope, ids: readonly string[]): Promise<MemoryRecord[]> {
-    return this.driver.read(memories.getMemories(this.dialect, scope, ids));
+  getMemories(scope: UserScope, ids: readonly string[], options?: GetOptions): Promise<MemoryRecord[]> {
+    return this.driver.read(memories.getMemories(this.dialect, scope, ids, options));
   }
   listMemories(scope: UserScope, options: ListOptions): Promise<MemoryRecord[]> {
     return this.driver.read(memories.listMemories(this.dialect, scope, options));

@@ -55,6 +55,11 @@ export interface SalienceUpdate {
   feedbackScore?: number;
 }
 
+export interface GetOptions {
+  /** false: leave `meanVec` null instead of reading it (default true). */
+  meanVec?: boolean;
+}
+
 export interface ListOptions {
   limit: number;
   offset: number;
@@ -204,7 +209,7 @@ export interface Store {
   insertMemories(scope: UserScope, items: NewMemory[], embedLog?: { model: string; ts: number }): Promise<void>;
   getMemory(scope: UserScope, id: string): Promise<MemoryRecord | null>;
   /** Memories among `ids` that belong to the scope, in no particular order. */
-  getMemories(scope: UserScope, ids: readonly string[]): Promise<MemoryRecord[]>;
+  getMemories(scope: UserScope, ids: readonly string[], options?: GetOptions): Promise<MemoryRecord[]>;
   listMemories(scope: UserScope, options: ListOptions): Promise<MemoryRecord[]>;
   countMemories(scope: UserScope): Promise<number>;
   /** Memories of the scope with exactly one of these simhashes, highest salience first. */

@@ -81,6 +81,8 @@ contract('memories', (current) => {
     assert.equal(got?.version, 2);
     assert.equal(got?.updatedAt, T0 + 5);
     assert.deepEqual(got?.meanVec, Float32Array.from([1, 2]));
+    const [lean] = await store.getMemories(alice, [m.memory.id], { meanVec: false });
+    assert.deepEqual(lean, { ...got, meanVec: null });
     assert.equal(got?.createdAt, T0);
     const vectors = (await store.getVectors(alice, [m.memory.id])).get(m.memory.id);
     assert.deepEqual(vectors?.map((v) => v.sector), ['procedural']);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { DECAY_FLOOR, coactivatedWeight, decayedSalience, recency, retrievalBoost, salienceAnchor } from '../../src/core/decay.js';
-import { keywordScore as score, tokenized } from '../../src/core/keyword.js';
+import { keywordOverlap, keywordQuery, keywordScore as score, tokenized } from '../../src/core/keyword.js';
 
-const keywordScore = (q: string, c: string, min: number) => score(tokenized(q), tokenized(c), min);
+const keywordScore = (q: string, c: string, min: number) => score(keywordQuery(tokenized(q), min), tokenized(c));
 import { compositeScore, fusedSimilarity, relevance, tagMatch, type ScoreParts } from '../../src/core/scoring.js';
 
 const DAY = 86_400_000;
@@ -71,4 +72,37 @@ test('recency, retrieval boost and co-activation stay in [0, 1]', () => {
   assert.ok(Math.abs(retrievalBoost(0.5) - 0.59) < 1e-12);
   assert.equal(retrievalBoost(1), 1);
   assert.ok(coactivatedWeight(0.5, 0) > 0.5 && coactivatedWeight(0.99, 0) <= 1);
+});
+
+/** v1.2's definition of the overlap: both texts' key sets (tokens, 3-grams of longer tokens, word bigrams and trigrams). */
+function overlapByKeySets(q: string[], d: string[]): number {
+  const keys = (tokens: string[]) => {
+    const out = new Map<string, number>();
+    tokens.forEach((t, i) => {
+      out.set(t, 1);
+      if (t.length > 3) for (let j = 0; j + 3 <= t.length; j++) out.set(`#${t.slice(j, j + 3)}`, 1);
+      if (i > 0) out.set(`${tokens[i - 1]}_${t}`, 2);
+      if (i > 1) out.set(`${tokens[i - 2]}_${tokens[i - 1]}_${t}`, 2);
+    });
+    return out;
+  };
+  const dk = keys(d);
+  let total = 0;
+  let matched = 0;
+  for (const [k, w] of keys(q)) {
+    total += w;
+    if (dk.has(k)) matched += w;
+  }
+  return total > 0 ? matched / total : 0;
+}
+
+test('keyword overlap by substring search equals the key-set definition', () => {
+  const word = fc.constantFrom('key', 'keys', 'spare', 'project', 'kazorvel', 'zorvel', 'velka', 'drawer', 'blue', 'kept', '東京', 'tokyo');
+  fc.assert(
+    fc.property(fc.array(word, { minLength: 1, maxLength: 7 }), fc.array(word, { maxLength: 12 }), (q, d) => {
+      const got = keywordOverlap(keywordQuery({ text: q.join(' '), tokens: q }, 3), d);
+      return Math.abs(got - overlapByKeySets(q, d)) < 1e-12;
+    }),
+    { numRuns: 500 },
+  );
 });

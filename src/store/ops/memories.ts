@@ -8,12 +8,14 @@ import { isLowerUuid } from '../ids.js';
 import { decodeMemory, MEMORY_COLUMNS, memoryValues } from '../rows.js';
 import type { UserScope } from '../scope.js';
 import { chunks, count, inScope, inScopeById, join, list, raw, sql, type Stmt } from '../sql.js';
-import type { ListOptions, MemoryPatch, NewMemory, SalienceUpdate } from '../store.js';
+import type { GetOptions, ListOptions, MemoryPatch, NewMemory, SalienceUpdate } from '../store.js';
 import { insertVectors } from './vectors.js';
 import { writeEmbedLogs } from './admin.js';
 import { writeLinks } from './waypoints.js';
 
 const COLS = raw(MEMORY_COLUMNS.join(', '));
+/** The columns without the mean vector (a kilobyte per row at 256 dimensions) for readers that do not use it. */
+const COLS_WITHOUT_MEAN = raw(MEMORY_COLUMNS.map((c) => (c === 'mean_vec' ? 'NULL AS mean_vec' : c)).join(', '));
 
 const ORDER: Record<NonNullable<ListOptions['order']>, string> = {
   created_desc: 'created_at DESC, id',
@@ -54,10 +56,11 @@ export function* insertMemories(d: Dialect, scope: UserScope, items: readonly Ne
   if (embedLog) yield* writeEmbedLogs(d, items.map(({ memory }) => ({ id: memory.id, ...embedLog, status: 'completed' as const, err: null })));
 }
 
-export function* getMemories(d: Dialect, scope: UserScope, ids: readonly string[]): Op<MemoryRecord[]> {
+export function* getMemories(d: Dialect, scope: UserScope, ids: readonly string[], options: GetOptions = {}): Op<MemoryRecord[]> {
   const out: MemoryRecord[] = [];
+  const cols = options.meanVec === false ? COLS_WITHOUT_MEAN : COLS;
   for (const part of chunks(usableIds(d, ids), idChunk(d))) {
-    const { rows } = yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)} WHERE id IN ${list(part)} AND ${inScopeById(scope)}`;
+    const { rows } = yield sql`SELECT ${cols} FROM ${raw(d.tables.memories)} WHERE id IN ${list(part)} AND ${inScopeById(scope)}`;
     out.push(...rows.map(decodeMemory));
   }
   return out;
