@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Embedder } from '../embed/embedder.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import type { DeferredWrites } from './deferred-writes.js';
 import type { KeyedLock } from './keyed-lock.js';
 import type { SummaryQueue } from './summaries.js';
 
@@ -19,4 +20,6 @@ export interface EngineContext {
   readonly decay: { lastRunAt: number | null };
   /** Queries in progress, bounded by config.engine.maxActiveQueries. */
   readonly activeQueries: { count: number };
+  /** Writes run after the reply (a query's reinforcement); a user's other operations wait for them. */
+  readonly deferred: DeferredWrites;
 }

@@ -14,6 +14,7 @@ import { addMemories } from './add.js';
 import { reembedUpstream } from './reembed.js';
 import type { AddInput, AddResult, ListInput, MemoryEngine, MemoryView, QueryInput, QueryResult, UpdateInput, UserSummaryView } from './api.js';
 import type { EngineContext } from './context.js';
+import { DeferredWrites } from './deferred-writes.js';
 import { IntervalJob } from './jobs/interval-job.js';
 import { lastDecayRun, runDecay } from './jobs/decay.js';
 import { runPrune } from './jobs/prune.js';
@@ -92,6 +93,7 @@ export class Memory implements MemoryEngine {
         summaries: new SummaryQueue(store, log, now),
         decay: { lastRunAt: await lastDecayRun({ store, now }, lookBack) },
         activeQueries: { count: 0 },
+        deferred: new DeferredWrites(log),
       };
       const status = checkModels(embedder, await store.adminVectorModels());
       if (!status.ok) log.warn('embedding model mismatch', { configured: status.configured, detail: status.message });
@@ -122,17 +124,24 @@ export class Memory implements MemoryEngine {
     return this.#jobs.get(name)!.run();
   }
 
-  /** Waits until every queued summary rebuild is written. */
-  flushSummaries(): Promise<void> {
-    return this.ctx.summaries.flushAll();
+  /** Waits until every write deferred after a reply is done: query reinforcement, then queued summary rebuilds. */
+  async settle(): Promise<void> {
+    await this.ctx.deferred.drain();
+    await this.ctx.summaries.flushAll();
+  }
+
+  /** Runs `op` once the user's deferred writes are done, so it sees what earlier queries taught. */
+  async #settled<T>(scope: UserScope, op: () => Promise<T>): Promise<T> {
+    await this.ctx.deferred.settled(scope);
+    return op();
   }
 
   add(scope: UserScope, input: AddInput): Promise<AddResult> {
-    return addMemories(this.ctx, scope, [input]).then((r) => r[0]!);
+    return this.#settled(scope, () => addMemories(this.ctx, scope, [input])).then((r) => r[0]!);
   }
 
   addMany(scope: UserScope, inputs: AddInput[]): Promise<AddResult[]> {
-    return addMemories(this.ctx, scope, inputs);
+    return this.#settled(scope, () => addMemories(this.ctx, scope, inputs));
   }
 
   query(scope: UserScope, input: QueryInput): Promise<QueryResult> {
@@ -140,30 +149,31 @@ export class Memory implements MemoryEngine {
   }
 
   get(scope: UserScope, id: string): Promise<MemoryView> {
-    return getMemory(this.ctx, scope, id);
+    return this.#settled(scope, () => getMemory(this.ctx, scope, id));
   }
 
   list(scope: UserScope, input?: ListInput): Promise<MemoryView[]> {
-    return listMemories(this.ctx, scope, input);
+    return this.#settled(scope, () => listMemories(this.ctx, scope, input));
   }
 
   update(scope: UserScope, id: string, input: UpdateInput): Promise<MemoryView> {
-    return updateMemory(this.ctx, scope, id, input);
+    return this.#settled(scope, () => updateMemory(this.ctx, scope, id, input));
   }
 
   delete(scope: UserScope, id: string): Promise<void> {
-    return deleteMemory(this.ctx, scope, id);
+    return this.#settled(scope, () => deleteMemory(this.ctx, scope, id));
   }
 
   link(scope: UserScope, srcId: string, dstIds: readonly string[], weight: number): Promise<number> {
-    return linkMemories(this.ctx, scope, srcId, dstIds, weight);
+    return this.#settled(scope, () => linkMemories(this.ctx, scope, srcId, dstIds, weight));
   }
 
   reinforce(scope: UserScope, id: string, boost?: number): Promise<number> {
-    return reinforceMemory(this.ctx, scope, id, boost);
+    return this.#settled(scope, () => reinforceMemory(this.ctx, scope, id, boost));
   }
 
   async userSummary(scope: UserScope): Promise<UserSummaryView> {
+    await this.ctx.deferred.settled(scope);
     await this.ctx.summaries.flush(scope);
     const user = await this.ctx.store.getUser(scope);
     if (user?.summary) {
@@ -174,17 +184,18 @@ export class Memory implements MemoryEngine {
   }
 
   async regenerateSummary(scope: UserScope): Promise<UserSummaryView> {
+    await this.ctx.deferred.settled(scope);
     await this.ctx.summaries.flush(scope);
     const user = await saveSummary(this.ctx.store, scope, this.ctx.now());
     return { user_id: scope.userId, summary: user.summary ?? '', reflection_count: user.reflectionCount, updated_at: user.updatedAt };
   }
 
   deleteUser(scope: UserScope): Promise<DeletedCounts> {
-    return deleteUser(this.ctx, scope);
+    return this.#settled(scope, () => deleteUser(this.ctx, scope));
   }
 
   userStats(scope: UserScope): Promise<UserStats> {
-    return this.ctx.store.userStats(scope);
+    return this.#settled(scope, () => this.ctx.store.userStats(scope));
   }
 
   adminListUsers(): Promise<Array<string | null>> {
@@ -205,6 +216,7 @@ export class Memory implements MemoryEngine {
 
   async close(): Promise<void> {
     await Promise.all([...this.#jobs.values()].map((j) => j.stop()));
+    await this.ctx.deferred.drain();
     await this.ctx.summaries.close();
     await this.ctx.store.close();
   }

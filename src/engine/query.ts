@@ -12,6 +12,7 @@ import { tokenOverlap } from '../core/tokens.js';
 import { SECTORS, type MemoryRecord, type Sector } from '../core/types.js';
 import { OmError } from '../errors.js';
 import type { UserScope } from '../store/scope.js';
+import type { VectorView } from '../store/store.js';
 import type { QueryInput, QueryMatch, QueryResult } from './api.js';
 import type { EngineContext } from './context.js';
 import { expandViaWaypoints } from './expand.js';
@@ -46,12 +47,12 @@ interface Candidates {
   textRank: Map<string, number>;
 }
 
-async function candidates(ctx: EngineContext, scope: UserScope, plan: QueryPlan, queryVectors: Map<Sector, Float32Array>): Promise<Candidates> {
+async function candidates(ctx: EngineContext, scope: UserScope, plan: QueryPlan, view: VectorView, queryVectors: Map<Sector, Float32Array>): Promise<Candidates> {
   const perList = Math.max(MIN_CANDIDATES, plan.k * CANDIDATES_PER_K);
   const searched = plan.sectors ?? SECTORS;
   const [text, ...vectorLists] = await Promise.all([
     ctx.store.searchText(scope, plan.query, perList),
-    ...searched.map((s) => ctx.store.nearestVectors(scope, s, queryVectors.get(s)!, perList)),
+    ...searched.map((s) => view.nearest(s, queryVectors.get(s)!, perList)),
   ]);
   const best = Math.max(0, ...text.map((h) => h.rank));
   const textRank = new Map(text.map((h) => [h.id, best > 0 ? Math.max(0, h.rank) / best : 0]));
@@ -67,9 +68,7 @@ export async function queryMemories(ctx: EngineContext, scope: UserScope, input:
   try {
     const scored = await rank(ctx, scope, plan);
     const top = scored.slice(0, plan.k);
-    if (plan.reinforce && top.length > 0) {
-      await reinforceResults(ctx, scope, top).catch((err: unknown) => ctx.log.warn('query reinforcement failed', { err }));
-    }
+    if (plan.reinforce && top.length > 0) await ctx.deferred.defer(scope, 'query reinforcement', () => reinforceResults(ctx, scope, top));
     return { query: plan.query, matches: top.map(toMatch) };
   } finally {
     ctx.activeQueries.count--;
@@ -100,15 +99,21 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   const queryClass = classify(plan.query);
   const embedded = await ctx.embedder.embed(SECTORS.map((sector) => ({ text: plan.query, sector })), { scope });
   const queryVectors = new Map<Sector, Float32Array>(SECTORS.map((s, i) => [s, embedded[i]!]));
-  const direct = await candidates(ctx, scope, plan, queryVectors);
+  const view = await ctx.store.vectorView(scope);
+  const direct = await candidates(ctx, scope, plan, view, queryVectors);
   if (direct.relevance.size === 0) return [];
-  const similarities = await ctx.store.vectorSimilarities(scope, queryVectors, [...direct.relevance.keys()]);
-  const reach = await expandViaWaypoints(ctx.store, scope, strongest(direct, similarities, keptCandidates(plan)), plan.k * 2);
-  const ids = [...reach.keys()];
-  const [memories, reached] = await Promise.all([
-    ctx.store.getMemories(scope, ids, { meanVec: false }),
-    ctx.store.vectorSimilarities(scope, queryVectors, ids.filter((id) => !direct.relevance.has(id))),
+  const similarities = await view.similarities(queryVectors, [...direct.relevance.keys()]);
+  const seeds = strongest(direct, similarities, keptCandidates(plan));
+  // The seeds' rows are read while the waypoints are walked; only memories reached through them are read after.
+  const [reach, seedRows] = await Promise.all([
+    expandViaWaypoints(ctx.store, scope, seeds, plan.k * 2),
+    ctx.store.getMemories(scope, [...seeds.keys()], { meanVec: false }),
   ]);
+  const reachedIds = [...reach.keys()].filter((id) => !seeds.has(id));
+  const [reachedRows, reached] = reachedIds.length === 0
+    ? [[], new Map<string, Map<Sector, number>>()]
+    : await Promise.all([ctx.store.getMemories(scope, reachedIds, { meanVec: false }), view.similarities(queryVectors, reachedIds)]);
+  const memories = [...seedRows, ...reachedRows];
   const query = tokenized(plan.query);
   const keywords = keywordQuery(query, ctx.config.engine.keywordMinLength);
   const queryTokens = new Set(query.tokens);

@@ -44,9 +44,8 @@ export async function linksFor(
   vectors: readonly SectorVector[],
   peers: readonly BatchPeer[] = [],
 ): Promise<NewLinks> {
-  const hits = await Promise.all(
-    vectors.map((v, i) => ctx.store.nearestVectors(scope, v.sector, v.vector, i === 0 ? PRIMARY_CANDIDATES : 1)),
-  );
+  const view = await ctx.store.vectorView(scope);
+  const hits = await Promise.all(vectors.map((v, i) => view.nearest(v.sector, v.vector, i === 0 ? PRIMARY_CANDIDATES : 1)));
   const waypoints: NewLinks['waypoints'] = [];
   hits.forEach((stored, i) => {
     const peer = bestPeer(peers, vectors[i]!);

@@ -34,7 +34,7 @@ import type {
   StoreCapabilities,
   TextHit,
   UserStats,
-  VectorHit,
+  VectorView,
   VectorReplacement,
   StaleMemory,
   StaleQuery,
@@ -122,28 +122,25 @@ export class SqlStore implements Store {
   getVectors(scope: UserScope, ids: readonly string[]): Promise<Map<string, SectorVector[]>> {
     return this.driver.read(vectors.getVectors(this.dialect, scope, ids));
   }
-  async nearestVectors(scope: UserScope, sector: Sector, query: Float32Array, k: number): Promise<VectorHit[]> {
-    if (query.length === 0 || k <= 0) return [];
-    return searchUnitMatrix(await this.#index(scope, sector, query.length), query, k);
-  }
-  async vectorSimilarities(scope: UserScope, queries: ReadonlyMap<Sector, Float32Array>, ids: readonly string[]): Promise<Map<string, Map<Sector, number>>> {
-    const out = new Map<string, Map<Sector, number>>();
-    const asked = [...queries].filter(([, query]) => query.length > 0 && ids.length > 0);
-    const indexes = await Promise.all(asked.map(([sector, query]) => this.#index(scope, sector, query.length)));
-    asked.forEach(([sector, query], i) => {
-      for (const [id, similarity] of similaritiesOf(indexes[i]!, query, ids)) {
-        let perSector = out.get(id);
-        if (!perSector) out.set(id, (perSector = new Map()));
-        perSector.set(sector, similarity);
-      }
-    });
-    return out;
-  }
-
-  /** The user's in-process index of the sector, current as of the user's epoch read now. */
-  async #index(scope: UserScope, sector: Sector, dim: number): Promise<UnitMatrix> {
+  async vectorView(scope: UserScope): Promise<VectorView> {
     const epoch = await this.#epoch(scope);
-    return this.#indexes.get(userKey(scope), epoch, sector, dim) ?? (await this.#build(scope, epoch, sector, dim));
+    const index = (sector: Sector, dim: number) => this.#indexes.get(userKey(scope), epoch, sector, dim) ?? this.#build(scope, epoch, sector, dim);
+    return {
+      nearest: async (sector, query, k) => (query.length === 0 || k <= 0 ? [] : searchUnitMatrix(await index(sector, query.length), query, k)),
+      similarities: async (queries, ids) => {
+        const out = new Map<string, Map<Sector, number>>();
+        const asked = [...queries].filter(([, query]) => query.length > 0 && ids.length > 0);
+        const indexes = await Promise.all(asked.map(([sector, query]) => index(sector, query.length)));
+        asked.forEach(([sector, query], i) => {
+          for (const [id, similarity] of similaritiesOf(indexes[i]!, query, ids)) {
+            let perSector = out.get(id);
+            if (!perSector) out.set(id, (perSector = new Map()));
+            perSector.set(sector, similarity);
+          }
+        });
+        return out;
+      },
+    };
   }
 
   #epoch(scope: UserScope): Promise<number> {

@@ -86,6 +86,17 @@ export interface RecallWrite {
   weigh(link: LinkKey, current: number | undefined): number | undefined;
 }
 
+/** Searches over one user's vectors, all as of the same epoch. See {@link Store.vectorView}. */
+export interface VectorView {
+  /** Exact nearest neighbours by cosine within the sector. */
+  nearest(sector: Sector, query: Float32Array, k: number): Promise<VectorHit[]>;
+  /**
+   * Cosine of each sector's query vector with the given memories' vectors of that sector (a
+   * memory of another user, or without a vector of that sector and dimension, has no entry).
+   */
+  similarities(queries: ReadonlyMap<Sector, Float32Array>, ids: readonly string[]): Promise<Map<string, Map<Sector, number>>>;
+}
+
 export interface VectorHit {
   id: string;
   /** Cosine similarity. */
@@ -237,12 +248,10 @@ export interface Store {
   /** Vectors of the given memories (only those in scope), keyed by memory id. */
   getVectors(scope: UserScope, ids: readonly string[]): Promise<Map<string, SectorVector[]>>;
   /**
-   * Cosine of each sector's query vector with the given memories' vectors of that sector (only
-   * memories in scope; a memory without a vector of that sector and dimension has no entry).
+   * The scope's vectors as of one read of its epoch (one round trip): every search of the
+   * returned view answers from the same in-process indexes, however many sectors and calls.
    */
-  vectorSimilarities(scope: UserScope, queries: ReadonlyMap<Sector, Float32Array>, ids: readonly string[]): Promise<Map<string, Map<Sector, number>>>;
-  /** Exact nearest neighbours by cosine within the scope and sector. */
-  nearestVectors(scope: UserScope, sector: Sector, query: Float32Array, k: number): Promise<VectorHit[]>;
+  vectorView(scope: UserScope): Promise<VectorView>;
   /** Every vector of the scope in one sector, for an in-process index. */
   loadSectorMatrix(scope: UserScope, sector: Sector): Promise<SectorMatrix>;
 

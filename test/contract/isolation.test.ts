@@ -66,10 +66,10 @@ contract('isolation', (current) => {
       assert.deepEqual((await store.listMemories(scope, { limit: 100, offset: 0 })).map((m) => m.id), [own], viewer);
       assert.equal(await store.countMemories(scope), 1, viewer);
       assert.deepEqual((await store.findBySimhash(scope, [SIMHASH])).map((m) => m.id), [own], viewer);
-      assert.deepEqual((await store.nearestVectors(scope, 'semantic', Float32Array.from(VECTOR), 10)).map((h) => h.id), [own], viewer);
+      assert.deepEqual((await (await store.vectorView(scope)).nearest('semantic', Float32Array.from(VECTOR), 10)).map((h) => h.id), [own], viewer);
       assert.deepEqual((await store.loadSectorMatrix(scope, 'semantic')).ids, [own], viewer);
       const everyone = [...mem.values()].map((m) => m.id);
-      assert.deepEqual([...(await store.vectorSimilarities(scope, new Map([['semantic', Float32Array.from(VECTOR)]]), everyone)).keys()], [own], viewer);
+      assert.deepEqual([...(await (await store.vectorView(scope)).similarities(new Map([['semantic', Float32Array.from(VECTOR)]]), everyone)).keys()], [own], viewer);
       assert.deepEqual((await store.searchText(scope, 'vault code secret', 10)).map((h) => h.id), [own], viewer);
       const stats = await store.userStats(scope);
       assert.deepEqual([stats.memories, stats.vectors, stats.waypoints], [1, 1, 1], viewer);

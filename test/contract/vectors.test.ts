@@ -29,15 +29,16 @@ contract('vectors', (current) => {
     const otherSector = item({}, [vec('episodic', [1, 0, 0, 0])]);
     const otherDim = item({}, [vec('semantic', [1, 0])]);
     await store.insertMemories(alice, [same, near, far, otherSector, otherDim]);
-    const hits = await store.nearestVectors(alice, 'semantic', Float32Array.from([1, 0, 0, 0]), 2);
+    const view = await store.vectorView(alice);
+    const hits = await view.nearest('semantic', Float32Array.from([1, 0, 0, 0]), 2);
     assert.deepEqual(hits.map((h) => h.id), [same.memory.id, near.memory.id]);
     assert.ok(Math.abs(hits[0]!.similarity - 1) < 1e-6);
     assert.ok(Math.abs(hits[1]!.similarity - Math.SQRT1_2) < 1e-6);
-    assert.equal((await store.nearestVectors(alice, 'semantic', Float32Array.from([1, 0, 0, 0]), 10)).length, 3);
-    assert.deepEqual(await store.nearestVectors(alice, 'reflective', Float32Array.from([1, 0, 0, 0]), 5), []);
+    assert.equal((await view.nearest('semantic', Float32Array.from([1, 0, 0, 0]), 10)).length, 3);
+    assert.deepEqual(await view.nearest('reflective', Float32Array.from([1, 0, 0, 0]), 5), []);
   });
 
-  it('gives the cosine of each sector query with the named memories, and stays current after inserts', async () => {
+  it('gives the cosine of each sector query with the named memories; a view taken after an insert or delete sees it', async () => {
     const { store } = current();
     const a = item({}, [vec('semantic', [2, 0, 0, 0]), vec('episodic', [0, 1, 0, 0])]);
     const otherDim = item({}, [vec('semantic', [1, 0])]);
@@ -46,18 +47,18 @@ contract('vectors', (current) => {
       ['semantic', Float32Array.from([1, 1, 0, 0])],
       ['episodic', Float32Array.from([0, 3, 0, 0])],
     ] as const);
-    const before = await store.vectorSimilarities(alice, queries, [a.memory.id, otherDim.memory.id, 'missing']);
+    const before = await (await store.vectorView(alice)).similarities(queries, [a.memory.id, otherDim.memory.id, 'missing']);
     assert.deepEqual([...before.keys()], [a.memory.id], 'no entry for another dimension or an unknown id');
     const sims = before.get(a.memory.id)!;
     assert.ok(Math.abs(sims.get('semantic')! - Math.SQRT1_2) < 1e-6);
     assert.ok(Math.abs(sims.get('episodic')! - 1) < 1e-6);
     const b = item({}, [vec('semantic', [0, 0, 1, 0])]);
     await store.insertMemories(alice, [b]);
-    const after = await store.vectorSimilarities(alice, queries, [a.memory.id, b.memory.id]);
+    const after = await (await store.vectorView(alice)).similarities(queries, [a.memory.id, b.memory.id]);
     assert.ok(Math.abs(after.get(b.memory.id)!.get('semantic')!) < 1e-6);
     assert.equal(after.get(b.memory.id)!.has('episodic'), false);
     await store.deleteMemory(alice, a.memory.id);
-    assert.equal((await store.vectorSimilarities(alice, queries, [a.memory.id])).size, 0, 'a deleted memory has none');
+    assert.equal((await (await store.vectorView(alice)).similarities(queries, [a.memory.id])).size, 0, 'a deleted memory has none');
   });
 
   it('loads a sector as a dense matrix of its most common dimension', async () => {

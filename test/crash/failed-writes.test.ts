@@ -33,14 +33,14 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
         ['PATCH', `/memory/${id}`, { content: 'The keeper now logs the weather at dusk', user_id: 'alice' }],
         ['POST', '/memory/ingest', { content_type: 'text', data: 'A long document.\n\nWith a second section about gulls.', user_id: 'alice' }],
       ];
-      await h!.memory.flushSummaries();
+      await h!.memory.settle();
       const before = await databaseFingerprint(raw!);
       fake.failAfter(0, openAiErrors.overloaded);
       for (const [method, path, body] of writes) {
         const r = await h!.call(method, path, { body });
         assert.ok(r.status === 502 || r.status === 503, `${method} ${path} during the outage: HTTP ${r.status} ${JSON.stringify(r.body)}`);
         assert.equal(typeof r.body.error, 'string');
-        await h!.memory.flushSummaries();
+        await h!.memory.settle();
         assert.equal(await databaseFingerprint(raw!), before, `${method} ${path} failed but changed the database`);
       }
       fake.heal();

@@ -25,7 +25,7 @@ for (const backend of BACKENDS) {
     test('a summary rebuild runs after a burst and creates the users row', async () => {
       const s = userScope('burst');
       await Promise.all(Array.from({ length: 8 }, (_, i) => e.memory.add(s, { content: `Burst fact ${i}: shelf ${i} holds the ${['atlas', 'cookbook', 'novel', 'diary', 'manual', 'poems', 'letters', 'maps'][i]}` })));
-      await e.memory.flushSummaries();
+      await e.memory.settle();
       const user = await e.memory.store.getUser(s);
       assert.ok(user);
       assert.match(user.summary!, /^8 memories, /);

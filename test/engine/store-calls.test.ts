@@ -35,12 +35,13 @@ for (const backend of BACKENDS) {
         calls.clear();
         const { matches } = await memory.query(s, { query: 'planted roses and mint in the garden', k });
         assert.ok(matches.length >= Math.min(k, 20));
+        assert.equal(calls.get('recordRecall'), undefined, 'what the query teaches is written after the reply');
+        await memory.settle();
         const perMethod = Object.fromEntries(calls);
-        assert.equal(perMethod.getMemories, 1, JSON.stringify(perMethod));
-        assert.equal(perMethod.vectorSimilarities, 2, 'direct candidates, then those reached through waypoints');
+        assert.ok(perMethod.getMemories! <= 2, `the direct candidates, then those reached through waypoints: ${JSON.stringify(perMethod)}`);
+        assert.equal(perMethod.vectorView, 1, 'one epoch read for every vector search of the query');
         assert.equal(perMethod.getVectors, undefined, 'similarities come from the in-process index');
         assert.equal(perMethod.searchText, 1);
-        assert.equal(perMethod.nearestVectors, 5, 'one per sector');
         assert.ok(perMethod.outgoingWaypoints! <= 2, 'one per hop');
         assert.equal(perMethod.recordRecall, 1, 'what the query teaches, in one transaction');
         assert.equal((perMethod.updateSalience ?? 0) + (perMethod.upsertWaypoints ?? 0), 0);

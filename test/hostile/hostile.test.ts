@@ -74,7 +74,7 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       await fc.assert(
         fc.asyncProperty(fc.array(hostileRequest(pools), { minLength: 1, maxLength: 10 }), async (reqs) => {
           for (const req of reqs) {
-            await h.memory.flushSummaries();
+            await h.memory.settle();
             const before = await databaseFingerprint(raw);
             const r = await send(h, req);
             requests++;
@@ -84,7 +84,7 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
             assert.ok(r.status < 500 || upstream, `5xx: ${what}`);
             if (r.status >= 400) {
               assert.doesNotMatch(r.text, INTERNALS, `internals in an error body: ${what}`);
-              await h.memory.flushSummaries();
+              await h.memory.settle();
               assert.equal(await databaseFingerprint(raw), before, `a rejected request changed the database: ${what}`);
             }
             const caller = userKeys.get(req.headers.authorization?.replace(/^(Bearer|ApiKey) /, '') ?? req.headers['x-api-key'] ?? '');

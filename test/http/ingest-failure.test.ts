@@ -63,7 +63,7 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
     for (const step of ['addMany', 'link'] as Step[]) {
       test(`failure in ${step}`, async () => {
         const { app } = createApp({ engine: failingAt(h.memory, step), keys: h.memory.store, config: h.memory.config });
-        await h.memory.flushSummaries();
+        await h.memory.settle();
         const before = await contentFingerprint(raw);
 
         const res = await app.request('/memory/ingest', {
@@ -72,7 +72,7 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
           body: JSON.stringify({ content_type: 'txt', data: longDoc, config: { force_root: true, sec_sz: 300 }, user_id: 'rita' }),
         });
         assert.equal(res.status, 500);
-        await h.memory.flushSummaries();
+        await h.memory.settle();
         assert.equal(await contentFingerprint(raw), before);
       });
     }

@@ -78,7 +78,7 @@ export function engineSubject(db: OpenedDb, name: string): Subject {
     deleteUser: async (u) => (await m.deleteUser(s(u))).memories,
     runJob: (job) => m.runJob(job),
     reset: async (u) => void (await m.deleteUser(s(u))),
-    settle: () => m.flushSummaries(),
+    settle: () => m.settle(),
     fingerprints: (users) => userFingerprints(db.raw, users),
     drainLoggedErrors: () => db.loggedErrors.splice(0),
     integrity: () => integrity(db.raw),

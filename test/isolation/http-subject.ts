@@ -92,7 +92,7 @@ export function httpSubject(h: Harness, raw: RawDb, name: string): Subject {
     },
     runJob: (job) => h.memory.runJob(job),
     reset: async (u) => void (await h.memory.deleteUser(userScope(u))),
-    settle: () => h.memory.flushSummaries(),
+    settle: () => h.memory.settle(),
     fingerprints: (users) => userFingerprints(raw, users),
     // The harness logs nothing; job failures are caught by the engine property.
     drainLoggedErrors: () => [],

@@ -65,7 +65,7 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       const [alice, bobKey, defaultKey] = [await key('alice'), await key('bob'), await key(null)];
       const victims = [await plant(h, bobKey, 'zqmbobsecret'), await plant(h, defaultKey, 'zqmdefaultsecret')];
       const bob = victims[0]!;
-      await h.memory.flushSummaries();
+      await h.memory.settle();
       const before = await userFingerprints(raw, ['bob', null]);
 
       const doc = (await h.call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
@@ -86,7 +86,7 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
               const body = method === 'GET' || method === 'DELETE' ? undefined : { ...(bodyFor(template, bob) as object), ...as.extra };
               const r = await h.call(method, withUser, { key: as.key, body });
               requests++;
-              await h.memory.flushSummaries();
+              await h.memory.settle();
               statuses[r.status] = (statuses[r.status] ?? 0) + 1;
               const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
               const sent = `${withUser} ${JSON.stringify(body ?? '')}`;
