@@ -43,7 +43,9 @@ export interface Dialect {
   /**
    * Where the text rank weighs terms by rarity across the whole index (bm25): statements for the
    * indexed row count (one row with `n`) and the rows holding each of some terms (a row with
-   * `term` and `n` per indexed term), and the indexed term naming a scope's rows (../term-shares.ts).
+   * `term` and `n` per indexed term), and where there is one, the indexed term naming a scope's
+   * rows (../term-shares.ts). `listsAll`: `docs` returns every counted term whatever it is asked,
+   * and a term it does not list counts 0.
    */
-  readonly termStats?: { rows(): Stmt; docs(terms: readonly string[]): Stmt; ownerTerm(scope: UserScope): string };
+  readonly termStats?: { rows(): Stmt; docs(terms: readonly string[]): Stmt; ownerTerm?(scope: UserScope): string; listsAll?: boolean };
 }

@@ -1,6 +1,6 @@
 /**
- * Which query terms are worth searching for. Ranking costs one bm25 evaluation per row holding
- * any searched term, and a common term weighs little in bm25 while it multiplies that work
+ * Which query terms are worth searching for. Ranking costs one bm25 (SQLite) or ts_rank
+ * (PostgreSQL) evaluation per row holding any searched term, and a common term weighs little in bm25 while it multiplies that work
  * (at 100,000 rows, "of" alone is 7,000 rows, ten milliseconds). So the search first takes the
  * rarest terms, as many as fit a budget of rows (at least the rarest one); the caller searches
  * again with every term when those match nothing. The budget counts a term's rows across all
@@ -27,6 +27,8 @@ interface Counted {
 export class TermShares {
   readonly #docs = new Map<string, Counted>();
   #rows: Counted | null = null;
+  /** When a dialect that lists every counted term (`listsAll`) was last read in full. */
+  #listed: Counted | null = null;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -38,16 +40,25 @@ export class TermShares {
     const fresh = (c: Counted | null | undefined): c is Counted => c !== null && c !== undefined && at - c.at < FRESH_MS;
     if (!fresh(this.#rows)) this.#rows = { n: Number((yield stats.rows()).rows[0]?.n ?? 0), at };
     if (this.#rows.n <= ROW_BUDGET) return { terms: tokens, byOwner: true };
-    if (this.#docs.size > MAX_TERMS) this.#docs.clear();
-    const owner = stats.ownerTerm(scope);
-    const stale = [...new Set([...tokens, owner])].filter((t) => !fresh(this.#docs.get(t)));
-    if (stale.length > 0) {
-      // Terms in no row have no vocabulary row: they count 0.
-      const found = new Map((yield stats.docs(stale)).rows.map((r) => [String(r.term), Number(r.n)]));
-      for (const t of stale) this.#docs.set(t, { n: found.get(t) ?? 0, at });
+    const owner = stats.ownerTerm?.(scope);
+    if (stats.listsAll) {
+      if (!fresh(this.#listed)) {
+        this.#docs.clear();
+        for (const r of (yield stats.docs([])).rows) this.#docs.set(String(r.term), { n: Number(r.n), at });
+        this.#listed = { n: this.#docs.size, at };
+      }
+      for (const t of tokens) if (!this.#docs.has(t)) this.#docs.set(t, { n: 0, at });
+    } else {
+      if (this.#docs.size > MAX_TERMS) this.#docs.clear();
+      const stale = [...new Set(owner === undefined ? tokens : [...tokens, owner])].filter((t) => !fresh(this.#docs.get(t)));
+      if (stale.length > 0) {
+        // Terms in no row have no vocabulary row: they count 0.
+        const found = new Map((yield stats.docs(stale)).rows.map((r) => [String(r.term), Number(r.n)]));
+        for (const t of stale) this.#docs.set(t, { n: found.get(t) ?? 0, at });
+      }
     }
     const rows = this.#rows.n;
-    const byOwner = this.#docs.get(owner)!.n < rows * OWNER_SHARE;
+    const byOwner = owner !== undefined && this.#docs.get(owner)!.n < rows * OWNER_SHARE;
     const rarestFirst = [...tokens].sort((a, b) => this.#docs.get(a)!.n - this.#docs.get(b)!.n);
     let spent = 0;
     // Terms in no row cost nothing; the rarest term that is in some row is always searched.

@@ -45,5 +45,17 @@ export function postgresDialect(pg: Pick<PgConfig, 'schema' | 'memoriesTable' | 
         FROM ${raw(tables.memories)}, to_tsquery('simple', ${query}) q
         WHERE ${raw(SEARCH_VECTOR)} @@ q AND ${inScope(scope)} ORDER BY rank DESC, id LIMIT ${limit}`;
     },
+    // From the planner's statistics (ANALYZE, autovacuum): the row estimate, and the lexemes common
+    // enough to be listed with their frequency (a thousand at most, read in one go). An unlisted
+    // lexeme is rarer than every listed one: it counts 0. Without statistics the table counts 0
+    // rows and every term is searched.
+    termStats: Object.freeze({
+      rows: () => sql`SELECT GREATEST(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = to_regclass(${tables.memories})`,
+      docs: () => sql`SELECT e.term, (e.freq * GREATEST(c.reltuples, 0))::bigint AS n
+        FROM pg_stats s JOIN pg_class c ON c.oid = to_regclass(${tables.memories}),
+          unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(term, freq)
+        WHERE s.schemaname = ${pg.schema} AND s.tablename = ${pg.memoriesTable} AND s.attname = ${SEARCH_VECTOR} AND e.term IS NOT NULL`,
+      listsAll: true,
+    }),
   });
 }
