@@ -10,54 +10,113 @@ import { normalizeRows } from './row-math.js';
 
 /** Rows per group the partition aims at when it is (re)built. */
 const ROWS_PER_LIST = 256;
+/** Rows per centroid the centroids are trained on (evenly spaced over the matrix). */
+const TRAIN_PER_LIST = 16;
+const LLOYD_STEPS = 2;
+/** Coarse groups a row is compared through when it is filed (see {@link Coarse}). */
+const COARSE_PROBES = 3;
+/** Up to this many lists a row is compared with every centroid. */
+const EXACT_FILING_LISTS = 64;
+
+/**
+ * Centroids grouped around √lists of themselves, so filing a row compares it with √lists coarse
+ * centroids and the members of the closest few instead of with every centroid: building a
+ * partition of n rows costs about n·√n products instead of n². A row may land in a near-closest
+ * list; a search probes √lists of them, so it is still found.
+ */
+interface Coarse {
+  centroids: RowBuffer;
+  members: Int32Array[];
+  /** Scratch for the candidate centroids of one row. */
+  candidates: Int32Array;
+}
 
 export interface Partition {
   dim: number;
   /** Unit centroids, one row per list. */
   centroids: RowBuffer;
+  /** Absent up to {@link EXACT_FILING_LISTS} lists. */
+  coarse?: Coarse;
   /** Row numbers of the matrix, by centroid. */
   lists: number[][];
   /** Rows the partition was built from; it is rebuilt once the matrix has doubled. */
   builtAt: number;
 }
 
-function closestCentroid(p: Partition, data: Float32Array, base: number): number {
-  const sims = p.centroids.dots(data.subarray(base, base + p.dim), p.lists.length);
+function argmax(values: ArrayLike<number>): number {
   let best = 0;
-  for (let c = 1; c < sims.length; c++) if (sims[c]! > sims[best]!) best = c;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   return best;
 }
 
+/** Copies the given rows of `data` into a new buffer. */
+function pick(data: Float32Array, dim: number, rows: readonly number[]): RowBuffer {
+  const out = new RowBuffer(dim, rows.length);
+  rows.forEach((r, i) => out.data.set(data.subarray(r * dim, (r + 1) * dim), i * dim));
+  return out;
+}
+
+const evenlySpaced = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => Math.floor((i * from) / count));
+
+/** Each centroid moved to the unit mean of the sample rows closest to it (empty ones stay). */
+function lloydStep(centroids: RowBuffer, count: number, data: Float32Array, sample: readonly number[]): RowBuffer {
+  const { dim } = centroids;
+  const moved = new RowBuffer(dim, count);
+  const sums = moved.data;
+  const filled = new Uint8Array(count);
+  for (const r of sample) {
+    const row = data.subarray(r * dim, (r + 1) * dim);
+    const c = argmax(centroids.dots(row, count));
+    filled[c] = 1;
+    for (let j = 0; j < dim; j++) sums[c * dim + j]! += row[j]!;
+  }
+  for (let c = 0; c < count; c++) if (!filled[c]) sums.set(centroids.data.subarray(c * dim, (c + 1) * dim), c * dim);
+  normalizeRows(sums, dim, 0, count);
+  return moved;
+}
+
+function coarseOf(centroids: RowBuffer, count: number): Coarse | undefined {
+  if (count <= EXACT_FILING_LISTS) return undefined;
+  const groups = Math.ceil(Math.sqrt(count));
+  const coarse = pick(centroids.data, centroids.dim, evenlySpaced(count, groups));
+  const members: number[][] = Array.from({ length: groups }, () => []);
+  for (let c = 0; c < count; c++) members[argmax(coarse.dots(centroids.data.subarray(c * centroids.dim, (c + 1) * centroids.dim), groups))]!.push(c);
+  return { centroids: coarse, members: members.map((m) => Int32Array.from(m)), candidates: new Int32Array(count) };
+}
+
+/** The list a row is filed under: the closest centroid, among the members of its closest coarse groups when there are many. */
+function listFor(p: Partition, row: Float32Array): number {
+  if (!p.coarse) return argmax(p.centroids.dots(row, p.lists.length));
+  const { members, candidates } = p.coarse;
+  const sims = Float32Array.from(p.coarse.centroids.dots(row, members.length));
+  let n = 0;
+  for (let probe = 0; probe < Math.min(COARSE_PROBES, members.length); probe++) {
+    const g = argmax(sims);
+    sims[g] = -Infinity;
+    candidates.set(members[g]!, n);
+    n += members[g]!.length;
+  }
+  const within = candidates.subarray(0, n);
+  return within[argmax(p.centroids.dotsAt(row, within))]!;
+}
+
 /**
- * Centroids are evenly spaced rows, moved once to the mean of the rows assigned to them (one
- * Lloyd step); rows are then assigned again to the moved centroids.
+ * Centroids start as evenly spaced rows and take {@link LLOYD_STEPS} k-means steps over an evenly
+ * spaced sample; then every row is filed through the coarse groups.
  */
 export function buildPartition(data: Float32Array, dim: number, rows: number): Partition {
   const count = Math.max(1, Math.round(rows / ROWS_PER_LIST));
-  const stride = rows / count;
-  const centroids = new RowBuffer(dim, count);
-  for (let c = 0; c < count; c++) centroids.data.set(data.subarray(Math.floor(c * stride) * dim, (Math.floor(c * stride) + 1) * dim), c * dim);
-  const p: Partition = { dim, centroids, lists: [], builtAt: rows };
-  const assign = () => {
-    p.lists = Array.from({ length: count }, () => []);
-    for (let i = 0; i < rows; i++) p.lists[closestCentroid(p, data, i * dim)]!.push(i);
-  };
-  assign();
-  const moved = new RowBuffer(dim, count);
-  const sums = moved.data;
-  p.lists.forEach((list, c) => {
-    for (const i of list) for (let j = 0; j < dim; j++) sums[c * dim + j]! += data[i * dim + j]!;
-    if (list.length === 0) sums.set(centroids.data.subarray(c * dim, (c + 1) * dim), c * dim);
-  });
-  normalizeRows(sums, dim, 0, count);
-  p.centroids = moved;
-  assign();
+  let centroids = pick(data, dim, evenlySpaced(rows, count));
+  const sample = evenlySpaced(rows, Math.min(rows, count * TRAIN_PER_LIST));
+  for (let step = 0; step < LLOYD_STEPS; step++) centroids = lloydStep(centroids, count, data, sample);
+  const p: Partition = { dim, centroids, coarse: coarseOf(centroids, count), lists: Array.from({ length: count }, () => []), builtAt: rows };
+  assignRows(p, data, 0, rows);
   return p;
 }
 
-/** Files rows appended to the matrix (row numbers `from` up to `to`) under their closest centroid. */
+/** Files rows appended to the matrix (row numbers `from` up to `to`), as {@link listFor} chooses. */
 export function assignRows(p: Partition, data: Float32Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) p.lists[closestCentroid(p, data, i * p.dim)]!.push(i);
+  for (let i = from; i < to; i++) p.lists[listFor(p, data.subarray(i * p.dim, (i + 1) * p.dim))]!.push(i);
 }
 
 /**

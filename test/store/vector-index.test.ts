@@ -30,25 +30,28 @@ test('below the partition size the search is exact and ties break by id', () => 
   assert.equal(index.partition, undefined);
 });
 
-test('a partitioned index finds nearly every exact neighbour, and each row is its own best match', () => {
-  const vs = vectors(PARTITION_MIN_ROWS + 2000, 2);
-  const index = matrix(vs, 'b');
-  const exact = matrix(vs, 'b');
-  let found = 0;
-  let asked = 0;
-  for (let q = 0; q < 50; q++) {
-    const query = vs[q * 97]!;
-    const approx = searchUnitMatrix(index, query, 10);
-    assert.equal(approx[0]!.id, `b${String(q * 97).padStart(6, '0')}`);
-    // The exact answer, from the same rows scanned without a partition.
-    const all = [...exact.ids.keys()].map((i) => ({ i, s: [...query].reduce((acc, x, j) => acc + x * exact.rows.data[i * DIM + j]!, 0) }));
-    const truth = new Set(all.sort((a, b) => b.s - a.s).slice(0, 10).map((x) => exact.ids[x.i]));
-    found += approx.filter((h) => truth.has(h.id)).length;
-    asked += 10;
-  }
-  assert.ok(index.partition, 'built on first search');
-  assert.ok(found / asked >= 0.9, `recall ${found / asked}`);
-});
+// 24 lists (every row filed against every centroid) and 78 (filed through coarse groups).
+for (const rows of [PARTITION_MIN_ROWS + 2000, 20_000]) {
+  test(`a partitioned index of ${rows} rows finds nearly every exact neighbour, and each row is its own best match`, () => {
+    const vs = vectors(rows, 2);
+    const index = matrix(vs, 'b');
+    const exact = matrix(vs, 'b');
+    let found = 0;
+    let asked = 0;
+    for (let q = 0; q < 50; q++) {
+      const query = vs[q * 97]!;
+      const approx = searchUnitMatrix(index, query, 10);
+      assert.equal(approx[0]!.id, `b${String(q * 97).padStart(6, '0')}`);
+      // The exact answer, from the same rows scanned without a partition.
+      const all = [...exact.ids.keys()].map((i) => ({ i, s: query.reduce((acc, x, j) => acc + x * exact.rows.data[i * DIM + j]!, 0) }));
+      const truth = new Set(all.sort((a, b) => b.s - a.s).slice(0, 10).map((x) => exact.ids[x.i]));
+      found += approx.filter((h) => truth.has(h.id)).length;
+      asked += 10;
+    }
+    assert.ok(index.partition, 'built on first search');
+    assert.ok(found / asked >= 0.9, `recall ${found / asked}`);
+  });
+}
 
 test('appended rows are searchable at once, in place, and land in the partition', () => {
   const cache = new VectorIndexCache(2 ** 30);
