@@ -73,8 +73,8 @@ export class SqlStore implements Store {
 
   async insertMemories(scope: UserScope, items: NewMemory[], embedLog?: { model: string; ts: number }): Promise<void> {
     const { from, to } = await this.driver.write(withEpochs(this.dialect, scope, memories.insertMemories(this.dialect, scope, items, embedLog)));
-    const rows = items.flatMap(({ memory, vectors }) => vectors.map((v) => ({ id: memory.id, sector: v.sector, vector: v.vector })));
-    this.#indexes.append(userKey(scope), from, to, rows);
+    const added = items.flatMap(({ memory, vectors }) => vectors.map((v) => ({ id: memory.id, sector: v.sector, vector: v.vector })));
+    this.#indexes.apply(userKey(scope), from, to, { added });
   }
   async getMemory(scope: UserScope, id: string): Promise<MemoryRecord | null> {
     return (await this.getMemories(scope, [id]))[0] ?? null;
@@ -91,14 +91,19 @@ export class SqlStore implements Store {
   findBySimhash(scope: UserScope, simhashes: readonly string[]): Promise<MemoryRecord[]> {
     return this.driver.read(memories.findBySimhash(this.dialect, scope, simhashes));
   }
-  updateMemory(scope: UserScope, id: string, patch: MemoryPatch): Promise<boolean> {
-    return this.driver.write(memories.updateMemory(this.dialect, scope, id, patch));
+  async updateMemory(scope: UserScope, id: string, patch: MemoryPatch): Promise<boolean> {
+    if (!patch.vectors) return this.driver.write(memories.updateMemory(this.dialect, scope, id, patch));
+    const { result, from, to } = await this.driver.write(withEpochs(this.dialect, scope, memories.updateMemory(this.dialect, scope, id, patch)));
+    if (result) this.#indexes.apply(userKey(scope), from, to, { removed: [id], added: patch.vectors.map((v) => ({ id, sector: v.sector, vector: v.vector })) });
+    return result;
   }
   updateSalience(scope: UserScope, updates: readonly SalienceUpdate[]): Promise<number> {
     return this.driver.write(memories.updateSalience(this.dialect, scope, updates));
   }
-  deleteMemory(scope: UserScope, id: string): Promise<boolean> {
-    return this.driver.write(memories.deleteMemory(this.dialect, scope, id));
+  async deleteMemory(scope: UserScope, id: string): Promise<boolean> {
+    const { result, from, to } = await this.driver.write(withEpochs(this.dialect, scope, memories.deleteMemory(this.dialect, scope, id)));
+    if (result) this.#indexes.apply(userKey(scope), from, to, { removed: [id] });
+    return result;
   }
 
   replaceVectors(scope: UserScope, items: readonly VectorReplacement[]): Promise<string[]> {

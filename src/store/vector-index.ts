@@ -9,7 +9,9 @@
  * Indexes are keyed by user; no index ever holds another user's vectors.
  *
  * Small indexes are searched exactly; from {@link PARTITION_MIN_ROWS} rows on, a coarse
- * partition (./vector-partition.ts) limits a search to the rows near the query.
+ * partition (./vector-partition.ts) limits a search to the rows near the query. This process's
+ * own writes are applied in place (appended rows, removed rows left as gaps) instead of
+ * reloading the user's vectors, which takes a second or more at 100,000 of them.
  */
 import type { SectorMatrix, VectorHit } from './store.js';
 import { RowBuffer } from './row-buffer.js';
@@ -28,6 +30,21 @@ export interface UnitMatrix {
   partition?: Partition;
   /** Row of each id, built on first lookup by id and kept up to date by appends. */
   rowOf?: Map<string, number>;
+  /** Rows whose memory is gone: their id is {@link REMOVED} and their vector zero. */
+  removed?: number;
+}
+
+/** The id of a removed row (no memory id is empty). */
+const REMOVED = '';
+/** Past this share of removed rows an index is dropped, to be loaded afresh when next used. */
+const MAX_REMOVED_SHARE = 0.25;
+
+function rowOf(index: UnitMatrix): Map<string, number> {
+  if (!index.rowOf) {
+    index.rowOf = new Map();
+    index.ids.forEach((id, row) => id !== REMOVED && index.rowOf!.set(id, row));
+  }
+  return index.rowOf;
 }
 
 export function toUnitMatrix(m: SectorMatrix): UnitMatrix {
@@ -57,10 +74,10 @@ function unit(query: Float32Array): Float32Array {
 export function similaritiesOf(index: UnitMatrix, query: Float32Array, ids: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();
   if (query.length !== index.dim || index.ids.length === 0) return out;
-  index.rowOf ??= new Map(index.ids.map((id, row) => [id, row]));
+  const rows = rowOf(index);
   const q = unit(query);
   for (const id of ids) {
-    const row = index.rowOf.get(id);
+    const row = rows.get(id);
     if (row !== undefined) out.set(id, dotAt(index.rows.data, row * index.dim, q, index.dim));
   }
   return out;
@@ -83,7 +100,7 @@ export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: numb
   for (let s = 0; s < dots.length; s++) {
     const i = scanned ? scanned[s]! : s;
     const dot = dots[s]!;
-    if (dot < sims[keep - 1]! || (dot === sims[keep - 1]! && ids[i]! >= ids[rows[keep - 1]!]!)) continue;
+    if (ids[i] === REMOVED || dot < sims[keep - 1]! || (dot === sims[keep - 1]! && ids[i]! >= ids[rows[keep - 1]!]!)) continue;
     let p = keep - 1;
     while (p > 0 && (dot > sims[p - 1]! || (dot === sims[p - 1]! && ids[i]! < ids[rows[p - 1]!]!))) {
       sims[p] = sims[p - 1]!;
@@ -94,7 +111,7 @@ export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: numb
     rows[p] = i;
   }
   const hits: VectorHit[] = [];
-  for (let p = 0; p < keep; p++) hits.push({ id: ids[rows[p]!]!, similarity: sims[p]! });
+  for (let p = 0; p < keep && sims[p]! > -Infinity; p++) hits.push({ id: ids[rows[p]!]!, similarity: sims[p]! });
   return hits;
 }
 
@@ -126,6 +143,26 @@ function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector:
   }
   if (index.partition) assignRows(index.partition, data, from, to);
   return index.rows.bytes - before;
+}
+
+/** Leaves the rows of these ids as gaps (their partition lists keep them; searches skip them). */
+function removeRows(index: UnitMatrix, ids: readonly string[]): void {
+  const rows = rowOf(index);
+  for (const id of ids) {
+    const row = rows.get(id);
+    if (row === undefined) continue;
+    rows.delete(id);
+    index.ids[row] = REMOVED;
+    index.rows.data.fill(0, row * index.dim, (row + 1) * index.dim);
+    index.removed = (index.removed ?? 0) + 1;
+  }
+}
+
+/** What one of this process's transactions changed in a user's vectors. */
+export interface VectorChange {
+  /** Memories whose vectors are all gone (deleted, or replaced by `added`). */
+  removed?: readonly string[];
+  added?: ReadonlyArray<{ id: string; sector: string; vector: Float32Array }>;
 }
 
 /** Per-user indexes at one epoch; least recently used users are dropped beyond the byte budget. */
@@ -167,18 +204,23 @@ export class VectorIndexCache {
   }
 
   /**
-   * Applies vectors this process inserted in a transaction that moved the user's epoch from
-   * `from` to `to`: indexes built at `from` stay exact once the rows are appended. Any other
+   * Applies a change this process made in a transaction that moved the user's epoch from `from`
+   * to `to`: indexes built at `from` stay exact once rows are removed and appended. Any other
    * cached epoch means someone else wrote too, so those indexes are dropped.
    */
-  append(userKey: string, from: number, to: number, rows: ReadonlyArray<{ id: string; sector: string; vector: Float32Array }>): void {
+  apply(userKey: string, from: number, to: number, change: VectorChange): void {
     const u = this.#users.get(userKey);
     if (!u) return;
     if (u.epoch !== from) return this.#drop(userKey);
     for (const [key, index] of u.bySector) {
-      const added = rows.filter((r) => sectorKey(r.sector, r.vector.length) === key);
-      if (added.length === 0) continue;
-      this.#resize(u, appendRows(index, added));
+      if (change.removed?.length) removeRows(index, change.removed);
+      if ((index.removed ?? 0) > index.ids.length * MAX_REMOVED_SHARE) {
+        this.#resize(u, -index.rows.bytes);
+        u.bySector.delete(key);
+        continue;
+      }
+      const added = change.added?.filter((r) => sectorKey(r.sector, r.vector.length) === key) ?? [];
+      if (added.length > 0) this.#resize(u, appendRows(index, added));
     }
     u.epoch = to;
     this.#evict();

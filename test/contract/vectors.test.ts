@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { userScope } from '../../src/store/scope.js';
 import { contract } from './backends.js';
-import { item, vec } from './data.js';
+import { item, T0, vec } from './data.js';
 
 const alice = userScope('alice');
 
@@ -58,7 +58,13 @@ contract('vectors', (current) => {
     assert.ok(Math.abs(after.get(b.memory.id)!.get('semantic')!) < 1e-6);
     assert.equal(after.get(b.memory.id)!.has('episodic'), false);
     await store.deleteMemory(alice, a.memory.id);
-    assert.equal((await (await store.vectorView(alice)).similarities(queries, [a.memory.id])).size, 0, 'a deleted memory has none');
+    const afterDelete = await store.vectorView(alice);
+    assert.equal((await afterDelete.similarities(queries, [a.memory.id])).size, 0, 'a deleted memory has none');
+    assert.deepEqual((await afterDelete.nearest('semantic', Float32Array.from([1, 0, 0, 0]), 5)).map((h) => h.id), [b.memory.id]);
+    await store.updateMemory(alice, b.memory.id, { vectors: [vec('semantic', [1, 0, 0, 0])], updatedAt: T0 + 1 });
+    const afterUpdate = await (await store.vectorView(alice)).nearest('semantic', Float32Array.from([1, 0, 0, 0]), 5);
+    assert.deepEqual(afterUpdate.map((h) => h.id), [b.memory.id]);
+    assert.ok(Math.abs(afterUpdate[0]!.similarity - 1) < 1e-6, 'the replaced vector is the one searched');
   });
 
   it('loads a sector as a dense matrix of its most common dimension', async () => {

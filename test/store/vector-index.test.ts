@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rng } from '../../bench/corpus.js';
-import { PARTITION_MIN_ROWS, searchUnitMatrix, toUnitMatrix, VectorIndexCache } from '../../src/store/vector-index.js';
+import { PARTITION_MIN_ROWS, searchUnitMatrix, similaritiesOf, toUnitMatrix, VectorIndexCache } from '../../src/store/vector-index.js';
 
 const DIM = 32;
 
@@ -60,10 +60,36 @@ test('appended rows are searchable at once, in place, and land in the partition'
   cache.set('u', 1, 'semantic', index);
   searchUnitMatrix(index, vs[0]!, 1);
   const extra = vectors(10, 4);
-  cache.append('u', 1, 2, extra.map((vector, i) => ({ id: `new${i}`, sector: 'semantic', vector })));
+  cache.apply('u', 1, 2, { added: extra.map((vector, i) => ({ id: `new${i}`, sector: 'semantic', vector })) });
   const same = cache.get('u', 2, 'semantic', DIM);
   assert.equal(same, index, 'the cached index grew in place');
   assert.equal(same!.ids.length, PARTITION_MIN_ROWS + 10);
   for (const [i, v] of extra.entries()) assert.equal(searchUnitMatrix(same!, v, 1)[0]!.id, `new${i}`);
   assert.equal(cache.get('u', 1, 'semantic', DIM), undefined, 'the old epoch is gone');
+});
+
+test('removed rows are never found again, in place, until a quarter of the rows are gone', () => {
+  const cache = new VectorIndexCache(2 ** 30);
+  const vs = vectors(PARTITION_MIN_ROWS, 5);
+  const index = matrix(vs, 'd');
+  cache.set('u', 1, 'semantic', index);
+  const id = (i: number) => `d${String(i).padStart(6, '0')}`;
+  assert.equal(searchUnitMatrix(index, vs[7]!, 1)[0]!.id, id(7));
+  // A replaced memory: its old row goes, its new vector is appended under the same id.
+  const moved = vectors(1, 6)[0]!;
+  cache.apply('u', 1, 3, { removed: [id(7), id(8)], added: [{ id: id(8), sector: 'semantic', vector: moved }] });
+  const same = cache.get('u', 3, 'semantic', DIM);
+  assert.equal(same, index, 'kept in place');
+  assert.ok(!searchUnitMatrix(index, vs[7]!, 50).some((h) => h.id === id(7)));
+  assert.equal(searchUnitMatrix(index, moved, 1)[0]!.id, id(8));
+  assert.equal(similaritiesOf(index, vs[7]!, [id(7)]).size, 0);
+  assert.ok(Math.abs(similaritiesOf(index, moved, [id(8)]).get(id(8))! - 1) < 1e-6);
+  // Nothing but removed rows: an exact search of a small index returns fewer hits, none removed.
+  const small = matrix(vectors(3, 7), 's');
+  cache.set('v', 1, 'semantic', small);
+  cache.apply('v', 1, 2, { removed: ['s000000', 's000001'] });
+  assert.deepEqual(searchUnitMatrix(small, vectors(1, 8)[0]!, 3).map((h) => h.id), ['s000002']);
+  const many = Array.from({ length: PARTITION_MIN_ROWS / 4 + 1 }, (_, i) => id(100 + i));
+  cache.apply('u', 3, 4, { removed: many });
+  assert.equal(cache.get('u', 4, 'semantic', DIM), undefined, 'dropped once over a quarter of its rows are gaps');
 });
