@@ -30,7 +30,7 @@ export interface Dialect {
   /** A bound memory id typed like the memories `id` column (needed where the type cannot be inferred, e.g. VALUES lists). */
   memoryIdValue(id: string): Stmt;
   /**
-   * The column that orders memories as stored, where that is not the id (SQLite: `rowid`). Walks
+   * The column that orders rows as stored, where that is not the id (SQLite: `rowid`). Walks
    * that rewrite every memory go in this order, so that consecutive writes share pages.
    */
   readonly storageOrder?: string;
