@@ -28,6 +28,8 @@ export interface UnitMatrix {
   /** Unit vectors (zero rows stay zero); may hold spare capacity beyond the rows. */
   rows: RowBuffer;
   partition?: Partition;
+  /** The last partition build started for this index (tests wait for it). */
+  partitioned?: Promise<void>;
   /** Row of each id, built on first lookup by id and kept up to date by appends. */
   rowOf?: Map<string, number>;
   /** Rows whose memory is gone: their id is {@link REMOVED} and their vector zero. */
@@ -55,11 +57,30 @@ export function toUnitMatrix(m: SectorMatrix): UnitMatrix {
   return { ids, dim, rows };
 }
 
-/** The partition of a large index, built on first use and rebuilt once the index has doubled. */
+/** Whether a partition is being built in this process: one at a time, so builds never pile up. */
+let building = false;
+
+/**
+ * The partition of a large index. It is built in the background on first use and rebuilt once
+ * the index has doubled; until a build is done, searches use the previous partition (kept up to
+ * date by appends) or, for a fresh index, scan every row (exact, a few milliseconds at 100,000).
+ */
 function partitionOf(index: UnitMatrix): Partition | undefined {
   const n = index.ids.length;
   if (n < PARTITION_MIN_ROWS) return undefined;
-  if (!index.partition || n >= 2 * index.partition.builtAt) index.partition = buildPartition(index.rows.data, index.dim, n);
+  if ((!index.partition || n >= 2 * index.partition.builtAt) && !building) {
+    building = true;
+    index.partitioned = buildPartition(() => index.rows.data, index.dim, n)
+      .then((p) => {
+        assignRows(p, index.rows.data, p.builtAt, index.ids.length);
+        index.partition = p;
+      })
+      // Pure computation; should it fail, searches keep scanning as they do now.
+      .catch(() => {})
+      .finally(() => {
+        building = false;
+      });
+  }
   return index.partition;
 }
 

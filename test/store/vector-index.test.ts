@@ -32,10 +32,15 @@ test('below the partition size the search is exact and ties break by id', () => 
 
 // 24 lists (every row filed against every centroid) and 78 (filed through coarse groups).
 for (const rows of [PARTITION_MIN_ROWS + 2000, 20_000]) {
-  test(`a partitioned index of ${rows} rows finds nearly every exact neighbour, and each row is its own best match`, () => {
+  test(`a partitioned index of ${rows} rows finds nearly every exact neighbour, and each row is its own best match`, async () => {
     const vs = vectors(rows, 2);
     const index = matrix(vs, 'b');
     const exact = matrix(vs, 'b');
+    // The first search scans every row and starts the partition build in the background.
+    assert.equal(searchUnitMatrix(index, vs[1]!, 1)[0]!.id, 'b000001');
+    assert.equal(index.partition, undefined);
+    await index.partitioned;
+    assert.ok(index.partition, 'built in the background');
     let found = 0;
     let asked = 0;
     for (let q = 0; q < 50; q++) {
@@ -48,27 +53,28 @@ for (const rows of [PARTITION_MIN_ROWS + 2000, 20_000]) {
       found += approx.filter((h) => truth.has(h.id)).length;
       asked += 10;
     }
-    assert.ok(index.partition, 'built on first search');
     assert.ok(found / asked >= 0.9, `recall ${found / asked}`);
   });
 }
 
-test('appended rows are searchable at once, in place, and land in the partition', () => {
+test('appended rows are searchable at once, in place, and land in the partition', async () => {
   const cache = new VectorIndexCache(2 ** 30);
   const vs = vectors(PARTITION_MIN_ROWS, 3);
   const index = matrix(vs, 'c');
   cache.set('u', 1, 'semantic', index);
   searchUnitMatrix(index, vs[0]!, 1);
+  await index.partitioned;
   const extra = vectors(10, 4);
   cache.apply('u', 1, 2, { added: extra.map((vector, i) => ({ id: `new${i}`, sector: 'semantic', vector })) });
   const same = cache.get('u', 2, 'semantic', DIM);
   assert.equal(same, index, 'the cached index grew in place');
   assert.equal(same!.ids.length, PARTITION_MIN_ROWS + 10);
   for (const [i, v] of extra.entries()) assert.equal(searchUnitMatrix(same!, v, 1)[0]!.id, `new${i}`);
+  assert.equal(index.partition!.lists.reduce((n, l) => n + l.length, 0), PARTITION_MIN_ROWS + 10, 'every row filed, appended ones included');
   assert.equal(cache.get('u', 1, 'semantic', DIM), undefined, 'the old epoch is gone');
 });
 
-test('removed rows are never found again, in place, until a quarter of the rows are gone', () => {
+test('removed rows are never found again, in place, until a quarter of the rows are gone', async () => {
   const cache = new VectorIndexCache(2 ** 30);
   const vs = vectors(PARTITION_MIN_ROWS, 5);
   const index = matrix(vs, 'd');
@@ -92,4 +98,19 @@ test('removed rows are never found again, in place, until a quarter of the rows 
   const many = Array.from({ length: PARTITION_MIN_ROWS / 4 + 1 }, (_, i) => id(100 + i));
   cache.apply('u', 3, 4, { removed: many });
   assert.equal(cache.get('u', 4, 'semantic', DIM), undefined, 'dropped once over a quarter of its rows are gaps');
+  await index.partitioned;
+});
+
+test('rows appended while a partition is built are filed once it is done', async () => {
+  const vs = vectors(PARTITION_MIN_ROWS, 9);
+  const cache = new VectorIndexCache(2 ** 30);
+  const index = matrix(vs, 'e');
+  cache.set('u', 1, 'semantic', index);
+  searchUnitMatrix(index, vs[0]!, 1);
+  const extra = vectors(3000, 10);
+  assert.ok(index.partitioned, 'the first search started a build');
+  cache.apply('u', 1, 2, { added: extra.map((vector, i) => ({ id: `late${i}`, sector: 'semantic', vector })) });
+  await index.partitioned;
+  assert.equal(index.partition!.lists.reduce((n, l) => n + l.length, 0), PARTITION_MIN_ROWS + 3000);
+  for (const i of [0, 1499, 2999]) assert.equal(searchUnitMatrix(index, extra[i]!, 1)[0]!.id, `late${i}`);
 });
