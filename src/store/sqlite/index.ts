@@ -28,11 +28,33 @@ export class SqliteStore extends SqlStore {
   }
 }
 
+const WAL_SWITCH_WAIT_MS = 5000;
+
+/**
+ * Switching a file to WAL takes it alone for a moment; a second process opening a fresh file at
+ * that instant gets SQLITE_BUSY without the busy timeout being applied, so it waits and retries
+ * (the mode is stored in the file: once one process has switched, the others find it done).
+ */
+function useWal(db: Database.Database): void {
+  const deadline = Date.now() + WAL_SWITCH_WAIT_MS;
+  for (;;) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      const busy = typeof e === 'object' && e !== null && 'code' in e && String(e.code).startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() > deadline) throw e;
+      // Opening is synchronous (better-sqlite3): sleep without spinning.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
 export function openSqliteStore(file: string): SqliteStore {
   mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
+  useWal(db);
   db.pragma('synchronous = NORMAL');
   // v1.2 opened the file EXCLUSIVE, locking out the CLI and other processes; normal locking keeps it shareable.
   db.pragma('locking_mode = NORMAL');
