@@ -129,7 +129,16 @@ export class SqlStore implements Store {
   }
   async vectorView(scope: UserScope): Promise<VectorView> {
     const epoch = await this.#epoch(scope);
-    const index = (sector: Sector, dim: number) => this.#indexes.get(userKey(scope), epoch, sector, dim) ?? this.#build(scope, epoch, sector, dim);
+    // Each index is looked up once per view: this process's own writes may move the cached epoch
+    // past `epoch` meanwhile (applied in place, so the index in hand stays current), and a
+    // second lookup at `epoch` would then drop the user's indexes and reload them.
+    const resolved = new Map<string, Promise<UnitMatrix>>();
+    const index = (sector: Sector, dim: number) => {
+      const key = `${sector} ${dim}`;
+      let found = resolved.get(key);
+      if (!found) resolved.set(key, (found = Promise.resolve(this.#indexes.get(userKey(scope), epoch, sector, dim) ?? this.#build(scope, epoch, sector, dim))));
+      return found;
+    };
     return {
       nearest: async (sector, query, k) => (query.length === 0 || k <= 0 ? [] : searchUnitMatrix(await index(sector, query.length), query, k)),
       similarities: async (queries, ids) => {
