@@ -34,22 +34,30 @@ const EARNED: ReadonlySet<keyof ScoreParts> = new Set(['salience', 'recency']);
 /** How fast earned parts fade for a candidate less relevant than the best: (relevance / best)^n. */
 const EARNED_FADE = 8;
 
-function weighted(parts: ScoreParts, queryHasTags: boolean, keys: (key: keyof ScoreParts) => boolean): { sum: number; total: number } {
-  const shaped: ScoreParts = { ...parts, similarity: shapeSimilarity(parts.similarity) };
-  let sum = 0;
-  let total = 0;
-  for (const key of Object.keys(WEIGHTS) as Array<keyof ScoreParts>) {
-    if ((key === 'tag' && !queryHasTags) || !keys(key)) continue;
-    sum += WEIGHTS[key] * Math.min(1, Math.max(0, shaped[key]));
-    total += WEIGHTS[key];
-  }
-  return { sum, total };
+interface Sum {
+  sum: number;
+  total: number;
 }
+
+/** The weighted parts, summed apart: those that answer the query, and those the memory has earned. */
+function sums(parts: ScoreParts, queryHasTags: boolean): { asked: Sum; earned: Sum } {
+  const shaped: ScoreParts = { ...parts, similarity: shapeSimilarity(parts.similarity) };
+  const asked = { sum: 0, total: 0 };
+  const earned = { sum: 0, total: 0 };
+  for (const key of Object.keys(WEIGHTS) as Array<keyof ScoreParts>) {
+    if (key === 'tag' && !queryHasTags) continue;
+    const into = EARNED.has(key) ? earned : asked;
+    into.sum += WEIGHTS[key] * Math.min(1, Math.max(0, shaped[key]));
+    into.total += WEIGHTS[key];
+  }
+  return { asked, earned };
+}
+
+const mean = (s: Sum): number => (s.total > 0 ? s.sum / s.total : 0);
 
 /** How well the memory answers this query (every part but the earned ones), in [0, 1]. */
 export function relevance(parts: ScoreParts, queryHasTags: boolean): number {
-  const r = weighted(parts, queryHasTags, (key) => !EARNED.has(key));
-  return r.total > 0 ? r.sum / r.total : 0;
+  return mean(sums(parts, queryHasTags).asked);
 }
 
 /**
@@ -57,13 +65,13 @@ export function relevance(parts: ScoreParts, queryHasTags: boolean): number {
  * candidates about as relevant as the best one (`bestRelevance`, this query's strongest) and
  * fade below it: being recalled often reorders near-equals but cannot lift a memory over a
  * clearly better match (with one user's 300 look-alike facts, reinforced ones otherwise
- * outranked the fact a query named by its unique word).
+ * outranked the fact a query named by its unique word). Without `bestRelevance` the memory is
+ * taken as the best.
  */
-export function compositeScore(parts: ScoreParts, queryHasTags: boolean, bestRelevance = relevance(parts, queryHasTags)): number {
-  const asked = weighted(parts, queryHasTags, (key) => !EARNED.has(key));
-  const earned = weighted(parts, queryHasTags, (key) => EARNED.has(key));
-  const own = asked.total > 0 ? asked.sum / asked.total : 0;
-  const fade = bestRelevance > own ? (own / bestRelevance) ** EARNED_FADE : 1;
+export function compositeScore(parts: ScoreParts, queryHasTags: boolean, bestRelevance?: number): number {
+  const { asked, earned } = sums(parts, queryHasTags);
+  const own = mean(asked);
+  const fade = bestRelevance !== undefined && bestRelevance > own ? (own / bestRelevance) ** EARNED_FADE : 1;
   return (asked.sum + fade * earned.sum) / (asked.total + earned.total);
 }
 

@@ -127,6 +127,8 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   const now = ctx.now();
   const rows: NewMemory[] = [];
   const peers: Peer[] = [];
+  // One epoch read for the whole call: the user's writes are serialised, and the batch's own memories are its peers.
+  const view = await ctx.store.vectorView(scope);
   for (const [i, p] of fresh.entries()) {
     const c = classes[i]!;
     const e = embedded[i]!;
@@ -141,7 +143,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
       repeats.set(p.index, twin.index);
       continue;
     }
-    const links = await linksFor(ctx, scope, e.vectors, peers.slice(-BATCH_PEERS));
+    const links = await linksFor(view, e.vectors, peers.slice(-BATCH_PEERS));
     const near = await nearDuplicate(ctx, scope, p, links.candidates);
     if (near) {
       results[p.index] = absorb(near, p.tags);

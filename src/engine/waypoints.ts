@@ -6,9 +6,7 @@
  */
 import type { SectorVector } from '../core/types.js';
 import { cosine } from '../core/vector.js';
-import type { UserScope } from '../store/scope.js';
-import type { VectorHit } from '../store/store.js';
-import type { EngineContext } from './context.js';
+import type { VectorHit, VectorView } from '../store/store.js';
 
 /** Below this cosine two memories are not related enough to link (v1.2 declared 0.75 for its own embedder). */
 export const LINK_MIN_SIMILARITY = 0.45;
@@ -37,14 +35,11 @@ function bestPeer(peers: readonly BatchPeer[], v: SectorVector): VectorHit | nul
   return best;
 }
 
-/** `vectors[0]` is the primary sector's vector; `peers` are earlier memories of the same batch. */
-export async function linksFor(
-  ctx: EngineContext,
-  scope: UserScope,
-  vectors: readonly SectorVector[],
-  peers: readonly BatchPeer[] = [],
-): Promise<NewLinks> {
-  const view = await ctx.store.vectorView(scope);
+/**
+ * `vectors[0]` is the primary sector's vector; `peers` are earlier memories of the same batch,
+ * which `view` (the user's stored vectors) does not hold yet.
+ */
+export async function linksFor(view: VectorView, vectors: readonly SectorVector[], peers: readonly BatchPeer[] = []): Promise<NewLinks> {
   const hits = await Promise.all(vectors.map((v, i) => view.nearest(v.sector, v.vector, i === 0 ? PRIMARY_CANDIDATES : 1)));
   const waypoints: NewLinks['waypoints'] = [];
   hits.forEach((stored, i) => {

@@ -88,7 +88,7 @@ export interface RecallWrite {
 
 /** Searches over one user's vectors, all as of the same epoch. See {@link Store.vectorView}. */
 export interface VectorView {
-  /** Exact nearest neighbours by cosine within the sector. */
+  /** Nearest neighbours by cosine within the sector: exact, or from the closest groups of a large index's partition. */
   nearest(sector: Sector, query: Float32Array, k: number): Promise<VectorHit[]>;
   /**
    * Cosine of each sector's query vector with the given memories' vectors of that sector (a

@@ -1,7 +1,8 @@
 /**
  * Which query terms are worth searching for. Ranking costs one bm25 (SQLite) or ts_rank
- * (PostgreSQL) evaluation per row holding any searched term, and a common term weighs little in bm25 while it multiplies that work
- * (at 100,000 rows, "of" alone is 7,000 rows, ten milliseconds). So the search first takes the
+ * (PostgreSQL) evaluation per row holding any searched term, and a common term weighs little
+ * while it multiplies that work (at 100,000 rows, "of" alone is 7,000 rows, ten milliseconds).
+ * So the search first takes the
  * rarest terms, as many as fit a budget of rows (at least the rarest one); the caller searches
  * again with every term when those match nothing. The budget counts a term's rows across all
  * users: narrowing by owner still reads every posting of the term. The owner term itself is used
@@ -28,7 +29,7 @@ export class TermShares {
   readonly #docs = new Map<string, Counted>();
   #rows: Counted | null = null;
   /** When a dialect that lists every counted term (`listsAll`) was last read in full. */
-  #listed: Counted | null = null;
+  #listedAt: number | null = null;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -42,12 +43,11 @@ export class TermShares {
     if (this.#rows.n <= ROW_BUDGET) return { terms: tokens, byOwner: true };
     const owner = stats.ownerTerm?.(scope);
     if (stats.listsAll) {
-      if (!fresh(this.#listed)) {
+      if (this.#listedAt === null || at - this.#listedAt >= FRESH_MS) {
         this.#docs.clear();
         for (const r of (yield stats.docs([])).rows) this.#docs.set(String(r.term), { n: Number(r.n), at });
-        this.#listed = { n: this.#docs.size, at };
+        this.#listedAt = at;
       }
-      for (const t of tokens) if (!this.#docs.has(t)) this.#docs.set(t, { n: 0, at });
     } else {
       if (this.#docs.size > MAX_TERMS) this.#docs.clear();
       const stale = [...new Set(owner === undefined ? tokens : [...tokens, owner])].filter((t) => !fresh(this.#docs.get(t)));
@@ -58,12 +58,14 @@ export class TermShares {
       }
     }
     const rows = this.#rows.n;
-    const byOwner = owner !== undefined && this.#docs.get(owner)!.n < rows * OWNER_SHARE;
-    const rarestFirst = [...tokens].sort((a, b) => this.#docs.get(a)!.n - this.#docs.get(b)!.n);
+    // A term without a count (unlisted by a `listsAll` dialect) is in no row, or rarer than any listed.
+    const docs = (t: string) => this.#docs.get(t)?.n ?? 0;
+    const byOwner = owner !== undefined && docs(owner) < rows * OWNER_SHARE;
+    const rarestFirst = [...tokens].sort((a, b) => docs(a) - docs(b));
     let spent = 0;
     // Terms in no row cost nothing; the rarest term that is in some row is always searched.
     const terms = rarestFirst.filter((t) => {
-      const n = this.#docs.get(t)!.n;
+      const n = docs(t);
       if (spent > 0 && spent + n > ROW_BUDGET) return false;
       spent += n;
       return true;

@@ -10,12 +10,17 @@ import type { Stmt } from '../sql.js';
 
 const CACHE_LIMIT = 512;
 
+const errorCode = (e: unknown): string => (typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '');
+
+/** SQLITE_BUSY and its extended codes: another connection holds the lock. */
+export const isBusy = (e: unknown): boolean => errorCode(e).startsWith('SQLITE_BUSY');
+
 function mapError(e: unknown): Error {
   if (isTyped(e)) return e;
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+  const code = errorCode(e);
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return storageError('conflict', e);
   if (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH') return storageError('validation_error', e);
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return storageError('unavailable', e);
+  if (isBusy(e) || code.startsWith('SQLITE_LOCKED')) return storageError('unavailable', e);
   return storageError('internal', e);
 }
 

@@ -7,7 +7,7 @@ import type { MigrationReport, MigrationTarget } from '../migrate/types.js';
 import { upgradeAtomically } from '../migrate/upgrade.js';
 import { SqlStore } from '../sql-store.js';
 import { sqliteDialect } from './dialect.js';
-import { SqliteDriver } from './driver.js';
+import { isBusy, SqliteDriver } from './driver.js';
 import { sqliteMigrationTarget } from './migrations.js';
 
 export class SqliteStore extends SqlStore {
@@ -42,8 +42,7 @@ function useWal(db: Database.Database): void {
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
       return;
     } catch (e) {
-      const busy = typeof e === 'object' && e !== null && 'code' in e && String(e.code).startsWith('SQLITE_BUSY');
-      if (!busy || Date.now() > deadline) throw e;
+      if (!isBusy(e) || Date.now() > deadline) throw e;
       // Opening is synchronous (better-sqlite3): sleep without spinning.
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }
