@@ -79,11 +79,14 @@ async function writeAbsorbed(ctx: EngineContext, scope: UserScope, absorbed: Rea
   }
 }
 
+/** Adds of one user arriving while another of theirs is written are written together next (see KeyedLock.batch). */
+const MAX_JOINT_ITEMS = 256;
+
 export async function addMemories(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[]): Promise<AddResult[]> {
   if (!Array.isArray(inputs)) throw validationError('inputs must be an array');
   inputs.forEach(checkInput);
-  return ctx.userLock.run(userKey(scope), async () => {
-    const results = await addLocked(ctx, scope, inputs);
+  return ctx.userLock.batch(userKey(scope), inputs, MAX_JOINT_ITEMS, async (items) => {
+    const results = await addLocked(ctx, scope, items);
     ctx.summaries.markDirty(scope);
     return results;
   });
@@ -181,7 +184,14 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     // A repeat may point at an item that itself became a near-duplicate twin: follow the chain.
     let original = repeats.get(index)!;
     while (!results[original]) original = repeats.get(original)!;
-    results[index] = duplicateResult(results[original]!.id, results[original]!.primary_sector);
+    const { id, primary_sector, deduplicated } = results[original]!;
+    results[index] = duplicateResult(id, primary_sector);
+    // Reinforced as if added after it: batched adds end as the same adds one by one would.
+    if (deduplicated) absorbed.get(id)!.hits++;
+    else {
+      const row = rows.find((r) => r.memory.id === id)!.memory;
+      row.salience = clamp01(row.salience + DEDUP_BOOST);
+    }
   }
   // The new rows first: if their insert fails, nothing of this call has been written.
   if (rows.length > 0) await ctx.store.insertMemories(scope, rows, { model: ctx.embedder.id, ts: now });

@@ -1,9 +1,11 @@
 /**
  * better-sqlite3 driver: one connection, statements prepared once and cached, every write in
  * one IMMEDIATE transaction (taking the write lock up front avoids lock-upgrade deadlocks).
+ * Reads run without BEGIN/COMMIT, like the PostgreSQL driver's (two more statements per read,
+ * a sixth of a query's time in SQLite).
  */
 import type Database from 'better-sqlite3';
-import type { Driver, Op, StmtResult } from '../driver.js';
+import type { Driver, Op, Row, StmtResult } from '../driver.js';
 import { runSync } from '../driver.js';
 import { isTyped, storageError } from '../errors.js';
 import type { Stmt } from '../sql.js';
@@ -24,37 +26,56 @@ function mapError(e: unknown): Error {
   return storageError('internal', e);
 }
 
+interface Prepared {
+  st: Database.Statement;
+  /** Column names of a reader, whose rows come back as arrays (`raw`). */
+  columns: string[] | null;
+}
+
+/** Rows as arrays, made into objects here: better-sqlite3 builds each object property by property, a third slower. */
+function toObjects(rows: unknown[][], columns: readonly string[]): Row[] {
+  return rows.map((values) => {
+    const row: Row = {};
+    for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
+    return row;
+  });
+}
+
 export class SqliteDriver implements Driver {
-  readonly #cache = new Map<string, Database.Statement>();
+  readonly #cache = new Map<string, Prepared>();
+  readonly #transaction: Database.Transaction<(op: Op<unknown>) => unknown>;
 
-  constructor(readonly db: Database.Database) {}
-
-  exec(s: Stmt): StmtResult {
-    let st = this.#cache.get(s.text);
-    if (!st) {
-      // Statements with long IN lists vary in text; a bounded cache keeps them from piling up.
-      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-      st = this.db.prepare(s.text);
-      this.#cache.set(s.text, st);
-    }
-    if (st.reader) return { rows: st.all(...s.params) as StmtResult['rows'], changes: 0 };
-    return { rows: [], changes: st.run(...s.params).changes };
+  constructor(readonly db: Database.Database) {
+    this.#transaction = db.transaction((op: Op<unknown>) => runSync(op, (s) => this.exec(s)));
   }
 
-  #run<T>(op: Op<T>, mode: 'deferred' | 'immediate'): Promise<T> {
+  exec(s: Stmt): StmtResult {
+    let p = this.#cache.get(s.text);
+    if (!p) {
+      // Statements with long IN lists vary in text; a bounded cache keeps them from piling up.
+      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+      const st = this.db.prepare(s.text);
+      p = { st, columns: st.reader ? st.raw(true).columns().map((c) => c.name) : null };
+      this.#cache.set(s.text, p);
+    }
+    if (p.columns) return { rows: toObjects(p.st.all(...s.params) as unknown[][], p.columns), changes: 0 };
+    return { rows: [], changes: p.st.run(...s.params).changes };
+  }
+
+  read<T>(op: Op<T>): Promise<T> {
     try {
-      return Promise.resolve(this.db.transaction(() => runSync(op, (s) => this.exec(s)))[mode]());
+      return Promise.resolve(runSync(op, (s) => this.exec(s)));
     } catch (e) {
       return Promise.reject(mapError(e));
     }
   }
 
-  read<T>(op: Op<T>): Promise<T> {
-    return this.#run(op, 'deferred');
-  }
-
   write<T>(op: Op<T>): Promise<T> {
-    return this.#run(op, 'immediate');
+    try {
+      return Promise.resolve(this.#transaction.immediate(op) as T);
+    } catch (e) {
+      return Promise.reject(mapError(e));
+    }
   }
 
   async close(): Promise<void> {
