@@ -48,16 +48,28 @@ function hex32(s: string, at: number): number {
   return v;
 }
 
-/** Differing bits between two 16-hex fingerprints; 64 when either is malformed. */
-export function hammingDistance(a: string, b: string): number {
-  if (a.length !== 16 || b.length !== 16) return 64;
-  const [ah, al, bh, bl] = [hex32(a, 0), hex32(a, 8), hex32(b, 0), hex32(b, 8)];
-  if (ah < 0 || al < 0 || bh < 0 || bl < 0) return 64;
-  return popcount32((ah ^ bh) >>> 0) + popcount32((al ^ bl) >>> 0);
+/** A fingerprint's two halves as numbers, parsed once for many comparisons; null when malformed. */
+export type FingerprintBits = readonly [number, number];
+
+export function fingerprintBits(s: string | null): FingerprintBits | null {
+  if (s === null || s.length !== 16) return null;
+  const [hi, lo] = [hex32(s, 0), hex32(s, 8)];
+  return hi < 0 || lo < 0 ? null : [hi, lo];
 }
 
-export function isNearDuplicate(a: string | null, b: string | null): boolean {
-  return a !== null && b !== null && hammingDistance(a, b) <= NEAR_DUPLICATE_BITS;
+/** Differing bits; 64 when either is malformed. */
+export function bitDistance(a: FingerprintBits | null, b: FingerprintBits | null): number {
+  return a && b ? popcount32((a[0] ^ b[0]) >>> 0) + popcount32((a[1] ^ b[1]) >>> 0) : 64;
+}
+
+/** Differing bits between two 16-hex fingerprints; 64 when either is malformed. */
+export function hammingDistance(a: string, b: string): number {
+  return bitDistance(fingerprintBits(a), fingerprintBits(b));
+}
+
+export function isNearDuplicate(a: string | FingerprintBits | null, b: string | FingerprintBits | null): boolean {
+  const bits = (x: string | FingerprintBits | null) => (typeof x === 'string' ? fingerprintBits(x) : x);
+  return bitDistance(bits(a), bits(b)) <= NEAR_DUPLICATE_BITS;
 }
 
 /** Words whose presence or absence does not change what a sentence states. */

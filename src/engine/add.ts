@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { classify, sectorsOf } from '../core/classify.js';
 import { DEDUP_BOOST, clamp01 } from '../core/decay.js';
 import { sectorLambda } from '../core/sectors.js';
-import { cosine } from '../core/vector.js';
-import { isNearDuplicate, sameWording, simhash } from '../core/simhash.js';
+import { unitCosine } from '../core/vector.js';
+import { fingerprintBits, isNearDuplicate, sameWording, simhash, type FingerprintBits } from '../core/simhash.js';
 import type { MemoryRecord, Sector } from '../core/types.js';
 import { validationError } from '../errors.js';
 import type { NewMemory } from '../store/store.js';
@@ -34,7 +34,8 @@ interface Prepared {
 
 interface Peer extends BatchPeer {
   index: number;
-  simhash: string;
+  /** Parsed once: every later item of the batch is compared with it. */
+  bits: FingerprintBits | null;
   tags: string[];
 }
 
@@ -135,10 +136,11 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   for (const [i, p] of fresh.entries()) {
     const c = classes[i]!;
     const e = embedded[i]!;
+    const bits = fingerprintBits(p.simhash);
     const twin = peers.find(
       (q) =>
-        isNearDuplicate(q.simhash, p.simhash) &&
-        cosine(q.vectors[0]!.vector, e.vectors[0]!.vector) >= NEAR_DUPLICATE_SIMILARITY &&
+        isNearDuplicate(q.bits, bits) &&
+        unitCosine(q.vectors[0]!.vector, e.vectors[0]!.vector) >= NEAR_DUPLICATE_SIMILARITY &&
         sameWording(inputs[q.index]!.content, p.input.content),
     );
     if (twin) {
@@ -178,7 +180,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
       waypoints: links.waypoints,
     });
     results[p.index] = { id, primary_sector: c.primary, sectors: sectorsOf(c), chunks: e.chunks };
-    peers.push({ id, vectors: e.vectors, index: p.index, simhash: p.simhash, tags: p.tags });
+    peers.push({ id, vectors: e.vectors, index: p.index, bits, tags: p.tags });
   }
   for (const index of repeats.keys()) {
     // A repeat may point at an item that itself became a near-duplicate twin: follow the chain.

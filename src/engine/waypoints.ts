@@ -5,7 +5,7 @@
  * store's vector search, not by scanning rows.
  */
 import type { SectorVector } from '../core/types.js';
-import { cosine } from '../core/vector.js';
+import { unitCosine } from '../core/vector.js';
 import type { VectorHit, VectorView } from '../store/store.js';
 
 /** Below this cosine two memories are not related enough to link (v1.2 declared 0.75 for its own embedder). */
@@ -29,7 +29,7 @@ function bestPeer(peers: readonly BatchPeer[], v: SectorVector): VectorHit | nul
   let best: VectorHit | null = null;
   for (const p of peers) {
     const other = p.vectors.find((x) => x.sector === v.sector);
-    const similarity = other ? cosine(v.vector, other.vector) : 0;
+    const similarity = other ? unitCosine(v.vector, other.vector) : 0;
     if (similarity > (best?.similarity ?? 0)) best = { id: p.id, similarity };
   }
   return best;
@@ -37,7 +37,8 @@ function bestPeer(peers: readonly BatchPeer[], v: SectorVector): VectorHit | nul
 
 /**
  * `vectors[0]` is the primary sector's vector; `peers` are earlier memories of the same batch,
- * which `view` (the user's stored vectors) does not hold yet.
+ * which `view` (the user's stored vectors) does not hold yet. Vectors are unit length, as
+ * `embedItems` makes them.
  */
 export async function linksFor(view: VectorView, vectors: readonly SectorVector[], peers: readonly BatchPeer[] = []): Promise<NewLinks> {
   const hits = await Promise.all(vectors.map((v, i) => view.nearest(v.sector, v.vector, i === 0 ? PRIMARY_CANDIDATES : 1)));
