@@ -187,6 +187,33 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
   }
 }
 
+/**
+ * A fixed piece of work timed here (best of three), so figures from different machines can be
+ * compared: the same build ran three times slower on one 2-core VM than on another.
+ */
+function referenceMs() {
+  const best = (f: () => void) => Math.min(...[0, 1, 2].map(() => { const t = performance.now(); f(); return performance.now() - t; }));
+  const rows = new Float32Array(20_000 * 256).map((_, i) => Math.sin(i));
+  const q = rows.subarray(0, 256);
+  // Accumulated outside the loop, so the work cannot be optimised away.
+  let sink = 0;
+  const dots = best(() => {
+    for (let r = 0; r < 20_000; r++) {
+      let d = 0;
+      for (let j = 0; j < 256; j++) d += rows[r * 256 + j]! * q[j]!;
+      sink += d;
+    }
+  });
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE t(id TEXT PRIMARY KEY, body TEXT)');
+  const insert = db.prepare('INSERT INTO t VALUES (?, ?)');
+  db.transaction(() => { for (let i = 0; i < 20_000; i++) insert.run(`id-${i}`, `body of row ${i}`); })();
+  const get = db.prepare('SELECT body FROM t WHERE id = ?');
+  const reads = best(() => { for (let i = 0; i < 20_000; i++) get.get(`id-${(i * 7919) % 20_000}`); });
+  db.close();
+  return { js_20k_dots_256_ms: Math.round(dots * 10) / 10, sqlite_20k_point_reads_ms: Math.round(reads * 10) / 10 };
+}
+
 async function machine(pgUrl: string | null) {
   const sqlite = new Database(':memory:');
   const sqliteVersion = (sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
@@ -203,6 +230,7 @@ async function machine(pgUrl: string | null) {
     memory_gb: Math.round(os.totalmem() / 2 ** 30),
     platform: `${os.platform()} ${os.release()}`,
     load_average: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    reference: referenceMs(),
     node: process.version,
     sqlite: sqliteVersion,
     postgres,
@@ -237,6 +265,7 @@ const report = { at: new Date().toISOString(), machine: machineAtStart, settings
 const m = report.machine!;
 console.log(`machine: ${m.cpus}, ${m.memory_gb} GB, ${m.platform}, load average at start ${m.load_average}`);
 console.log(`versions: node ${m.node}, SQLite ${m.sqlite}${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}`);
+console.log(`machine speed (fixed work, lower is faster): ${JSON.stringify(m.reference)}`);
 console.log(`settings: ${JSON.stringify(settings)}`);
 console.table(
   results.map((r) => ({
