@@ -146,8 +146,25 @@ export function probeRows(p: Partition, q: Float32Array, k: number): number[] {
   const count = p.lists.length;
   const probes = Math.min(count, Math.ceil(Math.sqrt(count) * (k > 5 ? 1 : 0.5)));
   const sims = p.centroids.dots(q, count);
-  const order = Array.from({ length: count }, (_, c) => c).sort((a, b) => sims[b]! - sims[a]!);
   const rows: number[] = [];
-  for (let i = 0; i < probes; i++) for (const r of p.lists[order[i]!]!) rows.push(r);
+  for (const list of closest(sims, probes)) for (const r of p.lists[list]!) rows.push(r);
   return rows;
+}
+
+/** Indexes of the `n` largest values, best first (a partial selection: n is about √ of the length). */
+function closest(values: Float32Array, n: number): Int32Array {
+  const top = new Int32Array(n);
+  const best = new Float64Array(n).fill(-Infinity);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v <= best[n - 1]!) continue;
+    let at = n - 1;
+    for (; at > 0 && v > best[at - 1]!; at--) {
+      best[at] = best[at - 1]!;
+      top[at] = top[at - 1]!;
+    }
+    best[at] = v;
+    top[at] = i;
+  }
+  return top;
 }
