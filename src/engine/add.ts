@@ -182,6 +182,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     results[p.index] = { id, primary_sector: c.primary, sectors: sectorsOf(c), chunks: e.chunks };
     peers.push({ id, vectors: e.vectors, index: p.index, bits, tags: p.tags });
   }
+  const newRows = new Map(rows.map((r) => [r.memory.id, r.memory]));
   for (const index of repeats.keys()) {
     // A repeat may point at an item that itself became a near-duplicate twin: follow the chain.
     let original = repeats.get(index)!;
@@ -191,7 +192,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     // Reinforced as if added after it: batched adds end as the same adds one by one would.
     if (deduplicated) absorbed.get(id)!.hits++;
     else {
-      const row = rows.find((r) => r.memory.id === id)!.memory;
+      const row = newRows.get(id)!;
       row.salience = clamp01(row.salience + DEDUP_BOOST);
     }
   }

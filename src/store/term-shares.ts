@@ -2,13 +2,12 @@
  * Which query terms are worth searching for. Ranking costs one bm25 (SQLite) or ts_rank
  * (PostgreSQL) evaluation per row holding any searched term, and a common term weighs little
  * while it multiplies that work (at 100,000 rows, "of" alone is 7,000 rows, ten milliseconds).
- * So the search first takes the
- * rarest terms, as many as fit a budget of rows (at least the rarest one); the caller searches
- * again with every term when those match nothing. The budget counts a term's rows across all
- * users: narrowing by owner still reads every posting of the term. The owner term itself is used
- * only while the user holds less than an eighth of the rows, since matching it for a user who
- * holds most rows is a pass over all of them. Document counts are cached for a
- * while: a slightly stale count changes no ranking that matters.
+ * So the search first takes the rarest terms, as many as fit a budget of rows (at least the
+ * rarest one); the caller searches again with every term when those match nothing. The budget
+ * counts a term's rows across all users: narrowing by owner still reads every posting of the
+ * term. The owner term itself is used only while the user holds less than an eighth of the
+ * rows, since matching it for a user who holds most rows is a pass over all of them. Document
+ * counts are cached for a while: a slightly stale count changes no ranking that matters.
  */
 import type { Dialect } from './dialect.js';
 import type { Op } from './driver.js';

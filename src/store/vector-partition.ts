@@ -99,11 +99,8 @@ function coarseOf(centroids: RowBuffer, count: number): Coarse | undefined {
 function listFor(p: Partition, row: Float32Array): number {
   if (!p.coarse) return argmax(p.centroids.dots(row, p.lists.length));
   const { members, candidates } = p.coarse;
-  const sims = Float32Array.from(p.coarse.centroids.dots(row, members.length));
   let n = 0;
-  for (let probe = 0; probe < Math.min(COARSE_PROBES, members.length); probe++) {
-    const g = argmax(sims);
-    sims[g] = -Infinity;
+  for (const g of closest(p.coarse.centroids.dots(row, members.length), Math.min(COARSE_PROBES, members.length))) {
     candidates.set(members[g]!, n);
     n += members[g]!.length;
   }
