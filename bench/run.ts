@@ -102,9 +102,11 @@ async function dbEnv(backend: string, pgUrl: string | null, tag: string): Promis
       const means = await client.query(`SELECT COALESCE(SUM(octet_length(mean_vec)), 0)::bigint AS n FROM "${schema}".openmemory_memories`);
       return bytes - Number(means.rows[0].n);
     },
-    // What autovacuum does after a table grows this much; the shared test server runs with it off.
+    // What autovacuum does after a table grows this much (the shared test server runs with it off).
+    // VACUUM also merges the full-text GIN index's pending list, which every search scans until then:
+    // 7 ms instead of 0.15 ms for a two-term search at 100,000 rows.
     async analyze() {
-      for (const t of await tables()) await client.query(`ANALYZE "${schema}"."${t.relname}"`);
+      for (const t of await tables()) await client.query(`VACUUM ANALYZE "${schema}"."${t.relname}"`);
     },
     async drop() {
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

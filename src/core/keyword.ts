@@ -11,14 +11,13 @@ const MAX_SCORE = PHRASE + OVERLAP + BM25_WEIGHT;
 const MIN_KEPT = 0.05;
 const BM25 = { k1: 1.5, b: 0.75, n: 10_000, avgdl: 100 };
 
-function bm25(queryTokens: readonly string[], docTokens: readonly string[]): number {
-  const tf = new Map<string, number>();
-  for (const t of docTokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+function bm25(queryTerms: readonly string[], docTokens: readonly string[]): number {
   const norm = BM25.k1 * (1 - BM25.b + (BM25.b * docTokens.length) / BM25.avgdl);
   let score = 0;
-  for (const q of new Set(queryTokens)) {
-    const f = tf.get(q);
-    if (!f) continue;
+  for (const q of queryTerms) {
+    let f = 0;
+    for (const t of docTokens) if (t === q) f++;
+    if (f === 0) continue;
     const idf = Math.log((BM25.n + 1) / (f + 0.5));
     score += (idf * f * (BM25.k1 + 1)) / (f + norm);
   }
@@ -42,6 +41,8 @@ export interface KeywordQuery {
   phrase: string;
   minLength: number;
   tokens: readonly string[];
+  /** The distinct keyword tokens. */
+  terms: readonly string[];
   words: ReadonlyMap<string, number>;
   grams: ReadonlySet<string>;
   total: number;
@@ -59,7 +60,7 @@ export function keywordQuery(query: TokenizedText, minLength: number): KeywordQu
   });
   let total = grams.size;
   for (const w of words.values()) total += w;
-  return { phrase: query.text.trim().toLowerCase(), minLength, tokens, words, grams, total };
+  return { phrase: query.text.trim().toLowerCase(), minLength, tokens, terms: [...new Set(tokens)], words, grams, total };
 }
 
 /** Matched share of the query's key weight, in [0, 1]; `dTokens` are the candidate's keyword tokens. */
@@ -80,6 +81,6 @@ export function keywordScore(query: KeywordQuery, content: TokenizedText): numbe
   let raw = content.text.toLowerCase().includes(query.phrase) ? PHRASE : 0;
   const dTokens = content.tokens.filter((t) => isKeyword(t, query.minLength));
   raw += OVERLAP * keywordOverlap(query, dTokens);
-  raw += BM25_WEIGHT * Math.min(1, bm25(query.tokens, dTokens) / 10);
+  raw += BM25_WEIGHT * Math.min(1, bm25(query.terms, dTokens) / 10);
   return raw > MIN_KEPT ? raw / MAX_SCORE : 0;
 }

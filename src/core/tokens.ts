@@ -30,34 +30,49 @@ export function synonymsOf(token: string): readonly string[] {
   return SYNONYM_GROUPS.find((g) => g[0] === canon) ?? [token];
 }
 
-const STEM_RULES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/ies$/, 'y'],
-  [/ing$/, ''],
-  [/ers$/, 'er'],
-  [/ed$/, ''],
-  [/(?<!s)s$/, ''],
+/** Suffix → replacement, first match wins; `s` is not stripped after another `s` ("class"). */
+const STEM_RULES: ReadonlyArray<readonly [string, string]> = [
+  ['ies', 'y'],
+  ['ing', ''],
+  ['ers', 'er'],
+  ['ed', ''],
+  ['s', ''],
 ];
 
 export function stem(word: string): string {
   if (word.length <= 3) return word;
   for (const [suffix, replacement] of STEM_RULES) {
-    if (!suffix.test(word)) continue;
-    const stemmed = word.replace(suffix, replacement);
+    if (!word.endsWith(suffix) || (suffix === 's' && word.endsWith('ss'))) continue;
+    const stemmed = word.slice(0, word.length - suffix.length) + replacement;
     return stemmed.length >= 3 ? stemmed : word;
   }
   return word;
 }
 
+/** Canonical forms of words seen so far, per `fold`: texts repeat their words, and scoring a query tokenizes dozens of texts. */
+const WORD_MEMO = [new Map<string, string>(), new Map<string, string>()] as const;
+const WORD_MEMO_LIMIT = 50_000;
+const MEMO_WORD_MAX = 40;
+
 function canonicalWord(word: string, fold: boolean): string {
-  const stemmed = stem(word);
-  if (!fold) return stemmed;
-  return CANONICAL.get(word) ?? CANONICAL.get(stemmed) ?? stemmed;
+  const memo = WORD_MEMO[fold ? 1 : 0];
+  let canon = memo.get(word);
+  if (canon === undefined) {
+    const stemmed = stem(word);
+    canon = fold ? (CANONICAL.get(word) ?? CANONICAL.get(stemmed) ?? stemmed) : stemmed;
+    if (word.length > MEMO_WORD_MAX) return canon;
+    if (memo.size >= WORD_MEMO_LIMIT) memo.clear();
+    memo.set(word, canon);
+  }
+  return canon;
 }
 
 const RUN = /[\p{L}\p{M}\p{N}]+|\p{Extended_Pictographic}/gu;
 const CJK_SPLIT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
 const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const ASCII_WORD = /^[a-z0-9]+$/;
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
+const ASCII_RUN = /[a-z0-9]+/g;
 const EMOJI = /^\p{Extended_Pictographic}$/u;
 
 function pushCjk(out: string[], run: string): void {
@@ -74,6 +89,11 @@ function pushCjk(out: string[], run: string): void {
  */
 export function canonicalTokens(text: string, fold = true): string[] {
   const out: string[] = [];
+  // ASCII is its own NFKC form and holds no marks, emoji or CJK: its runs are plain words.
+  if (ASCII_TEXT.test(text)) {
+    for (const word of text.toLowerCase().match(ASCII_RUN) ?? []) pushWord(out, word, fold);
+    return out;
+  }
   for (const run of text.normalize('NFKC').toLowerCase().match(RUN) ?? []) {
     if (EMOJI.test(run)) {
       out.push(run);
@@ -81,14 +101,17 @@ export function canonicalTokens(text: string, fold = true): string[] {
     }
     for (const part of run.match(CJK_SPLIT) ?? []) {
       if (CJK.test(part)) pushCjk(out, part);
-      else if (ASCII_WORD.test(part)) {
-        const token = canonicalWord(part, fold);
-        // Single letters say nothing, but a single digit is often the fact itself ("3 bags").
-        if (token.length >= 2 || /^\d$/.test(token)) out.push(token);
-      } else if (Array.from(part).length >= 2 || /\p{N}/u.test(part)) out.push(part);
+      else if (ASCII_WORD.test(part)) pushWord(out, part, fold);
+      else if (Array.from(part).length >= 2 || /\p{N}/u.test(part)) out.push(part);
     }
   }
   return out;
+}
+
+function pushWord(out: string[], word: string, fold: boolean): void {
+  const token = canonicalWord(word, fold);
+  // Single letters say nothing, but a single digit is often the fact itself ("3 bags").
+  if (token.length >= 2 || (token.length === 1 && token >= '0' && token <= '9')) out.push(token);
 }
 
 export function tokenSet(text: string, fold = true): Set<string> {
@@ -119,5 +142,5 @@ export function tokenOverlap(query: ReadonlySet<string>, memory: ReadonlySet<str
 
 /** Latin tokens shorter than `minLength` are too common to count as keywords; other scripts always count. */
 export function isKeyword(token: string, minLength: number): boolean {
-  return !ASCII_WORD.test(token) || token.length >= minLength;
+  return token.length >= minLength || !ASCII_WORD.test(token);
 }

@@ -12,7 +12,7 @@ import { tokenOverlap } from '../core/tokens.js';
 import { SECTORS, type MemoryRecord, type Sector } from '../core/types.js';
 import { OmError } from '../errors.js';
 import type { UserScope } from '../store/scope.js';
-import type { VectorView } from '../store/store.js';
+import type { TextHit, VectorView } from '../store/store.js';
 import type { QueryInput, QueryMatch, QueryResult } from './api.js';
 import type { EngineContext } from './context.js';
 import { expandViaWaypoints } from './expand.js';
@@ -47,13 +47,13 @@ interface Candidates {
   textRank: Map<string, number>;
 }
 
-async function candidates(ctx: EngineContext, scope: UserScope, plan: QueryPlan, view: VectorView, queryVectors: Map<Sector, Float32Array>): Promise<Candidates> {
-  const perList = Math.max(MIN_CANDIDATES, plan.k * CANDIDATES_PER_K);
+function perList(plan: QueryPlan): number {
+  return Math.max(MIN_CANDIDATES, plan.k * CANDIDATES_PER_K);
+}
+
+async function candidates(plan: QueryPlan, text: readonly TextHit[], view: VectorView, queryVectors: Map<Sector, Float32Array>): Promise<Candidates> {
   const searched = plan.sectors ?? SECTORS;
-  const [text, ...vectorLists] = await Promise.all([
-    ctx.store.searchText(scope, plan.query, perList),
-    ...searched.map((s) => view.nearest(s, queryVectors.get(s)!, perList)),
-  ]);
+  const vectorLists = await Promise.all(searched.map((s) => view.nearest(s, queryVectors.get(s)!, perList(plan))));
   const best = Math.max(0, ...text.map((h) => h.rank));
   const textRank = new Map(text.map((h) => [h.id, best > 0 ? Math.max(0, h.rank) / best : 0]));
   const relevance = new Map(textRank);
@@ -78,7 +78,7 @@ export async function queryMemories(ctx: EngineContext, scope: UserScope, input:
 /** Memory rows are read only for this many of the strongest direct candidates (more when filters may drop some). */
 function keptCandidates(plan: QueryPlan): number {
   const filtered = plan.sectors || plan.since !== null || plan.until !== null || plan.tags.length > 0 || plan.minSalience > 0;
-  return Math.max(MIN_CANDIDATES, plan.k * CANDIDATES_PER_K) * (filtered ? SECTORS.length + 1 : 1);
+  return perList(plan) * (filtered ? SECTORS.length + 1 : 1);
 }
 
 /**
@@ -97,10 +97,14 @@ function strongest(direct: Candidates, similarities: ReadonlyMap<string, Readonl
 async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Promise<Scored[]> {
   const now = ctx.now();
   const queryClass = classify(plan.query);
-  const embedded = await ctx.embedder.embed(SECTORS.map((sector) => ({ text: plan.query, sector })), { scope });
+  // Full text and the vector view need no query vector: their round trips overlap the embedding call.
+  const [embedded, view, text] = await Promise.all([
+    ctx.embedder.embed(SECTORS.map((sector) => ({ text: plan.query, sector })), { scope }),
+    ctx.store.vectorView(scope),
+    ctx.store.searchText(scope, plan.query, perList(plan)),
+  ]);
   const queryVectors = new Map<Sector, Float32Array>(SECTORS.map((s, i) => [s, embedded[i]!]));
-  const view = await ctx.store.vectorView(scope);
-  const direct = await candidates(ctx, scope, plan, view, queryVectors);
+  const direct = await candidates(plan, text, view, queryVectors);
   if (direct.relevance.size === 0) return [];
   const similarities = await view.similarities(queryVectors, [...direct.relevance.keys()]);
   const seeds = strongest(direct, similarities, keptCandidates(plan));

@@ -44,6 +44,8 @@ export interface MigrationDdl {
   readonly fullTextRanking: SchemaFeature;
   /** Full-text postings narrowed to one user before ranking (SQLite: an indexed owner-token column). */
   readonly fullTextByUser: SchemaFeature;
+  /** A full-text index that new rows enter at once (PostgreSQL: GIN without its pending list). */
+  readonly fullTextDirect: SchemaFeature;
 }
 
 /** Something a step adds whose presence is read from the schema facts. */
@@ -119,5 +121,6 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
     featureStep('2.0.5', 'per-user vector epochs bumped by triggers, so in-process vector indexes stay coherent across processes', ddl.vectorEpochs),
     featureStep('2.0.6', 'full-text ranking aids: documents per term (SQLite), stored tsvectors (PostgreSQL)', ddl.fullTextRanking),
     featureStep('2.0.7', "full-text search reads only the asking user's postings (SQLite: an owner token per row)", ddl.fullTextByUser),
+    featureStep('2.0.8', 'full-text index without a pending list that every search would scan (PostgreSQL)', ddl.fullTextDirect),
   ];
 }

@@ -33,6 +33,9 @@ function pgDdl(pg: PgTables): MigrationDdl {
   const waypointUserIdx = idx(n.waypoints, 'user_idx', 'user_id');
   const ftsIdx = idx(n.memories, 'content_fts_idx', TSVECTOR, 'USING gin ');
   const storedFtsIdx = idx(n.memories, 'content_tsv_idx', SEARCH_VECTOR, 'USING gin ');
+  // No pending list (fastupdate): GIN otherwise queues new entries, and every search scans the whole
+  // queue until a vacuum merges it (7 ms instead of 0.15 ms per search at 100,000 memories).
+  const directFtsIdx = { name: `${n.memories}_content_search_idx`, sql: `${idx(n.memories, 'content_search_idx', SEARCH_VECTOR, 'USING gin ').sql} WITH (fastupdate = off)` };
   return {
     tables: t,
     memoryIdText: (alias) => `CAST(${alias}.id AS TEXT)`,
@@ -93,17 +96,25 @@ function pgDdl(pg: PgTables): MigrationDdl {
     ],
     fullText: {
       // Step 2.0.6 replaces this index by one on the stored column.
-      isReady: (f) => f.hasIndex(ftsIdx.name) || f.hasIndex(storedFtsIdx.name),
+      isReady: (f) => [ftsIdx, storedFtsIdx, directFtsIdx].some((i) => f.hasIndex(i.name)),
       create: (ctx) => ctx.exec(ftsIdx.sql),
     },
     // The planner combines the user index with the GIN index (a bitmap AND): no per-user column needed.
     fullTextByUser: { isReady: () => true, create: async () => {} },
     fullTextRanking: {
-      isReady: (f) => f.hasColumn('memories', SEARCH_VECTOR) && f.hasIndex(storedFtsIdx.name) && !f.hasIndex(ftsIdx.name),
+      // Step 2.0.8 replaces the stored column's first index by one without a pending list.
+      isReady: (f) => f.hasColumn('memories', SEARCH_VECTOR) && (f.hasIndex(storedFtsIdx.name) || f.hasIndex(directFtsIdx.name)) && !f.hasIndex(ftsIdx.name),
       async create(ctx) {
         await ctx.exec(`ALTER TABLE ${t.memories} ADD COLUMN IF NOT EXISTS ${SEARCH_VECTOR} tsvector GENERATED ALWAYS AS (${TSVECTOR}) STORED`);
-        await ctx.exec(storedFtsIdx.sql);
+        await ctx.exec(directFtsIdx.sql);
         await ctx.exec(`DROP INDEX IF EXISTS ${q(ftsIdx.name)}`);
+      },
+    },
+    fullTextDirect: {
+      isReady: (f) => f.hasIndex(directFtsIdx.name) && !f.hasIndex(storedFtsIdx.name),
+      async create(ctx) {
+        await ctx.exec(directFtsIdx.sql);
+        await ctx.exec(`DROP INDEX IF EXISTS ${q(storedFtsIdx.name)}`);
       },
     },
     vectorEpochs: {

@@ -119,6 +119,8 @@ const ddl: MigrationDdl = {
       }
     },
   },
+  // FTS5 merges its segments as it writes: nothing queues up for searches to scan.
+  fullTextDirect: { isReady: () => true, create: async () => {} },
   fullTextRanking: {
     isReady: (f) => f.hasTable(SEARCH_VOCAB),
     create: (ctx) => ctx.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${SEARCH_VOCAB} USING fts5vocab(${SEARCH_TABLE}, row)`),
