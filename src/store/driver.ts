@@ -17,11 +17,21 @@ export interface StmtResult {
 
 export type Op<T> = Generator<Stmt, T, StmtResult>;
 
+export interface WriteOptions {
+  /**
+   * The commit may return before it is flushed to disk (PostgreSQL `synchronous_commit = off`):
+   * a crash of the database server can lose the last fraction of a second of such writes, never
+   * half of one. For writes worth less than their flush, such as a query's reinforcement.
+   * SQLite's commits never wait for the disk in WAL mode with `synchronous = NORMAL`.
+   */
+  lazyFlush?: boolean;
+}
+
 export interface Driver {
   /** Runs a read-only operation. */
   read<T>(op: Op<T>): Promise<T>;
   /** Runs an operation in one transaction: all of its statements apply, or none. */
-  write<T>(op: Op<T>): Promise<T>;
+  write<T>(op: Op<T>, options?: WriteOptions): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -200,7 +200,8 @@ export class SqlStore implements Store {
     return this.driver.read(waypoints.outgoingWaypoints(this.dialect, scope, srcIds));
   }
   recordRecall(scope: UserScope, recall: RecallWrite): Promise<void> {
-    return this.driver.write(waypoints.recordRecall(this.dialect, scope, recall, Date.now()));
+    // Reinforcement is worth less than a flush to disk per query.
+    return this.driver.write(waypoints.recordRecall(this.dialect, scope, recall, Date.now()), { lazyFlush: true });
   }
   pruneWaypoints(scope: UserScope, minWeight: number): Promise<number> {
     return this.driver.write(waypoints.pruneWaypoints(this.dialect, scope, minWeight));

@@ -267,7 +267,8 @@ export interface Store {
   /**
    * What one recall teaches, in one transaction: the salience updates, then each listed link
    * set to `weigh(link, its current weight)` (undefined when absent; returning undefined leaves
-   * the link as it is). Links whose ends are not both in scope are ignored.
+   * the link as it is). Links whose ends are not both in scope are ignored. Committed without
+   * waiting for the disk where the backend can (a crash may lose the last moment's reinforcement).
    */
   recordRecall(scope: UserScope, recall: RecallWrite): Promise<void>;
   /** Deletes the scope's links weaker than `minWeight`; returns how many. */

@@ -3,7 +3,7 @@
  * transaction, upstream defect D7). Writes run on one checked-out client between BEGIN and COMMIT.
  */
 import pg from 'pg';
-import type { Driver, Op, StmtResult } from '../driver.js';
+import type { Driver, Op, StmtResult, WriteOptions } from '../driver.js';
 import { runAsync } from '../driver.js';
 import { isTyped, storageError } from '../errors.js';
 import type { Stmt } from '../sql.js';
@@ -57,20 +57,21 @@ export class PostgresDriver implements Driver {
     }
   }
 
-  async write<T>(op: Op<T>): Promise<T> {
+  async write<T>(op: Op<T>, options: WriteOptions = {}): Promise<T> {
     try {
-      return await this.transaction((client) => runAsync(op, (s) => PostgresDriver.exec(client, s)));
+      return await this.transaction((client) => runAsync(op, (s) => PostgresDriver.exec(client, s)), options);
     } catch (e) {
       throw mapError(e);
     }
   }
 
   /** Runs `fn` between BEGIN and COMMIT on one client; ROLLBACK when it throws. Errors pass unchanged. */
-  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      // One round trip: the simple query protocol takes both statements at once.
+      await client.query(options.lazyFlush ? 'BEGIN; SET LOCAL synchronous_commit TO OFF' : 'BEGIN');
       const out = await fn(client);
       await client.query('COMMIT');
       return out;
