@@ -19,9 +19,10 @@ export class KeyedLock {
    * Group commit: `items` are written by `write` in one task of the key, together with the items
    * of every other `batch` call of the key made while that task waited its turn or in the same
    * turn of the event loop, in call order, up to `maxItems`. A task waits only behind tasks
-   * queued before it, so no call is ever moved ahead of one that had already finished. `write` answers one output per item; calls of one
-   * key must pass equivalent writers (the first one's runs). When a joint write fails, each
-   * call is written again alone, so a failure is only its own call's.
+   * queued before it, so no call is ever moved ahead of one that had already finished. `write`
+   * answers one output per item; calls of one key must pass equivalent writers (the first one's
+   * runs). When a joint write fails, each call is written again alone, so a failure is only its
+   * own call's.
    */
   batch<I, O>(key: string, items: readonly I[], maxItems: number, write: (items: readonly I[]) => Promise<O[]>): Promise<O[]> {
     return new Promise<O[]>((resolve, reject) => {

@@ -35,7 +35,8 @@ function pgDdl(pg: PgTables): MigrationDdl {
   const storedFtsIdx = idx(n.memories, 'content_tsv_idx', SEARCH_VECTOR, 'USING gin ');
   // No pending list (fastupdate): GIN otherwise queues new entries, and every search scans the whole
   // queue until a vacuum merges it (7 ms instead of 0.15 ms per search at 100,000 memories).
-  const directFtsIdx = { name: `${n.memories}_content_search_idx`, sql: `${idx(n.memories, 'content_search_idx', SEARCH_VECTOR, 'USING gin ').sql} WITH (fastupdate = off)` };
+  const searchIdx = idx(n.memories, 'content_search_idx', SEARCH_VECTOR, 'USING gin ');
+  const directFtsIdx = { ...searchIdx, sql: `${searchIdx.sql} WITH (fastupdate = off)` };
   return {
     tables: t,
     memoryIdText: (alias) => `CAST(${alias}.id AS TEXT)`,
