@@ -1,6 +1,7 @@
 /**
- * `node --import tsx bench/profile-summary.ts FILE.cpuprofile [N]`: the N functions with the most
- * self time in a V8 CPU profile, and the N with the most total time (self + callees).
+ * `node --import tsx bench/profile-summary.ts FILE.cpuprofile [N] [--last SECONDS]`: the N functions
+ * with the most self time in a V8 CPU profile, and the N with the most total time (self + callees).
+ * `--last` keeps only the profile's final seconds (a bench server's query phase comes last).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,8 +17,11 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, limit = '25'] = process.argv.slice(2);
-if (!file) throw new Error('usage: profile-summary.ts FILE.cpuprofile [N]');
+const args = process.argv.slice(2);
+const lastAt = args.indexOf('--last');
+const lastUs = lastAt >= 0 ? Number(args.splice(lastAt, 2)[1]) * 1e6 : Infinity;
+const [file, limit = '25'] = args;
+if (!file || Number.isNaN(lastUs)) throw new Error('usage: profile-summary.ts FILE.cpuprofile [N] [--last SECONDS]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
@@ -27,9 +31,13 @@ const label = (n: ProfileNode) =>
 
 const self = new Map<string, number>();
 const total = new Map<string, number>();
+const span = profile.timeDeltas.reduce((s, dt) => s + dt, 0);
+let elapsed = 0;
 let all = 0;
 profile.samples.forEach((id, i) => {
   const dt = profile.timeDeltas[i] ?? 0;
+  elapsed += dt;
+  if (elapsed < span - lastUs) return;
   all += dt;
   const leaf = byId.get(id)!;
   self.set(label(leaf), (self.get(label(leaf)) ?? 0) + dt);
