@@ -11,12 +11,11 @@ const MAX_SCORE = PHRASE + OVERLAP + BM25_WEIGHT;
 const MIN_KEPT = 0.05;
 const BM25 = { k1: 1.5, b: 0.75, n: 10_000, avgdl: 100 };
 
-function bm25(queryTerms: readonly string[], docTokens: readonly string[]): number {
-  const norm = BM25.k1 * (1 - BM25.b + (BM25.b * docTokens.length) / BM25.avgdl);
+/** `counts[i]`: occurrences of the query's term i among the document's `length` tokens. */
+function bm25(counts: Uint16Array, length: number): number {
+  const norm = BM25.k1 * (1 - BM25.b + (BM25.b * length) / BM25.avgdl);
   let score = 0;
-  for (const q of queryTerms) {
-    let f = 0;
-    for (const t of docTokens) if (t === q) f++;
+  for (const f of counts) {
     if (f === 0) continue;
     const idf = Math.log((BM25.n + 1) / (f + 0.5));
     score += (idf * f * (BM25.k1 + 1)) / (f + norm);
@@ -32,10 +31,18 @@ export interface TokenizedText {
 
 export const tokenized = (text: string): TokenizedText => ({ text, tokens: canonicalTokens(text) });
 
+/** A word key: one token (weight 1), or two or three consecutive tokens (weight 2). */
+interface WordKey {
+  /** The tokens spaced (` a b `), so a candidate's spaced tokens contain it exactly when they hold the sequence. */
+  spaced: string;
+  /** Indexes of its tokens in {@link KeywordQuery.terms}. */
+  parts: readonly number[];
+  weight: number;
+}
+
 /**
  * A query's keywords, built once per query: tokens, their character 3-grams, word bigrams and
- * trigrams (n-grams weigh 2, others 1). Word keys are spaced (` a b `) so a candidate is matched
- * by substring search in its spaced keyword tokens instead of building its own key set.
+ * trigrams (n-grams weigh 2, others 1), each counted once.
  */
 export interface KeywordQuery {
   phrase: string;
@@ -43,35 +50,76 @@ export interface KeywordQuery {
   tokens: readonly string[];
   /** The distinct keyword tokens. */
   terms: readonly string[];
-  words: ReadonlyMap<string, number>;
-  grams: ReadonlySet<string>;
+  /** Index of each term in `terms`. */
+  termIndex: ReadonlyMap<string, number>;
+  words: readonly WordKey[];
+  grams: readonly string[];
+  /** Indexes of the grams each candidate token holds, filled as candidates are scored (tokens recur across them). */
+  gramsIn: Map<string, readonly number[]>;
   total: number;
 }
 
 export function keywordQuery(query: TokenizedText, minLength: number): KeywordQuery {
   const tokens = query.tokens.filter((t) => isKeyword(t, minLength));
-  const words = new Map<string, number>();
+  const terms = [...new Set(tokens)];
+  const termIndex = new Map(terms.map((t, i) => [t, i]));
+  const words = new Map<string, WordKey>();
   const grams = new Set<string>();
+  const word = (parts: string[], weight: number) =>
+    words.set(` ${parts.join(' ')} `, { spaced: ` ${parts.join(' ')} `, parts: parts.map((p) => termIndex.get(p)!), weight });
   tokens.forEach((t, i) => {
-    words.set(` ${t} `, 1);
+    word([t], 1);
     if (t.length > 3) for (let j = 0; j + 3 <= t.length; j++) grams.add(t.slice(j, j + 3));
-    if (i > 0) words.set(` ${tokens[i - 1]} ${t} `, 2);
-    if (i > 1) words.set(` ${tokens[i - 2]} ${tokens[i - 1]} ${t} `, 2);
+    if (i > 0) word([tokens[i - 1]!, t], 2);
+    if (i > 1) word([tokens[i - 2]!, tokens[i - 1]!, t], 2);
   });
   let total = grams.size;
-  for (const w of words.values()) total += w;
-  return { phrase: query.text.trim().toLowerCase(), minLength, tokens, terms: [...new Set(tokens)], words, grams, total };
+  for (const w of words.values()) total += w.weight;
+  return { phrase: query.text.trim().toLowerCase(), minLength, tokens, terms, termIndex, words: [...words.values()], grams: [...grams], gramsIn: new Map(), total };
 }
 
 /** Matched share of the query's key weight, in [0, 1]; `dTokens` are the candidate's keyword tokens. */
 export function keywordOverlap(query: KeywordQuery, dTokens: readonly string[]): number {
+  return overlapOf(query, dTokens, termCounts(query, dTokens));
+}
+
+/** Occurrences of each query term (by index in `terms`) among the document tokens. */
+function termCounts(query: KeywordQuery, dTokens: readonly string[]): Uint16Array {
+  const counts = new Uint16Array(query.terms.length);
+  for (const t of dTokens) {
+    const i = query.termIndex.get(t);
+    if (i !== undefined) counts[i]!++;
+  }
+  return counts;
+}
+
+function overlapOf(query: KeywordQuery, dTokens: readonly string[], counts: Uint16Array): number {
   if (query.total === 0) return 0;
-  // Tokens hold no spaces, so neither a spaced word key nor a 3-gram can match across two of them.
-  const spaced = ` ${dTokens.join(' ')} `;
-  const long = dTokens.filter((t) => t.length > 3).join(' ');
   let matched = 0;
-  for (const [key, w] of query.words) if (spaced.includes(key)) matched += w;
-  for (const g of query.grams) if (long.includes(g)) matched++;
+  let spaced: string | undefined;
+  words: for (const w of query.words) {
+    // A sequence needs each of its tokens: most keys fail here, without building any string.
+    for (const p of w.parts) if (counts[p] === 0) continue words;
+    if (w.parts.length > 1) {
+      // Tokens hold no spaces, so a spaced key cannot match across two of them.
+      spaced ??= ` ${dTokens.join(' ')} `;
+      if (!spaced.includes(w.spaced)) continue;
+    }
+    matched += w.weight;
+  }
+  if (query.grams.length > 0) {
+    // Grams come from tokens longer than 3 and match within one candidate token of that length.
+    const found = new Uint8Array(query.grams.length);
+    for (const t of dTokens) {
+      if (t.length <= 3) continue;
+      let held = query.gramsIn.get(t);
+      if (!held) query.gramsIn.set(t, (held = query.grams.flatMap((g, i) => (t.includes(g) ? [i] : []))));
+      for (const i of held) {
+        matched += 1 - found[i]!;
+        found[i] = 1;
+      }
+    }
+  }
   return matched / query.total;
 }
 
@@ -80,7 +128,8 @@ export function keywordScore(query: KeywordQuery, content: TokenizedText): numbe
   if (query.phrase.length === 0) return 0;
   let raw = content.text.toLowerCase().includes(query.phrase) ? PHRASE : 0;
   const dTokens = content.tokens.filter((t) => isKeyword(t, query.minLength));
-  raw += OVERLAP * keywordOverlap(query, dTokens);
-  raw += BM25_WEIGHT * Math.min(1, bm25(query.terms, dTokens) / 10);
+  const counts = termCounts(query, dTokens);
+  raw += OVERLAP * overlapOf(query, dTokens, counts);
+  raw += BM25_WEIGHT * Math.min(1, bm25(counts, dTokens.length) / 10);
   return raw > MIN_KEPT ? raw / MAX_SCORE : 0;
 }

@@ -3,6 +3,7 @@
  * lone result 0) the score is a fixed weighted mean of parts in [0, 1], so it means the
  * same thing across queries and `minScore` is usable.
  */
+import { clamp01 } from './decay.js';
 import { SECTOR_CONFIGS, resonance } from './sectors.js';
 import type { Sector } from './types.js';
 
@@ -29,35 +30,40 @@ const WEIGHTS: Readonly<ScoreParts> = {
 /** 1 − e^(−3s) (v1.2), rescaled so a perfect match still scores 1. */
 const shapeSimilarity = (s: number): number => (1 - Math.exp(-3 * Math.max(0, s))) / (1 - Math.exp(-3));
 
-/** What a memory has earned over time, independent of the query. */
-const EARNED: ReadonlySet<keyof ScoreParts> = new Set(['salience', 'recency']);
-/** How fast earned parts fade for a candidate less relevant than the best: (relevance / best)^n. */
+/** How fast earned parts (salience, recency) fade for a candidate less relevant than the best: (relevance / best)^n. */
 const EARNED_FADE = 8;
 
-interface Sum {
-  sum: number;
+/** A candidate's weighted parts: those that answer the query and those it has earned over time, summed apart. */
+export interface Weighed {
+  /** How well the memory answers this query: the mean of the asked parts, in [0, 1]. */
+  relevance: number;
+  askedSum: number;
+  earnedSum: number;
+  /** Sum of the weights counted. */
   total: number;
 }
 
-/** The weighted parts, summed apart: those that answer the query, and those the memory has earned. */
-function sums(parts: ScoreParts, queryHasTags: boolean): { asked: Sum; earned: Sum } {
-  const shaped: ScoreParts = { ...parts, similarity: shapeSimilarity(parts.similarity) };
-  const asked = { sum: 0, total: 0 };
-  const earned = { sum: 0, total: 0 };
-  for (const key of Object.keys(WEIGHTS) as Array<keyof ScoreParts>) {
-    if (key === 'tag' && !queryHasTags) continue;
-    const into = EARNED.has(key) ? earned : asked;
-    into.sum += WEIGHTS[key] * Math.min(1, Math.max(0, shaped[key]));
-    into.total += WEIGHTS[key];
-  }
-  return { asked, earned };
+export function weigh(parts: ScoreParts, queryHasTags: boolean): Weighed {
+  const w = WEIGHTS;
+  const tag = queryHasTags ? w.tag : 0;
+  const askedSum =
+    w.similarity * clamp01(shapeSimilarity(parts.similarity)) +
+    w.overlap * clamp01(parts.overlap) +
+    w.keyword * clamp01(parts.keyword) +
+    w.waypoint * clamp01(parts.waypoint) +
+    tag * clamp01(parts.tag);
+  const askedTotal = w.similarity + w.overlap + w.keyword + w.waypoint + tag;
+  return {
+    relevance: askedSum / askedTotal,
+    askedSum,
+    earnedSum: w.salience * clamp01(parts.salience) + w.recency * clamp01(parts.recency),
+    total: askedTotal + w.salience + w.recency,
+  };
 }
-
-const mean = (s: Sum): number => (s.total > 0 ? s.sum / s.total : 0);
 
 /** How well the memory answers this query (every part but the earned ones), in [0, 1]. */
 export function relevance(parts: ScoreParts, queryHasTags: boolean): number {
-  return mean(sums(parts, queryHasTags).asked);
+  return weigh(parts, queryHasTags).relevance;
 }
 
 /**
@@ -69,10 +75,13 @@ export function relevance(parts: ScoreParts, queryHasTags: boolean): number {
  * taken as the best.
  */
 export function compositeScore(parts: ScoreParts, queryHasTags: boolean, bestRelevance?: number): number {
-  const { asked, earned } = sums(parts, queryHasTags);
-  const own = mean(asked);
-  const fade = bestRelevance !== undefined && bestRelevance > own ? (own / bestRelevance) ** EARNED_FADE : 1;
-  return (asked.sum + fade * earned.sum) / (asked.total + earned.total);
+  return scoreOf(weigh(parts, queryHasTags), bestRelevance);
+}
+
+/** {@link compositeScore} of parts already weighed. */
+export function scoreOf(w: Weighed, bestRelevance?: number): number {
+  const fade = bestRelevance !== undefined && bestRelevance > w.relevance ? (w.relevance / bestRelevance) ** EARNED_FADE : 1;
+  return (w.askedSum + fade * w.earnedSum) / w.total;
 }
 
 /**
@@ -84,7 +93,9 @@ export function fusedSimilarity(perSector: ReadonlyMap<Sector, number>, memorySe
   let best = 0;
   let weighted = 0;
   let weights = 0;
-  for (const [sector, sim] of perSector) {
+  for (const [sector, cosine] of perSector) {
+    // A vector pointing away from the query is as unrelated as an orthogonal one.
+    const sim = Math.max(0, cosine);
     const qw = SECTOR_CONFIGS[sector].queryWeight;
     const w = sector === queryPrimary ? qw.match : qw.other;
     weighted += sim * w;

@@ -129,15 +129,19 @@ const STOPWORDS = new Set(
 
 export const isStopword = (token: string): boolean => STOPWORDS.has(token);
 
-/**
- * |query ∩ memory| / |query| over canonical token sets (v1.2's overlap term), ignoring
- * function words unless the query has nothing else.
- */
-export function tokenOverlap(query: ReadonlySet<string>, memory: ReadonlySet<string>): number {
-  const content = [...query].filter((t) => !isStopword(t));
-  const counted = content.length > 0 ? content : [...query];
+/** The query tokens that overlap counts (v1.2's overlap term): its content words, or all its tokens when it has none. */
+export function overlapTokens(query: Iterable<string>): string[] {
+  const all = [...new Set(query)];
+  const content = all.filter((t) => !isStopword(t));
+  return content.length > 0 ? content : all;
+}
+
+/** Share of the `counted` query tokens (see {@link overlapTokens}) found among a memory's tokens. */
+export function overlapShare(counted: readonly string[], memoryTokens: readonly string[]): number {
   if (counted.length === 0) return 0;
-  return counted.filter((t) => memory.has(t)).length / counted.length;
+  let found = 0;
+  for (const t of counted) if (memoryTokens.includes(t)) found++;
+  return found / counted.length;
 }
 
 /** Latin tokens shorter than `minLength` are too common to count as keywords; other scripts always count. */

@@ -8,9 +8,9 @@ import { DEDUP_BOOST, clamp01 } from '../core/decay.js';
 import { sectorLambda } from '../core/sectors.js';
 import { unitCosine } from '../core/vector.js';
 import { fingerprintBits, isNearDuplicate, sameWording, simhash, type FingerprintBits } from '../core/simhash.js';
-import type { MemoryRecord, Sector } from '../core/types.js';
+import type { Sector } from '../core/types.js';
 import { validationError } from '../errors.js';
-import type { NewMemory } from '../store/store.js';
+import type { NewMemory, RecallMemory, UserView } from '../store/store.js';
 import { userKey, type UserScope } from '../store/scope.js';
 import type { AddInput, AddResult } from './api.js';
 import type { EngineContext } from './context.js';
@@ -54,7 +54,7 @@ function checkInput(input: AddInput, index: number): AddInput {
 
 /** An existing memory that inputs of this call repeat; written only after the new rows are in. */
 interface Absorbed {
-  memory: MemoryRecord;
+  memory: Pick<RecallMemory, 'id' | 'salience' | 'tags' | 'primarySector'>;
   hits: number;
   tags: string[];
 }
@@ -97,7 +97,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   const results: AddResult[] = new Array(inputs.length);
   const fresh: Prepared[] = [];
   const absorbed = new Map<string, Absorbed>();
-  const absorb = (m: MemoryRecord, tags: readonly string[]): AddResult => {
+  const absorb = (m: Absorbed['memory'], tags: readonly string[]): AddResult => {
     const a = absorbed.get(m.id) ?? { memory: m, hits: 0, tags: [...(m.tags ?? [])] };
     a.hits++;
     addTags(a.tags, tags);
@@ -132,7 +132,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   const rows: NewMemory[] = [];
   const peers: Peer[] = [];
   // One epoch read for the whole call: the user's writes are serialised, and the batch's own memories are its peers.
-  const view = await ctx.store.vectorView(scope);
+  const view = await ctx.store.view(scope);
   for (const [i, p] of fresh.entries()) {
     const c = classes[i]!;
     const e = embedded[i]!;
@@ -148,8 +148,8 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
       repeats.set(p.index, twin.index);
       continue;
     }
-    const links = await linksFor(view, e.vectors, peers.slice(-BATCH_PEERS));
-    const near = await nearDuplicate(ctx, scope, p, links.candidates);
+    const links = linksFor(view, e.vectors, peers.slice(-BATCH_PEERS));
+    const near = nearDuplicate(view, p, links.candidates);
     if (near) {
       results[p.index] = absorb(near, p.tags);
       continue;
@@ -202,14 +202,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   return results;
 }
 
-async function nearDuplicate(
-  ctx: EngineContext,
-  scope: UserScope,
-  p: Prepared,
-  candidates: ReadonlyArray<{ id: string; similarity: number }>,
-): Promise<MemoryRecord | null> {
-  const close = candidates.filter((c) => c.similarity >= NEAR_DUPLICATE_SIMILARITY).map((c) => c.id);
-  if (close.length === 0) return null;
-  const found = await ctx.store.getMemories(scope, close);
-  return found.filter((m) => isNearDuplicate(m.simhash, p.simhash) && sameWording(m.content, p.input.content)).sort((a, b) => b.salience - a.salience)[0] ?? null;
+function nearDuplicate(view: UserView, p: Prepared, candidates: ReadonlyArray<{ id: string; similarity: number }>): RecallMemory | null {
+  const close = candidates.filter((c) => c.similarity >= NEAR_DUPLICATE_SIMILARITY).flatMap((c) => view.memory(c.id) ?? []);
+  return close.filter((m) => isNearDuplicate(m.simhash, p.simhash) && sameWording(m.content, p.input.content)).sort((a, b) => b.salience - a.salience)[0] ?? null;
 }

@@ -1,11 +1,10 @@
 /**
  * Waypoint expansion (reference §5.9): breadth-first from the direct candidates through the
- * user's links, one batched store read per hop. A reached memory's weight is
+ * user's links, read from the user's in-process view. A reached memory's weight is
  * parent × edge × 0.8; weaker than 0.1 is not followed. Unlike v1.2 (every seed 1.0) a seed
  * starts at its own relevance, so a link from a barely related candidate counts for little.
  */
-import type { UserScope } from '../store/scope.js';
-import type { Store } from '../store/store.js';
+import type { UserView } from '../store/store.js';
 
 const HOPS = 2;
 const DAMPING = 0.8;
@@ -18,35 +17,37 @@ export interface Reach {
   path: string[];
 }
 
-export async function expandViaWaypoints(
-  store: Store,
-  scope: UserScope,
+export function expandViaWaypoints(
+  view: UserView,
   /** Direct candidates and their relevance in [0, 1]. */
   seeds: ReadonlyMap<string, number>,
   maxNew: number,
-): Promise<Map<string, Reach>> {
-  const reach = new Map<string, Reach>([...seeds.keys()].map((id) => [id, { weight: 0, path: [id] }]));
-  const strength = new Map<string, number>(seeds);
-  let frontier = [...seeds.keys()];
+): Map<string, Reach> {
+  const reach = new Map<string, Reach>();
+  for (const id of seeds.keys()) reach.set(id, { weight: 0, path: [id] });
+  let frontier: Array<[string, number]> = [...seeds];
   let added = 0;
   for (let hop = 0; hop < HOPS && frontier.length > 0; hop++) {
-    const edges = await store.outgoingWaypoints(scope, frontier);
-    const next: string[] = [];
-    const ordered = [...edges].sort((a, b) => strength.get(b.srcId)! * b.weight - strength.get(a.srcId)! * a.weight);
-    for (const e of ordered) {
-      if (e.dstId === e.srcId) continue;
-      const w = strength.get(e.srcId)! * e.weight * DAMPING;
-      if (w < MIN_WEIGHT) continue;
-      const known = reach.get(e.dstId);
+    // Strongest first, so the new memories admitted (at most `maxNew`) are the best supported.
+    const edges: Array<{ src: string; dst: string; w: number }> = [];
+    for (const [src, strength] of frontier) {
+      for (const e of view.outgoing(src)) {
+        const w = strength * e.weight * DAMPING;
+        if (e.dstId !== src && w >= MIN_WEIGHT) edges.push({ src, dst: e.dstId, w });
+      }
+    }
+    edges.sort((a, b) => b.w - a.w);
+    const next: Array<[string, number]> = [];
+    for (const { src, dst, w } of edges) {
+      const known = reach.get(dst);
       if (known) {
         if (w > known.weight) known.weight = w;
         continue;
       }
       if (added >= maxNew) continue;
       added++;
-      reach.set(e.dstId, { weight: w, path: [...reach.get(e.srcId)!.path, e.dstId] });
-      strength.set(e.dstId, w);
-      next.push(e.dstId);
+      reach.set(dst, { weight: w, path: [...reach.get(src)!.path, dst] });
+      next.push([dst, w]);
     }
     frontier = next;
   }

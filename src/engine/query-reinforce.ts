@@ -42,7 +42,7 @@ export async function reinforceResults(ctx: EngineContext, scope: UserScope, res
   await ctx.store.recordRecall(scope, {
     salience: answer.map((r) => ({
       id: r.memory.id,
-      salience: retrievalBoost(r.memory.salience),
+      salience: retrievalBoost(r.salience),
       lastSeenAt: now,
       feedbackScore: 0.9 * r.memory.feedbackScore + 0.1 * r.score,
     })),

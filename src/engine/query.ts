@@ -1,18 +1,20 @@
 /**
  * Query (reference §5.10, fixed): candidates come only from the caller's own data — vector
  * neighbours in every searched sector plus full-text hits — are expanded through the user's
- * waypoints, scored with the composite score and returned with their path and parts.
+ * waypoints, scored with the composite score and returned with their path and parts. Everything
+ * after the embedding call reads the user's in-process view: no round trip per candidate.
  */
 import { classify } from '../core/classify.js';
 import { decayedSalience, recency, salienceAnchor } from '../core/decay.js';
 import { keywordQuery, keywordScore, tokenized } from '../core/keyword.js';
-import { compositeScore, fusedSimilarity, relevance, tagMatch, type ScoreParts } from '../core/scoring.js';
+import { fusedSimilarity, scoreOf, tagMatch, weigh, type ScoreParts, type Weighed } from '../core/scoring.js';
 import { sectorLambda } from '../core/sectors.js';
-import { tokenOverlap } from '../core/tokens.js';
-import { SECTORS, type MemoryRecord, type Sector } from '../core/types.js';
+import { overlapShare, overlapTokens } from '../core/tokens.js';
+import { topByScore } from '../core/top.js';
+import { SECTORS, type Sector } from '../core/types.js';
 import { OmError } from '../errors.js';
 import type { UserScope } from '../store/scope.js';
-import type { TextHit, VectorView } from '../store/store.js';
+import type { RecallMemory, TextHit, VectorProbe } from '../store/store.js';
 import type { QueryInput, QueryMatch, QueryResult } from './api.js';
 import type { EngineContext } from './context.js';
 import { expandViaWaypoints } from './expand.js';
@@ -22,17 +24,21 @@ import { vectorSectors } from './views.js';
 
 const CANDIDATES_PER_K = 3;
 const MIN_CANDIDATES = 24;
+/** A text hit below this share of the best hit's rank is no candidate by text. */
+const TEXT_FLOOR = 0.25;
 
 export interface Scored {
-  memory: MemoryRecord;
-  /** Sectors the memory has comparable vectors in. */
-  sectors: Sector[];
+  memory: RecallMemory;
+  /** The memory's salience decayed to the query's time. */
+  salience: number;
+  /** Cosine with the query per sector the memory has a comparable vector in. */
+  cosines: ReadonlyMap<Sector, number>;
   path: string[];
   parts: ScoreParts;
   score: number;
 }
 
-function passesFilters(m: MemoryRecord, plan: QueryPlan): boolean {
+function passesFilters(m: RecallMemory, plan: QueryPlan): boolean {
   if (plan.sectors && !plan.sectors.includes(m.primarySector as Sector)) return false;
   if (plan.since !== null && m.createdAt < plan.since) return false;
   if (plan.until !== null && m.createdAt > plan.until) return false;
@@ -40,25 +46,42 @@ function passesFilters(m: MemoryRecord, plan: QueryPlan): boolean {
   return true;
 }
 
-interface Candidates {
-  /** Each direct candidate with its best preliminary relevance (cosine or relative text rank). */
-  relevance: Map<string, number>;
-  /** Full-text rank relative to the best hit of this query, in [0, 1]. */
-  textRank: Map<string, number>;
-}
-
 function perList(plan: QueryPlan): number {
   return Math.max(MIN_CANDIDATES, plan.k * CANDIDATES_PER_K);
 }
 
-async function candidates(plan: QueryPlan, text: readonly TextHit[], view: VectorView, queryVectors: Map<Sector, Float32Array>): Promise<Candidates> {
-  const searched = plan.sectors ?? SECTORS;
-  const vectorLists = await Promise.all(searched.map((s) => view.nearest(s, queryVectors.get(s)!, perList(plan))));
-  const best = Math.max(0, ...text.map((h) => h.rank));
-  const textRank = new Map(text.map((h) => [h.id, best > 0 ? Math.max(0, h.rank) / best : 0]));
-  const relevance = new Map(textRank);
-  for (const h of vectorLists.flat()) relevance.set(h.id, Math.max(relevance.get(h.id) ?? 0, Math.min(1, Math.max(0, h.similarity))));
-  return { relevance, textRank };
+/** Vector candidates worth scoring beside the text hits (more when filters may drop some). */
+function keptCandidates(plan: QueryPlan): number {
+  const filtered = plan.sectors || plan.since !== null || plan.until !== null || plan.tags.length > 0 || plan.minSalience > 0;
+  return perList(plan) * (filtered ? SECTORS.length + 1 : 1);
+}
+
+/**
+ * The direct candidates, each with its preliminary relevance in [0, 1]: every text hit (its
+ * rank relative to the best hit, or its cosine if higher),
+ * and the `keptCandidates` vector neighbours with the best cosine in any searched sector. Taking
+ * each neighbour's best cosine among the sectors' lists is exact for those kept: a memory whose
+ * best sector did not list it is beaten there by a whole list of others.
+ */
+function seeds(plan: QueryPlan, textRank: ReadonlyMap<string, number>, probe: VectorProbe): Map<string, number> {
+  const cosine = new Map<string, number>();
+  for (const sector of plan.sectors ?? SECTORS) {
+    for (const h of probe.nearest(sector, perList(plan))) cosine.set(h.id, Math.max(cosine.get(h.id) ?? 0, Math.min(1, h.similarity)));
+  }
+  const out = new Map<string, number>();
+  for (const [id, rank] of textRank) out.set(id, Math.max(rank, cosine.get(id) ?? 0));
+  const vectorOnly = [...cosine].filter(([id]) => !out.has(id));
+  for (const [id, r] of topByScore(vectorOnly, keptCandidates(plan), ([, c]) => c, ([id]) => id)) out.set(id, r);
+  return out;
+}
+
+/**
+ * Text hits as candidates, by rank relative to the best hit. Hits far below the best matched
+ * only words that are common among the user's memories: they are left to the vector search.
+ */
+function textCandidates(hits: readonly TextHit[]): Map<string, number> {
+  const best = hits[0]?.rank ?? 0;
+  return new Map(hits.filter((h) => h.rank >= TEXT_FLOOR * best).map((h) => [h.id, best > 0 ? h.rank / best : 0]));
 }
 
 export async function queryMemories(ctx: EngineContext, scope: UserScope, input: QueryInput): Promise<QueryResult> {
@@ -75,94 +98,67 @@ export async function queryMemories(ctx: EngineContext, scope: UserScope, input:
   }
 }
 
-/** Memory rows are read only for this many of the strongest direct candidates (more when filters may drop some). */
-function keptCandidates(plan: QueryPlan): number {
-  const filtered = plan.sectors || plan.since !== null || plan.until !== null || plan.tags.length > 0 || plan.minSalience > 0;
-  return perList(plan) * (filtered ? SECTORS.length + 1 : 1);
-}
-
-/**
- * The direct candidates worth reading: every full-text hit (already the best few by text) and
- * the vector candidates with the best cosine in any sector (from the in-process index, whichever
- * sector's list found them). The dropped ones are beaten on similarity by `keep` others.
- */
-function strongest(direct: Candidates, similarities: ReadonlyMap<string, ReadonlyMap<Sector, number>>, keep: number): Map<string, number> {
-  const byVector = [...direct.relevance]
-    .filter(([id]) => !direct.textRank.has(id))
-    .map(([id, r]): [string, number] => [id, Math.max(r, ...(similarities.get(id)?.values() ?? []))])
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  return new Map([...[...direct.textRank.keys()].map((id): [string, number] => [id, direct.relevance.get(id)!]), ...byVector.slice(0, keep)]);
-}
-
 async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Promise<Scored[]> {
   const now = ctx.now();
   const queryClass = classify(plan.query);
-  // Full text and the vector view need no query vector: their round trips overlap the embedding call.
-  const [embedded, view, text] = await Promise.all([
-    ctx.embedder.embed(SECTORS.map((sector) => ({ text: plan.query, sector })), { scope }),
-    ctx.store.vectorView(scope),
-    ctx.store.searchText(scope, plan.query, perList(plan)),
-  ]);
-  const queryVectors = new Map<Sector, Float32Array>(SECTORS.map((s, i) => [s, embedded[i]!]));
-  const direct = await candidates(plan, text, view, queryVectors);
-  if (direct.relevance.size === 0) return [];
-  const similarities = await view.similarities(queryVectors, [...direct.relevance.keys()]);
-  const seeds = strongest(direct, similarities, keptCandidates(plan));
-  // The seeds' rows are read while the waypoints are walked; only memories reached through them are read after.
-  const [reach, seedRows] = await Promise.all([
-    expandViaWaypoints(ctx.store, scope, seeds, plan.k * 2),
-    ctx.store.getMemories(scope, [...seeds.keys()], { meanVec: false }),
-  ]);
-  const reachedIds = [...reach.keys()].filter((id) => !seeds.has(id));
-  const [reachedRows, reached] = reachedIds.length === 0
-    ? [[], new Map<string, Map<Sector, number>>()]
-    : await Promise.all([ctx.store.getMemories(scope, reachedIds, { meanVec: false }), view.similarities(queryVectors, reachedIds)]);
-  const memories = [...seedRows, ...reachedRows];
   const query = tokenized(plan.query);
+  // The user's view (one epoch read) needs no query vector: it overlaps the embedding call.
+  const [embedded, view] = await Promise.all([
+    ctx.embedder.embed(SECTORS.map((sector) => ({ text: plan.query, sector })), { scope }),
+    ctx.store.view(scope),
+  ]);
+  // Content words, or every token when the query has only function words ("where is it?"):
+  // what the overlap counts and the text search weighs (function words match most memories).
+  const counted = overlapTokens(query.tokens);
+  const probe = view.probe(new Map(SECTORS.map((s, i) => [s, embedded[i]!])));
+  const textRank = textCandidates(view.searchText(counted, perList(plan)));
+  const direct = seeds(plan, textRank, probe);
+  if (direct.size === 0) return [];
   const keywords = keywordQuery(query, ctx.config.engine.keywordMinLength);
-  const queryTokens = new Set(query.tokens);
-  const kept: Array<Omit<Scored, 'score'>> = [];
-  for (const m of memories) {
-    if (!passesFilters(m, plan)) continue;
+  const tagged = plan.tags.length > 0;
+  const kept: Scored[] = [];
+  const weights: Weighed[] = [];
+  let best = 0;
+  for (const [id, reach] of expandViaWaypoints(view, direct, plan.k * 2)) {
+    const m = view.memory(id);
+    if (!m || !passesFilters(m, plan)) continue;
     const salience = decayedSalience(m.salience, sectorLambda(m.primarySector), now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt));
     if (salience < plan.minSalience) continue;
     // Vectors of another model (upgraded, not yet re-embedded) have no similarity: they cannot be compared.
-    const perSector = new Map([...(similarities.get(m.id) ?? reached.get(m.id) ?? [])].map(([sector, sim]) => [sector, Math.max(0, sim)]));
-    const r = reach.get(m.id)!;
-    const content = tokenized(m.content);
+    const cosines = probe.similarities(id);
     const parts: ScoreParts = {
-      similarity: fusedSimilarity(perSector, m.primarySector, queryClass.primary),
-      overlap: tokenOverlap(queryTokens, new Set(content.tokens)),
-      waypoint: r.weight,
+      similarity: fusedSimilarity(cosines, m.primarySector, queryClass.primary),
+      overlap: overlapShare(counted, m.tokens),
+      waypoint: reach.weight,
       recency: recency(m.lastSeenAt, now),
-      // The store's full-text rank brings what the in-process score lacks: term rarity (IDF) within the user.
-      keyword: (keywordScore(keywords, content) + (direct.textRank.get(m.id) ?? 0)) / 2,
+      // The text rank brings what the in-process keyword score lacks: term rarity (IDF) within the user.
+      keyword: (keywordScore(keywords, { text: m.content, tokens: m.tokens }) + (textRank.get(id) ?? 0)) / 2,
       tag: tagMatch(plan.tags, m.tags),
       salience,
     };
-    kept.push({ memory: { ...m, salience }, sectors: [...perSector.keys()].sort(), path: r.path, parts });
+    const weighed = weigh(parts, tagged);
+    if (weighed.relevance > best) best = weighed.relevance;
+    kept.push({ memory: m, salience, cosines, path: reach.path, parts, score: 0 });
+    weights.push(weighed);
   }
-  const tagged = plan.tags.length > 0;
-  const best = Math.max(0, ...kept.map((c) => relevance(c.parts, tagged)));
-  return kept
-    .map((c) => ({ ...c, score: compositeScore(c.parts, tagged, best) }))
-    .filter((c) => c.score >= plan.minScore)
-    .sort((a, b) => b.score - a.score || b.memory.salience - a.memory.salience);
+  kept.forEach((c, i) => (c.score = scoreOf(weights[i]!, best)));
+  return kept.filter((c) => c.score >= plan.minScore).sort((a, b) => b.score - a.score || b.salience - a.salience);
 }
 
 function toMatch(s: Scored): QueryMatch {
   const m = s.memory;
+  const sectors = [...s.cosines.keys()].sort();
   return {
     id: m.id,
     content: m.content,
     score: s.score,
-    sectors: s.sectors.length > 0 ? s.sectors : vectorSectors(undefined, m.primarySector),
+    sectors: sectors.length > 0 ? sectors : vectorSectors(undefined, m.primarySector),
     primary_sector: m.primarySector,
     path: s.path,
-    salience: m.salience,
+    salience: s.salience,
     last_seen_at: m.lastSeenAt,
-    tags: m.tags,
-    metadata: m.meta,
+    tags: m.tags && [...m.tags],
+    metadata: JSON.parse(m.metaJson) as Record<string, unknown>,
     created_at: m.createdAt,
     parts: s.parts,
   };

@@ -6,7 +6,7 @@
  */
 import type { SectorVector } from '../core/types.js';
 import { unitCosine } from '../core/vector.js';
-import type { VectorHit, VectorView } from '../store/store.js';
+import type { UserView, VectorHit } from '../store/store.js';
 
 /** Below this cosine two memories are not related enough to link (v1.2 declared 0.75 for its own embedder). */
 export const LINK_MIN_SIMILARITY = 0.45;
@@ -40,8 +40,9 @@ function bestPeer(peers: readonly BatchPeer[], v: SectorVector): VectorHit | nul
  * which `view` (the user's stored vectors) does not hold yet. Vectors are unit length, as
  * `embedItems` makes them.
  */
-export async function linksFor(view: VectorView, vectors: readonly SectorVector[], peers: readonly BatchPeer[] = []): Promise<NewLinks> {
-  const hits = await Promise.all(vectors.map((v, i) => view.nearest(v.sector, v.vector, i === 0 ? PRIMARY_CANDIDATES : 1)));
+export function linksFor(view: UserView, vectors: readonly SectorVector[], peers: readonly BatchPeer[] = []): NewLinks {
+  const probe = view.probe(new Map(vectors.map((v) => [v.sector, v.vector])));
+  const hits = vectors.map((v, i) => probe.nearest(v.sector, i === 0 ? PRIMARY_CANDIDATES : 1));
   const waypoints: NewLinks['waypoints'] = [];
   hits.forEach((stored, i) => {
     const peer = bestPeer(peers, vectors[i]!);

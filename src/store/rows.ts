@@ -3,7 +3,7 @@ import type { MemoryRecord, SectorVector, Waypoint } from '../core/types.js';
 import { isSector } from '../core/types.js';
 import { decodeOptionalVector, decodeVector, encodeVector, isPlainObject, isStringArray, parseJson } from './codec.js';
 import type { Row } from './driver.js';
-import type { ApiKeyRecord } from './store.js';
+import type { ApiKeyRecord, RecallMemory } from './store.js';
 
 export const MEMORY_COLUMNS = [
   'id',
@@ -74,6 +74,26 @@ export function decodeMemory(r: Row): MemoryRecord {
     version: num(r.version, 1),
     meanDim: r.mean_dim === null || r.mean_dim === undefined ? null : num(r.mean_dim),
     meanVec: decodeOptionalVector(r.mean_vec),
+    feedbackScore: num(r.feedback_score),
+  };
+}
+
+/** The columns a user model keeps of a memory (no mean vector, metadata left as validated text). */
+export const RECALL_COLUMNS = ['id', 'content', 'primary_sector', 'simhash', 'tags', 'meta', 'created_at', 'updated_at', 'last_seen_at', 'salience', 'feedback_score'] as const;
+
+export function decodeRecallMemory(r: Row): Omit<RecallMemory, 'tokens'> {
+  const meta = parseJson(r.meta, isPlainObject, null);
+  return {
+    id: String(r.id),
+    content: String(r.content ?? ''),
+    primarySector: String(r.primary_sector ?? ''),
+    simhash: r.simhash === null || r.simhash === undefined ? null : String(r.simhash),
+    tags: parseJson<string[] | null>(r.tags, isStringArray, null),
+    metaJson: meta === null ? '{}' : String(r.meta),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+    lastSeenAt: num(r.last_seen_at),
+    salience: num(r.salience),
     feedbackScore: num(r.feedback_score),
   };
 }

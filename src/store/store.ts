@@ -14,8 +14,6 @@ import type { UserScope } from './scope.js';
 
 /** Facts about a backend that callers may ask about; never branch on the backend's name. */
 export interface StoreCapabilities {
-  /** Full-text engine behind {@link Store.searchText}. */
-  readonly fullText: 'fts5' | 'tsvector';
   /** Several processes may write the same database at once (PostgreSQL) or one host only (SQLite file). */
   readonly multiNode: boolean;
   /** Largest number of bound parameters one statement may take. */
@@ -86,15 +84,57 @@ export interface RecallWrite {
   weigh(link: LinkKey, current: number | undefined): number | undefined;
 }
 
-/** Searches over one user's vectors, all as of the same epoch. See {@link Store.vectorView}. */
-export interface VectorView {
+/** An outgoing link as a query walks it (see {@link UserView.outgoing}). */
+export interface Link {
+  readonly dstId: string;
+  readonly weight: number;
+}
+
+/** What a query reads of a memory (see {@link UserView}). */
+export interface RecallMemory {
+  readonly id: string;
+  readonly content: string;
+  readonly primarySector: string;
+  readonly simhash: string | null;
+  readonly tags: readonly string[] | null;
+  /** The metadata object as JSON text (`{}` when the stored text is not an object); parse it to hand it out. */
+  readonly metaJson: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly lastSeenAt: number;
+  readonly salience: number;
+  readonly feedbackScore: number;
+  /** Canonical tokens of the content (core/tokens), in text order. */
+  readonly tokens: readonly string[];
+}
+
+/**
+ * One user's memories, held in this process and answered without a round trip: rows, outgoing
+ * links, full-text and vector search. It reflects every write committed before
+ * {@link Store.view} was called (later ones may show too); nothing in it belongs to another user.
+ * Objects it returns are frozen.
+ */
+export interface UserView {
+  /** How many memories the user has. */
+  readonly size: number;
+  memory(id: string): RecallMemory | undefined;
+  /** Outgoing links of the memory, strongest first. */
+  outgoing(id: string): readonly Link[];
+  /** One query's vectors (one per sector) against the user's vector indexes. */
+  probe(queries: ReadonlyMap<Sector, Float32Array>): VectorProbe;
+  /** The best memories for these canonical tokens by BM25 over the user's own memories. */
+  searchText(tokens: readonly string[], limit: number): TextHit[];
+}
+
+/** Searches of one query's vectors (see {@link UserView.probe}). */
+export interface VectorProbe {
   /** Nearest neighbours by cosine within the sector: exact, or from the closest groups of a large index's partition. */
-  nearest(sector: Sector, query: Float32Array, k: number): Promise<VectorHit[]>;
+  nearest(sector: Sector, k: number): VectorHit[];
   /**
-   * Cosine of each sector's query vector with the given memories' vectors of that sector (a
-   * memory of another user, or without a vector of that sector and dimension, has no entry).
+   * Cosine of the memory's vector with the query of each sector where it has a vector of the
+   * query's dimension (none for a memory of another user).
    */
-  similarities(queries: ReadonlyMap<Sector, Float32Array>, ids: readonly string[]): Promise<Map<string, Map<Sector, number>>>;
+  similarities(id: string): ReadonlyMap<Sector, number>;
 }
 
 export interface VectorHit {
@@ -113,7 +153,7 @@ export interface SectorMatrix {
 
 export interface TextHit {
   id: string;
-  /** Larger is better; comparable only within one call. */
+  /** BM25 score: larger is better; comparable only within one call. */
   rank: number;
 }
 
@@ -248,16 +288,12 @@ export interface Store {
   /** Vectors of the given memories (only those in scope), keyed by memory id. */
   getVectors(scope: UserScope, ids: readonly string[]): Promise<Map<string, SectorVector[]>>;
   /**
-   * The scope's vectors as of one read of its epoch (one round trip): every search of the
-   * returned view answers from the same in-process indexes, however many sectors and calls.
+   * The scope's memories held in process, brought up to date by one read of the user's epoch
+   * (and, when someone wrote since, of the journal entries and the memories they name).
    */
-  vectorView(scope: UserScope): Promise<VectorView>;
+  view(scope: UserScope): Promise<UserView>;
   /** Every vector of the scope in one sector, for an in-process index. */
   loadSectorMatrix(scope: UserScope, sector: Sector): Promise<SectorMatrix>;
-
-  // ---- full text --------------------------------------------------------
-  /** Lexical candidates for a free-text query within the scope. */
-  searchText(scope: UserScope, query: string, limit: number): Promise<TextHit[]>;
 
   // ---- waypoints --------------------------------------------------------
   /** Inserts or updates links (key: src, dst); links whose ends are not both in scope are ignored. */

@@ -2,16 +2,12 @@
  * In-process vector indexes, one per (user, sector, dimension): the user's vectors as a dense
  * matrix of unit rows, so a search is one pass of dot products with a bounded top-k.
  *
- * An index is valid only for the user's vector epoch it was built at. The epoch is a per-user
- * counter that database triggers bump in the same transaction as any change to that user's
- * vectors, so every process sharing the database sees a write at its next query: the caller
- * reads the epoch (one indexed row) before looking an index up, and rebuilds on a mismatch.
- * Indexes are keyed by user; no index ever holds another user's vectors.
+ * Each index belongs to one user model (./cache/user-model.ts), which keeps it current through
+ * the user's change journal: changed memories' rows are removed (left as gaps) and appended
+ * again, instead of reloading the user's vectors, which takes a second or more at 100,000.
  *
  * Small indexes are searched exactly; from {@link PARTITION_MIN_ROWS} rows on, a coarse
- * partition (./vector-partition.ts) limits a search to the rows near the query. This process's
- * own writes are applied in place (appended rows, removed rows left as gaps) instead of
- * reloading the user's vectors, which takes a second or more at 100,000 of them.
+ * partition (./vector-partition.ts) limits a search to the rows near the query.
  */
 import type { SectorMatrix, VectorHit } from './store.js';
 import { RowBuffer } from './row-buffer.js';
@@ -38,7 +34,7 @@ export interface UnitMatrix {
 
 /** The id of a removed row (no memory id is empty). */
 const REMOVED = '';
-/** Past this share of removed rows an index is dropped, to be loaded afresh when next used. */
+/** Past this share of removed rows an index is compacted. */
 const MAX_REMOVED_SHARE = 0.25;
 
 function rowOf(index: UnitMatrix): Map<string, number> {
@@ -84,43 +80,48 @@ function partitionOf(index: UnitMatrix): Partition | undefined {
   return index.partition;
 }
 
-function unit(query: Float32Array): Float32Array {
+/** The query scaled to unit length (a zero query stays zero). */
+export function unit(query: Float32Array): Float32Array {
   const q = new Float32Array(query.length);
   const norm = Math.sqrt(dotAt(query, 0, query, query.length));
   if (norm > 0) for (let j = 0; j < q.length; j++) q[j] = query[j]! / norm;
   return q;
 }
 
-/** Cosine of the query with the rows of the given ids; ids without a row are left out. */
-export function similaritiesOf(index: UnitMatrix, query: Float32Array, ids: readonly string[]): Map<string, number> {
-  const out = new Map<string, number>();
-  if (query.length !== index.dim || index.ids.length === 0) return out;
-  const rows = rowOf(index);
-  const q = unit(query);
-  for (const id of ids) {
-    const row = rows.get(id);
-    if (row !== undefined) out.set(id, dotAt(index.rows.data, row * index.dim, q, index.dim));
-  }
-  return out;
+/** The row of a memory's vector in the index, if it has one. */
+export function rowOfId(index: UnitMatrix, id: string): number | undefined {
+  return rowOf(index).get(id);
 }
 
-/** Cosine top-k: rows are unit vectors, so cosine is the dot product with the unit query. Exact below {@link PARTITION_MIN_ROWS} rows. */
-export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: number): VectorHit[] {
-  const { ids, dim } = index;
-  const n = ids.length;
-  if (k <= 0 || query.length !== dim || n === 0) return [];
-  const q = unit(query);
-  const partition = partitionOf(index);
+/** Cosine of a unit query with one row: from `dots` of every row when given. */
+export function cosineAt(index: UnitMatrix, q: Float32Array, row: number, dots?: Float32Array | null): number {
+  return dots ? dots[row]! : dotAt(index.rows.data, row * index.dim, q, index.dim);
+}
+
+/**
+ * The products of a unit query with every row when the index is small enough to be searched
+ * exactly (a copy: it outlives the next search), or null when a partition narrows its searches.
+ */
+export function exactDots(index: UnitMatrix, q: Float32Array): Float32Array | null {
+  if (partitionOf(index)) return null;
+  return index.rows.dots(q, index.ids.length).slice();
+}
+
+/** Cosine top-k of a unit query: from `dots` of every row when given, else exact or through the partition. Ties: lower id first. */
+export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?: Float32Array | null): VectorHit[] {
+  const { ids } = index;
+  if (k <= 0 || q.length !== index.dim || ids.length === 0) return [];
+  const partition = dots ? undefined : partitionOf(index);
   const scanned = partition ? probeRows(partition, q, k) : null;
-  const dots = scanned ? index.rows.dotsAt(q, scanned) : index.rows.dots(q, n);
+  const products = dots ?? (scanned ? index.rows.dotsAt(q, scanned) : index.rows.dots(q, ids.length));
   // Kept sorted best first; a row enters only when it beats the current k-th.
-  const keep = Math.min(k, dots.length);
+  const keep = Math.min(k, products.length);
   if (keep === 0) return [];
   const rows = new Int32Array(keep);
   const sims = new Float64Array(keep).fill(-Infinity);
-  for (let s = 0; s < dots.length; s++) {
+  for (let s = 0; s < products.length; s++) {
     const i = scanned ? scanned[s]! : s;
-    const dot = dots[s]!;
+    const dot = products[s]!;
     if (ids[i] === REMOVED || dot < sims[keep - 1]! || (dot === sims[keep - 1]! && ids[i]! >= ids[rows[keep - 1]!]!)) continue;
     let p = keep - 1;
     while (p > 0 && (dot > sims[p - 1]! || (dot === sims[p - 1]! && ids[i]! < ids[rows[p - 1]!]!))) {
@@ -136,24 +137,19 @@ export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: numb
   return hits;
 }
 
-interface UserIndexes {
-  epoch: number;
-  /** Key: `sector dim`. */
-  bySector: Map<string, UnitMatrix>;
-  bytes: number;
+/** Cosine top-k: rows are unit vectors, so cosine is the dot product with the unit query. Exact below {@link PARTITION_MIN_ROWS} rows. */
+export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: number): VectorHit[] {
+  return query.length === index.dim ? nearestRows(index, unit(query), k) : [];
 }
-
-const sectorKey = (sector: string, dim: number) => `${sector} ${dim}`;
 
 /**
  * Appends rows in place, growing the buffer by doubling: copying the whole matrix for every
- * added memory would make loading a large user quadratic. Returns the bytes the buffer grew by.
+ * added memory would make loading a large user quadratic.
  */
-function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector: Float32Array }>): number {
+export function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector: Float32Array }>): void {
   const { dim } = index;
   const from = index.ids.length;
   const to = from + rows.length;
-  const before = index.rows.bytes;
   index.rows.reserve(to);
   const data = index.rows.data;
   rows.forEach((r, i) => data.set(r.vector, (from + i) * dim));
@@ -163,11 +159,13 @@ function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector:
     index.rowOf?.set(r.id, index.ids.length - 1);
   }
   if (index.partition) assignRows(index.partition, data, from, to);
-  return index.rows.bytes - before;
 }
 
-/** Leaves the rows of these ids as gaps (their partition lists keep them; searches skip them). */
-function removeRows(index: UnitMatrix, ids: readonly string[]): void {
+/**
+ * Leaves the rows of these ids as gaps (their partition lists keep them; searches skip them).
+ * Returns the index to keep using: past a quarter of gaps, a compacted copy of the live rows.
+ */
+export function removeRows(index: UnitMatrix, ids: Iterable<string>): UnitMatrix {
   const rows = rowOf(index);
   for (const id of ids) {
     const row = rows.get(id);
@@ -177,92 +175,12 @@ function removeRows(index: UnitMatrix, ids: readonly string[]): void {
     index.rows.data.fill(0, row * index.dim, (row + 1) * index.dim);
     index.removed = (index.removed ?? 0) + 1;
   }
+  if ((index.removed ?? 0) <= index.ids.length * MAX_REMOVED_SHARE) return index;
+  const live = index.ids.flatMap((id, row) => (id === REMOVED ? [] : [row]));
+  const data = new Float32Array(live.length * index.dim);
+  live.forEach((row, i) => data.set(index.rows.data.subarray(row * index.dim, (row + 1) * index.dim), i * index.dim));
+  return toUnitMatrix({ ids: live.map((row) => index.ids[row]!), dim: index.dim, data });
 }
 
-/** What one of this process's transactions changed in a user's vectors. */
-export interface VectorChange {
-  /** Memories whose vectors are all gone (deleted, or replaced by `added`). */
-  removed?: readonly string[];
-  added?: ReadonlyArray<{ id: string; sector: string; vector: Float32Array }>;
-}
-
-/** Per-user indexes at one epoch; least recently used users are dropped beyond the byte budget. */
-export class VectorIndexCache {
-  readonly #users = new Map<string, UserIndexes>();
-  #bytes = 0;
-
-  constructor(private readonly budgetBytes: number) {}
-
-  /** The user's index for the sector and dimension, if one was built at exactly this epoch. */
-  get(userKey: string, epoch: number, sector: string, dim: number): UnitMatrix | undefined {
-    const u = this.#users.get(userKey);
-    if (!u) return undefined;
-    if (u.epoch !== epoch) {
-      this.#drop(userKey);
-      return undefined;
-    }
-    this.#users.delete(userKey);
-    this.#users.set(userKey, u);
-    return u.bySector.get(sectorKey(sector, dim));
-  }
-
-  set(userKey: string, epoch: number, sector: string, index: UnitMatrix): void {
-    let u = this.#users.get(userKey);
-    if (u && u.epoch !== epoch) {
-      // Built from an older or newer snapshot than the cached siblings: keep only the newer epoch.
-      if (u.epoch > epoch) return;
-      this.#drop(userKey);
-      u = undefined;
-    }
-    if (!u) {
-      u = { epoch, bySector: new Map(), bytes: 0 };
-      this.#users.set(userKey, u);
-    }
-    const key = sectorKey(sector, index.dim);
-    this.#resize(u, -(u.bySector.get(key)?.rows.bytes ?? 0) + index.rows.bytes);
-    u.bySector.set(key, index);
-    this.#evict();
-  }
-
-  /**
-   * Applies a change this process made in a transaction that moved the user's epoch from `from`
-   * to `to`: indexes built at `from` stay exact once rows are removed and appended. Any other
-   * cached epoch means someone else wrote too, so those indexes are dropped.
-   */
-  apply(userKey: string, from: number, to: number, change: VectorChange): void {
-    const u = this.#users.get(userKey);
-    if (!u) return;
-    if (u.epoch !== from) return this.#drop(userKey);
-    for (const [key, index] of u.bySector) {
-      if (change.removed?.length) removeRows(index, change.removed);
-      if ((index.removed ?? 0) > index.ids.length * MAX_REMOVED_SHARE) {
-        this.#resize(u, -index.rows.bytes);
-        u.bySector.delete(key);
-        continue;
-      }
-      const added = change.added?.filter((r) => sectorKey(r.sector, r.vector.length) === key) ?? [];
-      if (added.length > 0) this.#resize(u, appendRows(index, added));
-    }
-    u.epoch = to;
-    this.#evict();
-  }
-
-  #resize(u: UserIndexes, delta: number): void {
-    u.bytes += delta;
-    this.#bytes += delta;
-  }
-
-  #drop(userKey: string): void {
-    const u = this.#users.get(userKey);
-    if (!u) return;
-    this.#bytes -= u.bytes;
-    this.#users.delete(userKey);
-  }
-
-  #evict(): void {
-    for (const key of this.#users.keys()) {
-      if (this.#bytes <= this.budgetBytes) break;
-      this.#drop(key);
-    }
-  }
-}
+/** Rows of the index that hold a memory (gaps excluded). */
+export const liveRows = (index: UnitMatrix): number => index.ids.length - (index.removed ?? 0);

@@ -66,11 +66,14 @@ contract('isolation', (current) => {
       assert.deepEqual((await store.listMemories(scope, { limit: 100, offset: 0 })).map((m) => m.id), [own], viewer);
       assert.equal(await store.countMemories(scope), 1, viewer);
       assert.deepEqual((await store.findBySimhash(scope, [SIMHASH])).map((m) => m.id), [own], viewer);
-      assert.deepEqual((await (await store.vectorView(scope)).nearest('semantic', Float32Array.from(VECTOR), 10)).map((h) => h.id), [own], viewer);
+      const probe = (await store.view(scope)).probe(new Map([['semantic', Float32Array.from(VECTOR)]]));
+      assert.deepEqual(probe.nearest('semantic', 10).map((h) => h.id), [own], viewer);
       assert.deepEqual((await store.loadSectorMatrix(scope, 'semantic')).ids, [own], viewer);
       const everyone = [...mem.values()].map((m) => m.id);
-      assert.deepEqual([...(await (await store.vectorView(scope)).similarities(new Map([['semantic', Float32Array.from(VECTOR)]]), everyone)).keys()], [own], viewer);
-      assert.deepEqual((await store.searchText(scope, 'vault code secret', 10)).map((h) => h.id), [own], viewer);
+      assert.deepEqual(everyone.filter((id) => probe.similarities(id).size > 0), [own], viewer);
+      const view = await store.view(scope);
+      assert.deepEqual(everyone.filter((id) => view.memory(id) !== undefined || view.outgoing(id).length > 0), [own], viewer);
+      assert.deepEqual((await store.view(scope)).searchText(['vault', 'code', 'secret'], 10).map((h) => h.id), [own], viewer);
       const stats = await store.userStats(scope);
       assert.deepEqual([stats.memories, stats.vectors, stats.waypoints], [1, 1, 1], viewer);
       assert.equal((await store.getUser(scope))?.summary, `summary of ${viewer}`);

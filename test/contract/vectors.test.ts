@@ -29,16 +29,17 @@ contract('vectors', (current) => {
     const otherSector = item({}, [vec('episodic', [1, 0, 0, 0])]);
     const otherDim = item({}, [vec('semantic', [1, 0])]);
     await store.insertMemories(alice, [same, near, far, otherSector, otherDim]);
-    const view = await store.vectorView(alice);
-    const hits = await view.nearest('semantic', Float32Array.from([1, 0, 0, 0]), 2);
+    const probe = (await store.view(alice)).probe(new Map([['semantic', Float32Array.from([1, 0, 0, 0])], ['reflective', Float32Array.from([1, 0, 0, 0])]]));
+    const hits = probe.nearest('semantic', 2);
     assert.deepEqual(hits.map((h) => h.id), [same.memory.id, near.memory.id]);
     assert.ok(Math.abs(hits[0]!.similarity - 1) < 1e-6);
     assert.ok(Math.abs(hits[1]!.similarity - Math.SQRT1_2) < 1e-6);
-    assert.equal((await view.nearest('semantic', Float32Array.from([1, 0, 0, 0]), 10)).length, 3);
-    assert.deepEqual(await view.nearest('reflective', Float32Array.from([1, 0, 0, 0]), 5), []);
+    assert.equal(probe.nearest('semantic', 10).length, 3);
+    assert.deepEqual(probe.nearest('reflective', 5), []);
+    assert.deepEqual(probe.nearest('episodic', 5), [], 'a sector without a query vector');
   });
 
-  it('gives the cosine of each sector query with the named memories; a view taken after an insert or delete sees it', async () => {
+  it('gives the cosine of each sector query with a memory; a view taken after an insert, delete or update sees it', async () => {
     const { store } = current();
     const a = item({}, [vec('semantic', [2, 0, 0, 0]), vec('episodic', [0, 1, 0, 0])]);
     const otherDim = item({}, [vec('semantic', [1, 0])]);
@@ -47,22 +48,23 @@ contract('vectors', (current) => {
       ['semantic', Float32Array.from([1, 1, 0, 0])],
       ['episodic', Float32Array.from([0, 3, 0, 0])],
     ] as const);
-    const before = await (await store.vectorView(alice)).similarities(queries, [a.memory.id, otherDim.memory.id, 'missing']);
-    assert.deepEqual([...before.keys()], [a.memory.id], 'no entry for another dimension or an unknown id');
-    const sims = before.get(a.memory.id)!;
+    const before = (await store.view(alice)).probe(queries);
+    assert.equal(before.similarities(otherDim.memory.id).size, 0, 'no entry for another dimension');
+    assert.equal(before.similarities('missing').size, 0, 'nor for an unknown id');
+    const sims = before.similarities(a.memory.id);
     assert.ok(Math.abs(sims.get('semantic')! - Math.SQRT1_2) < 1e-6);
     assert.ok(Math.abs(sims.get('episodic')! - 1) < 1e-6);
     const b = item({}, [vec('semantic', [0, 0, 1, 0])]);
     await store.insertMemories(alice, [b]);
-    const after = await (await store.vectorView(alice)).similarities(queries, [a.memory.id, b.memory.id]);
-    assert.ok(Math.abs(after.get(b.memory.id)!.get('semantic')!) < 1e-6);
-    assert.equal(after.get(b.memory.id)!.has('episodic'), false);
+    const after = (await store.view(alice)).probe(queries).similarities(b.memory.id);
+    assert.ok(Math.abs(after.get('semantic')!) < 1e-6);
+    assert.equal(after.has('episodic'), false);
     await store.deleteMemory(alice, a.memory.id);
-    const afterDelete = await store.vectorView(alice);
-    assert.equal((await afterDelete.similarities(queries, [a.memory.id])).size, 0, 'a deleted memory has none');
-    assert.deepEqual((await afterDelete.nearest('semantic', Float32Array.from([1, 0, 0, 0]), 5)).map((h) => h.id), [b.memory.id]);
+    const afterDelete = (await store.view(alice)).probe(new Map([...queries, ['semantic', Float32Array.from([1, 0, 0, 0])]]));
+    assert.equal(afterDelete.similarities(a.memory.id).size, 0, 'a deleted memory has none');
+    assert.deepEqual(afterDelete.nearest('semantic', 5).map((h) => h.id), [b.memory.id]);
     await store.updateMemory(alice, b.memory.id, { vectors: [vec('semantic', [1, 0, 0, 0])], updatedAt: T0 + 1 });
-    const afterUpdate = await (await store.vectorView(alice)).nearest('semantic', Float32Array.from([1, 0, 0, 0]), 5);
+    const afterUpdate = (await store.view(alice)).probe(new Map([['semantic', Float32Array.from([1, 0, 0, 0])]])).nearest('semantic', 5);
     assert.deepEqual(afterUpdate.map((h) => h.id), [b.memory.id]);
     assert.ok(Math.abs(afterUpdate[0]!.similarity - 1) < 1e-6, 'the replaced vector is the one searched');
   });

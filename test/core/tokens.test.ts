@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalTokens, stem, tokenOverlap, tokenSet } from '../../src/core/tokens.js';
+import { canonicalTokens, overlapShare, overlapTokens, stem, tokenSet } from '../../src/core/tokens.js';
 
 test('Latin words are lower-cased, stemmed and synonym-folded', () => {
   assert.deepEqual(canonicalTokens('Alice LOVES dark Themes'), ['alice', 'prefer', 'dark', 'theme']);
@@ -33,6 +33,8 @@ test('CJK text yields characters and bigrams, emoji yield themselves', () => {
 });
 
 test('overlap is the share of query tokens found in the memory', () => {
-  assert.equal(tokenOverlap(tokenSet('red car'), tokenSet('the red bicycle')), 0.5);
-  assert.equal(tokenOverlap(new Set(), tokenSet('x')), 0);
+  assert.equal(overlapShare(overlapTokens(canonicalTokens('red car')), canonicalTokens('the red bicycle')), 0.5);
+  assert.equal(overlapShare(overlapTokens([]), canonicalTokens('x')), 0);
+  assert.deepEqual(overlapTokens(canonicalTokens('the car and the bike')), ['car', 'bike'], 'function words count only when nothing else is left');
+  assert.deepEqual(overlapTokens(canonicalTokens('what is it')), ['what', 'is', 'it']);
 });

@@ -31,6 +31,8 @@ for (const backend of BACKENDS) {
     try {
       const s = userScope('calls');
       await memory.addMany(s, Array.from({ length: 60 }, (_, i) => ({ content: `Garden journal ${i}: planted ${['roses', 'beans', 'kale', 'mint'][i % 4]} in bed ${i}` })));
+      // The user summary the adds scheduled is written first, so only the queries' calls are counted.
+      await memory.settle();
       for (const k of [5, 40]) {
         calls.clear();
         const { matches } = await memory.query(s, { query: 'planted roses and mint in the garden', k });
@@ -38,14 +40,7 @@ for (const backend of BACKENDS) {
         assert.equal(calls.get('recordRecall'), undefined, 'what the query teaches is written after the reply');
         await memory.settle();
         const perMethod = Object.fromEntries(calls);
-        assert.ok(perMethod.getMemories! <= 2, `the direct candidates, then those reached through waypoints: ${JSON.stringify(perMethod)}`);
-        assert.equal(perMethod.vectorView, 1, 'one epoch read for every vector search of the query');
-        assert.equal(perMethod.getVectors, undefined, 'similarities come from the in-process index');
-        assert.equal(perMethod.searchText, 1);
-        assert.ok(perMethod.outgoingWaypoints! <= 2, 'one per hop');
-        assert.equal(perMethod.recordRecall, 1, 'what the query teaches, in one transaction');
-        assert.equal((perMethod.updateSalience ?? 0) + (perMethod.upsertWaypoints ?? 0), 0);
-        assert.equal(perMethod.getMemory, undefined);
+        assert.deepEqual(perMethod, { view: 1, recordRecall: 1 }, 'one view (one epoch read) answers rows, links, text and vectors; what the query teaches is one transaction');
       }
     } finally {
       await memory.close();

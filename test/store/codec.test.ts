@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeOptionalVector, decodeVector, encodeVector } from '../../src/store/codec.js';
 import { topKCosine } from '../../src/store/cosine.js';
-import { searchTokens } from '../../src/store/fulltext.js';
 import { compareVersions, newestVersion } from '../../src/store/migrate/versions.js';
 import { decodeMemory } from '../../src/store/rows.js';
 import { copyField } from '../helpers/pg-dump.js';
@@ -22,12 +21,6 @@ describe('store codecs', () => {
   it('decodes garbage rows of upgraded databases without throwing', () => {
     const m = decodeMemory({ id: 'x', user_id: null, content: '[]', tags: '1.0', meta: 'not json', created_at: '1.0', salience: null });
     assert.deepEqual([m.tags, m.meta, m.createdAt, m.salience, m.version], [null, {}, 1, 0, 1]);
-  });
-
-  it('reduces search text to letter/digit tokens', () => {
-    assert.deepEqual(searchTokens('NEAR("a" OR b*) -c; DROP São-Paulo 42'), ['near', 'a', 'or', 'b', 'c', 'drop', 'são', 'paulo', '42']);
-    assert.deepEqual(searchTokens('"*-:'), []);
-    assert.deepEqual(searchTokens('हिन्दी भाषा'), ['हिन्दी', 'भाषा']);
   });
 
   it('ranks by cosine and ignores other dimensions', () => {

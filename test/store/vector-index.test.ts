@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rng } from '../../bench/corpus.js';
-import { PARTITION_MIN_ROWS, searchUnitMatrix, similaritiesOf, toUnitMatrix, VectorIndexCache } from '../../src/store/vector-index.js';
+import { appendRows, cosineAt, PARTITION_MIN_ROWS, removeRows, rowOfId, searchUnitMatrix, toUnitMatrix, unit } from '../../src/store/vector-index.js';
 
 const DIM = 32;
 
@@ -58,58 +58,52 @@ for (const rows of [PARTITION_MIN_ROWS + 2000, 20_000]) {
 }
 
 test('appended rows are searchable at once, in place, and land in the partition', async () => {
-  const cache = new VectorIndexCache(2 ** 30);
   const vs = vectors(PARTITION_MIN_ROWS, 3);
   const index = matrix(vs, 'c');
-  cache.set('u', 1, 'semantic', index);
   searchUnitMatrix(index, vs[0]!, 1);
   await index.partitioned;
   const extra = vectors(10, 4);
-  cache.apply('u', 1, 2, { added: extra.map((vector, i) => ({ id: `new${i}`, sector: 'semantic', vector })) });
-  const same = cache.get('u', 2, 'semantic', DIM);
-  assert.equal(same, index, 'the cached index grew in place');
-  assert.equal(same!.ids.length, PARTITION_MIN_ROWS + 10);
-  for (const [i, v] of extra.entries()) assert.equal(searchUnitMatrix(same!, v, 1)[0]!.id, `new${i}`);
+  appendRows(index, extra.map((vector, i) => ({ id: `new${i}`, vector })));
+  assert.equal(index.ids.length, PARTITION_MIN_ROWS + 10);
+  for (const [i, v] of extra.entries()) assert.equal(searchUnitMatrix(index, v, 1)[0]!.id, `new${i}`);
   assert.equal(index.partition!.lists.reduce((n, l) => n + l.length, 0), PARTITION_MIN_ROWS + 10, 'every row filed, appended ones included');
-  assert.equal(cache.get('u', 1, 'semantic', DIM), undefined, 'the old epoch is gone');
 });
 
-test('removed rows are never found again, in place, until a quarter of the rows are gone', async () => {
-  const cache = new VectorIndexCache(2 ** 30);
+test('removed rows are never found again, left as gaps until a quarter of the rows are gone, then compacted', async () => {
   const vs = vectors(PARTITION_MIN_ROWS, 5);
   const index = matrix(vs, 'd');
-  cache.set('u', 1, 'semantic', index);
   const id = (i: number) => `d${String(i).padStart(6, '0')}`;
   assert.equal(searchUnitMatrix(index, vs[7]!, 1)[0]!.id, id(7));
   // A replaced memory: its old row goes, its new vector is appended under the same id.
   const moved = vectors(1, 6)[0]!;
-  cache.apply('u', 1, 3, { removed: [id(7), id(8)], added: [{ id: id(8), sector: 'semantic', vector: moved }] });
-  const same = cache.get('u', 3, 'semantic', DIM);
-  assert.equal(same, index, 'kept in place');
+  assert.equal(removeRows(index, [id(7), id(8)]), index, 'kept in place');
+  appendRows(index, [{ id: id(8), vector: moved }]);
   assert.ok(!searchUnitMatrix(index, vs[7]!, 50).some((h) => h.id === id(7)));
   assert.equal(searchUnitMatrix(index, moved, 1)[0]!.id, id(8));
-  assert.equal(similaritiesOf(index, vs[7]!, [id(7)]).size, 0);
-  assert.ok(Math.abs(similaritiesOf(index, moved, [id(8)]).get(id(8))! - 1) < 1e-6);
+  assert.equal(rowOfId(index, id(7)), undefined);
+  assert.ok(Math.abs(cosineAt(index, unit(moved), rowOfId(index, id(8))!) - 1) < 1e-6);
   // Nothing but removed rows: an exact search of a small index returns fewer hits, none removed.
-  const small = matrix(vectors(3, 7), 's');
-  cache.set('v', 1, 'semantic', small);
-  cache.apply('v', 1, 2, { removed: ['s000000', 's000001'] });
-  assert.deepEqual(searchUnitMatrix(small, vectors(1, 8)[0]!, 3).map((h) => h.id), ['s000002']);
+  const small = matrix(vectors(5, 7), 's');
+  assert.equal(removeRows(small, ['s000000']), small);
+  assert.deepEqual(searchUnitMatrix(small, vectors(1, 8)[0]!, 5).map((h) => h.id).sort(), ['s000001', 's000002', 's000003', 's000004']);
   const many = Array.from({ length: PARTITION_MIN_ROWS / 4 + 1 }, (_, i) => id(100 + i));
-  cache.apply('u', 3, 4, { removed: many });
-  assert.equal(cache.get('u', 4, 'semantic', DIM), undefined, 'dropped once over a quarter of its rows are gaps');
+  const compacted = removeRows(index, many);
+  assert.notEqual(compacted, index, 'compacted once over a quarter of its rows are gaps');
+  assert.equal(compacted.ids.length, PARTITION_MIN_ROWS - many.length - 1);
+  assert.ok(!compacted.ids.includes(id(100)) && !compacted.ids.includes(id(7)));
+  assert.equal(searchUnitMatrix(compacted, moved, 1)[0]!.id, id(8));
+  assert.equal(searchUnitMatrix(compacted, vs[3000]!, 1)[0]!.id, id(3000));
   await index.partitioned;
+  await compacted.partitioned;
 });
 
 test('rows appended while a partition is built are filed once it is done', async () => {
   const vs = vectors(PARTITION_MIN_ROWS, 9);
-  const cache = new VectorIndexCache(2 ** 30);
   const index = matrix(vs, 'e');
-  cache.set('u', 1, 'semantic', index);
   searchUnitMatrix(index, vs[0]!, 1);
   const extra = vectors(3000, 10);
   assert.ok(index.partitioned, 'the first search started a build');
-  cache.apply('u', 1, 2, { added: extra.map((vector, i) => ({ id: `late${i}`, sector: 'semantic', vector })) });
+  appendRows(index, extra.map((vector, i) => ({ id: `late${i}`, vector })));
   await index.partitioned;
   assert.equal(index.partition!.lists.reduce((n, l) => n + l.length, 0), PARTITION_MIN_ROWS + 3000);
   for (const i of [0, 1499, 2999]) assert.equal(searchUnitMatrix(index, extra[i]!, 1)[0]!.id, `late${i}`);

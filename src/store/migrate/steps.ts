@@ -33,19 +33,13 @@ export interface MigrationDdl {
   readonly perUserIndexes: readonly IndexDef[];
   /** Our tables: `stats` (PostgreSQL never had it) and `api_keys`. */
   readonly ownTables: readonly string[];
-  readonly fullText: SchemaFeature;
-  /** `vectorEpochs` and the triggers on `vectors` that bump a user's epoch (see ../vector-index.ts). */
-  readonly vectorEpochs: SchemaFeature;
   /**
-   * What full-text ranking reads besides the index: SQLite, a `fts5vocab` table of documents per
-   * term (../term-shares.ts); PostgreSQL, each memory's tsvector stored with it, so ranking does
-   * not parse every candidate's content again.
+   * Per-user epochs and the change journal that keep in-process user models coherent
+   * (../ops/journal.ts). Creating it also drops what earlier releases kept for the same ends and
+   * the in-process models replace: the database full-text index and the vector epochs with
+   * their triggers.
    */
-  readonly fullTextRanking: SchemaFeature;
-  /** Full-text postings narrowed to one user before ranking (SQLite: an indexed owner-token column). */
-  readonly fullTextByUser: SchemaFeature;
-  /** A full-text index that new rows enter at once (PostgreSQL: GIN without its pending list). */
-  readonly fullTextDirect: SchemaFeature;
+  readonly userJournal: SchemaFeature;
 }
 
 /** Something a step adds whose presence is read from the schema facts. */
@@ -117,10 +111,7 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
         for (const s of ddl.ownTables) await ctx.exec(s);
       },
     },
-    featureStep('2.0.4', 'full-text index over memory content', ddl.fullText),
-    featureStep('2.0.5', 'per-user vector epochs bumped by triggers, so in-process vector indexes stay coherent across processes', ddl.vectorEpochs),
-    featureStep('2.0.6', 'full-text ranking aids: documents per term (SQLite), stored tsvectors (PostgreSQL)', ddl.fullTextRanking),
-    featureStep('2.0.7', "full-text search reads only the asking user's postings (SQLite: an owner token per row)", ddl.fullTextByUser),
-    featureStep('2.0.8', 'full-text index without a pending list that every search would scan (PostgreSQL)', ddl.fullTextDirect),
+    // 2.0.4 to 2.0.8 built a database full-text index and vector epochs; 2.0.9 replaces both.
+    featureStep('2.0.9', 'per-user change journal keeping in-process user models coherent (replaces the full-text index and vector epochs)', ddl.userJournal),
   ];
 }

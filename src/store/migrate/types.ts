@@ -16,7 +16,8 @@ export type LogicalTable =
   | 'embedLogs'
   | 'stats'
   | 'apiKeys'
-  | 'vectorEpochs'
+  | 'userEpochs'
+  | 'userJournal'
   | 'schemaVersion';
 
 export interface MigrationContext {

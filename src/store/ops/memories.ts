@@ -140,11 +140,12 @@ export function* updateSalience(d: Dialect, scope: UserScope, updates: readonly 
   return changed;
 }
 
-export function* deleteMemory(d: Dialect, scope: UserScope, id: string): Op<boolean> {
-  if (!d.isMemoryId(id)) return false;
+/** Deletes the memory with its vectors and links; null when it is not the scope's, else the sources of the links removed. */
+export function* deleteMemory(d: Dialect, scope: UserScope, id: string): Op<{ linkSources: string[] } | null> {
+  if (!d.isMemoryId(id)) return null;
   const { changes } = yield sql`DELETE FROM ${raw(d.tables.memories)} WHERE id = ${id} AND ${inScope(scope)}`;
-  if (changes === 0) return false;
+  if (changes === 0) return null;
   yield sql`DELETE FROM ${raw(d.tables.vectors)} WHERE id = ${id} AND ${inScope(scope)}`;
-  yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE (src_id = ${id} OR dst_id = ${id}) AND ${inScope(scope)}`;
-  return true;
+  const { rows } = yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE (src_id = ${id} OR dst_id = ${id}) AND ${inScope(scope)} RETURNING src_id`;
+  return { linkSources: rows.map((r) => String(r.src_id)) };
 }

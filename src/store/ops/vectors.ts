@@ -4,7 +4,7 @@ import { decodeVector, encodeVector } from '../codec.js';
 import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
 import { decodeSectorVector } from '../rows.js';
-import { userKey, type UserScope } from '../scope.js';
+import type { UserScope } from '../scope.js';
 import { chunks, inScope, inScopeById, join, list, raw, sql } from '../sql.js';
 import type { SectorMatrix } from '../store.js';
 import { idChunk, usableIds } from './memories.js';
@@ -40,28 +40,14 @@ export function* getVectors(d: Dialect, scope: UserScope, ids: readonly string[]
   return out;
 }
 
-/** All vectors of the scope in one sector with the given dimension (the most common one when omitted). */
-export function* loadSectorMatrix(d: Dialect, scope: UserScope, sector: Sector, wantDim?: number): Op<SectorMatrix> {
-  let dim = wantDim;
-  if (dim === undefined) {
-    const { rows } = yield sql`SELECT dim, COUNT(*) AS n FROM ${raw(d.tables.vectors)}
-      WHERE ${inScope(scope)} AND sector = ${sector} GROUP BY dim ORDER BY n DESC, dim DESC LIMIT 1`;
-    dim = rows[0] ? Number(rows[0].dim) : 0;
-  }
+/** All vectors of the scope in one sector with its most common dimension. */
+export function* loadSectorMatrix(d: Dialect, scope: UserScope, sector: Sector): Op<SectorMatrix> {
+  const { rows: dims } = yield sql`SELECT dim, COUNT(*) AS n FROM ${raw(d.tables.vectors)}
+    WHERE ${inScope(scope)} AND sector = ${sector} GROUP BY dim ORDER BY n DESC, dim DESC LIMIT 1`;
+  const dim = dims[0] ? Number(dims[0].dim) : 0;
   if (dim <= 0) return { ids: [], dim: 0, data: new Float32Array(0) };
-  return (yield* loadSectorIndex(d, scope, sector, dim)).matrix;
-}
-
-/**
- * The sector matrix with the user's vector epoch read by the same statement (one snapshot), so
- * an index built from it is tagged with exactly the state it holds; `null` when no row came back.
- * Rows come in a fixed order (every process builds the same partition), the storage order where
- * there is one: SQLite then reads them along its (user, sector) index without sorting (at
- * 40,000 rows, 134 ms instead of 205).
- */
-export function* loadSectorIndex(d: Dialect, scope: UserScope, sector: Sector, dim: number): Op<{ matrix: SectorMatrix; epoch: number | null }> {
-  const { rows } = yield sql`SELECT id, v, (SELECT epoch FROM ${raw(d.tables.vectorEpochs)} WHERE user_key = ${userKey(scope)}) AS epoch
-    FROM ${raw(d.tables.vectors)} WHERE ${inScope(scope)} AND sector = ${sector} AND dim = ${dim} ORDER BY ${raw(d.storageOrder ?? 'id')}`;
+  const { rows } = yield sql`SELECT id, v FROM ${raw(d.tables.vectors)}
+    WHERE ${inScope(scope)} AND sector = ${sector} AND dim = ${dim} ORDER BY ${raw(d.storageOrder ?? 'id')}`;
   const ids: string[] = [];
   const data = new Float32Array(rows.length * dim);
   for (const r of rows) {
@@ -70,6 +56,5 @@ export function* loadSectorIndex(d: Dialect, scope: UserScope, sector: Sector, d
     data.set(decodeVector(r.v), ids.length * dim);
     ids.push(String(r.id));
   }
-  const epoch = rows[0] ? Number(rows[0].epoch ?? 0) : null;
-  return { matrix: { ids, dim, data: data.subarray(0, ids.length * dim) }, epoch };
+  return { ids, dim, data: data.subarray(0, ids.length * dim) };
 }

@@ -70,7 +70,8 @@ export function* recordRecall(d: Dialect, scope: UserScope, recall: RecallWrite,
   yield* writeLinks(d, scope, weighed.filter((l): l is Link => l.weight !== undefined), now);
 }
 
-export function* pruneWaypoints(d: Dialect, scope: UserScope, minWeight: number): Op<number> {
-  const { changes } = yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE ${inScope(scope)} AND weight < ${minWeight}`;
-  return changes;
+/** Deletes the scope's links weaker than `minWeight`; returns the source of each (one per link). */
+export function* pruneWaypoints(d: Dialect, scope: UserScope, minWeight: number): Op<string[]> {
+  const { rows } = yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE ${inScope(scope)} AND weight < ${minWeight} RETURNING src_id`;
+  return rows.map((r) => String(r.src_id));
 }

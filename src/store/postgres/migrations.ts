@@ -9,17 +9,16 @@ import { legacySteps } from '../migrate/legacy/steps.js';
 import { buildSteps, type MigrationDdl } from '../migrate/steps.js';
 import type { MigrationContext, MigrationTarget } from '../migrate/types.js';
 import { ident, raw, sql } from '../sql.js';
-import { pgNames, postgresDialect, SEARCH_VECTOR, TSVECTOR } from './dialect.js';
+import { pgNames, postgresDialect } from './dialect.js';
 import { PostgresDriver } from './driver.js';
 import { introspectPostgres } from './introspect.js';
 
-/** An update moves vectors between users only in repairs; both the old and the new owner change. */
-const EPOCH_TRIGGERS = {
-  epoch_ins: ['INSERT', 'NEW'],
-  epoch_del: ['DELETE', 'OLD'],
-  epoch_upd_old: ['UPDATE', 'OLD'],
-  epoch_upd_new: ['UPDATE', 'NEW'],
-};
+/** Vector epoch triggers of releases before 2.0.9 (migration step 2.0.5), by name suffix. */
+const SUPERSEDED_TRIGGERS = ['epoch_ins', 'epoch_del', 'epoch_upd_old', 'epoch_upd_new'];
+const SUPERSEDED_EPOCHS = 'openmemory_vector_epochs';
+/** The stored tsvector column of steps 2.0.6 to 2.0.8, and the full-text indexes of steps 2.0.4 to 2.0.8. */
+const SEARCH_VECTOR = 'content_tsv';
+const SUPERSEDED_INDEXES = ['content_fts_idx', 'content_tsv_idx', 'content_search_idx'];
 
 type PgTables = Pick<PgConfig, 'schema' | 'memoriesTable' | 'vectorsTable'>;
 
@@ -31,12 +30,8 @@ function pgDdl(pg: PgTables): MigrationDdl {
   const idx = (table: string, suffix: string, columns: string, using = '') =>
     ({ name: `${table}_${suffix}`, sql: `CREATE INDEX IF NOT EXISTS ${ident(`${table}_${suffix}`)} ON ${q(table)} ${using}(${columns})` });
   const waypointUserIdx = idx(n.waypoints, 'user_idx', 'user_id');
-  const ftsIdx = idx(n.memories, 'content_fts_idx', TSVECTOR, 'USING gin ');
-  const storedFtsIdx = idx(n.memories, 'content_tsv_idx', SEARCH_VECTOR, 'USING gin ');
-  // No pending list (fastupdate): GIN otherwise queues new entries, and every search scans the whole
-  // queue until a vacuum merges it (7 ms instead of 0.15 ms per search at 100,000 memories).
-  const searchIdx = idx(n.memories, 'content_search_idx', SEARCH_VECTOR, 'USING gin ');
-  const directFtsIdx = { ...searchIdx, sql: `${searchIdx.sql} WITH (fastupdate = off)` };
+  const supersededIndexes = SUPERSEDED_INDEXES.map((suffix) => `${n.memories}_${suffix}`);
+  const supersededTriggers = SUPERSEDED_TRIGGERS.map((suffix) => `${n.vectors}_${suffix}`);
   return {
     tables: t,
     memoryIdText: (alias) => `CAST(${alias}.id AS TEXT)`,
@@ -95,44 +90,23 @@ function pgDdl(pg: PgTables): MigrationDdl {
       `CREATE TABLE IF NOT EXISTS ${t.apiKeys} (id text PRIMARY KEY, user_id text, role text NOT NULL, label text,
         key_hash text NOT NULL UNIQUE, created_at bigint NOT NULL, revoked_at bigint, last_used_at bigint)`,
     ],
-    fullText: {
-      // Step 2.0.6 replaces this index by one on the stored column.
-      isReady: (f) => [ftsIdx, storedFtsIdx, directFtsIdx].some((i) => f.hasIndex(i.name)),
-      create: (ctx) => ctx.exec(ftsIdx.sql),
-    },
-    // The planner combines the user index with the GIN index (a bitmap AND): no per-user column needed.
-    fullTextByUser: { isReady: () => true, create: async () => {} },
-    fullTextRanking: {
-      // Step 2.0.8 replaces the stored column's first index by one without a pending list.
-      isReady: (f) => f.hasColumn('memories', SEARCH_VECTOR) && (f.hasIndex(storedFtsIdx.name) || f.hasIndex(directFtsIdx.name)) && !f.hasIndex(ftsIdx.name),
+    userJournal: {
+      isReady: (f) =>
+        f.has('userEpochs') &&
+        f.has('userJournal') &&
+        !f.hasTable(SUPERSEDED_EPOCHS) &&
+        !f.hasColumn('memories', SEARCH_VECTOR) &&
+        !supersededIndexes.some((i) => f.hasIndex(i)) &&
+        !supersededTriggers.some((name) => f.hasTrigger(name)),
       async create(ctx) {
-        await ctx.exec(`ALTER TABLE ${t.memories} ADD COLUMN IF NOT EXISTS ${SEARCH_VECTOR} tsvector GENERATED ALWAYS AS (${TSVECTOR}) STORED`);
-        await ctx.exec(directFtsIdx.sql);
-        await ctx.exec(`DROP INDEX IF EXISTS ${q(ftsIdx.name)}`);
-      },
-    },
-    fullTextDirect: {
-      isReady: (f) => f.hasIndex(directFtsIdx.name) && !f.hasIndex(storedFtsIdx.name),
-      async create(ctx) {
-        await ctx.exec(directFtsIdx.sql);
-        await ctx.exec(`DROP INDEX IF EXISTS ${q(storedFtsIdx.name)}`);
-      },
-    },
-    vectorEpochs: {
-      isReady: (f) => f.has('vectorEpochs') && Object.keys(EPOCH_TRIGGERS).every((name) => f.hasTrigger(`${n.vectors}_${name}`)),
-      async create(ctx) {
-        const bump = q(`${n.vectors}_bump_epochs`);
-        await ctx.exec(`CREATE TABLE IF NOT EXISTS ${t.vectorEpochs} (user_key text PRIMARY KEY, epoch bigint NOT NULL)`);
-        // Statement triggers: one upsert per statement and user; sorted so concurrent writers lock rows in one order.
-        await ctx.exec(`CREATE OR REPLACE FUNCTION ${bump}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-          INSERT INTO ${t.vectorEpochs} AS e (user_key, epoch) SELECT DISTINCT coalesce(user_id, ''), 1 FROM changed ORDER BY 1
-          ON CONFLICT (user_key) DO UPDATE SET epoch = e.epoch + 1;
-          RETURN NULL; END $$`);
-        for (const [name, [event, rows]] of Object.entries(EPOCH_TRIGGERS)) {
-          const trigger = ident(`${n.vectors}_${name}`);
-          await ctx.exec(`DROP TRIGGER IF EXISTS ${trigger} ON ${t.vectors}`);
-          await ctx.exec(`CREATE TRIGGER ${trigger} AFTER ${event} ON ${t.vectors} REFERENCING ${rows} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ${bump}()`);
-        }
+        for (const name of supersededTriggers) await ctx.exec(`DROP TRIGGER IF EXISTS ${ident(name)} ON ${t.vectors}`);
+        await ctx.exec(`DROP FUNCTION IF EXISTS ${q(`${n.vectors}_bump_epochs`)}()`);
+        await ctx.exec(`DROP TABLE IF EXISTS ${q(SUPERSEDED_EPOCHS)}`);
+        for (const i of supersededIndexes) await ctx.exec(`DROP INDEX IF EXISTS ${q(i)}`);
+        await ctx.exec(`ALTER TABLE ${t.memories} DROP COLUMN IF EXISTS ${SEARCH_VECTOR}`);
+        await ctx.exec(`CREATE TABLE IF NOT EXISTS ${t.userEpochs} (user_key text PRIMARY KEY, epoch bigint NOT NULL)`);
+        await ctx.exec(`CREATE TABLE IF NOT EXISTS ${t.userJournal} (user_key text NOT NULL, epoch bigint NOT NULL, changes text NOT NULL,
+          PRIMARY KEY (user_key, epoch))`);
       },
     },
   };

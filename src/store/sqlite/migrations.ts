@@ -5,8 +5,8 @@ import { sqliteLegacy } from '../migrate/legacy/dialect.js';
 import { legacySteps } from '../migrate/legacy/steps.js';
 import { buildSteps, type MigrationDdl } from '../migrate/steps.js';
 import type { MigrationContext, MigrationTarget } from '../migrate/types.js';
-import { raw, sql } from '../sql.js';
-import { OWNER_TOKEN_SQL, SEARCH_TABLE, SEARCH_VOCAB, SQLITE_NAMES, sqliteDialect } from './dialect.js';
+import { sql } from '../sql.js';
+import { SQLITE_NAMES, sqliteDialect } from './dialect.js';
 import type { SqliteDriver } from './driver.js';
 import { introspectSqlite } from './introspect.js';
 
@@ -33,39 +33,11 @@ const WAYPOINT_INDEXES = [
 /** v1.2 co-activation bound 5 values to 6 columns: the weight landed in user_id as text, a timestamp in weight. */
 const SHIFTED = `(typeof(w.user_id) = 'text' AND w.user_id GLOB '[0-9]*' AND CAST(w.user_id AS REAL) BETWEEN 0 AND 1 AND NOT (w.user_id IS ms.user_id))`;
 
-const indexRow = (row: string) =>
-  `INSERT INTO ${SEARCH_TABLE}(rowid, content, id, user_id, owner) VALUES (${row}.rowid, ${row}.content, ${row}.id, ${row}.user_id, ${OWNER_TOKEN_SQL(row)});`;
-
-const TRIGGERS = {
-  memories_search_ai: `CREATE TRIGGER memories_search_ai AFTER INSERT ON memories BEGIN ${indexRow('new')} END`,
-  memories_search_ad: `CREATE TRIGGER memories_search_ad AFTER DELETE ON memories BEGIN
-    DELETE FROM ${SEARCH_TABLE} WHERE rowid = old.rowid; END`,
-  memories_search_au: `CREATE TRIGGER memories_search_au AFTER UPDATE OF content, user_id, id ON memories BEGIN
-    DELETE FROM ${SEARCH_TABLE} WHERE rowid = old.rowid; ${indexRow('new')} END`,
-};
-
-/** (Re)builds the full-text table in its current layout, with its triggers, from `memories`. */
-async function createSearchTable(ctx: MigrationContext): Promise<void> {
-  await ctx.exec(`DROP TABLE IF EXISTS ${SEARCH_TABLE}`);
-  await ctx.exec(
-    `CREATE VIRTUAL TABLE ${SEARCH_TABLE} USING fts5(content, id UNINDEXED, user_id UNINDEXED, owner, tokenize = 'unicode61 remove_diacritics 2')`,
-  );
-  for (const name of Object.keys(TRIGGERS)) await ctx.exec(`DROP TRIGGER IF EXISTS ${name}`);
-  for (const t of Object.values(TRIGGERS)) await ctx.exec(t);
-  const { changes } = await ctx.run(
-    sql`INSERT INTO ${raw(SEARCH_TABLE)}(rowid, content, id, user_id, owner) SELECT rowid, content, id, user_id, ${raw(OWNER_TOKEN_SQL('m'))} FROM memories m`,
-  );
-  ctx.report('fulltext.indexed', changes);
-}
-
-// A user's epoch moves with every change to their vectors, in the writing transaction (any writer, any process).
-const bumpEpoch = (row: 'new' | 'old') =>
-  `INSERT INTO vector_epochs(user_key, epoch) VALUES (coalesce(${row}.user_id, ''), 1) ON CONFLICT(user_key) DO UPDATE SET epoch = epoch + 1;`;
-
-const EPOCH_TRIGGERS = {
-  vector_epochs_ai: `CREATE TRIGGER vector_epochs_ai AFTER INSERT ON vectors BEGIN ${bumpEpoch('new')} END`,
-  vector_epochs_ad: `CREATE TRIGGER vector_epochs_ad AFTER DELETE ON vectors BEGIN ${bumpEpoch('old')} END`,
-  vector_epochs_au: `CREATE TRIGGER vector_epochs_au AFTER UPDATE ON vectors BEGIN ${bumpEpoch('old')} ${bumpEpoch('new')} END`,
+/** What releases before 2.0.9 kept for full-text search and vector epochs (migration steps 2.0.4 to 2.0.8). */
+const SUPERSEDED = {
+  triggers: ['memories_search_ai', 'memories_search_ad', 'memories_search_au', 'vector_epochs_ai', 'vector_epochs_ad', 'vector_epochs_au'],
+  // The term view before the index it reads.
+  tables: ['memories_search_vocab', 'memories_search', 'vector_epochs'],
 };
 
 const ddl: MigrationDdl = {
@@ -101,29 +73,17 @@ const ddl: MigrationDdl = {
     'CREATE INDEX IF NOT EXISTS idx_stats_type on stats(type)',
     'CREATE TABLE IF NOT EXISTS api_keys(id text primary key,user_id text,role text not null,label text,key_hash text not null unique,created_at integer not null,revoked_at integer,last_used_at integer)',
   ],
-  fullText: {
-    isReady: (f) => f.hasTable(SEARCH_TABLE) && Object.keys(TRIGGERS).every((t) => f.hasTrigger(t)),
-    create: createSearchTable,
-  },
-  fullTextByUser: {
-    isReady: (f) => f.shape.tables.get(SEARCH_TABLE)?.columns.has('owner') ?? false,
-    create: createSearchTable,
-  },
-  vectorEpochs: {
-    isReady: (f) => f.has('vectorEpochs') && Object.keys(EPOCH_TRIGGERS).every((t) => f.hasTrigger(t)),
+  userJournal: {
+    isReady: (f) =>
+      f.has('userEpochs') && f.has('userJournal') && !SUPERSEDED.tables.some((t) => f.hasTable(t)) && !SUPERSEDED.triggers.some((t) => f.hasTrigger(t)),
     async create(ctx) {
-      await ctx.exec('CREATE TABLE IF NOT EXISTS vector_epochs(user_key text primary key, epoch integer not null)');
-      for (const [name, text] of Object.entries(EPOCH_TRIGGERS)) {
-        await ctx.exec(`DROP TRIGGER IF EXISTS ${name}`);
-        await ctx.exec(text);
-      }
+      for (const t of SUPERSEDED.triggers) await ctx.exec(`DROP TRIGGER IF EXISTS ${t}`);
+      for (const t of SUPERSEDED.tables) await ctx.exec(`DROP TABLE IF EXISTS ${t}`);
+      await ctx.exec('CREATE TABLE IF NOT EXISTS user_epochs(user_key text primary key, epoch integer not null)');
+      await ctx.exec(
+        'CREATE TABLE IF NOT EXISTS user_journal(user_key text not null, epoch integer not null, changes text not null, primary key(user_key, epoch)) WITHOUT ROWID',
+      );
     },
-  },
-  // FTS5 merges its segments as it writes: nothing queues up for searches to scan.
-  fullTextDirect: { isReady: () => true, create: async () => {} },
-  fullTextRanking: {
-    isReady: (f) => f.hasTable(SEARCH_VOCAB),
-    create: (ctx) => ctx.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${SEARCH_VOCAB} USING fts5vocab(${SEARCH_TABLE}, row)`),
   },
 };
 

@@ -1,0 +1,50 @@
+/**
+ * One query's vectors against a user's sector indexes. A small index (searched exactly) is
+ * scanned once per sector, and that one pass answers both the nearest neighbours and the
+ * cosine of any candidate; a partitioned one is probed for neighbours and read row by row for
+ * candidates.
+ */
+import type { Sector } from '../../core/types.js';
+import type { VectorHit, VectorProbe } from '../store.js';
+import { cosineAt, exactDots, nearestRows, rowOfId, unit, type UnitMatrix } from '../vector-index.js';
+
+interface SectorQuery {
+  sector: Sector;
+  index: UnitMatrix;
+  /** The query at unit length. */
+  q: Float32Array;
+  /** Products with every row; null: partitioned; undefined: not computed yet. */
+  dots?: Float32Array | null;
+}
+
+export class QueryProbe implements VectorProbe {
+  readonly #sectors: SectorQuery[];
+  readonly #cosines = new Map<string, ReadonlyMap<Sector, number>>();
+
+  constructor(queries: ReadonlyArray<{ sector: Sector; index: UnitMatrix; query: Float32Array }>) {
+    this.#sectors = queries.map(({ sector, index, query }) => ({ sector, index, q: unit(query) }));
+  }
+
+  nearest(sector: Sector, k: number): VectorHit[] {
+    const s = this.#sectors.find((x) => x.sector === sector);
+    return s ? nearestRows(s.index, s.q, k, this.#dots(s)) : [];
+  }
+
+  similarities(id: string): ReadonlyMap<Sector, number> {
+    let found = this.#cosines.get(id);
+    if (!found) {
+      const out = new Map<Sector, number>();
+      for (const s of this.#sectors) {
+        const row = rowOfId(s.index, id);
+        if (row !== undefined) out.set(s.sector, cosineAt(s.index, s.q, row, this.#dots(s)));
+      }
+      this.#cosines.set(id, (found = out));
+    }
+    return found;
+  }
+
+  #dots(s: SectorQuery): Float32Array | null {
+    if (s.dots === undefined) s.dots = exactDots(s.index, s.q);
+    return s.dots;
+  }
+}

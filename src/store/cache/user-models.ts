@@ -1,0 +1,136 @@
+/**
+ * The user models of this process (./user-model.ts), least recently used dropped beyond a byte
+ * budget. Before a model is used, one indexed read of the user's epoch says whether anyone (this
+ * process or another sharing the database) wrote since; if so, the journal entries after the
+ * model's epoch name the memories to reload, and a gap in them means loading the user afresh.
+ * This process's own writes are applied right after they commit, so its next query finds the
+ * model current.
+ */
+import type { Dialect } from '../dialect.js';
+import type { Driver } from '../driver.js';
+import { JOURNAL_WINDOW, readEpoch, readJournal, type Change, type Journaled } from '../ops/journal.js';
+import { loadChanged, loadModelData } from '../ops/model-data.js';
+import { userKey, type UserScope } from '../scope.js';
+import { UserModel } from './user-model.js';
+
+/** Catching up on more than this share of a model's memories costs more than loading them all. */
+const MAX_CATCH_UP_SHARE = 0.5;
+
+function merge(changes: readonly Change[]): Change {
+  if (changes.some((c) => c.all)) return { all: true };
+  return {
+    rows: changes.flatMap((c) => c.rows ?? []),
+    vectors: changes.flatMap((c) => c.vectors ?? []),
+    links: changes.flatMap((c) => c.links ?? []),
+  };
+}
+
+const changedCount = (c: Change) => new Set([...(c.rows ?? []), ...(c.vectors ?? []), ...(c.links ?? [])]).size;
+
+export class UserModels {
+  readonly #models = new Map<string, UserModel>();
+  /** A load, catch-up or application running for a user; the next one waits for it. */
+  readonly #busy = new Map<string, Promise<unknown>>();
+  /** Epoch reads of calls made in the same tick share one statement. */
+  readonly #epochReads = new Map<string, Promise<number>>();
+  #bytes = 0;
+
+  constructor(
+    private readonly driver: Driver,
+    private readonly dialect: Dialect,
+    private readonly budgetBytes: number,
+  ) {}
+
+  /** The user's model, current as of an epoch read made now. */
+  async get(scope: UserScope): Promise<UserModel> {
+    const key = userKey(scope);
+    const epoch = await this.#epoch(scope);
+    for (;;) {
+      const model = this.#models.get(key);
+      if (model && model.epoch >= epoch) {
+        this.#models.delete(key);
+        this.#models.set(key, model);
+        return model;
+      }
+      const busy = this.#busy.get(key);
+      if (busy) await busy.catch(() => {});
+      else await this.#exclusive(key, () => this.#refresh(scope, model));
+    }
+  }
+
+  /** Applies this process's own write, if the model was current when it began. */
+  async written(scope: UserScope, write: Journaled<unknown>): Promise<void> {
+    const key = userKey(scope);
+    while (this.#busy.has(key)) await this.#busy.get(key)!.catch(() => {});
+    const model = this.#models.get(key);
+    if (!model || model.epoch !== write.from) return;
+    if (write.change.all) return this.#drop(key);
+    await this.#exclusive(key, async () => {
+      const data = await this.driver.read(loadChanged(this.dialect, scope, write.change));
+      if (this.#models.get(key) === model && model.epoch === write.from) this.#resize(model, () => model.apply(write.change, data, write.to));
+    });
+  }
+
+  async #refresh(scope: UserScope, model: UserModel | undefined): Promise<void> {
+    const key = userKey(scope);
+    if (model) {
+      const entries = await this.driver.read(readJournal(this.dialect, scope, model.epoch));
+      const contiguous = entries.length > 0 && entries.length <= JOURNAL_WINDOW && entries.every((e, i) => e.epoch === model.epoch + 1 + i);
+      const change = merge(entries.map((e) => e.change));
+      if (contiguous && !change.all && changedCount(change) <= Math.max(16, model.size * MAX_CATCH_UP_SHARE)) {
+        const data = await this.driver.read(loadChanged(this.dialect, scope, change));
+        if (this.#models.get(key) === model) return this.#resize(model, () => model.apply(change, data, entries.at(-1)!.epoch));
+      }
+    }
+    const { epoch, ...data } = await this.driver.read(loadModelData(this.dialect, scope));
+    this.#drop(key);
+    const fresh = new UserModel(epoch, data);
+    this.#models.set(key, fresh);
+    this.#bytes += fresh.bytes;
+    this.#evict(key);
+  }
+
+  async #exclusive(key: string, run: () => Promise<void>): Promise<void> {
+    const done = run();
+    this.#busy.set(key, done);
+    try {
+      await done;
+    } finally {
+      if (this.#busy.get(key) === done) this.#busy.delete(key);
+    }
+  }
+
+  #epoch(scope: UserScope): Promise<number> {
+    const key = userKey(scope);
+    let read = this.#epochReads.get(key);
+    if (!read) {
+      read = this.driver.read(readEpoch(this.dialect, scope));
+      this.#epochReads.set(key, read);
+      // Only calls of this tick join: a later call must see writes committed after this read was issued.
+      queueMicrotask(() => this.#epochReads.delete(key));
+    }
+    return read;
+  }
+
+  #resize(model: UserModel, change: () => void): void {
+    const before = model.bytes;
+    change();
+    this.#bytes += model.bytes - before;
+    this.#evict(null);
+  }
+
+  #drop(key: string): void {
+    const model = this.#models.get(key);
+    if (!model) return;
+    this.#bytes -= model.bytes;
+    this.#models.delete(key);
+  }
+
+  /** Drops least recently used models beyond the budget, never `keep`. */
+  #evict(keep: string | null): void {
+    for (const key of [...this.#models.keys()]) {
+      if (this.#bytes <= this.budgetBytes) break;
+      if (key !== keep) this.#drop(key);
+    }
+  }
+}
