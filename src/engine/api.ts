@@ -7,7 +7,7 @@
 import type { ScoreParts } from '../core/scoring.js';
 import type { Sector } from '../core/types.js';
 import type { EmbedMetricsSnapshot } from '../embed/metrics.js';
-import type { DeletedCounts, SectorStat, UserStats } from '../store/store.js';
+import type { DeletedCounts, ModelStats, SectorStat, UserStats } from '../store/store.js';
 import type { UserScope } from '../store/scope.js';
 
 export interface AddInput {
@@ -149,5 +149,7 @@ export interface MemoryEngine {
   jobStats(since: number): Promise<Array<{ type: string; count: number; ts: number }>>;
   /** Embedding calls, texts, latency and errors per provider since start-up; empty for in-process embedders. */
   embeddingMetrics(): EmbedMetricsSnapshot;
+  /** The per-user models held in this process (see Store.view). */
+  modelStats(): ModelStats;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { DeferredWrites } from './deferred-writes.js';
 import type { KeyedLock } from './keyed-lock.js';
+import type { RecallWriter } from './recall-writer.js';
 import type { SummaryQueue } from './summaries.js';
 
 export interface EngineContext {
@@ -22,4 +23,6 @@ export interface EngineContext {
   readonly activeQueries: { count: number };
   /** Writes run after the reply (a query's reinforcement); a user's other operations wait for them. */
   readonly deferred: DeferredWrites;
+  /** Query reinforcements, written several to a transaction. */
+  readonly recalls: RecallWriter;
 }

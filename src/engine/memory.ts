@@ -9,7 +9,7 @@ import type { EmbedMetricsSnapshot } from '../embed/metrics.js';
 import { createLogger, type Logger } from '../log.js';
 import { openStore } from '../store/open.js';
 import type { UserScope } from '../store/scope.js';
-import type { DeletedCounts, SectorStat, Store, UserStats } from '../store/store.js';
+import type { DeletedCounts, ModelStats, SectorStat, Store, UserStats } from '../store/store.js';
 import { addMemories } from './add.js';
 import { reembedUpstream } from './reembed.js';
 import type { AddInput, AddResult, ListInput, MemoryEngine, MemoryView, QueryInput, QueryResult, UpdateInput, UserSummaryView } from './api.js';
@@ -21,6 +21,7 @@ import { runPrune } from './jobs/prune.js';
 import { runReflection } from './jobs/reflect.js';
 import { runSummaryRefresh } from './jobs/summaries.js';
 import { KeyedLock } from './keyed-lock.js';
+import { RecallWriter } from './recall-writer.js';
 import { deleteMemory, deleteUser, getMemory, linkMemories, listMemories, reinforceMemory, updateMemory } from './lifecycle.js';
 import { checkModels, type ModelStatus } from './model-check.js';
 import { queryMemories } from './query.js';
@@ -94,6 +95,7 @@ export class Memory implements MemoryEngine {
         decay: { lastRunAt: await lastDecayRun({ store, now }, lookBack) },
         activeQueries: { count: 0 },
         deferred: new DeferredWrites(log),
+        recalls: new RecallWriter(store),
       };
       const status = checkModels(embedder, await store.adminVectorModels());
       if (!status.ok) log.warn('embedding model mismatch', { configured: status.configured, detail: status.message });
@@ -208,6 +210,10 @@ export class Memory implements MemoryEngine {
 
   jobStats(since: number): Promise<Array<{ type: string; count: number; ts: number }>> {
     return this.ctx.store.statsSince(since);
+  }
+
+  modelStats(): ModelStats {
+    return this.ctx.store.modelStats();
   }
 
   embeddingMetrics(): EmbedMetricsSnapshot {

@@ -39,7 +39,7 @@ export async function reinforceResults(ctx: EngineContext, scope: UserScope, res
       coactivated.set(linkKey(link), a.lastSeenAt - b.lastSeenAt);
     }
   }
-  await ctx.store.recordRecall(scope, {
+  await ctx.recalls.write(scope, {
     salience: answer.map((r) => ({
       id: r.memory.id,
       salience: retrievalBoost(r.salience),

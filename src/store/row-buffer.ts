@@ -1,6 +1,7 @@
 /**
  * A growable row-major float32 matrix that answers "the dot product of these rows with this
- * query". From one WebAssembly page of rows on, and when the row width allows, the rows live in
+ * query": the centroids of a partition (./vector-partition.ts; the indexed vectors themselves
+ * are int16, ./unit-rows.ts). From one WebAssembly page of rows on, and when the row width allows, the rows live in
  * a WebAssembly memory of their own and the SIMD kernel (./simd-dots.ts) computes the products;
  * otherwise a plain Float32Array and a JavaScript loop do. Each buffer owns its memory, so an
  * index dropped from the cache is freed by the garbage collector like any other object.
@@ -38,11 +39,6 @@ export class RowBuffer {
 
   get capacity(): number {
     return this.#capacity;
-  }
-
-  /** Memory held, for the index cache's budget. */
-  get bytes(): number {
-    return this.#wasm ? this.#wasm.memory.buffer.byteLength : this.data.byteLength;
   }
 
   /** Makes room for at least `rows` rows, keeping every row already written. */

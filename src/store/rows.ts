@@ -79,7 +79,7 @@ export function decodeMemory(r: Row): MemoryRecord {
 }
 
 /** The columns a user model keeps of a memory (no mean vector, metadata left as validated text). */
-export const RECALL_COLUMNS = ['id', 'content', 'primary_sector', 'simhash', 'tags', 'meta', 'created_at', 'updated_at', 'last_seen_at', 'salience', 'feedback_score'] as const;
+export const RECALL_COLUMNS = ['id', 'content', 'primary_sector', 'simhash', 'tags', 'meta', 'created_at', 'last_seen_at', 'salience', 'feedback_score'] as const;
 
 export function decodeRecallMemory(r: Row): Omit<RecallMemory, 'tokens'> {
   const meta = parseJson(r.meta, isPlainObject, null);
@@ -91,7 +91,6 @@ export function decodeRecallMemory(r: Row): Omit<RecallMemory, 'tokens'> {
     tags: parseJson<string[] | null>(r.tags, isStringArray, null),
     metaJson: meta === null ? '{}' : String(r.meta),
     createdAt: num(r.created_at),
-    updatedAt: num(r.updated_at),
     lastSeenAt: num(r.last_seen_at),
     salience: num(r.salience),
     feedbackScore: num(r.feedback_score),

@@ -1,20 +1,28 @@
 /**
  * A WebAssembly SIMD kernel for the hot loop of every vector search: the dot products of many
- * matrix rows with one query, four float lanes at a time with four accumulators. Plain
- * JavaScript does one multiply-add at a time; this does sixteen per step.
+ * matrix rows with one query, with four accumulators of four lanes. Plain JavaScript does one
+ * multiply-add at a time; this does sixteen (float32) or thirty-two (int16) per step.
  *
  * The module is assembled here from its instructions (no toolchain, nothing downloaded). It
  * imports its memory, so each matrix can own a memory of its own and be freed by the garbage
- * collector like any other object. Its two functions, with addresses and lengths in bytes:
+ * collector like any other object. Its functions, with addresses and lengths in bytes:
  *
  *   dots(data, n, rowBytes, q, out)         out[i] = row(data + i·rowBytes) · q      for i < n
  *   dotsAt(data, rows, n, rowBytes, q, out) out[i] = row(data + rows[i]·rowBytes) · q for i < n
  *
- * rowBytes must be a multiple of 16 (dimensions a multiple of 4); callers check.
+ * over float32 rows and query, and `dots16` / `dots16At` over int16 rows and query (unit
+ * vectors times {@link UNIT_SCALE}), whose int32 sums come out as float32 divided by the scale
+ * squared. rowBytes must be a multiple of 16; callers check.
  */
 
 const I32 = 0x7f;
 const V128 = 0x7b;
+
+/**
+ * Int16 rows hold unit-vector components times 2^14. A product of two is at most 2^28, and by
+ * Cauchy-Schwarz so is the sum of all of them (or of any subset): int32 never overflows.
+ */
+export const UNIT_SCALE = 2 ** 14;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -59,18 +67,48 @@ const v128Load = (offset: number) => [0xfd, 0x00, 4, ...uleb(offset)];
 const V128_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
 const F32X4_ADD = [0xfd, ...uleb(0xe4)];
 const F32X4_MUL = [0xfd, ...uleb(0xe6)];
+const I32X4_ADD = [0xfd, ...uleb(174)];
+const I32X4_DOT_I16X8_S = [0xfd, ...uleb(186)];
 const lane = (i: number) => [0xfd, 0x1f, i];
+const intLane = (i: number) => [0xfd, 0x1b, i];
+const F32_CONVERT_I32_S = [0xb2];
+const F32_MUL = [0x94];
+const f32 = (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)];
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const END = [0x0b];
 const br = (depth: number) => [0x0c, depth];
 const brIf = (depth: number) => [0x0d, depth];
 
+/** What differs between float32 and int16 rows: the lane arithmetic and how the four lanes become one float. */
+interface Lanes {
+  /** acc, row, q → acc + row · q, lane-wise. */
+  mulAdd: number[];
+  add: number[];
+  /** The summed accumulator (a local) → its lanes' sum as f32. */
+  total: (acc: number) => number[];
+}
+
+const FLOAT_LANES: Lanes = {
+  mulAdd: [...F32X4_MUL, ...F32X4_ADD],
+  add: F32X4_ADD,
+  total: (acc) => [...get(acc), ...lane(0), ...get(acc), ...lane(1), ...F32_ADD, ...get(acc), ...lane(2), ...F32_ADD, ...get(acc), ...lane(3), ...F32_ADD],
+};
+
+const INT16_LANES: Lanes = {
+  mulAdd: [...I32X4_DOT_I16X8_S, ...I32X4_ADD],
+  add: I32X4_ADD,
+  total: (acc) => [
+    ...get(acc), ...intLane(0), ...get(acc), ...intLane(1), ...I32_ADD, ...get(acc), ...intLane(2), ...I32_ADD, ...get(acc), ...intLane(3), ...I32_ADD,
+    ...F32_CONVERT_I32_S, ...f32(1 / (UNIT_SCALE * UNIT_SCALE)), ...F32_MUL,
+  ],
+};
+
 /**
- * The body of either function. `rows` is the parameter holding the row-number list, or null
- * for consecutive rows. Parameters come first, then the locals declared below.
+ * The body of one function. `rows` is the parameter holding the row-number list, or null for
+ * consecutive rows. Parameters come first, then the locals declared below.
  */
-function body(rows: number | null): number[] {
+function body(rows: number | null, lanes: Lanes): number[] {
   const p = rows === null ? { data: 0, n: 1, rowBytes: 2, q: 3, out: 4 } : { data: 0, rows, n: 2, rowBytes: 3, q: 4, out: 5 };
   const first = rows === null ? 5 : 6;
   const [row, end, j] = [first, first + 1, first + 2];
@@ -80,7 +118,7 @@ function body(rows: number | null): number[] {
     ...get(acc[a]!),
     ...get(row), ...get(j), ...I32_ADD, ...v128Load(offset),
     ...get(p.q), ...get(j), ...I32_ADD, ...v128Load(offset),
-    ...F32X4_MUL, ...F32X4_ADD, ...set(acc[a]!),
+    ...lanes.mulAdd, ...set(acc[a]!),
   ];
   const rowStart =
     rows === null
@@ -95,21 +133,21 @@ function body(rows: number | null): number[] {
     ...rowStart,
     ...acc.flatMap((a) => [...V128_ZERO, ...set(a)]),
     ...i32(0), ...set(j),
-    // Sixteen floats per step while they last...
+    // Four vectors per step while they last...
     ...BLOCK, ...LOOP,
     ...get(j), ...i32(64), ...I32_ADD, ...get(p.rowBytes), ...I32_GT_U, ...brIf(1),
     ...step(0, 0), ...step(1, 16), ...step(2, 32), ...step(3, 48),
     ...get(j), ...i32(64), ...I32_ADD, ...set(j),
     ...br(0), ...END, ...END,
-    // ...then four at a time.
+    // ...then one at a time.
     ...BLOCK, ...LOOP,
     ...get(j), ...get(p.rowBytes), ...I32_GE_U, ...brIf(1),
     ...step(0, 0),
     ...get(j), ...i32(16), ...I32_ADD, ...set(j),
     ...br(0), ...END, ...END,
     ...get(p.out),
-    ...get(acc[0]!), ...get(acc[1]!), ...F32X4_ADD, ...get(acc[2]!), ...get(acc[3]!), ...F32X4_ADD, ...F32X4_ADD, ...tee(acc[0]!),
-    ...lane(0), ...get(acc[0]!), ...lane(1), ...F32_ADD, ...get(acc[0]!), ...lane(2), ...F32_ADD, ...get(acc[0]!), ...lane(3), ...F32_ADD,
+    ...get(acc[0]!), ...get(acc[1]!), ...lanes.add, ...get(acc[2]!), ...get(acc[3]!), ...lanes.add, ...lanes.add, ...set(acc[0]!),
+    ...lanes.total(acc[0]!),
     ...f32Store,
     ...(rows === null ? [...get(row), ...get(p.rowBytes), ...I32_ADD, ...set(row)] : []),
     ...get(p.out), ...i32(4), ...I32_ADD, ...tee(p.out), ...get(end), ...I32_LT_U, ...brIf(0),
@@ -127,15 +165,17 @@ function assemble(): Uint8Array {
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([type(5), type(6)])),
     ...section(2, vec([[...text('env'), ...text('memory'), 0x02, 0x00, 0x00]])),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...text('dots'), 0x00, 0], [...text('dotsAt'), 0x00, 1]])),
-    ...section(10, [...uleb(2), ...body(null), ...body(1)]),
+    ...section(3, vec([[0], [1], [0], [1]])),
+    ...section(7, vec([[...text('dots'), 0x00, 0], [...text('dotsAt'), 0x00, 1], [...text('dots16'), 0x00, 2], [...text('dots16At'), 0x00, 3]])),
+    ...section(10, [...uleb(4), ...body(null, FLOAT_LANES), ...body(1, FLOAT_LANES), ...body(null, INT16_LANES), ...body(1, INT16_LANES)]),
   ]);
 }
 
 export interface DotsKernel {
   dots(data: number, n: number, rowBytes: number, q: number, out: number): void;
   dotsAt(data: number, rows: number, n: number, rowBytes: number, q: number, out: number): void;
+  dots16(data: number, n: number, rowBytes: number, q: number, out: number): void;
+  dots16At(data: number, rows: number, n: number, rowBytes: number, q: number, out: number): void;
 }
 
 /** The compiled module, or null where this runtime has no WebAssembly SIMD (plain JavaScript is used then). */

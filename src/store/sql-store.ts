@@ -5,9 +5,10 @@
 import type { MemoryRecord, Sector, SectorVector, UserRecord, Waypoint } from '../core/types.js';
 import { UserModels } from './cache/user-models.js';
 import type { Dialect } from './dialect.js';
-import type { Driver, Op, WriteOptions } from './driver.js';
+import type { Driver, Op } from './driver.js';
 import * as admin from './ops/admin.js';
 import { journaled, type Change } from './ops/journal.js';
+import type { ModelData } from './ops/model-data.js';
 import * as memories from './ops/memories.js';
 import * as users from './ops/users.js';
 import * as vectors from './ops/vectors.js';
@@ -23,6 +24,7 @@ import type {
   ListOptions,
   MemoryPatch,
   ModelCount,
+  ModelStats,
   NewMemory,
   RecallWrite,
   SalienceUpdate,
@@ -40,6 +42,25 @@ import type {
 /** Memory for the user models of this process, beyond which the least recently used are dropped. */
 const MODEL_BUDGET_BYTES = 320 * 2 ** 20;
 
+/** A model's memories and links as a recall left them, from the model as it was before (see UserModels.written). */
+function recallState(model: UserView, written: waypoints.RecallWritten): ModelData {
+  const rows = written.salience.flatMap((u) => {
+    const m = model.memory(u.id);
+    return m ? [{ ...m, salience: u.salience, lastSeenAt: u.lastSeenAt ?? m.lastSeenAt, feedbackScore: u.feedbackScore ?? m.feedbackScore }] : [];
+  });
+  const links = new Map<string, Map<string, number>>();
+  for (const l of written.links) {
+    let out = links.get(l.srcId);
+    if (!out) links.set(l.srcId, (out = new Map(model.outgoing(l.srcId).map((o) => [o.dstId, o.weight]))));
+    out.set(l.dstId, l.weight);
+  }
+  return {
+    rows,
+    vectors: [],
+    links: [...links].flatMap(([srcId, out]) => [...out].map(([dstId, weight]) => ({ srcId, dstId, weight }))),
+  };
+}
+
 export class SqlStore implements Store {
   readonly capabilities: StoreCapabilities;
   readonly #models: UserModels;
@@ -54,8 +75,8 @@ export class SqlStore implements Store {
   }
 
   /** Runs a write of the user's memories, vectors or links with its journal entry, then applies it to this process's model. */
-  async #journaled<T>(scope: UserScope, op: Op<T>, changed: (result: T) => Change, options?: WriteOptions): Promise<T> {
-    const done = await this.driver.write(journaled(this.dialect, scope, op, changed), options);
+  async #journaled<T>(scope: UserScope, op: Op<T>, changed: (result: T) => Change): Promise<T> {
+    const done = await this.driver.write(journaled(this.dialect, scope, op, changed));
     await this.#models.written(scope, done);
     return done.result;
   }
@@ -82,8 +103,8 @@ export class SqlStore implements Store {
   updateMemory(scope: UserScope, id: string, patch: MemoryPatch): Promise<boolean> {
     return this.#journaled(scope, memories.updateMemory(this.dialect, scope, id, patch), (ok) => (ok ? { rows: [id], vectors: patch.vectors ? [id] : [] } : {}));
   }
-  updateSalience(scope: UserScope, updates: readonly SalienceUpdate[]): Promise<number> {
-    return this.#journaled(scope, memories.updateSalience(this.dialect, scope, updates), () => ({ rows: updates.map((u) => u.id) }));
+  async updateSalience(scope: UserScope, updates: readonly SalienceUpdate[]): Promise<number> {
+    return (await this.#journaled(scope, memories.updateSalience(this.dialect, scope, updates), (ids) => ({ rows: ids }))).length;
   }
   async deleteMemory(scope: UserScope, id: string): Promise<boolean> {
     const gone = await this.#journaled(scope, memories.deleteMemory(this.dialect, scope, id), (r) => (r ? { rows: [id], vectors: [id], links: [id, ...r.linkSources] } : {}));
@@ -120,16 +141,18 @@ export class SqlStore implements Store {
     return this.driver.read(vectors.loadSectorMatrix(this.dialect, scope, sector));
   }
 
-  upsertWaypoints(scope: UserScope, links: ReadonlyArray<{ srcId: string; dstId: string; weight: number }>): Promise<void> {
-    return this.#journaled(scope, waypoints.writeLinks(this.dialect, scope, links, Date.now()), () => ({ links: links.map((l) => l.srcId) }));
+  async upsertWaypoints(scope: UserScope, links: ReadonlyArray<{ srcId: string; dstId: string; weight: number }>): Promise<void> {
+    await this.#journaled(scope, waypoints.writeLinks(this.dialect, scope, links, Date.now()), (written) => ({ links: written.map((l) => l.srcId) }));
   }
   outgoingWaypoints(scope: UserScope, srcIds: readonly string[]): Promise<Waypoint[]> {
     return this.driver.read(waypoints.outgoingWaypoints(this.dialect, scope, srcIds));
   }
-  recordRecall(scope: UserScope, recall: RecallWrite): Promise<void> {
+  async recordRecalls(items: ReadonlyArray<{ scope: UserScope; recall: RecallWrite }>): Promise<void> {
+    if (items.length === 0) return;
     // Reinforcement is worth less than a flush to disk per query.
-    const change = { rows: recall.salience.map((u) => u.id), links: recall.links.map((l) => l.srcId) };
-    return this.#journaled(scope, waypoints.recordRecall(this.dialect, scope, recall, Date.now()), () => change, { lazyFlush: true });
+    const done = await this.driver.write(waypoints.recordRecalls(this.dialect, items, Date.now()), { lazyFlush: true });
+    // What was written is known: this process's models take it without reading it back.
+    for (const w of done) await this.#models.written(w.scope, w, (model) => recallState(model, w.result));
   }
   async pruneWaypoints(scope: UserScope, minWeight: number): Promise<number> {
     const sources = await this.#journaled(scope, waypoints.pruneWaypoints(this.dialect, scope, minWeight), (srcs) => ({ links: srcs }));
@@ -185,6 +208,10 @@ export class SqlStore implements Store {
   }
   statsSince(ts: number): Promise<Array<{ type: string; count: number; ts: number }>> {
     return this.driver.read(admin.statsSince(this.dialect, ts));
+  }
+
+  modelStats(): ModelStats {
+    return this.#models.stats();
   }
 
   close(): Promise<void> {

@@ -100,7 +100,6 @@ export interface RecallMemory {
   /** The metadata object as JSON text (`{}` when the stored text is not an object); parse it to hand it out. */
   readonly metaJson: string;
   readonly createdAt: number;
-  readonly updatedAt: number;
   readonly lastSeenAt: number;
   readonly salience: number;
   readonly feedbackScore: number;
@@ -112,7 +111,7 @@ export interface RecallMemory {
  * One user's memories, held in this process and answered without a round trip: rows, outgoing
  * links, full-text and vector search. It reflects every write committed before
  * {@link Store.view} was called (later ones may show too); nothing in it belongs to another user.
- * Objects it returns are frozen.
+ * Arrays it returns are frozen.
  */
 export interface UserView {
   /** How many memories the user has. */
@@ -241,6 +240,11 @@ export interface AdminStaleMemory extends StaleMemory {
   userId: string | null;
 }
 
+export interface ModelStats {
+  users: number;
+  bytes: number;
+}
+
 export interface ModelCount {
   model: string | null;
   dim: number;
@@ -301,12 +305,13 @@ export interface Store {
   /** Outgoing links of the given memories, within the scope, strongest first. */
   outgoingWaypoints(scope: UserScope, srcIds: readonly string[]): Promise<Waypoint[]>;
   /**
-   * What one recall teaches, in one transaction: the salience updates, then each listed link
-   * set to `weigh(link, its current weight)` (undefined when absent; returning undefined leaves
-   * the link as it is). Links whose ends are not both in scope are ignored. Committed without
-   * waiting for the disk where the backend can (a crash may lose the last moment's reinforcement).
+   * What recalls teach, several (of one or more users) in one transaction: for each, the
+   * salience updates, then each listed link set to `weigh(link, its current weight)` (undefined
+   * when absent; returning undefined leaves the link as it is). Links whose ends are not both in
+   * the recall's scope are ignored. Committed without waiting for the disk where the backend can
+   * (a crash may lose the last moment's reinforcement).
    */
-  recordRecall(scope: UserScope, recall: RecallWrite): Promise<void>;
+  recordRecalls(items: ReadonlyArray<{ scope: UserScope; recall: RecallWrite }>): Promise<void>;
   /** Deletes the scope's links weaker than `minWeight`; returns how many. */
   pruneWaypoints(scope: UserScope, minWeight: number): Promise<number>;
 
@@ -343,6 +348,9 @@ export interface Store {
   /** Appends to the `stats` table (v1.2 meaning: type, count, ts). */
   recordStat(type: string, count: number, ts: number): Promise<void>;
   statsSince(ts: number): Promise<Array<{ type: string; count: number; ts: number }>>;
+
+  /** The user models this process holds (see {@link Store.view}): how many, and their estimated bytes. */
+  modelStats(): ModelStats;
 
   close(): Promise<void>;
 }

@@ -10,8 +10,8 @@
  * partition (./vector-partition.ts) limits a search to the rows near the query.
  */
 import type { SectorMatrix, VectorHit } from './store.js';
-import { RowBuffer } from './row-buffer.js';
-import { dotAt, normalizeRows } from './row-math.js';
+import { dotAt } from './row-math.js';
+import { UnitRows } from './unit-rows.js';
 import { assignRows, buildPartition, probeRows, type Partition } from './vector-partition.js';
 
 /** Below this many rows a search scans them all (exact); at and above, it probes a partition. */
@@ -22,7 +22,7 @@ export interface UnitMatrix {
   ids: string[];
   dim: number;
   /** Unit vectors (zero rows stay zero); may hold spare capacity beyond the rows. */
-  rows: RowBuffer;
+  rows: UnitRows;
   partition?: Partition;
   /** The last partition build started for this index (tests wait for it). */
   partitioned?: Promise<void>;
@@ -47,9 +47,8 @@ function rowOf(index: UnitMatrix): Map<string, number> {
 
 export function toUnitMatrix(m: SectorMatrix): UnitMatrix {
   const { ids, dim } = m;
-  const rows = new RowBuffer(dim, ids.length);
-  rows.data.set(m.data.subarray(0, ids.length * dim));
-  normalizeRows(rows.data, dim, 0, ids.length);
+  const rows = new UnitRows(dim, ids.length);
+  for (let i = 0; i < ids.length; i++) rows.set(i, m.data.subarray(i * dim, (i + 1) * dim));
   return { ids, dim, rows };
 }
 
@@ -66,9 +65,11 @@ function partitionOf(index: UnitMatrix): Partition | undefined {
   if (n < PARTITION_MIN_ROWS) return undefined;
   if ((!index.partition || n >= 2 * index.partition.builtAt) && !building) {
     building = true;
-    index.partitioned = buildPartition(() => index.rows.data, index.dim, n)
+    // The matrix may grow meanwhile: rows are read through the index, never a buffer held aside.
+    const row = (i: number) => index.rows.row(i);
+    index.partitioned = buildPartition(row, index.dim, n)
       .then((p) => {
-        assignRows(p, index.rows.data, p.builtAt, index.ids.length);
+        assignRows(p, row, p.builtAt, index.ids.length);
         index.partition = p;
       })
       // Pure computation; should it fail, searches keep scanning as they do now.
@@ -95,8 +96,11 @@ export function rowOfId(index: UnitMatrix, id: string): number | undefined {
 
 /** Cosine of a unit query with one row: from `dots` of every row when given. */
 export function cosineAt(index: UnitMatrix, q: Float32Array, row: number, dots?: Float32Array | null): number {
-  return dots ? dots[row]! : dotAt(index.rows.data, row * index.dim, q, index.dim);
+  return clampCosine(dots ? dots[row]! : index.rows.dot(row, q));
 }
+
+/** Quantized rows can put a cosine a hair past ±1. */
+const clampCosine = (c: number): number => (c > 1 ? 1 : c < -1 ? -1 : c);
 
 /**
  * The products of a unit query with every row when the index is small enough to be searched
@@ -133,7 +137,7 @@ export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?
     rows[p] = i;
   }
   const hits: VectorHit[] = [];
-  for (let p = 0; p < keep && sims[p]! > -Infinity; p++) hits.push({ id: ids[rows[p]!]!, similarity: sims[p]! });
+  for (let p = 0; p < keep && sims[p]! > -Infinity; p++) hits.push({ id: ids[rows[p]!]!, similarity: clampCosine(sims[p]!) });
   return hits;
 }
 
@@ -147,18 +151,14 @@ export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: numb
  * added memory would make loading a large user quadratic.
  */
 export function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector: Float32Array }>): void {
-  const { dim } = index;
   const from = index.ids.length;
-  const to = from + rows.length;
-  index.rows.reserve(to);
-  const data = index.rows.data;
-  rows.forEach((r, i) => data.set(r.vector, (from + i) * dim));
-  normalizeRows(data, dim, from, to);
+  index.rows.reserve(from + rows.length);
+  rows.forEach((r, i) => index.rows.set(from + i, r.vector));
   for (const r of rows) {
     index.ids.push(r.id);
     index.rowOf?.set(r.id, index.ids.length - 1);
   }
-  if (index.partition) assignRows(index.partition, data, from, to);
+  if (index.partition) assignRows(index.partition, (i) => index.rows.row(i), from, index.ids.length);
 }
 
 /**
@@ -172,14 +172,14 @@ export function removeRows(index: UnitMatrix, ids: Iterable<string>): UnitMatrix
     if (row === undefined) continue;
     rows.delete(id);
     index.ids[row] = REMOVED;
-    index.rows.data.fill(0, row * index.dim, (row + 1) * index.dim);
+    index.rows.clear(row);
     index.removed = (index.removed ?? 0) + 1;
   }
   if ((index.removed ?? 0) <= index.ids.length * MAX_REMOVED_SHARE) return index;
   const live = index.ids.flatMap((id, row) => (id === REMOVED ? [] : [row]));
-  const data = new Float32Array(live.length * index.dim);
-  live.forEach((row, i) => data.set(index.rows.data.subarray(row * index.dim, (row + 1) * index.dim), i * index.dim));
-  return toUnitMatrix({ ids: live.map((row) => index.ids[row]!), dim: index.dim, data });
+  const compacted = new UnitRows(index.dim, live.length);
+  live.forEach((row, i) => compacted.copy(i, index.rows, row));
+  return { ids: live.map((row) => index.ids[row]!), dim: index.dim, rows: compacted };
 }
 
 /** Rows of the index that hold a memory (gaps excluded). */

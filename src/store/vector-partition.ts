@@ -53,28 +53,27 @@ function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
-/** Copies the given rows of `data` into a new buffer. */
-function pick(data: Float32Array, dim: number, rows: readonly number[]): RowBuffer {
+/** Row `i` of the matrix being partitioned, as floats, valid until the next call. */
+export type RowReader = (i: number) => Float32Array;
+
+/** Copies the given rows into a new buffer. */
+function pick(row: RowReader, dim: number, rows: readonly number[]): RowBuffer {
   const out = new RowBuffer(dim, rows.length);
-  rows.forEach((r, i) => out.data.set(data.subarray(r * dim, (r + 1) * dim), i * dim));
+  rows.forEach((r, i) => out.data.set(row(r), i * dim));
   return out;
 }
 
 const evenlySpaced = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => Math.floor((i * from) / count));
 
-/**
- * Each centroid moved to the unit mean of the sample rows closest to it (empty ones stay).
- * `matrix()` is read again after each yield: appends may have moved the rows to a larger buffer.
- */
-async function lloydStep(centroids: RowBuffer, count: number, matrix: () => Float32Array, sample: readonly number[]): Promise<RowBuffer> {
+/** Each centroid moved to the unit mean of the sample rows closest to it (empty ones stay). */
+async function lloydStep(centroids: RowBuffer, count: number, matrix: RowReader, sample: readonly number[]): Promise<RowBuffer> {
   const { dim } = centroids;
   const moved = new RowBuffer(dim, count);
   const sums = moved.data;
   const filled = new Uint8Array(count);
   for (let s = 0; s < sample.length; s += SLICE_ROWS) {
-    const data = matrix();
     for (const r of sample.slice(s, s + SLICE_ROWS)) {
-      const row = data.subarray(r * dim, (r + 1) * dim);
+      const row = matrix(r);
       const c = argmax(centroids.dots(row, count));
       filled[c] = 1;
       for (let j = 0; j < dim; j++) sums[c * dim + j]! += row[j]!;
@@ -89,7 +88,7 @@ async function lloydStep(centroids: RowBuffer, count: number, matrix: () => Floa
 function coarseOf(centroids: RowBuffer, count: number): Coarse | undefined {
   if (count <= EXACT_FILING_LISTS) return undefined;
   const groups = Math.ceil(Math.sqrt(count));
-  const coarse = pick(centroids.data, centroids.dim, evenlySpaced(count, groups));
+  const coarse = pick((c) => centroids.data.subarray(c * centroids.dim, (c + 1) * centroids.dim), centroids.dim, evenlySpaced(count, groups));
   const members: number[][] = Array.from({ length: groups }, () => []);
   for (let c = 0; c < count; c++) members[argmax(coarse.dots(centroids.data.subarray(c * centroids.dim, (c + 1) * centroids.dim), groups))]!.push(c);
   return { centroids: coarse, members: members.map((m) => Int32Array.from(m)), candidates: new Int32Array(count) };
@@ -109,27 +108,27 @@ function listFor(p: Partition, row: Float32Array): number {
 }
 
 /**
- * Partitions rows `[0, rows)` of `matrix()`, yielding to the event loop every {@link SLICE_ROWS}
+ * Partitions rows `[0, rows)` of `matrix`, yielding to the event loop every {@link SLICE_ROWS}
  * rows so that searches and writes go on meanwhile (a build of 100,000 rows takes about half a
  * second). Centroids start as evenly spaced rows and take {@link LLOYD_STEPS} k-means steps over
  * an evenly spaced sample; then every row is filed. Rows appended meanwhile are the caller's to file.
  */
-export async function buildPartition(matrix: () => Float32Array, dim: number, rows: number): Promise<Partition> {
+export async function buildPartition(matrix: RowReader, dim: number, rows: number): Promise<Partition> {
   const count = Math.max(1, Math.round(rows / ROWS_PER_LIST));
-  let centroids = pick(matrix(), dim, evenlySpaced(rows, count));
+  let centroids = pick(matrix, dim, evenlySpaced(rows, count));
   const sample = evenlySpaced(rows, Math.min(rows, count * TRAIN_PER_LIST));
   for (let step = 0; step < LLOYD_STEPS; step++) centroids = await lloydStep(centroids, count, matrix, sample);
   const p: Partition = { dim, centroids, coarse: coarseOf(centroids, count), lists: Array.from({ length: count }, () => []), builtAt: rows };
   for (let from = 0; from < rows; from += SLICE_ROWS) {
-    assignRows(p, matrix(), from, Math.min(rows, from + SLICE_ROWS));
+    assignRows(p, matrix, from, Math.min(rows, from + SLICE_ROWS));
     await nextTurn();
   }
   return p;
 }
 
 /** Files rows appended to the matrix (row numbers `from` up to `to`), as {@link listFor} chooses. */
-export function assignRows(p: Partition, data: Float32Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) p.lists[listFor(p, data.subarray(i * p.dim, (i + 1) * p.dim))]!.push(i);
+export function assignRows(p: Partition, matrix: RowReader, from: number, to: number): void {
+  for (let i = from; i < to; i++) p.lists[listFor(p, matrix(i))]!.push(i);
 }
 
 /**

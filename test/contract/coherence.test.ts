@@ -13,7 +13,7 @@ import { SECTORS } from '../../src/core/types.js';
 import { JOURNAL_WINDOW } from '../../src/store/ops/journal.js';
 import { openStore } from '../../src/store/open.js';
 import { userScope, type UserScope } from '../../src/store/scope.js';
-import type { Store, UserView } from '../../src/store/store.js';
+import type { RecallWrite, Store, UserView } from '../../src/store/store.js';
 import { BACKENDS, type BlankDatabase } from './backends.js';
 import { item, T0, vec } from './data.js';
 
@@ -86,12 +86,15 @@ for (const backend of BACKENDS) {
       await coherent(alice, 'salience');
       await a.upsertWaypoints(alice, [{ srcId: m1.memory.id, dstId: m3.memory.id, weight: 0.8 }]);
       await coherent(alice, 'links');
-      await a.recordRecall(alice, {
+      const recall: RecallWrite = {
         salience: [{ id: m1.memory.id, salience: 0.7, lastSeenAt: T0 + 4 }],
         links: [{ srcId: m1.memory.id, dstId: m3.memory.id }, { srcId: m3.memory.id, dstId: m1.memory.id }],
         weigh: (_link, current) => (current ?? 0) + 0.1,
-      });
+      };
+      await a.view(alice);
+      await a.recordRecalls([{ scope: alice, recall }]);
       await coherent(alice, 'recall');
+      assert.deepEqual(snapshot(await a.view(alice), ids), snapshot(await b.view(alice), ids), 'the writer applied its recall to its own model as written');
       assert.equal(await a.pruneWaypoints(alice, 0.5), 1);
       await coherent(alice, 'prune');
       await a.replaceVectors(alice, [{ id: m3.memory.id, expectedUpdatedAt: T0, vectors: [vec('emotional', [0, 0, 0, 1])], meanVec: null }]);

@@ -94,11 +94,9 @@ contract('isolation', (current) => {
         { srcId: aliceOwn, dstId: m.id, weight: 1 },
         { srcId: m.id, dstId: aliceOwn, weight: 1 },
       ]);
-      await store.recordRecall(alice, {
-        salience: [{ id: m.id, salience: 0 }],
-        links: [{ srcId: m.id, dstId: m.id }, { srcId: aliceOwn, dstId: m.id }],
-        weigh: () => 1,
-      });
+      await store.recordRecalls([
+        { scope: alice, recall: { salience: [{ id: m.id, salience: 0 }], links: [{ srcId: m.id, dstId: m.id }, { srcId: aliceOwn, dstId: m.id }], weigh: () => 1 } },
+      ]);
     }
     assert.equal(await store.pruneWaypoints(alice, 2), 1);
     for (const [owner, scope] of SCOPES.slice(1)) {

@@ -32,8 +32,8 @@ contract('vectors', (current) => {
     const probe = (await store.view(alice)).probe(new Map([['semantic', Float32Array.from([1, 0, 0, 0])], ['reflective', Float32Array.from([1, 0, 0, 0])]]));
     const hits = probe.nearest('semantic', 2);
     assert.deepEqual(hits.map((h) => h.id), [same.memory.id, near.memory.id]);
-    assert.ok(Math.abs(hits[0]!.similarity - 1) < 1e-6);
-    assert.ok(Math.abs(hits[1]!.similarity - Math.SQRT1_2) < 1e-6);
+    assert.ok(Math.abs(hits[0]!.similarity - 1) < 2e-4);
+    assert.ok(Math.abs(hits[1]!.similarity - Math.SQRT1_2) < 2e-4);
     assert.equal(probe.nearest('semantic', 10).length, 3);
     assert.deepEqual(probe.nearest('reflective', 5), []);
     assert.deepEqual(probe.nearest('episodic', 5), [], 'a sector without a query vector');
@@ -52,12 +52,12 @@ contract('vectors', (current) => {
     assert.equal(before.similarities(otherDim.memory.id).size, 0, 'no entry for another dimension');
     assert.equal(before.similarities('missing').size, 0, 'nor for an unknown id');
     const sims = before.similarities(a.memory.id);
-    assert.ok(Math.abs(sims.get('semantic')! - Math.SQRT1_2) < 1e-6);
-    assert.ok(Math.abs(sims.get('episodic')! - 1) < 1e-6);
+    assert.ok(Math.abs(sims.get('semantic')! - Math.SQRT1_2) < 2e-4);
+    assert.ok(Math.abs(sims.get('episodic')! - 1) < 2e-4);
     const b = item({}, [vec('semantic', [0, 0, 1, 0])]);
     await store.insertMemories(alice, [b]);
     const after = (await store.view(alice)).probe(queries).similarities(b.memory.id);
-    assert.ok(Math.abs(after.get('semantic')!) < 1e-6);
+    assert.ok(Math.abs(after.get('semantic')!) < 2e-4);
     assert.equal(after.has('episodic'), false);
     await store.deleteMemory(alice, a.memory.id);
     const afterDelete = (await store.view(alice)).probe(new Map([...queries, ['semantic', Float32Array.from([1, 0, 0, 0])]]));
@@ -66,7 +66,7 @@ contract('vectors', (current) => {
     await store.updateMemory(alice, b.memory.id, { vectors: [vec('semantic', [1, 0, 0, 0])], updatedAt: T0 + 1 });
     const afterUpdate = (await store.view(alice)).probe(new Map([['semantic', Float32Array.from([1, 0, 0, 0])]])).nearest('semantic', 5);
     assert.deepEqual(afterUpdate.map((h) => h.id), [b.memory.id]);
-    assert.ok(Math.abs(afterUpdate[0]!.similarity - 1) < 1e-6, 'the replaced vector is the one searched');
+    assert.ok(Math.abs(afterUpdate[0]!.similarity - 1) < 2e-4, 'the replaced vector is the one searched');
   });
 
   it('loads a sector as a dense matrix of its most common dimension', async () => {

@@ -54,8 +54,8 @@ contract('waypoints', (current) => {
       links: [{ srcId: a.memory.id, dstId: b.memory.id }],
       weigh: (_link, current) => (current === undefined ? undefined : Math.min(1, current + 0.3)),
     };
-    await store.recordRecall(alice, boost);
-    await store.recordRecall(alice, boost);
+    await store.recordRecalls([{ scope: alice, recall: boost }]);
+    await store.recordRecalls([{ scope: alice, recall: boost }]);
     assert.equal(await store.pruneWaypoints(alice, 0.1), 1);
     assert.deepEqual((await store.outgoingWaypoints(alice, [a.memory.id])).map((w) => [w.dstId, w.weight]), [[b.memory.id, 1]]);
   });
@@ -66,7 +66,7 @@ contract('waypoints', (current) => {
     await store.insertMemories(alice, [a, b, c]);
     await store.upsertWaypoints(alice, [{ srcId: a.memory.id, dstId: b.memory.id, weight: 0.5 }]);
     const seen: Array<[string, number | undefined]> = [];
-    await store.recordRecall(alice, {
+    const recall: RecallWrite = {
       salience: [{ id: a.memory.id, salience: 0.9, lastSeenAt: 1234 }],
       links: [
         { srcId: a.memory.id, dstId: b.memory.id },
@@ -79,7 +79,8 @@ contract('waypoints', (current) => {
         if (link.srcId === b.memory.id) return undefined;
         return (current ?? 0) + 0.25;
       },
-    });
+    };
+    await store.recordRecalls([{ scope: alice, recall }]);
     assert.deepEqual(seen.slice(0, 3), [[b.memory.id, 0.5], [c.memory.id, undefined], [a.memory.id, undefined]]);
     const m = await store.getMemory(alice, a.memory.id);
     assert.deepEqual([m?.salience, m?.lastSeenAt], [0.9, 1234]);
@@ -88,6 +89,30 @@ contract('waypoints', (current) => {
       [a.memory.id, b.memory.id, 0.75],
       [c.memory.id, a.memory.id, 0.25],
     ].sort(), 'the undefined weight wrote nothing; the link to a missing memory was ignored');
+  });
+
+  it('records the recalls of several users in one transaction, each within its own scope', async () => {
+    const { store } = current();
+    const bob = userScope('bob');
+    const [a1, a2, b1, b2] = [item(), item(), item(), item()];
+    await store.insertMemories(alice, [a1, a2]);
+    await store.insertMemories(bob, [b1, b2]);
+    const recall = (own: string, other: string, foreign: string): RecallWrite => ({
+      salience: [{ id: own, salience: 0.8 }, { id: foreign, salience: 0.01 }],
+      links: [{ srcId: own, dstId: other }, { srcId: own, dstId: foreign }],
+      weigh: () => 0.6,
+    });
+    await store.recordRecalls([
+      { scope: bob, recall: recall(b1.memory.id, b2.memory.id, a1.memory.id) },
+      { scope: alice, recall: recall(a1.memory.id, a2.memory.id, b1.memory.id) },
+      { scope: alice, recall: { salience: [{ id: a1.memory.id, salience: 0.9 }], links: [], weigh: () => undefined } },
+    ]);
+    assert.deepEqual((await store.getMemories(alice, [a1.memory.id, b1.memory.id])).map((m) => m.salience), [0.9], 'the later recall of a user wins');
+    assert.deepEqual((await store.getMemories(bob, [b1.memory.id])).map((m) => m.salience), [0.8]);
+    assert.deepEqual((await store.outgoingWaypoints(alice, [a1.memory.id])).map((w) => [w.dstId, w.weight]), [[a2.memory.id, 0.6]]);
+    assert.deepEqual((await store.outgoingWaypoints(bob, [b1.memory.id])).map((w) => [w.dstId, w.weight]), [[b2.memory.id, 0.6]]);
+    const view = await store.view(alice);
+    assert.deepEqual([view.memory(a1.memory.id)?.salience, view.outgoing(a1.memory.id)], [0.9, [{ dstId: a2.memory.id, weight: 0.6 }]], 'the model took what was written');
   });
 
   it('ignores links to missing memories or from malformed ids', async () => {

@@ -37,10 +37,10 @@ for (const backend of BACKENDS) {
         calls.clear();
         const { matches } = await memory.query(s, { query: 'planted roses and mint in the garden', k });
         assert.ok(matches.length >= Math.min(k, 20));
-        assert.equal(calls.get('recordRecall'), undefined, 'what the query teaches is written after the reply');
+        assert.equal(calls.get('recordRecalls'), undefined, 'what the query teaches is written after the reply');
         await memory.settle();
         const perMethod = Object.fromEntries(calls);
-        assert.deepEqual(perMethod, { view: 1, recordRecall: 1 }, 'one view (one epoch read) answers rows, links, text and vectors; what the query teaches is one transaction');
+        assert.deepEqual(perMethod, { view: 1, recordRecalls: 1 }, 'one view (one epoch read) answers rows, links, text and vectors; what the query teaches is one transaction');
       }
     } finally {
       await memory.close();

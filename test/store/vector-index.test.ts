@@ -26,7 +26,7 @@ test('below the partition size the search is exact and ties break by id', () => 
   const index = matrix([...vs, vs[0]!], 'a');
   const hits = searchUnitMatrix(index, vs[0]!, 3);
   assert.deepEqual(hits.slice(0, 2).map((h) => h.id), ['a000000', 'a000500']);
-  assert.ok(Math.abs(hits[0]!.similarity - 1) < 1e-6);
+  assert.ok(Math.abs(hits[0]!.similarity - 1) < 2e-4);
   assert.equal(index.partition, undefined);
 });
 
@@ -81,7 +81,7 @@ test('removed rows are never found again, left as gaps until a quarter of the ro
   assert.ok(!searchUnitMatrix(index, vs[7]!, 50).some((h) => h.id === id(7)));
   assert.equal(searchUnitMatrix(index, moved, 1)[0]!.id, id(8));
   assert.equal(rowOfId(index, id(7)), undefined);
-  assert.ok(Math.abs(cosineAt(index, unit(moved), rowOfId(index, id(8))!) - 1) < 1e-6);
+  assert.ok(Math.abs(cosineAt(index, unit(moved), rowOfId(index, id(8))!) - 1) < 2e-4);
   // Nothing but removed rows: an exact search of a small index returns fewer hits, none removed.
   const small = matrix(vectors(5, 7), 's');
   assert.equal(removeRows(small, ['s000000']), small);

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { Config } from '../../config.js';
 import type { MemoryEngine } from '../../engine/api.js';
 import { Compressor } from '../../features/compression/compressor.js';
@@ -14,6 +13,7 @@ import { createLogger, type Logger } from '../../log.js';
 import type { KeyStore } from './auth.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { mcpHttpApp } from '../mcp/http.js';
+import { cors } from './cors.js';
 import { errorReply } from './errors.js';
 import { hostGuard } from './host-guard.js';
 import { HttpMetrics } from './metrics.js';
@@ -60,23 +60,16 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     c.set('route', 'unmatched');
+    // Set before the response exists, so it is written with it instead of rebuilding it afterwards.
+    c.header('x-request-id', requestId);
     const started = performance.now();
     await next();
-    c.header('x-request-id', requestId);
     const seconds = (performance.now() - started) / 1000;
     const route = c.get('route');
     deps.metrics.observe(c.req.method, route, c.res.status, seconds);
     deps.log.info('request', { request_id: requestId, method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) });
   });
-  app.use(
-    '*',
-    cors({
-      origin: '*',
-      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Content-Type', 'Authorization', 'x-api-key', 'x-request-id'],
-      exposeHeaders: ['x-request-id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
-    }),
-  );
+  app.use('*', cors);
 
   const guard = hostGuard(config);
   if (guard) app.use('*', guard);

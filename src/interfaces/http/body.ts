@@ -1,15 +1,57 @@
 /**
- * Reads a JSON request body with the size limit enforced while streaming (a huge body is cut off
+ * Reads a JSON request body with the size limit enforced while reading (a huge body is cut off
  * at the limit, not buffered). A missing or empty body is `{}` on every route. The content type
  * is not checked: `curl -d` and `fetch(url, {body: string})` label JSON as form data or text.
+ *
+ * On a Node server the body is read from the Node request itself: reaching it through the Fetch
+ * request builds a web stream, an abort controller and a Request per request, objects the
+ * collector can only free in a full collection.
  */
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
 import { OmError } from '../../errors.js';
+import { nodeRequest } from './context.js';
 
-export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
+  const req = c.req.raw;
+  const incoming = nodeRequest(c);
   const declared = Number(req.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  if (!req.body) return {};
-  const reader = req.body.getReader();
+  const bytes = incoming ? await readIncoming(incoming, maxBytes) : await readStream(req.body, maxBytes);
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new OmError('validation_error', 'request body is not valid JSON');
+  }
+  // v1.2 treated an unparsable or empty body as null and carried on; a literal null is "no body" too.
+  return parsed === null ? {} : parsed;
+}
+
+/** Past the limit the rest is read and dropped, so the 413 still reaches the client on its connection. */
+function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  if (incoming.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total <= maxBytes) return void chunks.push(chunk);
+      incoming.off('data', onData);
+      incoming.resume();
+      reject(tooLarge(maxBytes));
+    };
+    incoming.on('data', onData);
+    incoming.once('end', () => resolve(Buffer.concat(chunks)));
+    incoming.once('error', reject);
+  });
+}
+
+async function readStream(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Buffer> {
+  if (!body) return Buffer.alloc(0);
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -22,16 +64,7 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
     }
     chunks.push(value);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new OmError('validation_error', 'request body is not valid JSON');
-  }
-  // v1.2 treated an unparsable or empty body as null and carried on; a literal null is "no body" too.
-  return parsed === null ? {} : parsed;
+  return Buffer.concat(chunks);
 }
 
 function tooLarge(maxBytes: number): OmError {

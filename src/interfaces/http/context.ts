@@ -1,4 +1,6 @@
 /** What every route handler can reach: the engine, configuration, and per-server services. */
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
 import type { Config } from '../../config.js';
 import type { MemoryEngine } from '../../engine/api.js';
 import type { Compressor } from '../../features/compression/compressor.js';
@@ -22,4 +24,9 @@ export interface AppDeps {
 
 export interface AppEnv {
   Variables: { requestId: string; route: string };
+}
+
+/** The Node request behind a request served by the Node server (absent for in-process `app.request()`). */
+export function nodeRequest(c: Context): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 }

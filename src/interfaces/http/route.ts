@@ -8,7 +8,7 @@ import { validationError } from '../../errors.js';
 import type { UserScope } from '../../store/scope.js';
 import { authenticate, requireAdmin, resolveScope, type Caller } from './auth.js';
 import { readJsonBody } from './body.js';
-import type { AppDeps, AppEnv } from './context.js';
+import { nodeRequest, type AppDeps, type AppEnv } from './context.js';
 import { WireError } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -55,8 +55,7 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
 const PUBLIC: Caller = { role: 'public', keyId: null };
 
 function clientAddress(c: Context<AppEnv>): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'local';
+  return nodeRequest(c)?.socket?.remoteAddress ?? 'local';
 }
 
 function applyRateLimit(c: Context<AppEnv>, limiter: RateLimiter, client: string): void {
@@ -89,7 +88,7 @@ export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, specs: RouteSpec[]
       if (limiter) applyRateLimit(c, limiter, caller.keyId ? `key:${caller.keyId}` : `ip:${clientAddress(c)}`);
       const params = parse(spec.params, c.req.param(), 'path');
       const query = parse(spec.query, c.req.query(), 'query');
-      const body = spec.body ? parse(spec.body, await readJsonBody(c.req.raw, deps.config.maxPayloadBytes), 'body') : {};
+      const body = spec.body ? parse(spec.body, await readJsonBody(c, deps.config.maxPayloadBytes), 'body') : {};
       const scope = (requested: string | null | undefined) => resolveScope(caller, requested);
       const out = await spec.handler({ c, body, query, params, caller, scope });
       return out instanceof Response ? out : c.json(out ?? { ok: true });

@@ -22,7 +22,7 @@ export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
     if (caller.role === 'public') throw new OmError('unauthorized', 'API key required');
     let parsedBody: unknown;
     try {
-      parsedBody = await readJsonBody(c.req.raw, deps.config.maxPayloadBytes);
+      parsedBody = await readJsonBody(c, deps.config.maxPayloadBytes);
     } catch (err) {
       if (err instanceof OmError && err.code === 'validation_error') return rpcError(c, 400, -32600, 'Invalid JSON payload');
       throw err;

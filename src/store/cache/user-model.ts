@@ -1,20 +1,20 @@
 /**
- * One user's memories held in process: the rows a query scores (with their content tokens), the
+ * One user's memories held in process: the rows a query scores (./memory-rows.ts), the
  * outgoing links, a BM25 term index and one vector index per sector and dimension. Built from
  * the database once, then kept current by applying what the user's change journal names
  * (../ops/journal.ts): a query reads no row, link or posting from the database.
  */
 import { canonicalTokens } from '../../core/tokens.js';
-import type { Sector, Waypoint } from '../../core/types.js';
+import type { Sector } from '../../core/types.js';
 import type { Change } from '../ops/journal.js';
-import type { ModelData, ModelVector } from '../ops/model-data.js';
+import type { ModelData, ModelLink, ModelVector } from '../ops/model-data.js';
 import type { Link, RecallMemory, TextHit, UserView, VectorProbe } from '../store.js';
 import { appendRows, liveRows, removeRows, toUnitMatrix, type UnitMatrix } from '../vector-index.js';
-import { TermIndex } from './term-index.js';
+import { MemoryRows, Vocabulary, type RowData } from './memory-rows.js';
 import { QueryProbe } from './query-probe.js';
+import { TermIndex } from './term-index.js';
 
-/** Measured heap cost of a row (object, tokens, id, postings) beyond its content, and of a link, for the cache budget. */
-const ROW_BYTES = 900;
+/** Heap cost of a link, for the cache budget. */
 const LINK_BYTES = 120;
 /** Past this share of emptied rows, rows are renumbered and the term index rebuilt. */
 const MAX_EMPTY_SHARE = 0.25;
@@ -22,9 +22,6 @@ const MAX_EMPTY_SHARE = 0.25;
 const vectorKey = (sector: string, dim: number) => `${sector} ${dim}`;
 
 const strongestFirst = (a: Link, b: Link) => b.weight - a.weight || (a.dstId < b.dstId ? -1 : a.dstId > b.dstId ? 1 : 0);
-
-/** Metadata nearly always `{}`; tags repeat across memories: each distinct value is held once. */
-const EMPTY_META = '{}';
 
 function groupVectors(vectors: readonly ModelVector[]): Map<string, ModelVector[]> {
   const out = new Map<string, ModelVector[]>();
@@ -40,12 +37,10 @@ function groupVectors(vectors: readonly ModelVector[]): Map<string, ModelVector[
 export class UserModel implements UserView {
   /** The user's journal epoch this model reflects (every change up to it, possibly later ones). */
   epoch: number;
-  #rows: Array<RecallMemory | undefined> = [];
-  readonly #rowOf = new Map<string, number>();
+  readonly #vocabulary = new Vocabulary();
+  readonly #rows = new MemoryRows(this.#vocabulary);
   #text = this.#newTermIndex();
-  #contentChars = 0;
   readonly #links = new Map<string, readonly Link[]>();
-  readonly #tagSets = new Map<string, readonly string[]>();
   #linkCount = 0;
   readonly #vectors = new Map<string, UnitMatrix>();
 
@@ -57,7 +52,7 @@ export class UserModel implements UserView {
       const dim = list[0]!.vector.length;
       const flat = new Float32Array(list.length * dim);
       list.forEach((v, i) => flat.set(v.vector, i * dim));
-      this.#vectors.set(key, toUnitMatrix({ ids: list.map((v) => this.#intern(v.id)), dim, data: flat }));
+      this.#vectors.set(key, toUnitMatrix({ ids: list.map((v) => this.#rows.intern(v.id)), dim, data: flat }));
     }
     this.#text.compact();
   }
@@ -65,12 +60,12 @@ export class UserModel implements UserView {
   /** Approximate bytes held, for the cache budget. */
   get bytes(): number {
     let vectors = 0;
-    for (const index of this.#vectors.values()) vectors += index.rows.bytes;
-    return vectors + this.#rowOf.size * ROW_BYTES + 2 * this.#contentChars + this.#linkCount * LINK_BYTES + this.#text.bytes;
+    for (const index of this.#vectors.values()) vectors += index.rows.bytes + index.ids.length * 64;
+    return vectors + this.#rows.bytes + this.#vocabulary.bytes + this.#linkCount * LINK_BYTES + this.#text.bytes;
   }
 
   get size(): number {
-    return this.#rowOf.size;
+    return this.#rows.size;
   }
 
   /** Applies the current state (`data`) of the memories `change` names, bringing the model to epoch `to`. */
@@ -87,19 +82,19 @@ export class UserModel implements UserView {
       for (const [key, index] of this.#vectors) this.#vectors.set(key, removeRows(index, replaced));
       for (const [key, list] of added) {
         const index = this.#vectors.get(key) ?? toUnitMatrix({ ids: [], dim: list[0]!.vector.length, data: new Float32Array(0) });
-        appendRows(index, list.map((v) => ({ id: this.#intern(v.id), vector: v.vector })));
+        appendRows(index, list.map((v) => ({ id: this.#rows.intern(v.id), vector: v.vector })));
         this.#vectors.set(key, index);
       }
       for (const [key, index] of this.#vectors) if (liveRows(index) === 0) this.#vectors.delete(key);
     }
     if (change.links?.length) this.#setLinks(data.links, change.links);
-    if (this.#rows.length - this.#rowOf.size > this.#rows.length * MAX_EMPTY_SHARE) this.#renumber();
+    if (this.#rows.span - this.#rows.size > this.#rows.span * MAX_EMPTY_SHARE) this.#renumber();
     this.epoch = to;
   }
 
   memory(id: string): RecallMemory | undefined {
-    const row = this.#rowOf.get(id);
-    return row === undefined ? undefined : this.#rows[row];
+    const row = this.#rows.rowOf(id);
+    return row === undefined ? undefined : this.#rows.memory(row);
   }
 
   outgoing(id: string): readonly Link[] {
@@ -114,87 +109,42 @@ export class UserModel implements UserView {
   }
 
   searchText(tokens: readonly string[], limit: number): TextHit[] {
-    return this.#text.search(tokens, limit).map((h) => ({ id: this.#rows[h.row]!.id, rank: h.score }));
+    const terms = tokens.flatMap((t) => this.#vocabulary.find(t) ?? []);
+    return this.#text.search(terms, limit).map((h) => ({ id: this.#rows.idAt(h.row)!, rank: h.score }));
   }
 
-  #put(data: Omit<RecallMemory, 'tokens'>): void {
-    const at = this.#rowOf.get(data.id);
-    const old = at === undefined ? undefined : this.#rows[at];
-    const row = at ?? this.#rows.length;
-    const same = old !== undefined && old.content === data.content;
-    if (old && !same) {
-      this.#text.remove(row, old.tokens);
-      this.#contentChars -= old.content.length;
-    }
-    const tokens = same ? old.tokens : Object.freeze(canonicalTokens(data.content));
-    if (!same) {
-      this.#text.add(row, tokens);
-      this.#contentChars += data.content.length;
-    }
-    const id = old?.id ?? data.id;
-    // Every field named in one literal: all rows share one hidden class (a spread gave each its own).
-    const memory: RecallMemory = {
-      id,
-      content: data.content,
-      primarySector: data.primarySector,
-      simhash: data.simhash,
-      tags: data.tags && this.#tags(data.tags),
-      metaJson: data.metaJson === EMPTY_META ? EMPTY_META : data.metaJson,
-      createdAt: data.createdAt,
-      updatedAt: data.updatedAt,
-      lastSeenAt: data.lastSeenAt,
-      salience: data.salience,
-      feedbackScore: data.feedbackScore,
-      tokens,
-    };
-    this.#rows[row] = Object.freeze(memory);
-    this.#rowOf.set(id, row);
+  #put(data: RowData): void {
+    const { row, replaced, fresh } = this.#rows.put(data, () => canonicalTokens(data.content));
+    if (replaced) this.#text.remove(row, replaced);
+    if (fresh || replaced) this.#text.add(row, this.#rows.termsAt(row));
   }
 
   #remove(id: string): void {
-    const row = this.#rowOf.get(id);
+    const row = this.#rows.rowOf(id);
     if (row === undefined) return;
-    const old = this.#rows[row]!;
-    this.#text.remove(row, old.tokens);
-    this.#contentChars -= old.content.length;
-    this.#rows[row] = undefined;
-    this.#rowOf.delete(id);
-  }
-
-  /** The model's own copy of a memory id: rows, links and vector indexes share one string per id. */
-  #intern(id: string): string {
-    const row = this.#rowOf.get(id);
-    return row === undefined ? id : this.#rows[row]!.id;
-  }
-
-  #tags(tags: readonly string[]): readonly string[] {
-    const key = tags.join('\u0000');
-    let held = this.#tagSets.get(key);
-    if (!held) this.#tagSets.set(key, (held = Object.freeze([...tags])));
-    return held;
+    this.#text.remove(row, this.#rows.termsAt(row));
+    this.#rows.remove(id);
   }
 
   #newTermIndex(): TermIndex {
-    return new TermIndex((row) => this.#rows[row]!.id);
+    return new TermIndex((row) => this.#rows.idAt(row)!);
   }
 
   /** Rows without the emptied ones, and the term index over the new row numbers. */
   #renumber(): void {
-    this.#rows = this.#rows.filter((r) => r !== undefined);
+    this.#rows.compact();
     this.#text = this.#newTermIndex();
-    this.#rows.forEach((r, row) => {
-      this.#rowOf.set(r!.id, row);
-      this.#text.add(row, r!.tokens);
-    });
+    for (let row = 0; row < this.#rows.span; row++) this.#text.add(row, this.#rows.termsAt(row));
+    this.#text.compact();
   }
 
   /** Replaces the outgoing links of `sources` by those among `links` (none: no links). */
-  #setLinks(links: readonly Waypoint[], sources: readonly string[]): void {
+  #setLinks(links: readonly ModelLink[], sources: readonly string[]): void {
     const bySource = new Map<string, Link[]>();
     for (const l of links) {
       let list = bySource.get(l.srcId);
       if (!list) bySource.set(l.srcId, (list = []));
-      list.push(Object.freeze({ dstId: this.#intern(l.dstId), weight: l.weight }));
+      list.push(Object.freeze({ dstId: this.#rows.intern(l.dstId), weight: l.weight }));
     }
     for (const src of new Set(sources)) {
       this.#linkCount -= this.#links.get(src)?.length ?? 0;
@@ -203,7 +153,7 @@ export class UserModel implements UserView {
         this.#links.delete(src);
         continue;
       }
-      this.#links.set(this.#intern(src), Object.freeze(list.sort(strongestFirst)));
+      this.#links.set(this.#rows.intern(src), Object.freeze(list.sort(strongestFirst)));
       this.#linkCount += list.length;
     }
   }

@@ -9,8 +9,9 @@
 import type { Dialect } from '../dialect.js';
 import type { Driver } from '../driver.js';
 import { JOURNAL_WINDOW, readEpoch, readJournal, type Change, type Journaled } from '../ops/journal.js';
-import { loadChanged, loadModelData } from '../ops/model-data.js';
+import { loadChanged, loadModelData, type ModelData } from '../ops/model-data.js';
 import { userKey, type UserScope } from '../scope.js';
+import type { ModelStats } from '../store.js';
 import { UserModel } from './user-model.js';
 
 /** Catching up on more than this share of a model's memories costs more than loading them all. */
@@ -41,6 +42,10 @@ export class UserModels {
     private readonly budgetBytes: number,
   ) {}
 
+  stats(): ModelStats {
+    return { users: this.#models.size, bytes: this.#bytes };
+  }
+
   /** The user's model, current as of an epoch read made now. */
   async get(scope: UserScope): Promise<UserModel> {
     const key = userKey(scope);
@@ -58,15 +63,18 @@ export class UserModels {
     }
   }
 
-  /** Applies this process's own write, if the model was current when it began. */
-  async written(scope: UserScope, write: Journaled<unknown>): Promise<void> {
+  /**
+   * Applies this process's own write, if the model was current when it began: the state of
+   * what it changed is read back, or given by `known` from the model as it was.
+   */
+  async written(scope: UserScope, write: Journaled<unknown>, known?: (model: UserModel) => ModelData): Promise<void> {
     const key = userKey(scope);
     while (this.#busy.has(key)) await this.#busy.get(key)!.catch(() => {});
     const model = this.#models.get(key);
     if (!model || model.epoch !== write.from) return;
     if (write.change.all) return this.#drop(key);
     await this.#exclusive(key, async () => {
-      const data = await this.driver.read(loadChanged(this.dialect, scope, write.change));
+      const data = known ? known(model) : await this.driver.read(loadChanged(this.dialect, scope, write.change));
       if (this.#models.get(key) === model && model.epoch === write.from) this.#resize(model, () => model.apply(write.change, data, write.to));
     });
   }

@@ -87,3 +87,19 @@ export function* journaled<T>(d: Dialect, scope: UserScope, op: Op<T>, changed: 
   if (to % TRIM_EVERY === 0) yield sql`DELETE FROM ${raw(d.tables.userJournal)} WHERE user_key = ${key} AND epoch <= ${to - JOURNAL_WINDOW}`;
   return { result, from: to - 1, to, change };
 }
+
+/**
+ * Each group's `op` journaled under its own user, in one transaction: users in key order (stable
+ * within a user), so concurrent writers lock epoch rows in one order on PostgreSQL.
+ */
+export function* journaledPerUser<G extends { scope: UserScope }, T>(
+  d: Dialect,
+  groups: readonly G[],
+  op: (group: G) => Op<T>,
+  changed: (result: T) => Change,
+): Op<Array<Journaled<T> & { scope: UserScope }>> {
+  const ordered = [...groups].sort((a, b) => (userKey(a.scope) < userKey(b.scope) ? -1 : userKey(a.scope) > userKey(b.scope) ? 1 : 0));
+  const done: Array<Journaled<T> & { scope: UserScope }> = [];
+  for (const g of ordered) done.push({ scope: g.scope, ...(yield* journaled(d, g.scope, op(g), changed)) });
+  return done;
+}

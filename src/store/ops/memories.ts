@@ -120,10 +120,10 @@ export function* updateMemory(d: Dialect, scope: UserScope, id: string, patch: M
 /** Rows per batched salience statement (4 values each; keeps statement text and memory modest). */
 const SALIENCE_BATCH = 1000;
 
-export function* updateSalience(d: Dialect, scope: UserScope, updates: readonly SalienceUpdate[]): Op<number> {
-  // Last write wins for repeated ids, as if applied one by one.
+/** Applies the updates of the scope's memories (last one wins for a repeated id); returns the ids updated. */
+export function* updateSalience(d: Dialect, scope: UserScope, updates: readonly SalienceUpdate[]): Op<string[]> {
   const byId = new Map(updates.filter((u) => d.isMemoryId(u.id)).map((u) => [u.id, u]));
-  let changed = 0;
+  const updated: string[] = [];
   // In id order, so concurrent updates of overlapping rows lock them in one order (no deadlock).
   const ordered = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const part of chunks(ordered, SALIENCE_BATCH)) {
@@ -132,12 +132,12 @@ export function* updateSalience(d: Dialect, scope: UserScope, updates: readonly 
       (u) => sql`(${d.memoryIdValue(u.id)}, CAST(${u.salience} AS DOUBLE PRECISION), CAST(${u.lastSeenAt ?? null} AS BIGINT),
         CAST(${u.feedbackScore ?? null} AS DOUBLE PRECISION))`,
     );
-    const { changes } = yield sql`UPDATE ${raw(d.tables.memories)} AS m SET salience = v.column2,
+    const { rows: done } = yield sql`UPDATE ${raw(d.tables.memories)} AS m SET salience = v.column2,
       last_seen_at = COALESCE(v.column3, m.last_seen_at), feedback_score = COALESCE(v.column4, m.feedback_score)
-      FROM (VALUES ${join(rows, ', ')}) AS v WHERE m.id = v.column1 AND ${inScope(scope, 'm.user_id')}`;
-    changed += changes;
+      FROM (VALUES ${join(rows, ', ')}) AS v WHERE m.id = v.column1 AND ${inScope(scope, 'm.user_id')} RETURNING id`;
+    for (const r of done) updated.push(String(r.id));
   }
-  return changed;
+  return updated;
 }
 
 /** Deletes the memory with its vectors and links; null when it is not the scope's, else the sources of the links removed. */

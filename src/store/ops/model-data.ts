@@ -17,10 +17,13 @@ export interface ModelVector extends SectorVector {
   id: string;
 }
 
+/** A link as a model keeps it. */
+export type ModelLink = Pick<Waypoint, 'srcId' | 'dstId' | 'weight'>;
+
 export interface ModelData {
   rows: Array<Omit<RecallMemory, 'tokens'>>;
   vectors: ModelVector[];
-  links: Waypoint[];
+  links: ModelLink[];
 }
 
 const COLS = raw(RECALL_COLUMNS.join(', '));

@@ -8,10 +8,10 @@ import { isSector } from '../../core/types.js';
 import { encodeVector } from '../codec.js';
 import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
-import { userKey, type UserScope } from '../scope.js';
+import type { UserScope } from '../scope.js';
 import { chunks, count, inScope, inScopeById, join, list, raw, sameUser, sql, type Stmt } from '../sql.js';
 import type { AdminStaleMemory, StaleQuery, VectorReplacement } from '../store.js';
-import { journaled, type Journaled } from './journal.js';
+import { journaledPerUser, type Journaled } from './journal.js';
 import { idChunk } from './memories.js';
 
 /** Whose memories: one user's, or every user's (admin runs, one walk instead of one per user). */
@@ -114,19 +114,10 @@ export function* replaceVectors(d: Dialect, scope: UserScope, items: readonly Ve
   return written.map((w) => w.id);
 }
 
-/**
- * Several users' replacements in one transaction (a page of an admin walk shares storage pages
- * across users), each user's journaled; users in key order, so concurrent walks lock their
- * epoch rows in one order.
- */
-export function* replaceVectorsOfUsers(
+/** Several users' replacements in one transaction: a page of an admin walk shares storage pages across users. */
+export function replaceVectorsOfUsers(
   d: Dialect,
   groups: ReadonlyArray<{ scope: UserScope; items: readonly VectorReplacement[] }>,
 ): Op<Array<Journaled<string[]> & { scope: UserScope }>> {
-  const ordered = [...groups].sort((a, b) => (userKey(a.scope) < userKey(b.scope) ? -1 : userKey(a.scope) > userKey(b.scope) ? 1 : 0));
-  const done: Array<Journaled<string[]> & { scope: UserScope }> = [];
-  for (const { scope, items } of ordered) {
-    done.push({ scope, ...(yield* journaled(d, scope, replaceVectors(d, scope, items), (ids) => ({ vectors: ids }))) });
-  }
-  return done;
+  return journaledPerUser(d, groups, (g) => replaceVectors(d, g.scope, g.items), (ids) => ({ vectors: ids }));
 }

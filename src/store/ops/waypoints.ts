@@ -8,8 +8,9 @@ import type { Op } from '../driver.js';
 import { decodeWaypoint } from '../rows.js';
 import type { UserScope } from '../scope.js';
 import { chunks, inScope, inScopeById, join, list, raw, sql } from '../sql.js';
+import { journaledPerUser, type Journaled } from './journal.js';
 import { idChunk, updateSalience, usableIds } from './memories.js';
-import { linkKey, type RecallWrite } from '../store.js';
+import { linkKey, type RecallWrite, type SalienceUpdate } from '../store.js';
 
 interface Link {
   srcId: string;
@@ -34,9 +35,9 @@ function inLockOrder<L extends { srcId: string; dstId: string }>(links: readonly
   return [...links].sort((a, b) => (a.srcId === b.srcId ? (a.dstId < b.dstId ? -1 : a.dstId > b.dstId ? 1 : 0) : a.srcId < b.srcId ? -1 : 1));
 }
 
-/** Upserts the links whose both ends are the scope's; the last of duplicate pairs wins. */
-export function* writeLinks(d: Dialect, scope: UserScope, links: readonly Link[], now: number): Op<void> {
-  if (links.length === 0) return;
+/** Upserts the links whose both ends are the scope's (the last of duplicate pairs wins); returns those written. */
+export function* writeLinks(d: Dialect, scope: UserScope, links: readonly Link[], now: number): Op<Link[]> {
+  if (links.length === 0) return [];
   const owned = yield* idsInScope(d, scope, links.flatMap((l) => [l.srcId, l.dstId]));
   const unique = new Map<string, Link>();
   for (const l of links) {
@@ -49,6 +50,7 @@ export function* writeLinks(d: Dialect, scope: UserScope, links: readonly Link[]
       VALUES ${join(rows, ', ')}
       ON CONFLICT (src_id, dst_id) DO UPDATE SET weight = excluded.weight, updated_at = excluded.updated_at`;
   }
+  return [...unique.values()];
 }
 
 export function* outgoingWaypoints(d: Dialect, scope: UserScope, srcIds: readonly string[]): Op<Waypoint[]> {
@@ -61,17 +63,33 @@ export function* outgoingWaypoints(d: Dialect, scope: UserScope, srcIds: readonl
   return out.sort((a, b) => b.weight - a.weight || a.srcId.localeCompare(b.srcId) || a.dstId.localeCompare(b.dstId));
 }
 
-/** The recall's salience updates, then its links weighed from their current weights (see Store.recordRecall). */
-export function* recordRecall(d: Dialect, scope: UserScope, recall: RecallWrite, now: number): Op<void> {
-  yield* updateSalience(d, scope, recall.salience);
-  if (recall.links.length === 0) return;
+/** What a recall wrote: the salience updates applied (memories still in scope) and the links set. */
+export interface RecallWritten {
+  salience: SalienceUpdate[];
+  links: Link[];
+}
+
+/** The recall's salience updates, then its links weighed from their current weights (see Store.recordRecalls). */
+function* recordRecall(d: Dialect, scope: UserScope, recall: RecallWrite, now: number): Op<RecallWritten> {
+  const updated = new Set(yield* updateSalience(d, scope, recall.salience));
+  const salience = recall.salience.filter((u) => updated.has(u.id));
+  if (recall.links.length === 0) return { salience, links: [] };
   const current = new Map((yield* outgoingWaypoints(d, scope, recall.links.map((l) => l.srcId))).map((w) => [linkKey(w), w.weight]));
   const weighed = recall.links.map((l) => ({ ...l, weight: recall.weigh(l, current.get(linkKey(l))) }));
-  yield* writeLinks(d, scope, weighed.filter((l): l is Link => l.weight !== undefined), now);
+  return { salience, links: yield* writeLinks(d, scope, weighed.filter((l): l is Link => l.weight !== undefined), now) };
 }
 
 /** Deletes the scope's links weaker than `minWeight`; returns the source of each (one per link). */
 export function* pruneWaypoints(d: Dialect, scope: UserScope, minWeight: number): Op<string[]> {
   const { rows } = yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE ${inScope(scope)} AND weight < ${minWeight} RETURNING src_id`;
   return rows.map((r) => String(r.src_id));
+}
+
+/** Several recalls (of one or more users) in one transaction, each journaled under its user. */
+export function recordRecalls(
+  d: Dialect,
+  items: ReadonlyArray<{ scope: UserScope; recall: RecallWrite }>,
+  now: number,
+): Op<Array<Journaled<RecallWritten> & { scope: UserScope }>> {
+  return journaledPerUser(d, items, (i) => recordRecall(d, i.scope, i.recall, now), (w) => ({ rows: w.salience.map((u) => u.id), links: w.links.map((l) => l.srcId) }));
 }

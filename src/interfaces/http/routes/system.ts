@@ -3,6 +3,7 @@ import type { Config } from '../../../config.js';
 import { SECTOR_CONFIGS } from '../../../core/sectors.js';
 import { SECTORS } from '../../../core/types.js';
 import type { EmbedMetricsSnapshot, ProviderMetricsSnapshot } from '../../../embed/metrics.js';
+import type { ModelStats } from '../../../store/store.js';
 import type { AppDeps } from '../context.js';
 import type { Gauge } from '../metrics.js';
 import { route, type RouteSpec } from '../route.js';
@@ -55,6 +56,19 @@ function embeddingGauges(snapshot: EmbedMetricsSnapshot): Gauge[] {
     help,
     samples: providers.map(([provider, m]) => ({ labels: { provider }, value: m[field] * scale })),
   }));
+}
+
+/** The process's memory, and the part of it the in-process user models are estimated to hold. */
+function processGauges(models: ModelStats): Gauge[] {
+  const m = process.memoryUsage();
+  const gauge = (name: string, help: string, value: number): Gauge => ({ name, help, samples: [{ labels: {}, value }] });
+  return [
+    gauge('om_process_resident_bytes', 'Resident memory of the server process.', m.rss),
+    gauge('om_process_heap_used_bytes', 'JavaScript heap in use.', m.heapUsed),
+    gauge('om_process_external_bytes', 'Memory outside the JavaScript heap (vector matrices among it).', m.external),
+    gauge('om_user_models', 'Users whose memories this process holds in memory.', models.users),
+    gauge('om_user_model_bytes', 'Estimated bytes those user models hold.', models.bytes),
+  ];
 }
 
 export function systemRoutes({ engine, config, metrics, startedAt }: AppDeps, openapi: () => unknown): RouteSpec[] {
@@ -114,6 +128,7 @@ export function systemRoutes({ engine, config, metrics, startedAt }: AppDeps, op
           { name: 'om_job_items', help: 'Items processed by maintenance jobs since start-up, by type.', samples: [...jobs].map(([type, j]) => ({ labels: { type }, value: j.items })) },
           { name: 'om_uptime_seconds', help: 'Seconds since the server started.', samples: [{ labels: {}, value: Math.round((Date.now() - startedAt) / 1000) }] },
           ...embeddingGauges(engine.embeddingMetrics()),
+          ...processGauges(engine.modelStats()),
         ]);
         return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
       },
