@@ -1,8 +1,7 @@
 /**
  * Query reinforcements written together: recalls handed in during one turn of the event loop,
- * or while the previous group was being written, go to the store in one transaction (one commit
- * instead of one per query). A failed joint write is retried recall by recall, so a failure is
- * only its own recall's.
+ * or while the previous group was being written, go to the store in one call (one commit instead
+ * of one per query, or one transaction per user side by side; see Store.recordRecalls).
  */
 import type { UserScope } from '../store/scope.js';
 import type { RecallWrite, Store } from '../store/store.js';
@@ -37,10 +36,10 @@ export class RecallWriter {
     while (this.#queue.length > 0) {
       const group = this.#queue.splice(0, MAX_GROUP);
       try {
-        await this.store.recordRecalls(group);
-        for (const p of group) p.resolve();
-      } catch {
-        for (const p of group) await this.store.recordRecalls([p]).then(p.resolve, p.reject);
+        const errors = await this.store.recordRecalls(group);
+        group.forEach((p, i) => (errors[i] === undefined ? p.resolve() : p.reject(errors[i])));
+      } catch (err) {
+        for (const p of group) p.reject(err);
       }
     }
     this.#draining = null;

@@ -28,6 +28,11 @@ export interface WriteOptions {
 }
 
 export interface Driver {
+  /**
+   * Whether write transactions run side by side (PostgreSQL: a pool of connections) or one at a
+   * time anyway (SQLite: one connection, synchronous), where fewer, larger ones cost less.
+   */
+  readonly concurrentWrites: boolean;
   /** Runs a read-only operation. */
   read<T>(op: Op<T>): Promise<T>;
   /** Runs an operation in one transaction: all of its statements apply, or none. */

@@ -76,7 +76,7 @@ export class SqlStore implements Store {
 
   /** Runs a write of the user's memories, vectors or links with its journal entry, then applies it to this process's model. */
   async #journaled<T>(scope: UserScope, op: Op<T>, changed: (result: T) => Change): Promise<T> {
-    const done = await this.driver.write(journaled(this.dialect, scope, op, changed));
+    const done = await this.driver.write(journaled(this.dialect, scope, () => op, changed));
     await this.#models.written(scope, done);
     return done.result;
   }
@@ -147,10 +147,33 @@ export class SqlStore implements Store {
   outgoingWaypoints(scope: UserScope, srcIds: readonly string[]): Promise<Waypoint[]> {
     return this.driver.read(waypoints.outgoingWaypoints(this.dialect, scope, srcIds));
   }
-  async recordRecalls(items: ReadonlyArray<{ scope: UserScope; recall: RecallWrite }>): Promise<void> {
-    if (items.length === 0) return;
+  async recordRecalls(items: ReadonlyArray<{ scope: UserScope; recall: RecallWrite }>): Promise<unknown[]> {
+    // Where transactions run side by side, one per user: a user's recalls stay in order, and
+    // users do not wait for each other's round trips. Otherwise one for all: one commit.
+    const groups = new Map<string, number[]>();
+    items.forEach((item, i) => {
+      const key = this.driver.concurrentWrites ? userKey(item.scope) : '';
+      const group = groups.get(key);
+      if (group) group.push(i);
+      else groups.set(key, [i]);
+    });
+    const errors: unknown[] = new Array(items.length).fill(undefined);
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        try {
+          await this.#writeRecalls(group.map((i) => items[i]!));
+        } catch {
+          // Each alone, so a failure is only its own recall's.
+          for (const i of group) await this.#writeRecalls([items[i]!]).catch((err: unknown) => (errors[i] = err ?? new Error('recall failed')));
+        }
+      }),
+    );
+    return errors;
+  }
+
+  async #writeRecalls(items: ReadonlyArray<{ scope: UserScope; recall: RecallWrite }>): Promise<void> {
     // Reinforcement is worth less than a flush to disk per query.
-    const done = await this.driver.write(waypoints.recordRecalls(this.dialect, items, Date.now()), { lazyFlush: true });
+    const done = await this.driver.write(waypoints.recordRecalls(this.dialect, items, Date.now(), (scope) => this.#models.held(scope)), { lazyFlush: true });
     // What was written is known: this process's models take it without reading it back.
     for (const w of done) await this.#models.written(w.scope, w, (model) => recallState(model, w.result));
   }

@@ -305,13 +305,15 @@ export interface Store {
   /** Outgoing links of the given memories, within the scope, strongest first. */
   outgoingWaypoints(scope: UserScope, srcIds: readonly string[]): Promise<Waypoint[]>;
   /**
-   * What recalls teach, several (of one or more users) in one transaction: for each, the
-   * salience updates, then each listed link set to `weigh(link, its current weight)` (undefined
-   * when absent; returning undefined leaves the link as it is). Links whose ends are not both in
-   * the recall's scope are ignored. Committed without waiting for the disk where the backend can
-   * (a crash may lose the last moment's reinforcement).
+   * What recalls teach (of one or more users), each in one transaction with others where that is
+   * cheaper: the salience updates, then each listed link set to `weigh(link, its current
+   * weight)` (undefined when absent; returning undefined leaves the link as it is). Links whose
+   * ends are not both in the recall's scope are ignored. Answers per item the error that kept it
+   * from being written (undefined: written); a failing recall never takes another down with it.
+   * Committed without waiting for the disk where the backend can (a crash may lose the last
+   * moment's reinforcement).
    */
-  recordRecalls(items: ReadonlyArray<{ scope: UserScope; recall: RecallWrite }>): Promise<void>;
+  recordRecalls(items: ReadonlyArray<{ scope: UserScope; recall: RecallWrite }>): Promise<unknown[]>;
   /** Deletes the scope's links weaker than `minWeight`; returns how many. */
   pruneWaypoints(scope: UserScope, minWeight: number): Promise<number>;
 

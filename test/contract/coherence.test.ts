@@ -95,6 +95,11 @@ for (const backend of BACKENDS) {
       await a.recordRecalls([{ scope: alice, recall }]);
       await coherent(alice, 'recall');
       assert.deepEqual(snapshot(await a.view(alice), ids), snapshot(await b.view(alice), ids), 'the writer applied its recall to its own model as written');
+      // Another store writes: the first one's model is behind, so the weights it weighs are read again.
+      await b.upsertWaypoints(alice, [{ srcId: m1.memory.id, dstId: m3.memory.id, weight: 0.2 }]);
+      await a.recordRecalls([{ scope: alice, recall }]);
+      assert.ok(Math.abs((await b.view(alice)).outgoing(m1.memory.id).find((l) => l.dstId === m3.memory.id)!.weight - 0.3) < 1e-9);
+      await coherent(alice, 'recall by a store whose model was behind');
       assert.equal(await a.pruneWaypoints(alice, 0.5), 1);
       await coherent(alice, 'prune');
       await a.replaceVectors(alice, [{ id: m3.memory.id, expectedUpdatedAt: T0, vectors: [vec('emotional', [0, 0, 0, 1])], meanVec: null }]);

@@ -92,6 +92,14 @@ export class UserModel implements UserView {
     this.epoch = to;
   }
 
+  has(id: string): boolean {
+    return this.#rows.rowOf(id) !== undefined;
+  }
+
+  weight(srcId: string, dstId: string): number | undefined {
+    return this.#links.get(srcId)?.find((l) => l.dstId === dstId)?.weight;
+  }
+
   memory(id: string): RecallMemory | undefined {
     const row = this.#rows.rowOf(id);
     return row === undefined ? undefined : this.#rows.memory(row);

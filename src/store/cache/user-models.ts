@@ -46,6 +46,11 @@ export class UserModels {
     return { users: this.#models.size, bytes: this.#bytes };
   }
 
+  /** The user's model if this process holds one, as it is (no epoch read). */
+  held(scope: UserScope): UserModel | undefined {
+    return this.#models.get(userKey(scope));
+  }
+
   /** The user's model, current as of an epoch read made now. */
   async get(scope: UserScope): Promise<UserModel> {
     const key = userKey(scope);

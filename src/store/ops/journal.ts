@@ -74,14 +74,15 @@ export function* readJournal(d: Dialect, scope: UserScope, after: number): Op<Jo
 
 /**
  * Bumps the user's epoch first (on PostgreSQL this locks the row: writers of one user queue
- * here, so `to - from` is exactly this write), runs `op`, then records what `changed(result)`.
+ * here, so `to - from` is exactly this write), runs `op` (told `from`: the user's data is as of
+ * that epoch until the op changes it), then records what `changed(result)`.
  */
-export function* journaled<T>(d: Dialect, scope: UserScope, op: Op<T>, changed: (result: T) => Change): Op<Journaled<T>> {
+export function* journaled<T>(d: Dialect, scope: UserScope, op: (from: number) => Op<T>, changed: (result: T) => Change): Op<Journaled<T>> {
   const key = userKey(scope);
   const { rows } = yield sql`INSERT INTO ${raw(d.tables.userEpochs)} AS e (user_key, epoch) VALUES (${key}, 1)
     ON CONFLICT (user_key) DO UPDATE SET epoch = e.epoch + 1 RETURNING epoch`;
   const to = Number(rows[0]!.epoch);
-  const result = yield* op;
+  const result = yield* op(to - 1);
   const change = changed(result);
   yield sql`INSERT INTO ${raw(d.tables.userJournal)} (user_key, epoch, changes) VALUES (${key}, ${to}, ${encodeChange(change)})`;
   if (to % TRIM_EVERY === 0) yield sql`DELETE FROM ${raw(d.tables.userJournal)} WHERE user_key = ${key} AND epoch <= ${to - JOURNAL_WINDOW}`;
@@ -95,11 +96,11 @@ export function* journaled<T>(d: Dialect, scope: UserScope, op: Op<T>, changed: 
 export function* journaledPerUser<G extends { scope: UserScope }, T>(
   d: Dialect,
   groups: readonly G[],
-  op: (group: G) => Op<T>,
+  op: (group: G, from: number) => Op<T>,
   changed: (result: T) => Change,
 ): Op<Array<Journaled<T> & { scope: UserScope }>> {
   const ordered = [...groups].sort((a, b) => (userKey(a.scope) < userKey(b.scope) ? -1 : userKey(a.scope) > userKey(b.scope) ? 1 : 0));
   const done: Array<Journaled<T> & { scope: UserScope }> = [];
-  for (const g of ordered) done.push({ scope: g.scope, ...(yield* journaled(d, g.scope, op(g), changed)) });
+  for (const g of ordered) done.push({ scope: g.scope, ...(yield* journaled(d, g.scope, (from) => op(g, from), changed)) });
   return done;
 }

@@ -35,6 +35,7 @@ function mapError(e: unknown): Error {
 }
 
 export class PostgresDriver implements Driver {
+  readonly concurrentWrites = true;
   constructor(readonly pool: pg.Pool) {}
 
   static pool(config: pg.PoolConfig): pg.Pool {

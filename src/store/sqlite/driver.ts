@@ -42,6 +42,7 @@ function toObjects(rows: unknown[][], columns: readonly string[]): Row[] {
 }
 
 export class SqliteDriver implements Driver {
+  readonly concurrentWrites = false;
   readonly #cache = new Map<string, Prepared>();
   readonly #transaction: Database.Transaction<(op: Op<unknown>) => unknown>;
 
