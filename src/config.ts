@@ -2,6 +2,7 @@
  * The one configuration object, parsed from the environment once at start-up.
  * Variable names are OpenMemory v1.2's. Nothing else reads process.env.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './errors.js';
 
@@ -32,6 +33,11 @@ export interface Config {
   host: string;
   /** Allow binding beyond loopback without an API key. */
   allowInsecureBind: boolean;
+  /**
+   * Worker threads `serve` runs engines on, users divided among them (HTTP stays on the main
+   * thread); 0: the engine runs on the main thread.
+   */
+  engineThreads: number;
   /**
    * Host names accepted besides localhost/127.0.0.1/[::1] while the keyless loopback server
    * guards against DNS rebinding; `null` turns the guard off (OM_ALLOWED_HOSTS=*).
@@ -197,6 +203,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     port: int(env, 'OM_PORT', 8080, 0, 65535),
     host: str(env, 'OM_HOST') ?? '127.0.0.1',
     allowInsecureBind: bool(env, 'OM_ALLOW_INSECURE_BIND', false),
+    // A second thread pays off only with a second core to run it.
+    engineThreads: int(env, 'OM_ENGINE_THREADS', os.availableParallelism() > 1 ? 1 : 0, 0, 64),
     allowedHosts: hostList(env, 'OM_ALLOWED_HOSTS'),
     apiKey,
     maxPayloadBytes: int(env, 'OM_MAX_PAYLOAD_SIZE', 1_000_000, 1024),

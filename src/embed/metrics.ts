@@ -77,3 +77,19 @@ export class EmbedMetrics {
     return out;
   }
 }
+
+/** Two snapshots (of two engines) as one: counters added, the worst latency kept. */
+export function mergeEmbedMetrics(a: EmbedMetricsSnapshot, b: EmbedMetricsSnapshot): EmbedMetricsSnapshot {
+  const out: EmbedMetricsSnapshot = { ...a };
+  for (const [provider, m] of Object.entries(b)) {
+    const o = out[provider];
+    if (!o) {
+      out[provider] = m;
+      continue;
+    }
+    const keys = Object.keys(m) as Array<keyof ProviderMetricsSnapshot>;
+    const sum = Object.fromEntries(keys.map((k) => [k, o[k] + m[k]])) as unknown as ProviderMetricsSnapshot;
+    out[provider] = { ...sum, latencyMsMax: Math.max(o.latencyMsMax, m.latencyMsMax), latencyMsAvg: sum.requests === 0 ? 0 : sum.latencyMsTotal / sum.requests };
+  }
+  return out;
+}

@@ -148,8 +148,8 @@ export interface MemoryEngine {
   /** Maintenance counters (`stats` rows: decay, reflect, consolidate, ...) since `since`; no user data. */
   jobStats(since: number): Promise<Array<{ type: string; count: number; ts: number }>>;
   /** Embedding calls, texts, latency and errors per provider since start-up; empty for in-process embedders. */
-  embeddingMetrics(): EmbedMetricsSnapshot;
-  /** The per-user models held in this process (see Store.view). */
-  modelStats(): ModelStats;
+  embeddingMetrics(): Promise<EmbedMetricsSnapshot>;
+  /** The per-user models the engine holds in memory (see Store.view). */
+  modelStats(): Promise<ModelStats>;
   close(): Promise<void>;
 }

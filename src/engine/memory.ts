@@ -212,11 +212,11 @@ export class Memory implements MemoryEngine {
     return this.ctx.store.statsSince(since);
   }
 
-  modelStats(): ModelStats {
+  async modelStats(): Promise<ModelStats> {
     return this.ctx.store.modelStats();
   }
 
-  embeddingMetrics(): EmbedMetricsSnapshot {
+  async embeddingMetrics(): Promise<EmbedMetricsSnapshot> {
     return this.ctx.embedder.metrics?.() ?? {};
   }
 

@@ -20,6 +20,28 @@ contract('memories', (current) => {
     assert.equal((await store.getMemory(alice, untagged.memory.id))?.tags, null);
   });
 
+  it('reads every column a query uses the same from the user model as from the table', async () => {
+    const { store } = current();
+    const items = [
+      item({ content: 'Ünïcode\ttab\nline', tags: ['a', 'b'], meta: { n: 1, nested: { x: [1] } }, salience: 0.75, feedbackScore: 0.25 }),
+      item({ tags: [] }),
+      item({ tags: null, meta: {} }),
+      item({ tags: [''] }),
+      item({ tags: ['a', 'b'], primarySector: 'episodic', simhash: null, lastSeenAt: T0 + 5 }),
+    ];
+    await store.insertMemories(alice, items);
+    const view = await store.view(alice);
+    for (const { memory: m } of items) {
+      const held = view.memory(m.id)!;
+      const { tokens, metaJson, ...columns } = held;
+      assert.deepEqual(
+        { ...columns, meta: JSON.parse(metaJson) },
+        { id: m.id, content: m.content, primarySector: m.primarySector, simhash: m.simhash, tags: m.tags, meta: m.meta, createdAt: m.createdAt, lastSeenAt: m.lastSeenAt, salience: m.salience, feedbackScore: m.feedbackScore },
+      );
+      assert.ok(tokens.length > 0);
+    }
+  });
+
   it('treats missing and malformed ids as missing', async () => {
     const { store } = current();
     assert.equal(await store.getMemory(alice, randomUUID()), null);

@@ -1,10 +1,36 @@
 /** `openmemory serve`: the HTTP API (and MCP at /mcp) until SIGINT/SIGTERM. */
-import { loadConfig } from '../../config.js';
+import { loadConfig, type Config } from '../../config.js';
+import type { MemoryEngine } from '../../engine/api.js';
 import { Memory } from '../../engine/memory.js';
-import { createLogger } from '../../log.js';
-import { checkBind } from '../http/auth.js';
+import { startThreadedEngine } from '../../engine/thread/threaded-engine.js';
+import { createLogger, type Logger } from '../../log.js';
+import { checkBind, type KeyStore } from '../http/auth.js';
 import { startServer } from '../http/server.js';
 import type { Command } from './command.js';
+import type { Io } from './io.js';
+
+interface Engine {
+  engine: MemoryEngine;
+  keys: KeyStore;
+  location: string;
+}
+
+/** The engine on worker threads of its own (OM_ENGINE_THREADS), or on this one. */
+async function openEngine(config: Readonly<Config>, io: Io, log: Logger, stop: () => void): Promise<Engine> {
+  if (config.engineThreads === 0) {
+    const engine = await Memory.open({ config, logger: log });
+    return { engine, keys: engine.store, location: engine.store.location };
+  }
+  const engine = await startThreadedEngine(io.env, {
+    threads: config.engineThreads,
+    onStopped(err) {
+      log.error('the memory engine stopped', { error: err });
+      process.exitCode = 1;
+      stop();
+    },
+  });
+  return { engine, keys: engine.keys, location: engine.location };
+}
 
 export const serveCommand: Command = {
   summary: 'run the HTTP API (OM_PORT, OM_HOST)',
@@ -16,28 +42,26 @@ export const serveCommand: Command = {
     // Refuse an exposed unauthenticated bind before anything is opened or created.
     checkBind(config);
     const log = createLogger(config.logLevel);
-    const engine = await Memory.open({ config, logger: log });
+    let stop = () => {};
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const { engine, keys, location } = await openEngine(config, io, log, () => stop());
     let server;
     try {
-      server = await startServer({ config, engine, keys: engine.store, log });
+      server = await startServer({ config, engine, keys, log });
     } catch (err) {
       await engine.close();
       throw err;
     }
     io.out(`OpenMemory listening on ${server.url}`);
-    io.out(`store: ${engine.store.location}`);
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        server.close().then(resolve, (err) => {
-          log.error('shutdown failed', { error: err });
-          resolve();
-        });
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-    return 0;
+    io.out(`store: ${location}`);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    await stopped;
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await server.close().catch((err: unknown) => log.error('shutdown failed', { error: err }));
+    return process.exitCode === 1 ? 1 : 0;
   },
 };

@@ -28,6 +28,9 @@ export async function startServer(options: { config: Readonly<Config>; engine: M
     s.once('error', reject);
   });
   server.on('error', (err) => log.error('http server error', { error: err }));
+  // A client that half-closes its connection after a complete request still gets the answer
+  // (Node otherwise closes at once, and a write it already received would go unanswered).
+  (server as { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | null = null;

@@ -81,7 +81,7 @@ export class MemoryRows {
   #tokensLive = 0;
   #chars = 0;
   readonly #strings = new Interned<string>((s) => s);
-  readonly #tagLists = new Interned<readonly string[]>((key) => Object.freeze(key.split('\u0000')));
+  readonly #tagLists = new Interned<readonly string[]>((json) => Object.freeze(JSON.parse(json) as string[]));
 
   constructor(readonly vocabulary: Vocabulary) {}
 
@@ -164,7 +164,7 @@ export class MemoryRows {
     this.#content[row] = data.content;
     this.#sector[row] = this.#strings.get(data.primarySector);
     this.#simhash[row] = data.simhash;
-    this.#tags[row] = data.tags && this.#tagLists.get(data.tags.join('\u0000'));
+    this.#tags[row] = data.tags && this.#tagLists.get(JSON.stringify(data.tags));
     this.#meta[row] = data.metaJson === EMPTY_META ? EMPTY_META : data.metaJson;
     const n = row * NUMBERS;
     this.#numbers[n + CREATED] = data.createdAt;

@@ -58,15 +58,12 @@ function embeddingGauges(snapshot: EmbedMetricsSnapshot): Gauge[] {
   }));
 }
 
-/** The process's memory, and the part of it the in-process user models are estimated to hold. */
+/** The process's memory, and the part of it the engine's user models are estimated to hold. */
 function processGauges(models: ModelStats): Gauge[] {
-  const m = process.memoryUsage();
   const gauge = (name: string, help: string, value: number): Gauge => ({ name, help, samples: [{ labels: {}, value }] });
   return [
-    gauge('om_process_resident_bytes', 'Resident memory of the server process.', m.rss),
-    gauge('om_process_heap_used_bytes', 'JavaScript heap in use.', m.heapUsed),
-    gauge('om_process_external_bytes', 'Memory outside the JavaScript heap (vector matrices among it).', m.external),
-    gauge('om_user_models', 'Users whose memories this process holds in memory.', models.users),
+    gauge('om_process_resident_bytes', 'Resident memory of the server process (every thread).', process.memoryUsage.rss()),
+    gauge('om_user_models', 'Users whose memories the engine holds in memory.', models.users),
     gauge('om_user_model_bytes', 'Estimated bytes those user models hold.', models.bytes),
   ];
 }
@@ -127,8 +124,8 @@ export function systemRoutes({ engine, config, metrics, startedAt }: AppDeps, op
           { name: 'om_job_runs', help: 'Maintenance job runs recorded since start-up, by type.', samples: [...jobs].map(([type, j]) => ({ labels: { type }, value: j.runs })) },
           { name: 'om_job_items', help: 'Items processed by maintenance jobs since start-up, by type.', samples: [...jobs].map(([type, j]) => ({ labels: { type }, value: j.items })) },
           { name: 'om_uptime_seconds', help: 'Seconds since the server started.', samples: [{ labels: {}, value: Math.round((Date.now() - startedAt) / 1000) }] },
-          ...embeddingGauges(engine.embeddingMetrics()),
-          ...processGauges(engine.modelStats()),
+          ...embeddingGauges(await engine.embeddingMetrics()),
+          ...processGauges(await engine.modelStats()),
         ]);
         return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
       },
