@@ -9,6 +9,7 @@ import type { Driver, Op } from './driver.js';
 import * as admin from './ops/admin.js';
 import { journaled, type Change } from './ops/journal.js';
 import type { ModelData } from './ops/model-data.js';
+import { recordRecalls, type RecallWritten } from './ops/recalls.js';
 import * as memories from './ops/memories.js';
 import * as users from './ops/users.js';
 import * as vectors from './ops/vectors.js';
@@ -43,7 +44,7 @@ import type {
 const MODEL_BUDGET_BYTES = 320 * 2 ** 20;
 
 /** A model's memories and links as a recall left them, from the model as it was before (see UserModels.written). */
-function recallState(model: UserView, written: waypoints.RecallWritten): ModelData {
+function recallState(model: UserView, written: RecallWritten): ModelData {
   const rows = written.salience.flatMap((u) => {
     const m = model.memory(u.id);
     return m ? [{ ...m, salience: u.salience, lastSeenAt: u.lastSeenAt ?? m.lastSeenAt, feedbackScore: u.feedbackScore ?? m.feedbackScore }] : [];
@@ -173,7 +174,7 @@ export class SqlStore implements Store {
 
   async #writeRecalls(items: ReadonlyArray<{ scope: UserScope; recall: RecallWrite }>): Promise<void> {
     // Reinforcement is worth less than a flush to disk per query.
-    const done = await this.driver.write(waypoints.recordRecalls(this.dialect, items, Date.now(), (scope) => this.#models.held(scope)), { lazyFlush: true });
+    const done = await this.driver.write(recordRecalls(this.dialect, items, Date.now(), (scope) => this.#models.held(scope)), { lazyFlush: true });
     // What was written is known: this process's models take it without reading it back.
     for (const w of done) await this.#models.written(w.scope, w, (model) => recallState(model, w.result));
   }

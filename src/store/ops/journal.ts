@@ -9,7 +9,7 @@
 import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
 import { userKey, type UserScope } from '../scope.js';
-import { raw, sql } from '../sql.js';
+import { chunks, join, list, raw, sql } from '../sql.js';
 
 /** Memory ids a write changed, by what of them changed. */
 export interface Change {
@@ -72,35 +72,73 @@ export function* readJournal(d: Dialect, scope: UserScope, after: number): Op<Jo
   return rows.map((r) => ({ epoch: Number(r.epoch), change: decodeChange(r.changes) }));
 }
 
-/**
- * Bumps the user's epoch first (on PostgreSQL this locks the row: writers of one user queue
- * here, so `to - from` is exactly this write), runs `op` (told `from`: the user's data is as of
- * that epoch until the op changes it), then records what `changed(result)`.
- */
-export function* journaled<T>(d: Dialect, scope: UserScope, op: (from: number) => Op<T>, changed: (result: T) => Change): Op<Journaled<T>> {
-  const key = userKey(scope);
-  const { rows } = yield sql`INSERT INTO ${raw(d.tables.userEpochs)} AS e (user_key, epoch) VALUES (${key}, 1)
-    ON CONFLICT (user_key) DO UPDATE SET epoch = e.epoch + 1 RETURNING epoch`;
-  const to = Number(rows[0]!.epoch);
-  const result = yield* op(to - 1);
-  const change = changed(result);
-  yield sql`INSERT INTO ${raw(d.tables.userJournal)} (user_key, epoch, changes) VALUES (${key}, ${to}, ${encodeChange(change)})`;
-  if (to % TRIM_EVERY === 0) yield sql`DELETE FROM ${raw(d.tables.userJournal)} WHERE user_key = ${key} AND epoch <= ${to - JOURNAL_WINDOW}`;
-  return { result, from: to - 1, to, change };
+/** A write's outcome for one user: what the caller gets, and what the journal records. */
+export interface UserWrite<T> {
+  result: T;
+  change: Change;
 }
 
 /**
- * Each group's `op` journaled under its own user, in one transaction: users in key order (stable
- * within a user), so concurrent writers lock epoch rows in one order on PostgreSQL.
+ * Writes of several users in one transaction, each journaled once. The users' epochs are bumped
+ * first, in one statement and in key order (on PostgreSQL this locks their rows: writers of one
+ * user queue there, so `to - from` is exactly this write); `op` runs told each user's `from` (the
+ * user's data is as of that epoch until the op changes it) and answers each user's outcome; the
+ * entries are recorded in one statement.
  */
+export function* journaledUsers<T>(
+  d: Dialect,
+  scopes: readonly UserScope[],
+  op: (from: ReadonlyMap<string, number>) => Op<ReadonlyMap<string, UserWrite<T>>>,
+): Op<Map<string, Journaled<T>>> {
+  const keys = [...new Set(scopes.map(userKey))].sort();
+  const to = new Map<string, number>();
+  for (const part of chunks(keys, Math.floor(d.capabilities.maxParams / 2))) {
+    const { rows } = yield sql`INSERT INTO ${raw(d.tables.userEpochs)} AS e (user_key, epoch) VALUES ${join(part.map((k) => list([k, 1])), ', ')}
+      ON CONFLICT (user_key) DO UPDATE SET epoch = e.epoch + 1 RETURNING user_key, epoch`;
+    for (const r of rows) to.set(String(r.user_key), Number(r.epoch));
+  }
+  const from = new Map(keys.map((k) => [k, to.get(k)! - 1]));
+  const outcomes = yield* op(from);
+  const done = new Map<string, Journaled<T>>();
+  for (const k of keys) {
+    const { result, change } = outcomes.get(k)!;
+    done.set(k, { result, from: from.get(k)!, to: to.get(k)!, change });
+  }
+  const entries = keys.map((k) => list([k, to.get(k)!, encodeChange(done.get(k)!.change)]));
+  for (const part of chunks(entries, Math.floor(d.capabilities.maxParams / 3))) {
+    yield sql`INSERT INTO ${raw(d.tables.userJournal)} (user_key, epoch, changes) VALUES ${join(part, ', ')}`;
+  }
+  for (const k of keys) {
+    if (to.get(k)! % TRIM_EVERY === 0) yield sql`DELETE FROM ${raw(d.tables.userJournal)} WHERE user_key = ${k} AND epoch <= ${to.get(k)! - JOURNAL_WINDOW}`;
+  }
+  return done;
+}
+
+/** One user's write, journaled (see {@link journaledUsers}). */
+export function* journaled<T>(d: Dialect, scope: UserScope, op: (from: number) => Op<T>, changed: (result: T) => Change): Op<Journaled<T>> {
+  const key = userKey(scope);
+  const done = yield* journaledUsers(d, [scope], function* (from) {
+    const result = yield* op(from.get(key)!);
+    return new Map([[key, { result, change: changed(result) }]]);
+  });
+  return done.get(key)!;
+}
+
+/** Each group's `op` run in turn, journaled under its user (a user's groups under one entry). */
 export function* journaledPerUser<G extends { scope: UserScope }, T>(
   d: Dialect,
   groups: readonly G[],
-  op: (group: G, from: number) => Op<T>,
-  changed: (result: T) => Change,
-): Op<Array<Journaled<T> & { scope: UserScope }>> {
-  const ordered = [...groups].sort((a, b) => (userKey(a.scope) < userKey(b.scope) ? -1 : userKey(a.scope) > userKey(b.scope) ? 1 : 0));
-  const done: Array<Journaled<T> & { scope: UserScope }> = [];
-  for (const g of ordered) done.push({ scope: g.scope, ...(yield* journaled(d, g.scope, (from) => op(g, from), changed)) });
-  return done;
+  op: (group: G, from: number) => Op<T[]>,
+  changed: (result: T[]) => Change,
+): Op<Array<Journaled<T[]> & { scope: UserScope }>> {
+  const done = yield* journaledUsers(d, groups.map((g) => g.scope), function* (from) {
+    const results = new Map<string, T[]>();
+    for (const g of groups) {
+      const key = userKey(g.scope);
+      results.set(key, [...(results.get(key) ?? []), ...(yield* op(g, from.get(key)!))]);
+    }
+    return new Map([...results].map(([key, result]) => [key, { result, change: changed(result) }]));
+  });
+  const scopes = new Map(groups.map((g) => [userKey(g.scope), g.scope]));
+  return [...done].map(([key, j]) => ({ scope: scopes.get(key)!, ...j }));
 }

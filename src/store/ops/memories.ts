@@ -6,7 +6,7 @@ import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
 import { isLowerUuid } from '../ids.js';
 import { decodeMemory, MEMORY_COLUMNS, memoryValues } from '../rows.js';
-import type { UserScope } from '../scope.js';
+import { DEFAULT_USER_KEY, userKey, type UserScope } from '../scope.js';
 import { chunks, count, inScope, inScopeById, join, list, raw, sql, type Stmt } from '../sql.js';
 import type { GetOptions, ListOptions, MemoryPatch, NewMemory, SalienceUpdate } from '../store.js';
 import { insertVectors } from './vectors.js';
@@ -120,24 +120,40 @@ export function* updateMemory(d: Dialect, scope: UserScope, id: string, patch: M
 /** Rows per batched salience statement (4 values each; keeps statement text and memory modest). */
 const SALIENCE_BATCH = 1000;
 
-/** Applies the updates of the scope's memories (last one wins for a repeated id); returns the ids updated. */
-export function* updateSalience(d: Dialect, scope: UserScope, updates: readonly SalienceUpdate[]): Op<string[]> {
-  const byId = new Map(updates.filter((u) => d.isMemoryId(u.id)).map((u) => [u.id, u]));
-  const updated: string[] = [];
+/** A salience update of one user's memory. */
+export interface ScopedSalience {
+  scope: UserScope;
+  update: SalienceUpdate;
+}
+
+/**
+ * Applies salience updates of several users' memories, each only where the memory is its
+ * update's user's (last one wins for a repeated id); returns those applied.
+ */
+export function* updateSaliences(d: Dialect, updates: readonly ScopedSalience[]): Op<ScopedSalience[]> {
+  // An update of another user's memory never replaces one of its owner's.
+  const key = (user: string, id: string) => `${user}\u0000${id}`;
+  const byKey = new Map(updates.filter((u) => d.isMemoryId(u.update.id)).map((u) => [key(userKey(u.scope), u.update.id), u]));
+  const applied: ScopedSalience[] = [];
   // In id order, so concurrent updates of overlapping rows lock them in one order (no deadlock).
-  const ordered = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ordered = [...byKey.values()].sort((a, b) => (a.update.id < b.update.id ? -1 : a.update.id > b.update.id ? 1 : 0));
   for (const part of chunks(ordered, SALIENCE_BATCH)) {
     // Casts give every VALUES column its type on PostgreSQL (unknown-typed parameters would be text).
     const rows = part.map(
-      (u) => sql`(${d.memoryIdValue(u.id)}, CAST(${u.salience} AS DOUBLE PRECISION), CAST(${u.lastSeenAt ?? null} AS BIGINT),
-        CAST(${u.feedbackScore ?? null} AS DOUBLE PRECISION))`,
+      ({ scope, update: u }) => sql`(${d.memoryIdValue(u.id)}, CAST(${userKey(scope)} AS TEXT), CAST(${u.salience} AS DOUBLE PRECISION),
+        CAST(${u.lastSeenAt ?? null} AS BIGINT), CAST(${u.feedbackScore ?? null} AS DOUBLE PRECISION))`,
     );
-    const { rows: done } = yield sql`UPDATE ${raw(d.tables.memories)} AS m SET salience = v.column2,
-      last_seen_at = COALESCE(v.column3, m.last_seen_at), feedback_score = COALESCE(v.column4, m.feedback_score)
-      FROM (VALUES ${join(rows, ', ')}) AS v WHERE m.id = v.column1 AND ${inScope(scope, 'm.user_id')} RETURNING id`;
-    for (const r of done) updated.push(String(r.id));
+    const { rows: done } = yield sql`UPDATE ${raw(d.tables.memories)} AS m SET salience = v.column3,
+      last_seen_at = COALESCE(v.column4, m.last_seen_at), feedback_score = COALESCE(v.column5, m.feedback_score)
+      FROM (VALUES ${join(rows, ', ')}) AS v WHERE m.id = v.column1 AND COALESCE(m.user_id, '') = v.column2 RETURNING id, user_id`;
+    for (const r of done) applied.push(byKey.get(key(r.user_id === null ? DEFAULT_USER_KEY : String(r.user_id), String(r.id)))!);
   }
-  return updated;
+  return applied;
+}
+
+/** Applies the updates of the scope's memories (last one wins for a repeated id); returns the ids updated. */
+export function* updateSalience(d: Dialect, scope: UserScope, updates: readonly SalienceUpdate[]): Op<string[]> {
+  return (yield* updateSaliences(d, updates.map((update) => ({ scope, update })))).map((u) => u.update.id);
 }
 
 /** Deletes the memory with its vectors and links; null when it is not the scope's, else the sources of the links removed. */
