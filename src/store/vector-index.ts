@@ -141,11 +141,6 @@ export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?
   return hits;
 }
 
-/** Cosine top-k: rows are unit vectors, so cosine is the dot product with the unit query. Exact below {@link PARTITION_MIN_ROWS} rows. */
-export function searchUnitMatrix(index: UnitMatrix, query: Float32Array, k: number): VectorHit[] {
-  return query.length === index.dim ? nearestRows(index, unit(query), k) : [];
-}
-
 /**
  * Appends rows in place, growing the buffer by doubling: copying the whole matrix for every
  * added memory would make loading a large user quadratic.

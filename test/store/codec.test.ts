@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeOptionalVector, decodeVector, encodeVector } from '../../src/store/codec.js';
-import { topKCosine } from '../../src/store/cosine.js';
 import { compareVersions, newestVersion } from '../../src/store/migrate/versions.js';
 import { decodeMemory } from '../../src/store/rows.js';
 import { copyField } from '../helpers/pg-dump.js';
@@ -21,12 +20,6 @@ describe('store codecs', () => {
   it('decodes garbage rows of upgraded databases without throwing', () => {
     const m = decodeMemory({ id: 'x', user_id: null, content: '[]', tags: '1.0', meta: 'not json', created_at: '1.0', salience: null });
     assert.deepEqual([m.tags, m.meta, m.createdAt, m.salience, m.version], [null, {}, 1, 0, 1]);
-  });
-
-  it('ranks by cosine and ignores other dimensions', () => {
-    const m = { ids: ['a', 'b', 'c'], dim: 2, data: Float32Array.from([1, 0, 0, 1, -1, 0]) };
-    assert.deepEqual(topKCosine(m, Float32Array.from([1, 0.1]), 2).map((h) => h.id), ['a', 'b']);
-    assert.deepEqual(topKCosine(m, Float32Array.from([1, 0, 0]), 2), []);
   });
 
   it('compares versions numerically', () => {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rng } from '../../bench/corpus.js';
-import { appendRows, cosineAt, PARTITION_MIN_ROWS, removeRows, rowOfId, searchUnitMatrix, toUnitMatrix, unit } from '../../src/store/vector-index.js';
+import { appendRows, cosineAt, nearestRows, PARTITION_MIN_ROWS, removeRows, rowOfId, toUnitMatrix, unit, type UnitMatrix } from '../../src/store/vector-index.js';
+
+/** Cosine top-k of a query (any length) over the index: exact below the partition size, else through it. */
+const searchUnitMatrix = (index: UnitMatrix, query: Float32Array, k: number) => nearestRows(index, unit(query), k);
 
 const DIM = 32;
 
