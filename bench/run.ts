@@ -52,7 +52,7 @@ interface QueryResponse { matches: Array<{ id: string }> }
 
 /**
  * "Beyond its vectors" leaves out the vectors table with its indexes and the per-memory mean
- * vector column; everything else (memories, full text, links, logs, indexes) is counted.
+ * vector column; everything else (memories, links, journal, logs, indexes) is counted.
  */
 interface BenchDb {
   env: Record<string, string>;
@@ -103,8 +103,6 @@ async function dbEnv(backend: string, pgUrl: string | null, tag: string): Promis
       return bytes - Number(means.rows[0].n);
     },
     // What autovacuum does after a table grows this much (the shared test server runs with it off).
-    // VACUUM also merges the full-text GIN index's pending list, which every search scans until then:
-    // 7 ms instead of 0.15 ms for a two-term search at 100,000 rows.
     async analyze() {
       for (const t of await tables()) await client.query(`VACUUM ANALYZE "${schema}"."${t.relname}"`);
     },

@@ -1,6 +1,6 @@
 /**
  * Query (reference §5.10, fixed): candidates come only from the caller's own data — vector
- * neighbours in every searched sector plus full-text hits — are expanded through the user's
+ * neighbours in every searched sector plus text hits — are expanded through the user's
  * waypoints, scored with the composite score and returned with their path and parts. Everything
  * after the embedding call reads the user's in-process view: no round trip per candidate.
  */

@@ -61,7 +61,7 @@ for (const backend of BACKENDS) {
       await assert.rejects(e.memory.query(ann, { query: '' }), { code: 'validation_error' });
     });
 
-    test('exact words are found through full text even when vectors are weak', async () => {
+    test('exact words are found through text search even when vectors are weak', async () => {
       const id = (await e.memory.add(ann, { content: 'Locker code Zq7Xw for the gym on Elm street' })).id;
       const { matches } = await e.memory.query(ann, { query: 'Zq7Xw', reinforce: false });
       assert.equal(matches[0]!.id, id);

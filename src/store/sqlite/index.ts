@@ -58,8 +58,8 @@ export function openSqliteStore(file: string): SqliteStore {
   // v1.2 opened the file EXCLUSIVE, locking out the CLI and other processes; normal locking keeps it shareable.
   db.pragma('locking_mode = NORMAL');
   db.pragma('temp_store = MEMORY');
-  // Checkpoint every ~40 MB of log instead of 4 MB: pages rewritten meanwhile (index and
-  // full-text pages) are copied once (bulk ingest of one large user +8%); the log file is kept at most 64 MB.
+  // Checkpoint every ~40 MB of log instead of 4 MB: index pages rewritten meanwhile are copied
+  // once (bulk ingest of one large user +8%); the log file is kept at most 64 MB.
   db.pragma('wal_autocheckpoint = 10000');
   db.pragma(`journal_size_limit = ${64 * 2 ** 20}`);
   return new SqliteStore(new SqliteDriver(db), file);
