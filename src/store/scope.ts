@@ -55,6 +55,11 @@ export function userKey(scope: UserScope): string {
   return scope.userId ?? DEFAULT_USER_KEY;
 }
 
+/** The `users.user_id` key of a `user_id` column value read back (NULL and '' are the default user). */
+export function storedUserKey(value: unknown): string {
+  return value === null || value === undefined || value === '' ? DEFAULT_USER_KEY : String(value);
+}
+
 /** Inverse of {@link userKey}. */
 export function scopeFromUserKey(key: string): UserScope {
   return storedUserScope(key === DEFAULT_USER_KEY ? null : key);

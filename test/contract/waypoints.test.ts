@@ -115,6 +115,24 @@ contract('waypoints', (current) => {
     assert.deepEqual([view.memory(a1.memory.id)?.salience, view.outgoing(a1.memory.id)], [0.9, [{ dstId: a2.memory.id, weight: 0.6 }]], 'the model took what was written');
   });
 
+  it('weighs a user’s links on its own stored weights when another user of the batch lists the same source', async () => {
+    const { store } = current();
+    const bob = userScope('bob');
+    const [a1, a2, b1] = [item(), item(), item()];
+    await store.insertMemories(alice, [a1, a2]);
+    await store.insertMemories(bob, [b1]);
+    await store.upsertWaypoints(alice, [{ srcId: a1.memory.id, dstId: a2.memory.id, weight: 0.5 }]);
+    const seen: Array<number | undefined> = [];
+    const grow = (l: unknown, w: number | undefined) => (seen.push(w), (w ?? 0) + 0.1);
+    await store.recordRecalls([
+      { scope: alice, recall: { salience: [], links: [{ srcId: a1.memory.id, dstId: a2.memory.id }], weigh: grow } },
+      { scope: bob, recall: { salience: [], links: [{ srcId: a1.memory.id, dstId: b1.memory.id }], weigh: grow } },
+    ]);
+    assert.deepEqual(seen, [0.5, undefined], 'alice sees her weight; bob sees none of hers');
+    assert.deepEqual((await store.outgoingWaypoints(alice, [a1.memory.id])).map((w) => [w.dstId, w.weight]), [[a2.memory.id, 0.6]]);
+    assert.deepEqual(await store.outgoingWaypoints(bob, [a1.memory.id, b1.memory.id]), []);
+  });
+
   it('ignores links to missing memories or from malformed ids', async () => {
     const { store } = current();
     const a = item();

@@ -135,7 +135,10 @@ export function* journaledPerUser<G extends { scope: UserScope }, T>(
     const results = new Map<string, T[]>();
     for (const g of groups) {
       const key = userKey(g.scope);
-      results.set(key, [...(results.get(key) ?? []), ...(yield* op(g, from.get(key)!))]);
+      const result = yield* op(g, from.get(key)!);
+      const earlier = results.get(key);
+      if (earlier) earlier.push(...result);
+      else results.set(key, result);
     }
     return new Map([...results].map(([key, result]) => [key, { result, change: changed(result) }]));
   });

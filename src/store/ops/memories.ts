@@ -6,7 +6,7 @@ import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
 import { isLowerUuid } from '../ids.js';
 import { decodeMemory, MEMORY_COLUMNS, memoryValues } from '../rows.js';
-import { DEFAULT_USER_KEY, userKey, type UserScope } from '../scope.js';
+import { storedUserKey, userKey, type UserScope } from '../scope.js';
 import { chunks, count, inScope, inScopeById, join, list, raw, sql, type Stmt } from '../sql.js';
 import type { GetOptions, ListOptions, MemoryPatch, NewMemory, SalienceUpdate } from '../store.js';
 import { insertVectors } from './vectors.js';
@@ -146,7 +146,7 @@ export function* updateSaliences(d: Dialect, updates: readonly ScopedSalience[])
     const { rows: done } = yield sql`UPDATE ${raw(d.tables.memories)} AS m SET salience = v.column3,
       last_seen_at = COALESCE(v.column4, m.last_seen_at), feedback_score = COALESCE(v.column5, m.feedback_score)
       FROM (VALUES ${join(rows, ', ')}) AS v WHERE m.id = v.column1 AND COALESCE(m.user_id, '') = v.column2 RETURNING id, user_id`;
-    for (const r of done) applied.push(byKey.get(key(r.user_id === null ? DEFAULT_USER_KEY : String(r.user_id), String(r.id)))!);
+    for (const r of done) applied.push(byKey.get(key(storedUserKey(r.user_id), String(r.id)))!);
   }
   return applied;
 }

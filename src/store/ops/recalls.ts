@@ -5,7 +5,7 @@
  */
 import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
-import { userKey, type UserScope } from '../scope.js';
+import { storedUserKey, userKey, type UserScope } from '../scope.js';
 import { chunks, join, list, raw, sql } from '../sql.js';
 import { linkKey, type RecallWrite, type SalienceUpdate } from '../store.js';
 import { journaledUsers, type Journaled } from './journal.js';
@@ -35,14 +35,21 @@ interface UserRecalls {
   known?: KnownState;
 }
 
-/** Current weights of the listed links' sources, where each source is its user's (one read for all users). */
-function* storedWeights(d: Dialect, users: readonly UserRecalls[]): Op<Map<string, number>> {
-  const ownerOf = new Map(users.flatMap((u) => u.recalls.flatMap((r) => r.links.map((l) => [l.srcId, userKey(u.scope)] as const))));
-  const weights = new Map<string, number>();
-  for (const part of chunks(usableIds(d, [...ownerOf.keys()]), idChunk(d))) {
+/**
+ * Current weights of the links leaving the listed sources, by user key: a user gets only its own
+ * links, from sources it listed (one read for all users).
+ */
+function* storedWeights(d: Dialect, users: readonly UserRecalls[]): Op<Map<string, Map<string, number>>> {
+  const listedBy = new Map<string, Set<string>>();
+  for (const u of users) {
+    for (const r of u.recalls) for (const l of r.links) (listedBy.get(l.srcId) ?? listedBy.set(l.srcId, new Set()).get(l.srcId)!).add(userKey(u.scope));
+  }
+  const weights = new Map(users.map((u) => [userKey(u.scope), new Map<string, number>()]));
+  for (const part of chunks(usableIds(d, [...listedBy.keys()]), idChunk(d))) {
     const { rows } = yield sql`SELECT src_id, dst_id, weight, user_id FROM ${raw(d.tables.waypoints)} WHERE src_id IN ${list(part)}`;
     for (const r of rows) {
-      if ((r.user_id === null ? '' : String(r.user_id)) === ownerOf.get(String(r.src_id))) weights.set(linkKey({ srcId: String(r.src_id), dstId: String(r.dst_id) }), Number(r.weight));
+      const owner = storedUserKey(r.user_id);
+      if (listedBy.get(String(r.src_id))?.has(owner)) weights.get(owner)!.set(linkKey({ srcId: String(r.src_id), dstId: String(r.dst_id) }), Number(r.weight));
     }
   }
   return weights;
@@ -74,15 +81,16 @@ export function* recordRecalls(
     const applied = yield* updateSaliences(d, users.flatMap((u) => u.recalls.flatMap((r) => r.salience.map((update) => ({ scope: u.scope, update })))));
     // Links: each recall weighs its links on the weights so far, starting from the stored ones.
     const unknown = users.filter((u) => !u.known);
-    const stored = unknown.length > 0 ? yield* storedWeights(d, unknown) : new Map<string, number>();
+    const stored = unknown.length > 0 ? yield* storedWeights(d, unknown) : new Map<string, Map<string, number>>();
     const weighed = new Map<string, Map<string, Link>>();
     for (const u of users) {
+      const storedOfUser = stored.get(userKey(u.scope));
       const current = new Map<string, number | undefined>();
       const out = new Map<string, Link>();
       for (const r of u.recalls) {
         for (const l of r.links) {
           const key = linkKey(l);
-          const weight = r.weigh(l, current.has(key) ? current.get(key) : (u.known ? u.known.weight(l.srcId, l.dstId) : stored.get(key)));
+          const weight = r.weigh(l, current.has(key) ? current.get(key) : (u.known ? u.known.weight(l.srcId, l.dstId) : storedOfUser?.get(key)));
           if (weight === undefined) continue;
           current.set(key, weight);
           out.set(key, { ...l, weight });
@@ -98,15 +106,11 @@ export function* recordRecalls(
       return [...weighed.get(userKey(u.scope))!.values()].filter((l) => owns(l.srcId) && owns(l.dstId)).map((link) => ({ scope: u.scope, link }));
     });
     yield* upsertLinks(d, links, now);
+    const written = new Map(users.map((u): [string, RecallWritten] => [userKey(u.scope), { salience: [], links: [] }]));
+    for (const a of applied) written.get(userKey(a.scope))!.salience.push(a.update);
+    for (const l of links) written.get(userKey(l.scope))!.links.push(l.link);
     return new Map(
-      users.map((u) => {
-        const key = userKey(u.scope);
-        const result: RecallWritten = {
-          salience: applied.filter((a) => userKey(a.scope) === key).map((a) => a.update),
-          links: links.filter((l) => userKey(l.scope) === key).map((l) => l.link),
-        };
-        return [key, { result, change: { rows: result.salience.map((s) => s.id), links: result.links.map((l) => l.srcId) } }];
-      }),
+      [...written].map(([key, result]) => [key, { result, change: { rows: result.salience.map((s) => s.id), links: result.links.map((l) => l.srcId) } }]),
     );
   });
   return users.map((u) => ({ scope: u.scope, ...done.get(userKey(u.scope))! }));

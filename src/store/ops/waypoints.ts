@@ -6,7 +6,7 @@ import type { Waypoint } from '../../core/types.js';
 import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
 import { decodeWaypoint } from '../rows.js';
-import { DEFAULT_USER_KEY, userKey, type UserScope } from '../scope.js';
+import { storedUserKey, userKey, type UserScope } from '../scope.js';
 import { chunks, inScope, inScopeById, join, list, raw, sql } from '../sql.js';
 import { idChunk, usableIds } from './memories.js';
 import { linkKey } from '../store.js';
@@ -22,7 +22,7 @@ export function* ownersOf(d: Dialect, ids: readonly string[]): Op<Map<string, st
   const owners = new Map<string, string>();
   for (const part of chunks(usableIds(d, ids), idChunk(d))) {
     const { rows } = yield sql`SELECT id, user_id FROM ${raw(d.tables.memories)} WHERE id IN ${list(part)}`;
-    for (const r of rows) owners.set(String(r.id), r.user_id === null || r.user_id === undefined ? DEFAULT_USER_KEY : String(r.user_id));
+    for (const r of rows) owners.set(String(r.id), storedUserKey(r.user_id));
   }
   return owners;
 }
