@@ -1,7 +1,8 @@
 /**
- * `node --import tsx bench/profile-summary.ts FILE.cpuprofile [N] [--last SECONDS]`: the N functions
+ * `node --import tsx bench/profile-summary.ts FILE.cpuprofile [N] [--last SECONDS] [--skip-last SECONDS]`: the N functions
  * with the most self time in a V8 CPU profile, and the N with the most total time (self + callees).
- * `--last` keeps only the profile's final seconds (a bench server's query phase comes last).
+ * `--last` keeps only the profile's final seconds (a bench server's query phase comes last);
+ * `--skip-last` leaves out its final seconds (with `--last`, a window: an earlier phase).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,8 +21,10 @@ interface Profile {
 const args = process.argv.slice(2);
 const lastAt = args.indexOf('--last');
 const lastUs = lastAt >= 0 ? Number(args.splice(lastAt, 2)[1]) * 1e6 : Infinity;
+const skipAt = args.indexOf('--skip-last');
+const skipUs = skipAt >= 0 ? Number(args.splice(skipAt, 2)[1]) * 1e6 : 0;
 const [file, limit = '25'] = args;
-if (!file || Number.isNaN(lastUs)) throw new Error('usage: profile-summary.ts FILE.cpuprofile [N] [--last SECONDS]');
+if (!file || Number.isNaN(lastUs) || Number.isNaN(skipUs)) throw new Error('usage: profile-summary.ts FILE.cpuprofile [N] [--last SECONDS] [--skip-last SECONDS]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
@@ -37,7 +40,7 @@ let all = 0;
 profile.samples.forEach((id, i) => {
   const dt = profile.timeDeltas[i] ?? 0;
   elapsed += dt;
-  if (elapsed < span - lastUs) return;
+  if (elapsed < span - lastUs || elapsed > span - skipUs) return;
   all += dt;
   const leaf = byId.get(id)!;
   self.set(label(leaf), (self.get(label(leaf)) ?? 0) + dt);

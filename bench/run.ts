@@ -153,8 +153,12 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
     const r = rng(4242);
     const plan = Array.from({ length: QUERIES }, () => needles[Math.floor(r() * needles.length)]!);
     const latency: Record<string, LatencyStats> = {};
+    // CPU per query, of the server (all threads) and of this load generator: whether the cores were the bound.
+    const cpuPerQuery: Record<string, { server_ms: number; client_ms: number }> = {};
     let hits1 = 0, hits5 = 0, hits10 = 0, crossUser = 0, asked = 0;
     for (const c of [1, 8]) {
+      const serverCpu0 = server.cpuMs();
+      const clientCpu0 = process.cpuUsage();
       const { latencies, wallMs } = await runConcurrent(plan.length, c, async (i) => {
         const n = plan[i]!;
         const res = await postJson<QueryResponse>(server.base, '/memory/query', { query: n.query, k: 10, user_id: n.user });
@@ -169,6 +173,9 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
         }
       });
       latency[`c${c}`] = stats(latencies, wallMs);
+      const client = process.cpuUsage(clientCpu0);
+      const perQuery = (ms: number) => Math.round((ms / plan.length) * 100) / 100;
+      cpuPerQuery[`c${c}`] = { server_ms: perQuery(server.cpuMs() - serverCpu0), client_ms: perQuery((client.user + client.system) / 1000) };
     }
     return {
       backend,
@@ -176,6 +183,7 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
       memories: owner.size,
       ingest: { batch_per_sec: batchPerSec, single_c1_per_sec: single.c1, single_c8_per_sec: single.c8 },
       query: latency,
+      cpu_per_query: cpuPerQuery,
       recall: { at1: hits1 / asked, at5: hits5 / asked, at10: hits10 / asked, needles_asked: asked },
       cross_user_results: crossUser,
       server_peak_rss_mb: server.peakRssMb(),
@@ -280,6 +288,7 @@ console.table(
     'q c8 p95': r.query.c8!.p95,
     'q c8 p99': r.query.c8!.p99,
     'q c8 qps': r.query.c8!.qps,
+    'cpu ms/q': `${r.cpu_per_query.c8!.server_ms}+${r.cpu_per_query.c8!.client_ms}`,
     'R@1': r.recall.at1.toFixed(3),
     'R@5': r.recall.at5.toFixed(3),
     'R@10': r.recall.at10.toFixed(3),

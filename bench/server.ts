@@ -9,6 +9,8 @@ export interface BenchServer {
   pid: number;
   /** Peak resident set size so far, in MB (Linux VmHWM). */
   peakRssMb(): number;
+  /** CPU time the server process has used so far (all its threads), in ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,11 @@ export async function startServer(env: Record<string, string>, cpuProfDir?: stri
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
       return Math.round(kb / 1024);
+    },
+    cpuMs() {
+      // utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (100 a second on Linux).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
     },
     stop: () =>
       new Promise<void>((resolve) => {

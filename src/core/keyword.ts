@@ -53,7 +53,8 @@ export interface KeywordQuery {
   /** Index of each term in `terms`. */
   termIndex: ReadonlyMap<string, number>;
   words: readonly WordKey[];
-  grams: readonly string[];
+  /** Each gram's index. */
+  grams: ReadonlyMap<string, number>;
   /** Indexes of the grams each candidate token holds, filled as candidates are scored (tokens recur across them). */
   gramsIn: Map<string, readonly number[]>;
   total: number;
@@ -75,7 +76,8 @@ export function keywordQuery(query: TokenizedText, minLength: number): KeywordQu
   });
   let total = grams.size;
   for (const w of words.values()) total += w.weight;
-  return { phrase: query.text.trim().toLowerCase(), minLength, tokens, terms, termIndex, words: [...words.values()], grams: [...grams], gramsIn: new Map(), total };
+  const gramIndex = new Map([...grams].map((g, i) => [g, i]));
+  return { phrase: query.text.trim().toLowerCase(), minLength, tokens, terms, termIndex, words: [...words.values()], grams: gramIndex, gramsIn: new Map(), total };
 }
 
 /** Matched share of the query's key weight, in [0, 1]; `dTokens` are the candidate's keyword tokens. */
@@ -107,13 +109,13 @@ function overlapOf(query: KeywordQuery, dTokens: readonly string[], counts: Uint
     }
     matched += w.weight;
   }
-  if (query.grams.length > 0) {
+  if (query.grams.size > 0) {
     // Grams come from tokens longer than 3 and match within one candidate token of that length.
-    const found = new Uint8Array(query.grams.length);
+    const found = new Uint8Array(query.grams.size);
     for (const t of dTokens) {
       if (t.length <= 3) continue;
       let held = query.gramsIn.get(t);
-      if (!held) query.gramsIn.set(t, (held = query.grams.flatMap((g, i) => (t.includes(g) ? [i] : []))));
+      if (!held) query.gramsIn.set(t, (held = gramsOf(query.grams, t)));
       for (const i of held) {
         matched += 1 - found[i]!;
         found[i] = 1;
@@ -121,6 +123,16 @@ function overlapOf(query: KeywordQuery, dTokens: readonly string[], counts: Uint
     }
   }
   return matched / query.total;
+}
+
+/** Indexes of the query grams among the token's own 3-grams (a few lookups, not one search per gram). */
+function gramsOf(grams: ReadonlyMap<string, number>, token: string): number[] {
+  const held: number[] = [];
+  for (let j = 0; j + 3 <= token.length; j++) {
+    const i = grams.get(token.slice(j, j + 3));
+    if (i !== undefined) held.push(i);
+  }
+  return held;
 }
 
 /** In [0, 1]: v1.2's raw keyword score divided by its maximum; 0 below v1.2's 0.05 cut-off. */

@@ -22,12 +22,13 @@ function add(vec: Float32Array, key: string, value: number): void {
   vec[m % vec.length]! += m & 0x40000000 ? -value / 2 : value / 2;
 }
 
+/** Grams of code points; a text without surrogate pairs is sliced directly (most tokens). */
 function charGrams(token: string, n: number): string[] {
   const padded = `<${token}>`;
-  const chars = Array.from(padded);
+  const chars = /[\uD800-\uDFFF]/.test(padded) ? Array.from(padded) : padded;
   if (chars.length <= n) return [padded];
   const out: string[] = [];
-  for (let i = 0; i + n <= chars.length; i++) out.push(chars.slice(i, i + n).join(''));
+  for (let i = 0; i + n <= chars.length; i++) out.push(typeof chars === 'string' ? chars.slice(i, i + n) : chars.slice(i, i + n).join(''));
   return out;
 }
 

@@ -126,7 +126,8 @@ export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?
   for (let s = 0; s < products.length; s++) {
     const i = scanned ? scanned[s]! : s;
     const dot = products[s]!;
-    if (ids[i] === REMOVED || dot < sims[keep - 1]! || (dot === sims[keep - 1]! && ids[i]! >= ids[rows[keep - 1]!]!)) continue;
+    // The cheap test first: most rows fall short of the k-th product.
+    if (dot < sims[keep - 1]! || ids[i] === REMOVED || (dot === sims[keep - 1]! && ids[i]! >= ids[rows[keep - 1]!]!)) continue;
     let p = keep - 1;
     while (p > 0 && (dot > sims[p - 1]! || (dot === sims[p - 1]! && ids[i]! < ids[rows[p - 1]!]!))) {
       sims[p] = sims[p - 1]!;
