@@ -8,7 +8,7 @@ import { DEDUP_BOOST, clamp01 } from '../core/decay.js';
 import { sectorLambda } from '../core/sectors.js';
 import { unitCosine } from '../core/vector.js';
 import { fingerprintBits, isNearDuplicate, sameWording, simhash, type FingerprintBits } from '../core/simhash.js';
-import type { Sector } from '../core/types.js';
+import type { Sector, SectorVector } from '../core/types.js';
 import { validationError } from '../errors.js';
 import type { NewMemory, RecallMemory, UserView } from '../store/store.js';
 import { userKey, type UserScope } from '../store/scope.js';
@@ -16,12 +16,10 @@ import type { AddInput, AddResult } from './api.js';
 import type { EngineContext } from './context.js';
 import { embedItems } from './embedding.js';
 import { optionalNumber, optionalObject, optionalSector, optionalTags, requireText } from './validate.js';
-import { linksFor, type BatchPeer } from './waypoints.js';
+import { BatchPeers, linksFor } from './waypoints.js';
 
 /** Nearest neighbours at least this similar are checked for a near-duplicate fingerprint. */
 const NEAR_DUPLICATE_SIMILARITY = 0.95;
-/** How many earlier memories of a bulk insert each new one is compared with for links (bounds the O(n²) work). */
-const BATCH_PEERS = 256;
 const MAX_CONTENT_CHARS = 200_000;
 
 interface Prepared {
@@ -32,7 +30,9 @@ interface Prepared {
   tags: string[];
 }
 
-interface Peer extends BatchPeer {
+interface Peer {
+  id: string;
+  vectors: readonly SectorVector[];
   index: number;
   /** Parsed once: every later item of the batch is compared with it. */
   bits: FingerprintBits | null;
@@ -131,6 +131,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   const now = ctx.now();
   const rows: NewMemory[] = [];
   const peers: Peer[] = [];
+  const peerVectors = new BatchPeers();
   // One epoch read for the whole call: the user's writes are serialised, and the batch's own memories are its peers.
   const view = await ctx.store.view(scope);
   for (const [i, p] of fresh.entries()) {
@@ -148,7 +149,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
       repeats.set(p.index, twin.index);
       continue;
     }
-    const links = linksFor(view, e.vectors, peers.slice(-BATCH_PEERS));
+    const links = linksFor(view, e.vectors, peerVectors);
     const near = nearDuplicate(view, p, links.candidates);
     if (near) {
       results[p.index] = absorb(near, p.tags);
@@ -181,6 +182,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     });
     results[p.index] = { id, primary_sector: c.primary, sectors: sectorsOf(c), chunks: e.chunks };
     peers.push({ id, vectors: e.vectors, index: p.index, bits, tags: p.tags });
+    peerVectors.add(id, e.vectors);
   }
   const newRows = new Map(rows.map((r) => [r.memory.id, r.memory]));
   for (const index of repeats.keys()) {

@@ -77,16 +77,18 @@ export class KernelMatrix<A extends Rows> {
     this.#out = null;
   }
 
-  /** Products of `q` with rows `[0, n)`; a view valid until the next call on this matrix. */
-  dots(q: Float32Array, n: number): Float32Array {
+  /** Products of `q` with rows `[from, n)`, in row order; a view valid until the next call on this matrix. */
+  dots(q: Float32Array, n: number, from = 0): Float32Array {
+    const count = Math.max(0, n - from);
     if (this.#wasm) {
       const { qAt, outAt } = this.#scratch(q);
-      this.#wasm.kernel[this.kind.dots](0, n, this.dim * this.kind.bytes, qAt, outAt);
-      return new Float32Array(this.#wasm.memory.buffer, outAt, n);
+      const rowBytes = this.dim * this.kind.bytes;
+      this.#wasm.kernel[this.kind.dots](from * rowBytes, count, rowBytes, qAt, outAt);
+      return new Float32Array(this.#wasm.memory.buffer, outAt, count);
     }
     const out = this.#jsOut();
-    for (let i = 0; i < n; i++) out[i] = this.kind.rowDot(this.data, i * this.dim, q, this.dim);
-    return out.subarray(0, n);
+    for (let i = 0; i < count; i++) out[i] = this.kind.rowDot(this.data, (from + i) * this.dim, q, this.dim);
+    return out.subarray(0, count);
   }
 
   /** Products of `q` with the listed rows, in list order (each row at most once); valid until the next call. */
