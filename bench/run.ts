@@ -134,6 +134,7 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
       }
     }
     const batchPerSec = Math.round((loaded * 1000) / (performance.now() - t0));
+    const rssAfterLoad = server.peakRssMb();
     await db.analyze();
     // Measured before the queries: their salience updates leave dead row versions on PostgreSQL until a vacuum.
     const bytesPerMemory = Math.round((await db.size()) / loaded);
@@ -187,6 +188,7 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
       recall: { at1: hits1 / asked, at5: hits5 / asked, at10: hits10 / asked, needles_asked: asked },
       cross_user_results: crossUser,
       server_peak_rss_mb: server.peakRssMb(),
+      server_peak_rss_mb_during_load: rssAfterLoad,
       db_bytes_per_memory_beyond_vectors: bytesPerMemory,
     };
   } finally {
