@@ -25,7 +25,7 @@ const PEER_WINDOW = 256;
 /**
  * The memories of one insert batch so far, which the user's stored vectors do not hold yet: per
  * sector, a matrix of their vectors searched with the SIMD kernel (a plain loop over every peer
- * was a sixth of a large bulk insert).
+ * was a tenth of one large user's bulk insert).
  */
 export class BatchPeers {
   readonly #sectors = new Map<Sector, { ids: string[]; rows: RowBuffer }>();

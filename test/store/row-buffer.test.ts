@@ -17,6 +17,9 @@ function assertDots(buffer: RowBuffer, rows: number, seed: number): void {
   const all = [...buffer.dots(q, rows)];
   assert.equal(all.length, rows);
   all.forEach((d, i) => assert.ok(Math.abs(d - dotAt(buffer.data, i * buffer.dim, q, buffer.dim)) < 1e-4, `row ${i}`));
+  // From a later row: the same products, of the rows from there on.
+  const from = Math.floor(rows / 3);
+  assert.deepEqual([...buffer.dots(q, rows, from)], all.slice(from));
   const list = [rows - 1, 0, Math.floor(rows / 2), 1].filter((x, i, xs) => x >= 0 && xs.indexOf(x) === i);
   const some = [...buffer.dotsAt(q, list)];
   list.forEach((row, s) => assert.ok(Math.abs(some[s]! - all[row]!) < 1e-6, `listed row ${row}`));
