@@ -8,7 +8,7 @@ import type { Dialect } from './dialect.js';
 import type { Driver, Op } from './driver.js';
 import * as admin from './ops/admin.js';
 import { journaled, type Change } from './ops/journal.js';
-import type { ModelData } from './ops/model-data.js';
+import { insertedData, type ModelData } from './ops/model-data.js';
 import { recordRecalls, type RecallWritten } from './ops/recalls.js';
 import * as memories from './ops/memories.js';
 import * as users from './ops/users.js';
@@ -75,16 +75,24 @@ export class SqlStore implements Store {
     this.#models = new UserModels(driver, dialect, MODEL_BUDGET_BYTES);
   }
 
-  /** Runs a write of the user's memories, vectors or links with its journal entry, then applies it to this process's model. */
-  async #journaled<T>(scope: UserScope, op: Op<T>, changed: (result: T) => Change): Promise<T> {
+  /**
+   * Runs a write of the user's memories, vectors or links with its journal entry, then applies it
+   * to this process's model: the state `known` gives from the result, or else read back.
+   */
+  async #journaled<T>(scope: UserScope, op: Op<T>, changed: (result: T) => Change, known?: (result: T) => ModelData): Promise<T> {
     const done = await this.driver.write(journaled(this.dialect, scope, () => op, changed));
-    await this.#models.written(scope, done);
+    await this.#models.written(scope, done, known && (() => known(done.result)));
     return done.result;
   }
 
-  insertMemories(scope: UserScope, items: NewMemory[], embedLog?: { model: string; ts: number }): Promise<void> {
+  async insertMemories(scope: UserScope, items: NewMemory[], embedLog?: { model: string; ts: number }): Promise<void> {
     const ids = items.map(({ memory }) => memory.id);
-    return this.#journaled(scope, memories.insertMemories(this.dialect, scope, items, embedLog), () => ({ rows: ids, vectors: ids, links: ids }));
+    await this.#journaled(
+      scope,
+      memories.insertMemories(this.dialect, scope, items, embedLog),
+      () => ({ rows: ids, vectors: ids, links: ids }),
+      (links) => insertedData(scope, items, links),
+    );
   }
   async getMemory(scope: UserScope, id: string): Promise<MemoryRecord | null> {
     return (await this.getMemories(scope, [id]))[0] ?? null;

@@ -67,16 +67,22 @@ for (const backend of BACKENDS) {
 
     it('sees every kind of write of another store at its next view', async () => {
       await b.view(alice);
+      await a.view(alice);
       const [m1, m2, m3] = [
-        item({ content: 'alpha apples shared' }, [vec('semantic', [1, 0, 0, 0]), vec('episodic', [0, 1, 0, 0])]),
+        item({ content: 'alpha apples shared', tags: ['t1', 't2'], meta: { k: 'v', n: [1, 2] }, salience: 0.6000000000000001 }, [vec('semantic', [1, 0, 0, 0]), vec('episodic', [0, 1, 0, 0])]),
         item({ content: 'beta bananas' }, [vec('semantic', [0, 1, 0, 0])]),
         item({ content: 'gamma cherries shared' }, [vec('semantic', [0.5, 0.5, 0, 0])]),
       ];
       m2.waypoints.push({ dstId: m1.memory.id, weight: 0.6 });
       m3.waypoints.push({ dstId: m2.memory.id, weight: 0.7 }, { dstId: m1.memory.id, weight: 0.3 });
+      // A link to a memory that is not the user's is not written, so the writer's model must not hold it either.
+      const foreign = item({ content: 'not alice' }, [vec('semantic', [1, 0, 0, 0])]);
+      await a.insertMemories(userScope('mallory'), [foreign]);
+      m1.waypoints.push({ dstId: foreign.memory.id, weight: 0.9 });
       ids.push(m1.memory.id, m2.memory.id, m3.memory.id);
       await a.insertMemories(alice, [m1, m2, m3]);
       await coherent(alice, 'insert');
+      assert.deepEqual(snapshot(await a.view(alice), ids), snapshot(await b.view(alice), ids), 'the writer applied its insert to its own model as written');
 
       await a.updateMemory(alice, m1.memory.id, { content: 'alpha dates', tags: ['x'], meta: { k: 1 }, updatedAt: T0 + 1 });
       await coherent(alice, 'update of content, tags and metadata');

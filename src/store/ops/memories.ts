@@ -11,7 +11,7 @@ import { chunks, count, inScope, inScopeById, join, list, raw, sql, type Stmt } 
 import type { GetOptions, ListOptions, MemoryPatch, NewMemory, SalienceUpdate } from '../store.js';
 import { insertVectors } from './vectors.js';
 import { writeEmbedLogs } from './admin.js';
-import { writeLinks } from './waypoints.js';
+import { writeLinks, type Link } from './waypoints.js';
 
 const COLS = raw(MEMORY_COLUMNS.join(', '));
 /** The columns without the mean vector (a kilobyte per row at 256 dimensions) for readers that do not use it. */
@@ -34,7 +34,8 @@ export function idChunk(d: Dialect): number {
   return Math.max(1, d.capabilities.maxParams - 16);
 }
 
-export function* insertMemories(d: Dialect, scope: UserScope, items: readonly NewMemory[], embedLog?: { model: string; ts: number }): Op<void> {
+/** Returns the links written (those between two of the user's memories). */
+export function* insertMemories(d: Dialect, scope: UserScope, items: readonly NewMemory[], embedLog?: { model: string; ts: number }): Op<Link[]> {
   const seen = new Set<string>();
   for (const { memory } of items) {
     if (!isLowerUuid(memory.id)) throw new OmError('validation_error', 'memory id must be a lower-case UUID');
@@ -52,8 +53,9 @@ export function* insertMemories(d: Dialect, scope: UserScope, items: readonly Ne
   const links = items.flatMap(({ memory, waypoints }) =>
     waypoints.map((w) => ({ srcId: memory.id, dstId: w.dstId, weight: w.weight })),
   );
-  yield* writeLinks(d, scope, links, now);
+  const written = yield* writeLinks(d, scope, links, now);
   if (embedLog) yield* writeEmbedLogs(d, items.map(({ memory }) => ({ id: memory.id, ...embedLog, status: 'completed' as const, err: null })));
+  return written;
 }
 
 export function* getMemories(d: Dialect, scope: UserScope, ids: readonly string[], options: GetOptions = {}): Op<MemoryRecord[]> {

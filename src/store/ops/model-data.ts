@@ -5,10 +5,10 @@
 import type { SectorVector, Waypoint } from '../../core/types.js';
 import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
-import { decodeRecallMemory, decodeSectorVector, decodeWaypoint, RECALL_COLUMNS } from '../rows.js';
+import { decodeRecallMemory, decodeSectorVector, decodeWaypoint, MEMORY_COLUMNS, memoryValues, RECALL_COLUMNS } from '../rows.js';
 import type { UserScope } from '../scope.js';
 import { chunks, inScope, inScopeById, list, raw, sql, type Stmt } from '../sql.js';
-import type { RecallMemory } from '../store.js';
+import type { NewMemory, RecallMemory } from '../store.js';
 import type { Change } from './journal.js';
 import { readEpoch } from './journal.js';
 import { idChunk, usableIds } from './memories.js';
@@ -51,6 +51,22 @@ function* byIds(d: Dialect, ids: readonly string[] | undefined, select: (part: s
   const out: Array<Record<string, unknown>> = [];
   for (const part of chunks(usableIds(d, ids ?? []), idChunk(d))) out.push(...(yield select(part)).rows);
   return out;
+}
+
+/**
+ * The state of memories just inserted, from what was written instead of read back (three round
+ * trips of a single add on PostgreSQL): each row decoded from the values it was stored as, so a
+ * model holds what a reader of the store would.
+ */
+export function insertedData(scope: UserScope, items: readonly NewMemory[], links: readonly ModelLink[]): ModelData {
+  return {
+    rows: items.map(({ memory }) => {
+      const values = memoryValues(memory, scope.userId);
+      return decodeRecallMemory(Object.fromEntries(MEMORY_COLUMNS.map((column, i) => [column, values[i]])));
+    }),
+    vectors: items.flatMap(({ memory, vectors }) => vectors.map((v) => ({ id: memory.id, ...v }))),
+    links: [...links],
+  };
 }
 
 /** The current state of the memories a change names; a memory missing here is gone. */
