@@ -33,14 +33,14 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   });
   let out = '';
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => void (err = (err + d.toString()).slice(-20_000)));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => void (err = (err + d).slice(-20_000)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms: ${err}`)), timeoutMs);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);

@@ -13,7 +13,7 @@ function rawGet(base: string, path: string, host: string): Promise<{ status: num
   return new Promise((resolve, reject) => {
     const req = http.request(`${base}${path}`, { headers: { host } }, (res) => {
       let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
     });
     req.on('error', reject);
