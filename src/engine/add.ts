@@ -8,7 +8,7 @@ import { DEDUP_BOOST, clamp01 } from '../core/decay.js';
 import { sectorLambda } from '../core/sectors.js';
 import { unitCosine } from '../core/vector.js';
 import { fingerprintBits, isNearDuplicate, sameWording, simhash, type FingerprintBits } from '../core/simhash.js';
-import type { Sector, SectorVector } from '../core/types.js';
+import type { Sector } from '../core/types.js';
 import { validationError } from '../errors.js';
 import type { NewMemory, RecallMemory, UserView } from '../store/store.js';
 import { userKey, type UserScope } from '../store/scope.js';
@@ -30,9 +30,10 @@ interface Prepared {
   tags: string[];
 }
 
+/** An earlier fresh item of the batch, for near-duplicate checks (its links go through {@link BatchPeers}). */
 interface Peer {
-  id: string;
-  vectors: readonly SectorVector[];
+  /** Its primary sector's vector. */
+  primary: Float32Array;
   index: number;
   /** Parsed once: every later item of the batch is compared with it. */
   bits: FingerprintBits | null;
@@ -141,7 +142,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     const twin = peers.find(
       (q) =>
         isNearDuplicate(q.bits, bits) &&
-        unitCosine(q.vectors[0]!.vector, e.vectors[0]!.vector) >= NEAR_DUPLICATE_SIMILARITY &&
+        unitCosine(q.primary, e.vectors[0]!.vector) >= NEAR_DUPLICATE_SIMILARITY &&
         sameWording(inputs[q.index]!.content, p.input.content),
     );
     if (twin) {
@@ -181,7 +182,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
       waypoints: links.waypoints,
     });
     results[p.index] = { id, primary_sector: c.primary, sectors: sectorsOf(c), chunks: e.chunks };
-    peers.push({ id, vectors: e.vectors, index: p.index, bits, tags: p.tags });
+    peers.push({ primary: e.vectors[0]!.vector, index: p.index, bits, tags: p.tags });
     peerVectors.add(id, e.vectors);
   }
   const newRows = new Map(rows.map((r) => [r.memory.id, r.memory]));

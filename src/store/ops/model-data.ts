@@ -61,7 +61,8 @@ function* byIds(d: Dialect, ids: readonly string[] | undefined, select: (part: s
 export function insertedData(scope: UserScope, items: readonly NewMemory[], links: readonly ModelLink[]): ModelData {
   return {
     rows: items.map(({ memory }) => {
-      const values = memoryValues(memory, scope.userId);
+      // Without the mean vector: a model does not hold it, so it is not encoded for nothing.
+      const values = memoryValues({ ...memory, meanVec: null }, scope.userId);
       return decodeRecallMemory(Object.fromEntries(MEMORY_COLUMNS.map((column, i) => [column, values[i]])));
     }),
     vectors: items.flatMap(({ memory, vectors }) => vectors.map((v) => ({ id: memory.id, ...v }))),
