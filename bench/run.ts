@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--backend sqlite|postgres|both] [--scenarios 10k,100k,heavy] [--no-upgrade]`
+ * `npm run bench [-- --quick] [--backend sqlite|postgres|both] [--scenarios 10k,100k,heavy] [--no-upgrade] [--server-env OM_X=V]...`
  *
  * Starts the server on a fresh database per backend and scenario, loads a generated corpus
  * through the HTTP API, queries it, and prints a table plus a JSON file in bench/results/.
@@ -46,6 +46,14 @@ const SINGLE_ADDS = quick ? 200 : 1000;
 const BATCH = 500;
 /** `--cpu-prof DIR`: profile each benchmarked server (open the .cpuprofile files in Chrome DevTools). */
 const cpuProfDir = args.includes('--cpu-prof') ? path.resolve(option('cpu-prof', 'bench/results/profiles')) : undefined;
+/** `--server-env OM_X=V` (repeatable): a setting of the benchmarked server, e.g. OM_ENGINE_THREADS=2. */
+const serverEnv = Object.fromEntries(
+  args.flatMap((a, i) => (a === '--server-env' ? [args[i + 1] ?? ''] : [])).map((kv) => {
+    const at = kv.indexOf('=');
+    if (!kv.startsWith('OM_') || at < 0) throw new Error(`--server-env takes OM_NAME=value, not '${kv}'`);
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  }),
+);
 
 interface AddResult { id: string; deduplicated?: boolean }
 interface QueryResponse { matches: Array<{ id: string }> }
@@ -116,7 +124,7 @@ async function dbEnv(backend: string, pgUrl: string | null, tag: string): Promis
 async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) {
   const tag = `${backend}_${sc.users}x${sc.perUser}`;
   const db = await dbEnv(backend, pgUrl, tag);
-  const server = await startServer(db.env, cpuProfDir);
+  const server = await startServer({ ...serverEnv, ...db.env }, cpuProfDir);
   const owner = new Map<string, string>();
   const needles: Needle[] = [];
   try {
@@ -269,7 +277,7 @@ const upgradeSizes = quick ? [] : [100_000];
 if (!flag('no-upgrade')) process.stderr.write(`bench: upgrade of pre-1.2 databases...\n`);
 const upgrade = flag('no-upgrade') ? [] : await benchUpgrade(upgradeSizes);
 
-const settings = { embeddings: 'synthetic', dim: 256, queries: QUERIES, single_adds: SINGLE_ADDS, batch: BATCH, quick, scenarios: chosen.map((s) => s.name), backends };
+const settings = { embeddings: 'synthetic', dim: 256, queries: QUERIES, single_adds: SINGLE_ADDS, batch: BATCH, quick, scenarios: chosen.map((s) => s.name), backends, server_env: serverEnv };
 const targets = checkTargets(results);
 const report = { at: new Date().toISOString(), machine: machineAtStart, settings, results, targets, upgrade };
 const m = report.machine!;
