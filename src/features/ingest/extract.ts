@@ -2,8 +2,6 @@
  * Turns an ingested document (v1.2 `content_type` + `data`) into plain text or Markdown,
  * with the extraction metadata v1.2 reports. Broken input is a validation error, never a crash.
  */
-import mammoth from 'mammoth';
-import TurndownService from 'turndown';
 import { OmError } from '../../errors.js';
 import { pdfToText } from './pdf.js';
 import { checkZip } from './zip-guard.js';
@@ -43,7 +41,10 @@ export function decodeBase64(data: string): Buffer {
   return Buffer.from(compact, 'base64');
 }
 
-export function htmlToMarkdown(html: string): string {
+// The converters load on first use, as pdfjs does (./pdf.ts): together they hold about 18 MB of a
+// server's memory that only document ingestion needs.
+export async function htmlToMarkdown(html: string): Promise<string> {
+  const { default: TurndownService } = await import('turndown');
   const turndown = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced' });
   turndown.remove(['script', 'style', 'noscript', 'iframe']);
   return turndown.turndown(html);
@@ -57,17 +58,18 @@ export async function extractPdf(bytes: Buffer, contentType = 'pdf'): Promise<Ex
 
 export async function extractDocx(bytes: Buffer, contentType = 'docx'): Promise<Extraction> {
   checkZip(bytes);
+  const { default: mammoth } = await import('mammoth');
   let out;
   try {
     out = await mammoth.convertToHtml({ buffer: bytes });
   } catch (err) {
     throw new OmError('validation_error', `data: not a readable DOCX file (${(err as Error).message})`);
   }
-  return textExtraction(contentType, 'mammoth', htmlToMarkdown(out.value), { messages: out.messages.map((m) => m.message) });
+  return textExtraction(contentType, 'mammoth', await htmlToMarkdown(out.value), { messages: out.messages.map((m) => m.message) });
 }
 
-export function extractHtml(html: string, contentType = 'html'): Extraction {
-  return textExtraction(contentType, 'turndown', htmlToMarkdown(html), { original_html_length: html.length });
+export async function extractHtml(html: string, contentType = 'html'): Promise<Extraction> {
+  return textExtraction(contentType, 'turndown', await htmlToMarkdown(html), { original_html_length: html.length });
 }
 
 /** Dispatch on v1.2's `content_type` values (already lower-cased and validated by the schema). */

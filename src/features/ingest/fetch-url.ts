@@ -90,7 +90,7 @@ export async function fetchDocument(
 
 async function extractByMime(mime: string, body: Buffer): Promise<Extraction> {
   if (mime === 'text/html' || mime === 'application/xhtml+xml') {
-    const doc = extractHtml(body.toString('utf8'));
+    const doc = await extractHtml(body.toString('utf8'));
     return { text: doc.text, extraction: { ...doc.extraction, extraction_method: 'fetch+turndown' } };
   }
   if (mime === 'text/plain' || mime === 'text/markdown') return textExtraction('url', 'fetch', body.toString('utf8'));
