@@ -6,6 +6,8 @@ export interface TableShape {
   columns: Map<string, string>;
   /** Primary-key columns in key order. */
   primaryKey: string[];
+  /** SQLite: a table stored in its primary-key index (`WITHOUT ROWID`). */
+  withoutRowid?: boolean;
 }
 
 export interface SchemaShape {
@@ -34,6 +36,9 @@ export class SchemaFacts {
   }
   primaryKey(t: LogicalTable): string[] {
     return this.table(t)?.primaryKey ?? [];
+  }
+  isWithoutRowid(t: LogicalTable): boolean {
+    return this.table(t)?.withoutRowid ?? false;
   }
   hasTable(physical: string): boolean {
     return this.shape.tables.has(physical);

@@ -4,11 +4,11 @@
  */
 import type { TableNames } from '../dialect.js';
 import { raw, sameUser, sql } from '../sql.js';
-import type { SchemaShape } from './facts.js';
+import type { SchemaShape, TableShape } from './facts.js';
 import type { MigrationContext } from './types.js';
 
 export interface Drift {
-  kind: 'missing_table' | 'extra_table' | 'missing_column' | 'extra_column' | 'column_type' | 'primary_key' | 'missing_index' | 'extra_index' | 'missing_trigger' | 'extra_trigger';
+  kind: 'missing_table' | 'extra_table' | 'missing_column' | 'extra_column' | 'column_type' | 'primary_key' | 'storage' | 'missing_index' | 'extra_index' | 'missing_trigger' | 'extra_trigger';
   object: string;
   expected?: string;
   actual?: string;
@@ -41,6 +41,8 @@ export function schemaDrift(actual: SchemaShape, fresh: SchemaShape): Drift[] {
     if (want.primaryKey.join(',') !== have.primaryKey.join(',')) {
       out.push({ kind: 'primary_key', object: name, expected: want.primaryKey.join(','), actual: have.primaryKey.join(',') });
     }
+    const storage = (t: TableShape) => (t.withoutRowid ? 'without rowid' : 'rowid');
+    if (storage(want) !== storage(have)) out.push({ kind: 'storage', object: name, expected: storage(want), actual: storage(have) });
   }
   for (const name of actual.tables.keys()) if (!fresh.tables.has(name)) out.push({ kind: 'extra_table', object: name });
   return [...out, ...compareNames('index', fresh.indexes, actual.indexes), ...compareNames('trigger', fresh.triggers, actual.triggers)];

@@ -12,8 +12,8 @@ interface ColumnInfo {
 
 export function introspectSqlite(db: Database.Database): SchemaShape {
   const objects = db
-    .prepare(`SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'`)
-    .all() as Array<{ type: string; name: string }>;
+    .prepare(`SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'`)
+    .all() as Array<{ type: string; name: string; sql: string | null }>;
   const tables = new Map<string, TableShape>();
   const indexes = new Set<string>();
   const triggers = new Set<string>();
@@ -25,6 +25,7 @@ export function introspectSqlite(db: Database.Database): SchemaShape {
       tables.set(o.name, {
         columns: new Map(cols.map((c) => [c.name, c.type.toLowerCase()])),
         primaryKey: cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+        withoutRowid: /\bwithout\s+rowid\s*$/i.test(o.sql ?? ''),
       });
     }
   }
