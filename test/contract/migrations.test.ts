@@ -53,7 +53,7 @@ for (const backend of BACKENDS) {
         assert.deepEqual(reports.map((r) => r.status), ['ok', 'ok']);
         const applied = reports.flatMap((r) => r.steps.filter((s) => s.status === 'applied').map((s) => s.version));
         assert.equal(applied.length, new Set(applied).size, 'no step applied twice');
-        assert.deepEqual(applied.sort(), reports[0]!.steps.map((s) => s.version).filter(appliedWhenFresh));
+        assert.deepEqual(applied.sort(compareVersions), reports[0]!.steps.map((s) => s.version).filter(appliedWhenFresh));
       } finally {
         await db.cleanup();
       }

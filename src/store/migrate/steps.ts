@@ -40,8 +40,8 @@ export interface MigrationDdl {
    * their triggers.
    */
   readonly userJournal: SchemaFeature;
-  /** The journal in the layout cheapest to write (SQLite: a rowid table; PostgreSQL: as created). */
-  readonly journalLayout: SchemaFeature;
+  /** The journal rebuilt in the layout cheapest to write; null where 2.0.9 created it so. */
+  readonly journalLayout: SchemaFeature | null;
 }
 
 /** Something a step adds whose presence is read from the schema facts. */
@@ -115,6 +115,6 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
     },
     // 2.0.4 to 2.0.8 built a database full-text index and vector epochs; 2.0.9 replaces both.
     featureStep('2.0.9', 'per-user change journal keeping in-process user models coherent (replaces the full-text index and vector epochs)', ddl.userJournal),
-    featureStep('2.0.10', 'the change journal stored as a rowid table on SQLite (an entry costs half as much to write)', ddl.journalLayout),
+    ...(ddl.journalLayout ? [featureStep('2.0.10', 'the change journal stored as a rowid table (an entry costs half as much to write)', ddl.journalLayout)] : []),
   ];
 }

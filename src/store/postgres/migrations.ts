@@ -109,8 +109,8 @@ function pgDdl(pg: PgTables): MigrationDdl {
           PRIMARY KEY (user_key, epoch))`);
       },
     },
-    // A table's rows are never stored in its key on PostgreSQL: the layout is right as created.
-    journalLayout: { isReady: () => true, create: async () => {} },
+    // PostgreSQL never stores a table's rows in its key: 2.0.9's layout is the one to keep.
+    journalLayout: null,
   };
 }
 
