@@ -28,6 +28,12 @@ export interface UnitMatrix {
   partitioned?: Promise<void>;
   /** Row of each id, built on first lookup by id and kept up to date by appends. */
   rowOf?: Map<string, number>;
+  /**
+   * Row + 1 (0: none) by the memory's row in its user model (./cache/memory-rows.ts): a query
+   * reads each candidate's rows in every sector from typed arrays instead of one map per sector.
+   * Built on first use, kept up to date by appends; whoever renumbers the memories drops it.
+   */
+  byMemory?: Int32Array;
   /** Rows whose memory is gone: their id is {@link REMOVED} and their vector zero. */
   removed?: number;
 }
@@ -94,6 +100,30 @@ export function rowOfId(index: UnitMatrix, id: string): number | undefined {
   return rowOf(index).get(id);
 }
 
+/**
+ * The row of memory `id`, whose row in the user model is `memoryRow`; `memoryRowOf` numbers the
+ * others when the lookup table is built. A removed or replaced row no longer holds the id: its
+ * stale entry reads as none.
+ */
+export function rowOfMemory(index: UnitMatrix, id: string, memoryRow: number, memoryRowOf: (id: string) => number | undefined): number | undefined {
+  if (!index.byMemory) {
+    index.byMemory = new Int32Array(0);
+    index.ids.forEach((rowId, row) => rowId !== REMOVED && setMemoryRow(index, memoryRowOf(rowId), row));
+  }
+  const row = (index.byMemory[memoryRow] ?? 0) - 1;
+  return row >= 0 && index.ids[row] === id ? row : undefined;
+}
+
+function setMemoryRow(index: UnitMatrix, memoryRow: number | undefined, row: number): void {
+  if (memoryRow === undefined || !index.byMemory) return;
+  if (memoryRow >= index.byMemory.length) {
+    const grown = new Int32Array(Math.max(memoryRow + 1, Math.ceil(index.byMemory.length * 1.5)));
+    grown.set(index.byMemory);
+    index.byMemory = grown;
+  }
+  index.byMemory[memoryRow] = row + 1;
+}
+
 /** Cosine of a unit query with one row: from `dots` of every row when given. */
 export function cosineAt(index: UnitMatrix, q: Float32Array, row: number, dots?: Float32Array | null): number {
   return clampCosine(dots ? dots[row]! : index.rows.dot(row, q));
@@ -146,13 +176,16 @@ export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?
  * Appends rows in place, growing the buffer by doubling: copying the whole matrix for every
  * added memory would make loading a large user quadratic.
  */
-export function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector: Float32Array }>): void {
+export function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector: Float32Array; memoryRow?: number }>): void {
   const from = index.ids.length;
   index.rows.reserve(from + rows.length);
   rows.forEach((r, i) => index.rows.set(from + i, r.vector));
   for (const r of rows) {
     index.ids.push(r.id);
     index.rowOf?.set(r.id, index.ids.length - 1);
+    // Without the memory's row the table cannot stay exact: it is built again on next use.
+    if (r.memoryRow === undefined) index.byMemory = undefined;
+    else setMemoryRow(index, r.memoryRow, index.ids.length - 1);
   }
   if (index.partition) assignRows(index.partition, (i) => index.rows.row(i), from, index.ids.length);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rng } from '../../bench/corpus.js';
-import { appendRows, cosineAt, nearestRows, PARTITION_MIN_ROWS, removeRows, rowOfId, toUnitMatrix, unit, type UnitMatrix } from '../../src/store/vector-index.js';
+import { appendRows, cosineAt, nearestRows, PARTITION_MIN_ROWS, removeRows, rowOfId, rowOfMemory, toUnitMatrix, unit, type UnitMatrix } from '../../src/store/vector-index.js';
 
 /** Cosine top-k of a query (any length) over the index: exact below the partition size, else through it. */
 const searchUnitMatrix = (index: UnitMatrix, query: Float32Array, k: number) => nearestRows(index, unit(query), k);
@@ -110,4 +110,30 @@ test('rows appended while a partition is built are filed once it is done', async
   await index.partitioned;
   assert.equal(index.partition!.lists.reduce((n, l) => n + l.length, 0), PARTITION_MIN_ROWS + 3000);
   for (const i of [0, 1499, 2999]) assert.equal(searchUnitMatrix(index, extra[i]!, 1)[0]!.id, `late${i}`);
+});
+
+test('rows found by memory row agree with rows found by id through removals, replacements and appends', () => {
+  const vs = vectors(40, 11);
+  const index = matrix(vs.slice(0, 30), 'm');
+  const id = (i: number) => `m${String(i).padStart(6, '0')}`;
+  // Memory rows number the memories in another order than the vector rows, and some memories have no vector here.
+  const memoryRows = new Map(Array.from({ length: 40 }, (_, i) => [id(i), 39 - i]));
+  const memoryRowOf = (x: string) => memoryRows.get(x);
+  const agree = (what: string) => {
+    for (let i = 0; i < 40; i++) assert.equal(rowOfMemory(index, id(i), memoryRowOf(id(i))!, memoryRowOf), rowOfId(index, id(i)), `${what}: ${id(i)}`);
+  };
+  agree('built');
+  assert.equal(removeRows(index, [id(3), id(4)]), index);
+  agree('after removals');
+  appendRows(index, [{ id: id(4), vector: vs[34]!, memoryRow: memoryRowOf(id(4)) }, { id: id(35), vector: vs[35]!, memoryRow: memoryRowOf(id(35)) }]);
+  agree('after a replacement and an append');
+  assert.ok(index.byMemory, 'kept up to date, not built again');
+  // A memory numbered past the table (a new row of the user model) grows it.
+  memoryRows.set(id(36), 100);
+  appendRows(index, [{ id: id(36), vector: vs[36]!, memoryRow: 100 }]);
+  agree('after an append past the table');
+  // An append that does not say the memory's row drops the table: it is built again, exact.
+  appendRows(index, [{ id: id(37), vector: vs[37]! }]);
+  assert.equal(index.byMemory, undefined);
+  agree('rebuilt');
 });

@@ -6,7 +6,7 @@
  */
 import type { Sector } from '../../core/types.js';
 import type { VectorHit, VectorProbe } from '../store.js';
-import { cosineAt, exactDots, nearestRows, rowOfId, unit, type UnitMatrix } from '../vector-index.js';
+import { cosineAt, exactDots, nearestRows, rowOfMemory, unit, type UnitMatrix } from '../vector-index.js';
 
 interface SectorQuery {
   sector: Sector;
@@ -21,7 +21,11 @@ export class QueryProbe implements VectorProbe {
   readonly #sectors: SectorQuery[];
   readonly #cosines = new Map<string, ReadonlyMap<Sector, number>>();
 
-  constructor(queries: ReadonlyArray<{ sector: Sector; index: UnitMatrix; query: Float32Array }>) {
+  constructor(
+    queries: ReadonlyArray<{ sector: Sector; index: UnitMatrix; query: Float32Array }>,
+    /** A memory's row in the user model, by which the indexes find its vectors. */
+    private readonly memoryRowOf: (id: string) => number | undefined,
+  ) {
     this.#sectors = queries.map(({ sector, index, query }) => ({ sector, index, q: unit(query) }));
   }
 
@@ -34,9 +38,12 @@ export class QueryProbe implements VectorProbe {
     let found = this.#cosines.get(id);
     if (!found) {
       const out = new Map<Sector, number>();
-      for (const s of this.#sectors) {
-        const row = rowOfId(s.index, id);
-        if (row !== undefined) out.set(s.sector, cosineAt(s.index, s.q, row, this.#dots(s)));
+      const memoryRow = this.memoryRowOf(id);
+      if (memoryRow !== undefined) {
+        for (const s of this.#sectors) {
+          const row = rowOfMemory(s.index, id, memoryRow, this.memoryRowOf);
+          if (row !== undefined) out.set(s.sector, cosineAt(s.index, s.q, row, this.#dots(s)));
+        }
       }
       this.#cosines.set(id, (found = out));
     }

@@ -82,7 +82,7 @@ export class UserModel implements UserView {
       for (const [key, index] of this.#vectors) this.#vectors.set(key, removeRows(index, replaced));
       for (const [key, list] of added) {
         const index = this.#vectors.get(key) ?? toUnitMatrix({ ids: [], dim: list[0]!.vector.length, data: new Float32Array(0) });
-        appendRows(index, list.map((v) => ({ id: this.#rows.intern(v.id), vector: v.vector })));
+        appendRows(index, list.map((v) => ({ id: this.#rows.intern(v.id), vector: v.vector, memoryRow: this.#rows.rowOf(v.id) })));
         this.#vectors.set(key, index);
       }
       for (const [key, index] of this.#vectors) if (liveRows(index) === 0) this.#vectors.delete(key);
@@ -110,10 +110,11 @@ export class UserModel implements UserView {
   }
 
   probe(queries: ReadonlyMap<Sector, Float32Array>): VectorProbe {
-    return new QueryProbe([...queries].flatMap(([sector, q]) => {
+    const indexes = [...queries].flatMap(([sector, q]) => {
       const index = this.#vectors.get(vectorKey(sector, q.length));
       return index ? [{ sector, index, query: q }] : [];
-    }));
+    });
+    return new QueryProbe(indexes, (id) => this.#rows.rowOf(id));
   }
 
   searchText(tokens: readonly string[], limit: number): TextHit[] {
@@ -141,6 +142,7 @@ export class UserModel implements UserView {
   /** Rows without the emptied ones, and the term index over the new row numbers. */
   #renumber(): void {
     this.#rows.compact();
+    for (const index of this.#vectors.values()) index.byMemory = undefined;
     this.#text = this.#newTermIndex();
     for (let row = 0; row < this.#rows.span; row++) this.#text.add(row, this.#rows.termsAt(row));
     this.#text.compact();
