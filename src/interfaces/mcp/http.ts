@@ -2,13 +2,18 @@
  * Streamable HTTP MCP at `/mcp`: stateless (a fresh server per request, no session id), plain
  * JSON answers, behind the same API keys as the REST routes. The key decides the scope rule.
  */
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono, type Context } from 'hono';
 import { OmError } from '../../errors.js';
 import { authenticate } from '../http/auth.js';
 import { readJsonBody } from '../http/body.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
-import { createMcpServer } from './server.js';
+
+/**
+ * The MCP SDK loads with the first MCP request, as the document converters do with the first
+ * ingestion: a server its clients only reach over REST does not hold it (about 10 MB).
+ */
+let mcpModules: Promise<[typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), typeof import('./server.js')]> | undefined;
+const loadMcp = () => (mcpModules ??= Promise.all([import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), import('./server.js')]));
 
 function rpcError(c: Context<AppEnv>, status: 400 | 405, code: number, message: string) {
   return c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status);
@@ -27,6 +32,7 @@ export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
       if (err instanceof OmError && err.code === 'validation_error') return rpcError(c, 400, -32600, 'Invalid JSON payload');
       throw err;
     }
+    const [{ WebStandardStreamableHTTPServerTransport }, { createMcpServer }] = await loadMcp();
     const server = createMcpServer({ engine: deps.engine, caller, log: deps.log });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
