@@ -87,9 +87,8 @@ function partitionOf(index: UnitMatrix): Partition | undefined {
   return index.partition;
 }
 
-/** The query scaled to unit length (a zero query stays zero). */
-export function unit(query: Float32Array): Float32Array {
-  const q = new Float32Array(query.length);
+/** The query scaled to unit length (a zero query stays zero), written into `q` when given. */
+export function unit(query: Float32Array, q = new Float32Array(query.length)): Float32Array {
   const norm = Math.sqrt(dotAt(query, 0, query, query.length));
   if (norm > 0) for (let j = 0; j < q.length; j++) q[j] = query[j]! / norm;
   return q;
@@ -134,12 +133,24 @@ const clampCosine = (c: number): number => (c > 1 ? 1 : c < -1 ? -1 : c);
 
 /**
  * The products of a unit query with every row when the index is small enough to be searched
- * exactly (a copy: it outlives the next search), or null when a partition narrows its searches.
+ * exactly (a copy, into `into` when it is long enough: it outlives the next search), or null when
+ * a partition narrows its searches.
  */
-export function exactDots(index: UnitMatrix, q: Float32Array): Float32Array | null {
+export function exactDots(index: UnitMatrix, q: Float32Array, into?: Float32Array): Float32Array | null {
   if (partitionOf(index)) return null;
-  return index.rows.dots(q, index.ids.length).slice();
+  const products = index.rows.dots(q, index.ids.length);
+  if (!into || into.length < products.length) return products.slice();
+  const copy = into.subarray(0, products.length);
+  copy.set(products);
+  return copy;
 }
+
+/**
+ * The running top-k of {@link nearestRows}, reused: a search is synchronous, and a typed array
+ * with its own buffer costs near a microsecond to allocate (two per sector per query).
+ */
+let topRows = new Int32Array(64);
+let topSims = new Float64Array(64);
 
 /** Cosine top-k of a unit query: from `dots` of every row when given, else exact or through the partition. Ties: lower id first. */
 export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?: Float32Array | null): VectorHit[] {
@@ -151,8 +162,9 @@ export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?
   // Kept sorted best first; a row enters only when it beats the current k-th.
   const keep = Math.min(k, products.length);
   if (keep === 0) return [];
-  const rows = new Int32Array(keep);
-  const sims = new Float64Array(keep).fill(-Infinity);
+  if (keep > topRows.length) [topRows, topSims] = [new Int32Array(keep), new Float64Array(keep)];
+  const rows = topRows;
+  const sims = topSims.fill(-Infinity, 0, keep);
   for (let s = 0; s < products.length; s++) {
     const i = scanned ? scanned[s]! : s;
     const dot = products[s]!;
