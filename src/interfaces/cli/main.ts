@@ -5,6 +5,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, OmError } from '../../errors.js';
 import { UsageError } from './args.js';
@@ -105,6 +106,12 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // The process is ours, so is its V8 (flags are process-wide, worker threads included). V8 moves
+  // an allocation site's objects straight to the old generation once they tend to survive; loading
+  // a user's memories makes the sites the query path shares with it look so, and every query then
+  // left about 50 KB in the old generation, which grew to hundreds of MB between full collections.
+  // Without pretenuring, 4 KB, and queries take 7% less time.
+  v8.setFlagsFromString('--no-allocation-site-pretenuring');
   const io: Io = {
     env: process.env,
     out: (l) => process.stdout.write(l + '\n'),
