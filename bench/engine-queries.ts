@@ -9,12 +9,15 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { loadConfig } from '../src/config.js';
 import { Memory } from '../src/engine/memory.js';
 import { userScope } from '../src/store/scope.js';
 import { rng, userCorpus, type Needle } from './corpus.js';
 import { runConcurrent } from './load.js';
 
+// As the server process runs (src/interfaces/cli/main.ts).
+v8.setFlagsFromString('--no-allocation-site-pretenuring');
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
