@@ -57,6 +57,9 @@ export interface KeywordQuery {
   grams: ReadonlyMap<string, number>;
   /** Indexes of the grams each candidate token holds, filled as candidates are scored (tokens recur across them). */
   gramsIn: Map<string, readonly number[]>;
+  /** Per-candidate counts of terms and grams, reused: candidates are scored one at a time. */
+  counts: Uint16Array;
+  found: Uint8Array;
   total: number;
 }
 
@@ -77,7 +80,19 @@ export function keywordQuery(query: TokenizedText, minLength: number): KeywordQu
   let total = grams.size;
   for (const w of words.values()) total += w.weight;
   const gramIndex = new Map([...grams].map((g, i) => [g, i]));
-  return { phrase: query.text.trim().toLowerCase(), minLength, tokens, terms, termIndex, words: [...words.values()], grams: gramIndex, gramsIn: new Map(), total };
+  return {
+    phrase: query.text.trim().toLowerCase(),
+    minLength,
+    tokens,
+    terms,
+    termIndex,
+    words: [...words.values()],
+    grams: gramIndex,
+    gramsIn: new Map(),
+    counts: new Uint16Array(terms.length),
+    found: new Uint8Array(gramIndex.size),
+    total,
+  };
 }
 
 /** Matched share of the query's key weight, in [0, 1]; `dTokens` are the candidate's keyword tokens. */
@@ -87,7 +102,7 @@ export function keywordOverlap(query: KeywordQuery, dTokens: readonly string[]):
 
 /** Occurrences of each query term (by index in `terms`) among the document tokens. */
 function termCounts(query: KeywordQuery, dTokens: readonly string[]): Uint16Array {
-  const counts = new Uint16Array(query.terms.length);
+  const counts = query.counts.fill(0);
   for (const t of dTokens) {
     const i = query.termIndex.get(t);
     if (i !== undefined) counts[i]!++;
@@ -111,7 +126,7 @@ function overlapOf(query: KeywordQuery, dTokens: readonly string[], counts: Uint
   }
   if (query.grams.size > 0) {
     // Grams come from tokens longer than 3 and match within one candidate token of that length.
-    const found = new Uint8Array(query.grams.size);
+    const found = query.found.fill(0);
     for (const t of dTokens) {
       if (t.length <= 3) continue;
       let held = query.gramsIn.get(t);
