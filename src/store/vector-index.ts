@@ -10,6 +10,7 @@
  * partition (./vector-partition.ts) limits a search to the rows near the query.
  */
 import type { SectorMatrix, VectorHit } from './store.js';
+import { grown } from './grown.js';
 import { dotAt } from './row-math.js';
 import { UnitRows } from './unit-rows.js';
 import { assignRows, buildPartition, probeRows, type Partition } from './vector-partition.js';
@@ -115,11 +116,7 @@ export function rowOfMemory(index: UnitMatrix, id: string, memoryRow: number, me
 
 function setMemoryRow(index: UnitMatrix, memoryRow: number | undefined, row: number): void {
   if (memoryRow === undefined || !index.byMemory) return;
-  if (memoryRow >= index.byMemory.length) {
-    const grown = new Int32Array(Math.max(memoryRow + 1, Math.ceil(index.byMemory.length * 1.5)));
-    grown.set(index.byMemory);
-    index.byMemory = grown;
-  }
+  index.byMemory = grown(index.byMemory, memoryRow + 1);
   index.byMemory[memoryRow] = row + 1;
 }
 
@@ -130,6 +127,9 @@ export function cosineAt(index: UnitMatrix, q: Float32Array, row: number, dots?:
 
 /** Quantized rows can put a cosine a hair past ±1. */
 const clampCosine = (c: number): number => (c > 1 ? 1 : c < -1 ? -1 : c);
+
+/** Rows a search reads exactly because the index is small (0 for an index a partition narrows). */
+export const exactRows = (index: UnitMatrix): number => (index.ids.length < PARTITION_MIN_ROWS ? index.ids.length : 0);
 
 /**
  * The products of a unit query with every row when the index is small enough to be searched

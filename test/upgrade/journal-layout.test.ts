@@ -4,10 +4,12 @@
  * the upgrade still catches up through it; the schema then matches a fresh install.
  */
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { verifyAgainstFreshInstall } from '../../src/store/migrate/verify-install.js';
 import { openBackend } from '../../src/store/open.js';
+import { introspectSqlite } from '../../src/store/sqlite/introspect.js';
 import { userScope } from '../../src/store/scope.js';
 import { BACKENDS } from '../contract/backends.js';
 import { item, vec } from '../contract/data.js';
@@ -67,4 +69,18 @@ describe('step 2.0.10 on a 2.0.9 SQLite database', () => {
       await blank.cleanup();
     }
   });
+});
+
+it('reads a SQLite table\'s storage from its options, in any order, and not from a column default', () => {
+  const db = new Database(':memory:');
+  try {
+    db.exec(`CREATE TABLE a(k text, primary key(k)) WITHOUT ROWID;
+      CREATE TABLE b(k text, primary key(k)) WITHOUT ROWID, STRICT;
+      CREATE TABLE c(k text, primary key(k)) STRICT, without  rowid;
+      CREATE TABLE d(k text default 'without rowid', primary key(k))`);
+    const { tables } = introspectSqlite(db);
+    assert.deepEqual(['a', 'b', 'c', 'd'].map((t) => tables.get(t)?.withoutRowid), [true, true, true, false]);
+  } finally {
+    db.close();
+  }
 });

@@ -12,8 +12,9 @@ import type { AppDeps, AppEnv } from '../http/context.js';
  * The MCP SDK loads with the first MCP request, as the document converters do with the first
  * ingestion: a server its clients only reach over REST does not hold it (about 10 MB).
  */
-let mcpModules: Promise<[typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), typeof import('./server.js')]> | undefined;
-const loadMcp = () => (mcpModules ??= Promise.all([import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), import('./server.js')]));
+const importMcp = () => Promise.all([import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), import('./server.js')]);
+let mcpModules: ReturnType<typeof importMcp> | undefined;
+const loadMcp = () => (mcpModules ??= importMcp());
 
 function rpcError(c: Context<AppEnv>, status: 400 | 405, code: number, message: string) {
   return c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status);

@@ -4,6 +4,7 @@
  * metadata) held once. A query reads a few dozen rows; the user's other memories cost a few
  * hundred bytes each instead of an object graph of several kilobytes.
  */
+import { grown } from '../grown.js';
 import type { RecallMemory } from '../store.js';
 
 /** Numbers kept per row, in this order. */
@@ -42,13 +43,6 @@ export class Vocabulary {
   get bytes(): number {
     return this.#terms.length * 64;
   }
-}
-
-function grown<T extends Float64Array | Uint32Array | Int32Array>(a: T, need: number): T {
-  if (need <= a.length) return a;
-  const next = new (a.constructor as new (n: number) => T)(Math.max(need, Math.ceil(a.length * 1.5)));
-  next.set(a);
-  return next;
 }
 
 /** One distinct value of a repeated column held once. */

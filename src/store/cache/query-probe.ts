@@ -6,7 +6,7 @@
  */
 import type { Sector } from '../../core/types.js';
 import type { VectorHit, VectorProbe } from '../store.js';
-import { cosineAt, exactDots, nearestRows, PARTITION_MIN_ROWS, rowOfMemory, unit, type UnitMatrix } from '../vector-index.js';
+import { cosineAt, exactDots, exactRows, nearestRows, rowOfMemory, unit, type UnitMatrix } from '../vector-index.js';
 
 interface SectorQuery {
   sector: Sector;
@@ -30,7 +30,6 @@ export class QueryProbe implements VectorProbe {
   ) {
     // One buffer holds the unit queries and the products of the indexes searched exactly: a typed
     // array with a buffer of its own costs near a microsecond to allocate.
-    const exactRows = (index: UnitMatrix) => (index.ids.length < PARTITION_MIN_ROWS ? index.ids.length : 0);
     const buffer = new Float32Array(queries.reduce((n, { index, query }) => n + query.length + exactRows(index), 0));
     let at = 0;
     this.#sectors = queries.map(({ sector, index, query }) => {

@@ -25,7 +25,8 @@ export function introspectSqlite(db: Database.Database): SchemaShape {
       tables.set(o.name, {
         columns: new Map(cols.map((c) => [c.name, c.type.toLowerCase()])),
         primaryKey: cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
-        withoutRowid: /\bwithout\s+rowid\s*$/i.test(o.sql ?? ''),
+        // Table options follow the column list's closing parenthesis, in any order (`WITHOUT ROWID, STRICT`).
+        withoutRowid: /\bwithout\s+rowid\b/i.test((o.sql ?? '').slice((o.sql ?? '').lastIndexOf(')') + 1)),
       });
     }
   }
