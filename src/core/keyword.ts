@@ -1,8 +1,11 @@
 /**
  * Hybrid keyword score (reference §5.10): exact phrase, weighted keyword overlap (tokens,
- * their character 3-grams, word bigrams and trigrams) and a bounded BM25 term.
+ * their character 3-grams, word bigrams and trigrams) and a bounded BM25 term. A query is built
+ * once against the vocabulary its candidates' term ids come from; each candidate is then read as
+ * ids, and what an id means to the query is worked out once per query, not once per candidate.
  */
 import { canonicalTokens, isKeyword } from './tokens.js';
+import type { TermLookup } from './vocabulary.js';
 
 const PHRASE = 1.0;
 const OVERLAP = 0.8;
@@ -33,11 +36,32 @@ export const tokenized = (text: string): TokenizedText => ({ text, tokens: canon
 
 /** A word key: one token (weight 1), or two or three consecutive tokens (weight 2). */
 interface WordKey {
-  /** The tokens spaced (` a b `), so a candidate's spaced tokens contain it exactly when they hold the sequence. */
-  spaced: string;
-  /** Indexes of its tokens in {@link KeywordQuery.terms}. */
+  /** Indexes of its tokens in the query's terms, in order. */
   parts: readonly number[];
   weight: number;
+}
+
+/** What one of the candidates' term ids is to the query. */
+interface TermRole {
+  /** A keyword token: it counts in the candidate's length and its sequence of words. */
+  keyword: boolean;
+  /** Its index among the query's terms, or -1. */
+  term: number;
+  /** Indexes of the query's grams it holds (grams come from keyword tokens longer than 3). */
+  grams: readonly number[];
+}
+
+/** One candidate as read by {@link scan}; reused, as candidates are scored one at a time. */
+interface Scan {
+  /** Occurrences of each query term. */
+  counts: Uint16Array;
+  /** Which query grams were seen. */
+  found: Uint8Array;
+  /** The candidate's keyword tokens in text order, each as its query term index or -1. */
+  sequence: Int32Array;
+  length: number;
+  /** Weight of the grams matched. */
+  grams: number;
 }
 
 /**
@@ -47,30 +71,36 @@ interface WordKey {
 export interface KeywordQuery {
   phrase: string;
   minLength: number;
-  tokens: readonly string[];
-  /** The distinct keyword tokens. */
-  terms: readonly string[];
-  /** Index of each term in `terms`. */
-  termIndex: ReadonlyMap<string, number>;
+  vocabulary: TermLookup;
+  /** Index among the query's terms by term id, for the terms the vocabulary holds. */
+  termIndex: ReadonlyMap<number, number>;
   words: readonly WordKey[];
   /** Each gram's index. */
   grams: ReadonlyMap<string, number>;
-  /** Indexes of the grams each candidate token holds, filled as candidates are scored (tokens recur across them). */
-  gramsIn: Map<string, readonly number[]>;
-  /** Per-candidate counts of terms and grams, reused: candidates are scored one at a time. */
-  counts: Uint16Array;
-  found: Uint8Array;
+  /** Marks the {@link gramSlot} of each gram: most of a candidate's 3-grams are ruled out without a string or a lookup. */
+  gramSlots: Uint8Array;
+  /** Roles of the term ids met so far: `roles[slot[id] - 1]` (a typed array: one load per token, not a map lookup). */
+  slot: Int32Array;
+  roles: TermRole[];
+  scan: Scan;
   total: number;
 }
 
-export function keywordQuery(query: TokenizedText, minLength: number): KeywordQuery {
+const NONE: readonly number[] = Object.freeze([]);
+
+/** The query's keywords, matched against term ids of `vocabulary` (terms it lacks match nothing). */
+export function keywordQuery(query: TokenizedText, minLength: number, vocabulary: TermLookup): KeywordQuery {
   const tokens = query.tokens.filter((t) => isKeyword(t, minLength));
   const terms = [...new Set(tokens)];
-  const termIndex = new Map(terms.map((t, i) => [t, i]));
+  const indexOf = new Map(terms.map((t, i) => [t, i]));
+  const termIndex = new Map<number, number>();
+  terms.forEach((t, i) => {
+    const id = vocabulary.find(t);
+    if (id !== undefined) termIndex.set(id, i);
+  });
   const words = new Map<string, WordKey>();
   const grams = new Set<string>();
-  const word = (parts: string[], weight: number) =>
-    words.set(` ${parts.join(' ')} `, { spaced: ` ${parts.join(' ')} `, parts: parts.map((p) => termIndex.get(p)!), weight });
+  const word = (parts: string[], weight: number) => words.set(parts.join(' '), { parts: parts.map((p) => indexOf.get(p)!), weight });
   tokens.forEach((t, i) => {
     word([t], 1);
     if (t.length > 3) for (let j = 0; j + 3 <= t.length; j++) grams.add(t.slice(j, j + 3));
@@ -79,84 +109,111 @@ export function keywordQuery(query: TokenizedText, minLength: number): KeywordQu
   });
   let total = grams.size;
   for (const w of words.values()) total += w.weight;
-  const gramIndex = new Map([...grams].map((g, i) => [g, i]));
   return {
     phrase: query.text.trim().toLowerCase(),
     minLength,
-    tokens,
-    terms,
+    vocabulary,
     termIndex,
     words: [...words.values()],
-    grams: gramIndex,
-    gramsIn: new Map(),
-    counts: new Uint16Array(terms.length),
-    found: new Uint8Array(gramIndex.size),
+    grams: new Map([...grams].map((g, i) => [g, i])),
+    gramSlots: markSlots(grams),
+    slot: new Int32Array(vocabulary.size),
+    roles: [],
+    scan: { counts: new Uint16Array(terms.length), found: new Uint8Array(grams.size), sequence: new Int32Array(64), length: 0, grams: 0 },
     total,
   };
 }
 
-/** Matched share of the query's key weight, in [0, 1]; `dTokens` are the candidate's keyword tokens. */
-export function keywordOverlap(query: KeywordQuery, dTokens: readonly string[]): number {
-  return overlapOf(query, dTokens, termCounts(query, dTokens));
+function roleOf(query: KeywordQuery, id: number): TermRole {
+  const slot = query.slot[id]!;
+  if (slot > 0) return query.roles[slot - 1]!;
+  const token = query.vocabulary.term(id);
+  const keyword = isKeyword(token, query.minLength);
+  const role = {
+    keyword,
+    term: keyword ? (query.termIndex.get(id) ?? -1) : -1,
+    grams: keyword && token.length > 3 && query.grams.size > 0 ? gramsOf(query, token) : NONE,
+  };
+  query.slot[id] = query.roles.push(role);
+  return role;
 }
 
-/** Occurrences of each query term (by index in `terms`) among the document tokens. */
-function termCounts(query: KeywordQuery, dTokens: readonly string[]): Uint16Array {
-  const counts = query.counts.fill(0);
-  for (const t of dTokens) {
-    const i = query.termIndex.get(t);
-    if (i !== undefined) counts[i]!++;
+/** Reads a candidate's term ids into the query's scan. */
+function scan(query: KeywordQuery, ids: ArrayLike<number>): Scan {
+  const s = query.scan;
+  s.counts.fill(0);
+  s.found.fill(0);
+  if (s.sequence.length < ids.length) s.sequence = new Int32Array(ids.length);
+  s.length = 0;
+  s.grams = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const role = roleOf(query, ids[i]!);
+    if (!role.keyword) continue;
+    s.sequence[s.length++] = role.term;
+    if (role.term >= 0) s.counts[role.term]!++;
+    for (const g of role.grams) {
+      s.grams += 1 - s.found[g]!;
+      s.found[g] = 1;
+    }
   }
-  return counts;
+  return s;
 }
 
-function overlapOf(query: KeywordQuery, dTokens: readonly string[], counts: Uint16Array): number {
+/** Whether `parts` occur one after another in the scanned sequence. */
+function holdsRun(s: Scan, parts: readonly number[]): boolean {
+  outer: for (let i = 0; i + parts.length <= s.length; i++) {
+    for (let j = 0; j < parts.length; j++) if (s.sequence[i + j] !== parts[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+function overlapOf(query: KeywordQuery, s: Scan): number {
   if (query.total === 0) return 0;
-  let matched = 0;
-  let spaced: string | undefined;
+  let matched = s.grams;
   words: for (const w of query.words) {
-    // A sequence needs each of its tokens: most keys fail here, without building any string.
-    for (const p of w.parts) if (counts[p] === 0) continue words;
-    if (w.parts.length > 1) {
-      // Tokens hold no spaces, so a spaced key cannot match across two of them.
-      spaced ??= ` ${dTokens.join(' ')} `;
-      if (!spaced.includes(w.spaced)) continue;
-    }
+    // A sequence needs each of its tokens: most keys fail here, before any search for the run.
+    for (const p of w.parts) if (s.counts[p] === 0) continue words;
+    if (w.parts.length > 1 && !holdsRun(s, w.parts)) continue;
     matched += w.weight;
-  }
-  if (query.grams.size > 0) {
-    // Grams come from tokens longer than 3 and match within one candidate token of that length.
-    const found = query.found.fill(0);
-    for (const t of dTokens) {
-      if (t.length <= 3) continue;
-      let held = query.gramsIn.get(t);
-      if (!held) query.gramsIn.set(t, (held = gramsOf(query.grams, t)));
-      for (const i of held) {
-        matched += 1 - found[i]!;
-        found[i] = 1;
-      }
-    }
   }
   return matched / query.total;
 }
 
-/** Indexes of the query grams among the token's own 3-grams (a few lookups, not one search per gram). */
-function gramsOf(grams: ReadonlyMap<string, number>, token: string): number[] {
-  const held: number[] = [];
+/** Matched share of the query's key weight, in [0, 1], for a candidate's term ids. */
+export function keywordOverlap(query: KeywordQuery, ids: ArrayLike<number>): number {
+  return overlapOf(query, scan(query, ids));
+}
+
+const GRAM_SLOTS = 4096;
+
+/** A slot for the 3 characters (code units) at `at`. */
+const gramSlot = (text: string, at: number): number =>
+  (text.charCodeAt(at) * 961 + text.charCodeAt(at + 1) * 31 + text.charCodeAt(at + 2)) & (GRAM_SLOTS - 1);
+
+function markSlots(grams: Iterable<string>): Uint8Array {
+  const slots = new Uint8Array(GRAM_SLOTS);
+  for (const g of grams) slots[gramSlot(g, 0)] = 1;
+  return slots;
+}
+
+/** Indexes of the query grams among the token's own 3-grams. */
+function gramsOf(query: KeywordQuery, token: string): readonly number[] {
+  let held: number[] | undefined;
   for (let j = 0; j + 3 <= token.length; j++) {
-    const i = grams.get(token.slice(j, j + 3));
-    if (i !== undefined) held.push(i);
+    if (query.gramSlots[gramSlot(token, j)] === 0) continue;
+    const i = query.grams.get(token.slice(j, j + 3));
+    if (i !== undefined) (held ??= []).push(i);
   }
-  return held;
+  return held ?? NONE;
 }
 
 /** In [0, 1]: v1.2's raw keyword score divided by its maximum; 0 below v1.2's 0.05 cut-off. */
-export function keywordScore(query: KeywordQuery, content: TokenizedText): number {
+export function keywordScore(query: KeywordQuery, text: string, ids: ArrayLike<number>): number {
   if (query.phrase.length === 0) return 0;
-  let raw = content.text.toLowerCase().includes(query.phrase) ? PHRASE : 0;
-  const dTokens = content.tokens.filter((t) => isKeyword(t, query.minLength));
-  const counts = termCounts(query, dTokens);
-  raw += OVERLAP * overlapOf(query, dTokens, counts);
-  raw += BM25_WEIGHT * Math.min(1, bm25(counts, dTokens.length) / 10);
+  let raw = text.toLowerCase().includes(query.phrase) ? PHRASE : 0;
+  const s = scan(query, ids);
+  raw += OVERLAP * overlapOf(query, s);
+  raw += BM25_WEIGHT * Math.min(1, bm25(s.counts, s.length) / 10);
   return raw > MIN_KEPT ? raw / MAX_SCORE : 0;
 }

@@ -136,11 +136,21 @@ export function overlapTokens(query: Iterable<string>): string[] {
   return content.length > 0 ? content : all;
 }
 
-/** Share of the `counted` query tokens (see {@link overlapTokens}) found among a memory's tokens. */
-export function overlapShare(counted: readonly string[], memoryTokens: readonly string[]): number {
+/**
+ * Share of the `counted` query tokens (see {@link overlapTokens}) found among a memory's tokens:
+ * both as strings, or both as ids in one vocabulary.
+ */
+export function overlapShare<T>(counted: readonly T[], memoryTokens: ArrayLike<T>): number {
   if (counted.length === 0) return 0;
   let found = 0;
-  for (const t of counted) if (memoryTokens.includes(t)) found++;
+  for (const t of counted) {
+    for (let i = 0; i < memoryTokens.length; i++) {
+      if (memoryTokens[i] === t) {
+        found++;
+        break;
+      }
+    }
+  }
   return found / counted.length;
 }
 

@@ -110,11 +110,13 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   // Content words, or every token when the query has only function words ("where is it?"):
   // what the overlap counts and the text search weighs (function words match most memories).
   const counted = overlapTokens(query.tokens);
+  // As ids in the user's vocabulary, as the memories' tokens are held (-1: no memory has it).
+  const countedTerms = counted.map((t) => view.terms.find(t) ?? -1);
   const probe = view.probe(new Map(SECTORS.map((s, i) => [s, embedded[i]!])));
   const textRank = textCandidates(view.searchText(counted, perList(plan)));
   const direct = seeds(plan, textRank, probe);
   if (direct.size === 0) return [];
-  const keywords = keywordQuery(query, ctx.config.engine.keywordMinLength);
+  const keywords = keywordQuery(query, ctx.config.engine.keywordMinLength, view.terms);
   const tagged = plan.tags.length > 0;
   const kept: Scored[] = [];
   const weights: Weighed[] = [];
@@ -128,11 +130,11 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
     const cosines = probe.similarities(id);
     const parts: ScoreParts = {
       similarity: fusedSimilarity(cosines, m.primarySector, queryClass.primary),
-      overlap: overlapShare(counted, m.tokens),
+      overlap: overlapShare(countedTerms, m.terms),
       waypoint: reach.weight,
       recency: recency(m.lastSeenAt, now),
       // The text rank brings what the in-process keyword score lacks: term rarity (IDF) within the user.
-      keyword: (keywordScore(keywords, { text: m.content, tokens: m.tokens }) + (textRank.get(id) ?? 0)) / 2,
+      keyword: (keywordScore(keywords, m.content, m.terms) + (textRank.get(id) ?? 0)) / 2,
       tag: tagMatch(plan.tags, m.tags),
       salience,
     };

@@ -81,7 +81,7 @@ export function decodeMemory(r: Row): MemoryRecord {
 /** The columns a user model keeps of a memory (no mean vector, metadata left as validated text). */
 export const RECALL_COLUMNS = ['id', 'content', 'primary_sector', 'simhash', 'tags', 'meta', 'created_at', 'last_seen_at', 'salience', 'feedback_score'] as const;
 
-export function decodeRecallMemory(r: Row): Omit<RecallMemory, 'tokens'> {
+export function decodeRecallMemory(r: Row): Omit<RecallMemory, 'terms'> {
   const meta = parseJson(r.meta, isPlainObject, null);
   return {
     id: String(r.id),

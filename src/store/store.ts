@@ -10,6 +10,7 @@
  * - Times are epoch milliseconds as JS numbers on both backends.
  */
 import type { MemoryRecord, Sector, SectorVector, UserRecord, Waypoint } from '../core/types.js';
+import type { TermLookup } from '../core/vocabulary.js';
 import type { UserScope } from './scope.js';
 
 /** Facts about a backend that callers may ask about; never branch on the backend's name. */
@@ -103,8 +104,11 @@ export interface RecallMemory {
   readonly lastSeenAt: number;
   readonly salience: number;
   readonly feedbackScore: number;
-  /** Canonical tokens of the content (core/tokens), in text order. */
-  readonly tokens: readonly string[];
+  /**
+   * The content's canonical tokens (core/tokens) in text order, as ids in the view's
+   * vocabulary ({@link UserView.terms}); valid until the view's next change.
+   */
+  readonly terms: Int32Array;
 }
 
 /**
@@ -116,6 +120,8 @@ export interface RecallMemory {
 export interface UserView {
   /** How many memories the user has. */
   readonly size: number;
+  /** The terms of the user's memories by id (see {@link RecallMemory.terms}). */
+  readonly terms: TermLookup;
   memory(id: string): RecallMemory | undefined;
   /** Outgoing links of the memory, strongest first. */
   outgoing(id: string): readonly Link[];

@@ -152,6 +152,26 @@ export function exactDots(index: UnitMatrix, q: Float32Array, into?: Float32Arra
 let topRows = new Int32Array(64);
 let topSims = new Float64Array(64);
 
+/** Whether row `a` with product `da` ranks below row `b` with `db`: a lower product, or an equal one and a higher id. */
+const below = (ids: readonly string[], da: number, a: number, db: number, b: number): boolean => da < db || (da === db && ids[a]! > ids[b]!);
+
+/** Restores the heap (the lowest-ranked kept row at the root) below `at`. */
+function siftDown(ids: readonly string[], rows: Int32Array, sims: Float64Array, size: number, at: number): void {
+  const row = rows[at]!;
+  const dot = sims[at]!;
+  for (;;) {
+    let c = 2 * at + 1;
+    if (c >= size) break;
+    if (c + 1 < size && below(ids, sims[c + 1]!, rows[c + 1]!, sims[c]!, rows[c]!)) c++;
+    if (!below(ids, sims[c]!, rows[c]!, dot, row)) break;
+    rows[at] = rows[c]!;
+    sims[at] = sims[c]!;
+    at = c;
+  }
+  rows[at] = row;
+  sims[at] = dot;
+}
+
 /** Cosine top-k of a unit query: from `dots` of every row when given, else exact or through the partition. Ties: lower id first. */
 export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?: Float32Array | null): VectorHit[] {
   const { ids } = index;
@@ -159,28 +179,44 @@ export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?
   const partition = dots ? undefined : partitionOf(index);
   const scanned = partition ? probeRows(partition, q, k) : null;
   const products = dots ?? (scanned ? index.rows.dotsAt(q, scanned) : index.rows.dots(q, ids.length));
-  // Kept sorted best first; a row enters only when it beats the current k-th.
   const keep = Math.min(k, products.length);
   if (keep === 0) return [];
   if (keep > topRows.length) [topRows, topSims] = [new Int32Array(keep), new Float64Array(keep)];
+  // A heap of the rows kept so far, the lowest-ranked at the root: a row enters only when it beats that one.
   const rows = topRows;
-  const sims = topSims.fill(-Infinity, 0, keep);
+  const sims = topSims;
+  let size = 0;
   for (let s = 0; s < products.length; s++) {
     const i = scanned ? scanned[s]! : s;
     const dot = products[s]!;
     // The cheap test first: most rows fall short of the k-th product.
-    if (dot < sims[keep - 1]! || ids[i] === REMOVED || (dot === sims[keep - 1]! && ids[i]! >= ids[rows[keep - 1]!]!)) continue;
-    let p = keep - 1;
-    while (p > 0 && (dot > sims[p - 1]! || (dot === sims[p - 1]! && ids[i]! < ids[rows[p - 1]!]!))) {
-      sims[p] = sims[p - 1]!;
-      rows[p] = rows[p - 1]!;
-      p--;
+    if (size === keep && below(ids, dot, i, sims[0]!, rows[0]!)) continue;
+    if (ids[i] === REMOVED) continue;
+    if (size < keep) {
+      let at = size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (!below(ids, dot, i, sims[parent]!, rows[parent]!)) break;
+        rows[at] = rows[parent]!;
+        sims[at] = sims[parent]!;
+        at = parent;
+      }
+      rows[at] = i;
+      sims[at] = dot;
+    } else {
+      rows[0] = i;
+      sims[0] = dot;
+      siftDown(ids, rows, sims, size, 0);
     }
-    sims[p] = dot;
-    rows[p] = i;
   }
-  const hits: VectorHit[] = [];
-  for (let p = 0; p < keep && sims[p]! > -Infinity; p++) hits.push({ id: ids[rows[p]!]!, similarity: clampCosine(sims[p]!) });
+  // Taken from the root, lowest first, so the list fills from its end.
+  const hits = new Array<VectorHit>(size);
+  for (let n = size; n > 0; n--) {
+    hits[n - 1] = { id: ids[rows[0]!]!, similarity: clampCosine(sims[0]!) };
+    rows[0] = rows[n - 1]!;
+    sims[0] = sims[n - 1]!;
+    siftDown(ids, rows, sims, n - 1, 0);
+  }
   return hits;
 }
 

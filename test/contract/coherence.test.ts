@@ -25,7 +25,11 @@ const WORDS = ['apples', 'bananas', 'cherries', 'dates', 'shared'];
 function snapshot(view: UserView, ids: readonly string[]) {
   return {
     size: view.size,
-    memories: ids.map((id) => view.memory(id) ?? null),
+    memories: ids.map((id) => {
+      const m = view.memory(id);
+      // Term ids are the model's own (numbered as it met them): compared as the terms they stand for.
+      return m ? { ...m, terms: Array.from(m.terms, (t) => view.terms.term(t)) } : null;
+    }),
     links: ids.map((id) => view.outgoing(id)),
     nearest: PROBES.flatMap((p) => {
       const probe = view.probe(new Map(SECTORS.map((s) => [s, p])));

@@ -3,8 +3,16 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { DECAY_FLOOR, coactivatedWeight, decayedSalience, recency, retrievalBoost, salienceAnchor } from '../../src/core/decay.js';
 import { keywordOverlap, keywordQuery, keywordScore as score, tokenized } from '../../src/core/keyword.js';
+import { Vocabulary } from '../../src/core/vocabulary.js';
 
-const keywordScore = (q: string, c: string, min: number) => score(keywordQuery(tokenized(q), min), tokenized(c));
+/** Ids of the tokens in `vocabulary`, added as they come (as a user model holds a memory's tokens). */
+const idsOf = (vocabulary: Vocabulary, tokens: readonly string[]) => Int32Array.from(tokens, (t) => vocabulary.id(t));
+
+function keywordScore(q: string, c: string, min: number): number {
+  const vocabulary = new Vocabulary();
+  const ids = idsOf(vocabulary, tokenized(c).tokens);
+  return score(keywordQuery(tokenized(q), min, vocabulary), c, ids);
+}
 import { compositeScore, fusedSimilarity, relevance, tagMatch, type ScoreParts } from '../../src/core/scoring.js';
 
 const DAY = 86_400_000;
@@ -99,9 +107,12 @@ function overlapByKeySets(q: string[], d: string[]): number {
 test('keyword overlap by substring search equals the key-set definition', () => {
   const word = fc.constantFrom('key', 'keys', 'spare', 'project', 'kazorvel', 'zorvel', 'velka', 'drawer', 'blue', 'kept', '東京', 'tokyo');
   fc.assert(
-    fc.property(fc.array(word, { minLength: 1, maxLength: 7 }), fc.array(word, { maxLength: 12 }), (q, d) => {
-      const got = keywordOverlap(keywordQuery({ text: q.join(' '), tokens: q }, 3), d);
-      return Math.abs(got - overlapByKeySets(q, d)) < 1e-12;
+    fc.property(fc.array(word, { minLength: 1, maxLength: 7 }), fc.array(fc.array(word, { maxLength: 12 }), { minLength: 1, maxLength: 3 }), (q, docs) => {
+      // One query scores several candidates in turn, as a query does.
+      const vocabulary = new Vocabulary();
+      const ids = docs.map((d) => idsOf(vocabulary, d));
+      const query = keywordQuery({ text: q.join(' '), tokens: q }, 3, vocabulary);
+      return docs.every((d, i) => Math.abs(keywordOverlap(query, ids[i]!) - overlapByKeySets(q, d)) < 1e-12);
     }),
     { numRuns: 500 },
   );

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rng } from '../../bench/corpus.js';
-import { appendRows, cosineAt, nearestRows, PARTITION_MIN_ROWS, removeRows, rowOfId, rowOfMemory, toUnitMatrix, unit, type UnitMatrix } from '../../src/store/vector-index.js';
+import { appendRows, cosineAt, exactDots, nearestRows, PARTITION_MIN_ROWS, removeRows, rowOfId, rowOfMemory, toUnitMatrix, unit, type UnitMatrix } from '../../src/store/vector-index.js';
 
 /** Cosine top-k of a query (any length) over the index: exact below the partition size, else through it. */
 const searchUnitMatrix = (index: UnitMatrix, query: Float32Array, k: number) => nearestRows(index, unit(query), k);
@@ -31,6 +31,32 @@ test('below the partition size the search is exact and ties break by id', () => 
   assert.deepEqual(hits.slice(0, 2).map((h) => h.id), ['a000000', 'a000500']);
   assert.ok(Math.abs(hits[0]!.similarity - 1) < 2e-4);
   assert.equal(index.partition, undefined);
+});
+
+test('the exact top-k equals a full sort by product then id, with ties and removed rows', () => {
+  const r = rng(7);
+  // Few distinct vectors: many rows share a product, so the order of ties is exercised.
+  const pool = vectors(6, 3);
+  for (let round = 0; round < 200; round++) {
+    const n = 1 + Math.floor(r() * 80);
+    const ids = Array.from({ length: n }, () => `c${Math.floor(r() * 1e6)}-${Math.random()}`.slice(0, 12));
+    const unique = [...new Set(ids)];
+    const data = new Float32Array(unique.length * DIM);
+    unique.forEach((_, i) => data.set(pool[Math.floor(r() * pool.length)]!, i * DIM));
+    let index = toUnitMatrix({ ids: unique, dim: DIM, data });
+    const gone = new Set(unique.filter(() => r() < 0.2));
+    if (gone.size > 0) index = removeRows(index, gone);
+    const q = unit(pool[Math.floor(r() * pool.length)]!);
+    const k = 1 + Math.floor(r() * 40);
+    // The products the search itself reads (the kernel's rounding, not the row-by-row one's).
+    const dots = exactDots(index, q);
+    const expected = index.ids
+      .map((id, row) => ({ id, similarity: cosineAt(index, q, row, dots) }))
+      .filter((h) => h.id !== '' && !gone.has(h.id))
+      .sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1))
+      .slice(0, k);
+    assert.deepEqual(nearestRows(index, q, k), expected);
+  }
 });
 
 // 24 lists (every row filed against every centroid) and 78 (filed through coarse groups).

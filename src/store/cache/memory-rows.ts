@@ -4,6 +4,7 @@
  * metadata) held once. A query reads a few dozen rows; the user's other memories cost a few
  * hundred bytes each instead of an object graph of several kilobytes.
  */
+import type { Vocabulary } from '../../core/vocabulary.js';
 import { grown } from '../grown.js';
 import type { RecallMemory } from '../store.js';
 
@@ -16,35 +17,6 @@ const NUMBERS = 4;
 /** Nearly every memory's metadata: one string for all of them. */
 const EMPTY_META = '{}';
 
-/** Terms by id and ids by term; an id is never reused, so stored token ids stay valid. */
-export class Vocabulary {
-  readonly #ids = new Map<string, number>();
-  readonly #terms: string[] = [];
-
-  /** The term's id, assigned on first sight. */
-  id(term: string): number {
-    let id = this.#ids.get(term);
-    if (id === undefined) {
-      id = this.#terms.length;
-      this.#ids.set(term, id);
-      this.#terms.push(term);
-    }
-    return id;
-  }
-
-  find(term: string): number | undefined {
-    return this.#ids.get(term);
-  }
-
-  term(id: number): string {
-    return this.#terms[id]!;
-  }
-
-  get bytes(): number {
-    return this.#terms.length * 64;
-  }
-}
-
 /** One distinct value of a repeated column held once. */
 class Interned<T> {
   readonly #values = new Map<string, T>();
@@ -56,7 +28,7 @@ class Interned<T> {
   }
 }
 
-export type RowData = Omit<RecallMemory, 'tokens'>;
+export type RowData = Omit<RecallMemory, 'terms'>;
 
 export class MemoryRows {
   #ids: Array<string | undefined> = [];
@@ -127,7 +99,7 @@ export class MemoryRows {
       lastSeenAt: this.#numbers[n + LAST_SEEN]!,
       salience: this.#numbers[n + SALIENCE]!,
       feedbackScore: this.#numbers[n + FEEDBACK]!,
-      tokens: this.#tokenStrings(row),
+      terms: this.termsAt(row),
     };
   }
 
@@ -209,13 +181,6 @@ export class MemoryRows {
     this.#tags = pick(this.#tags);
     this.#meta = pick(this.#meta);
     [this.#tokens, this.#tokenAt, this.#tokenCount, this.#numbers, this.#tokensEnd] = [tokens, tokenAt, tokenCount, numbers, end];
-  }
-
-  #tokenStrings(row: number): string[] {
-    const at = this.#tokenAt[row]!;
-    const out = new Array<string>(this.#tokenCount[row]!);
-    for (let i = 0; i < out.length; i++) out[i] = this.vocabulary.term(this.#tokens[at + i]!);
-    return out;
   }
 
   #setTokens(row: number, tokens: readonly string[]): void {

@@ -21,7 +21,6 @@ interface SectorQuery {
 
 export class QueryProbe implements VectorProbe {
   readonly #sectors: SectorQuery[];
-  readonly #cosines = new Map<string, ReadonlyMap<Sector, number>>();
 
   constructor(
     queries: ReadonlyArray<{ sector: Sector; index: UnitMatrix; query: Float32Array }>,
@@ -44,19 +43,15 @@ export class QueryProbe implements VectorProbe {
   }
 
   similarities(id: string): ReadonlyMap<Sector, number> {
-    let found = this.#cosines.get(id);
-    if (!found) {
-      const out = new Map<Sector, number>();
-      const memoryRow = this.memoryRowOf(id);
-      if (memoryRow !== undefined) {
-        for (const s of this.#sectors) {
-          const row = rowOfMemory(s.index, id, memoryRow, this.memoryRowOf);
-          if (row !== undefined) out.set(s.sector, cosineAt(s.index, s.q, row, this.#dots(s)));
-        }
+    const out = new Map<Sector, number>();
+    const memoryRow = this.memoryRowOf(id);
+    if (memoryRow !== undefined) {
+      for (const s of this.#sectors) {
+        const row = rowOfMemory(s.index, id, memoryRow, this.memoryRowOf);
+        if (row !== undefined) out.set(s.sector, cosineAt(s.index, s.q, row, this.#dots(s)));
       }
-      this.#cosines.set(id, (found = out));
     }
-    return found;
+    return out;
   }
 
   #dots(s: SectorQuery): Float32Array | null {

@@ -6,11 +6,12 @@
  */
 import { canonicalTokens } from '../../core/tokens.js';
 import type { Sector } from '../../core/types.js';
+import { Vocabulary, type TermLookup } from '../../core/vocabulary.js';
 import type { Change } from '../ops/journal.js';
 import type { ModelData, ModelLink, ModelVector } from '../ops/model-data.js';
 import type { Link, RecallMemory, TextHit, UserView, VectorProbe } from '../store.js';
 import { appendRows, liveRows, removeRows, toUnitMatrix, type UnitMatrix } from '../vector-index.js';
-import { MemoryRows, Vocabulary, type RowData } from './memory-rows.js';
+import { MemoryRows, type RowData } from './memory-rows.js';
 import { QueryProbe } from './query-probe.js';
 import { TermIndex } from './term-index.js';
 
@@ -66,6 +67,10 @@ export class UserModel implements UserView {
 
   get size(): number {
     return this.#rows.size;
+  }
+
+  get terms(): TermLookup {
+    return this.#vocabulary;
   }
 
   /** Applies the current state (`data`) of the memories `change` names, bringing the model to epoch `to`. */

@@ -21,7 +21,7 @@ export interface ModelVector extends SectorVector {
 export type ModelLink = Pick<Waypoint, 'srcId' | 'dstId' | 'weight'>;
 
 export interface ModelData {
-  rows: Array<Omit<RecallMemory, 'tokens'>>;
+  rows: Array<Omit<RecallMemory, 'terms'>>;
   vectors: ModelVector[];
   links: ModelLink[];
 }
