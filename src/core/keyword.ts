@@ -18,7 +18,8 @@ const BM25 = { k1: 1.5, b: 0.75, n: 10_000, avgdl: 100 };
 function bm25(counts: Uint16Array, length: number): number {
   const norm = BM25.k1 * (1 - BM25.b + (BM25.b * length) / BM25.avgdl);
   let score = 0;
-  for (const f of counts) {
+  for (let i = 0; i < counts.length; i++) {
+    const f = counts[i]!;
     if (f === 0) continue;
     const idf = Math.log((BM25.n + 1) / (f + 0.5));
     score += (idf * f * (BM25.k1 + 1)) / (f + norm);
@@ -151,7 +152,9 @@ function scan(query: KeywordQuery, ids: ArrayLike<number>): Scan {
     if (!role.keyword) continue;
     s.sequence[s.length++] = role.term;
     if (role.term >= 0) s.counts[role.term]!++;
-    for (const g of role.grams) {
+    // Indexed loops here and below: iterators were most of a query's garbage.
+    for (let j = 0; j < role.grams.length; j++) {
+      const g = role.grams[j]!;
       s.grams += 1 - s.found[g]!;
       s.found[g] = 1;
     }
@@ -171,9 +174,10 @@ function holdsRun(s: Scan, parts: readonly number[]): boolean {
 function overlapOf(query: KeywordQuery, s: Scan): number {
   if (query.total === 0) return 0;
   let matched = s.grams;
-  words: for (const w of query.words) {
+  words: for (let i = 0; i < query.words.length; i++) {
+    const w = query.words[i]!;
     // A sequence needs each of its tokens: most keys fail here, before any search for the run.
-    for (const p of w.parts) if (s.counts[p] === 0) continue words;
+    for (let j = 0; j < w.parts.length; j++) if (s.counts[w.parts[j]!] === 0) continue words;
     if (w.parts.length > 1 && !holdsRun(s, w.parts)) continue;
     matched += w.weight;
   }

@@ -93,7 +93,7 @@ export function fusedSimilarity(perSector: ReadonlyMap<Sector, number>, memorySe
   let best = 0;
   let weighted = 0;
   let weights = 0;
-  for (const [sector, cosine] of perSector) {
+  perSector.forEach((cosine, sector) => {
     // A vector pointing away from the query is as unrelated as an orthogonal one.
     const sim = Math.max(0, cosine);
     const qw = SECTOR_CONFIGS[sector].queryWeight;
@@ -101,7 +101,7 @@ export function fusedSimilarity(perSector: ReadonlyMap<Sector, number>, memorySe
     weighted += sim * w;
     weights += w;
     best = Math.max(best, sim);
-  }
+  });
   const fused = weights > 0 ? (weighted / weights) * resonance(memorySector, queryPrimary) : 0;
   return Math.max(0, Math.min(1, Math.max(best, fused)));
 }

@@ -24,21 +24,32 @@ export function expandViaWaypoints(
   maxNew: number,
 ): Map<string, Reach> {
   const reach = new Map<string, Reach>();
-  for (const id of seeds.keys()) reach.set(id, { weight: 0, path: [id] });
-  let frontier: Array<[string, number]> = [...seeds];
+  // The frontier as parallel arrays, and indexed loops: entry arrays and iterators were garbage per query.
+  let ids: string[] = [];
+  let strengths: number[] = [];
+  seeds.forEach((strength, id) => {
+    reach.set(id, { weight: 0, path: [id] });
+    ids.push(id);
+    strengths.push(strength);
+  });
   let added = 0;
-  for (let hop = 0; hop < HOPS && frontier.length > 0; hop++) {
+  for (let hop = 0; hop < HOPS && ids.length > 0; hop++) {
     // Strongest first, so the new memories admitted (at most `maxNew`) are the best supported.
     const edges: Array<{ src: string; dst: string; w: number }> = [];
-    for (const [src, strength] of frontier) {
-      for (const e of view.outgoing(src)) {
-        const w = strength * e.weight * DAMPING;
+    for (let i = 0; i < ids.length; i++) {
+      const src = ids[i]!;
+      const links = view.outgoing(src);
+      for (let j = 0; j < links.length; j++) {
+        const e = links[j]!;
+        const w = strengths[i]! * e.weight * DAMPING;
         if (e.dstId !== src && w >= MIN_WEIGHT) edges.push({ src, dst: e.dstId, w });
       }
     }
     edges.sort((a, b) => b.w - a.w);
-    const next: Array<[string, number]> = [];
-    for (const { src, dst, w } of edges) {
+    const nextIds: string[] = [];
+    const nextStrengths: number[] = [];
+    for (let i = 0; i < edges.length; i++) {
+      const { src, dst, w } = edges[i]!;
       const known = reach.get(dst);
       if (known) {
         if (w > known.weight) known.weight = w;
@@ -47,9 +58,10 @@ export function expandViaWaypoints(
       if (added >= maxNew) continue;
       added++;
       reach.set(dst, { weight: w, path: [...reach.get(src)!.path, dst] });
-      next.push([dst, w]);
+      nextIds.push(dst);
+      nextStrengths.push(w);
     }
-    frontier = next;
+    [ids, strengths] = [nextIds, nextStrengths];
   }
   return reach;
 }

@@ -64,14 +64,20 @@ function keptCandidates(plan: QueryPlan): number {
  * best sector did not list it is beaten there by a whole list of others.
  */
 function seeds(plan: QueryPlan, textRank: ReadonlyMap<string, number>, probe: VectorProbe): Map<string, number> {
+  // Indexed loops and forEach: entry arrays and iterators were a large part of a query's garbage.
   const cosine = new Map<string, number>();
   for (const sector of plan.sectors ?? SECTORS) {
-    for (const h of probe.nearest(sector, perList(plan))) cosine.set(h.id, Math.max(cosine.get(h.id) ?? 0, Math.min(1, h.similarity)));
+    const hits = probe.nearest(sector, perList(plan));
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i]!;
+      cosine.set(h.id, Math.max(cosine.get(h.id) ?? 0, Math.min(1, h.similarity)));
+    }
   }
   const out = new Map<string, number>();
-  for (const [id, rank] of textRank) out.set(id, Math.max(rank, cosine.get(id) ?? 0));
-  const vectorOnly = [...cosine].filter(([id]) => !out.has(id));
-  for (const [id, r] of topByScore(vectorOnly, keptCandidates(plan), ([, c]) => c, ([id]) => id)) out.set(id, r);
+  textRank.forEach((rank, id) => out.set(id, Math.max(rank, cosine.get(id) ?? 0)));
+  const vectorOnly: string[] = [];
+  cosine.forEach((_, id) => !out.has(id) && vectorOnly.push(id));
+  for (const id of topByScore(vectorOnly, keptCandidates(plan), (id) => cosine.get(id)!, (id) => id)) out.set(id, cosine.get(id)!);
   return out;
 }
 
@@ -121,11 +127,11 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   const kept: Scored[] = [];
   const weights: Weighed[] = [];
   let best = 0;
-  for (const [id, reach] of expandViaWaypoints(view, direct, plan.k * 2)) {
+  expandViaWaypoints(view, direct, plan.k * 2).forEach((reach, id) => {
     const m = view.memory(id);
-    if (!m || !passesFilters(m, plan)) continue;
+    if (!m || !passesFilters(m, plan)) return;
     const salience = decayedSalience(m.salience, sectorLambda(m.primarySector), now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt));
-    if (salience < plan.minSalience) continue;
+    if (salience < plan.minSalience) return;
     // Vectors of another model (upgraded, not yet re-embedded) have no similarity: they cannot be compared.
     const cosines = probe.similarities(id);
     const parts: ScoreParts = {
@@ -142,7 +148,7 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
     if (weighed.relevance > best) best = weighed.relevance;
     kept.push({ memory: m, salience, cosines, path: reach.path, parts, score: 0 });
     weights.push(weighed);
-  }
+  });
   kept.forEach((c, i) => (c.score = scoreOf(weights[i]!, best)));
   return kept.filter((c) => c.score >= plan.minScore).sort((a, b) => b.score - a.score || b.salience - a.salience);
 }

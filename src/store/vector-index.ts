@@ -185,13 +185,15 @@ export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?
   // A heap of the rows kept so far, the lowest-ranked at the root: a row enters only when it beats that one.
   const rows = topRows;
   const sims = topSims;
+  // Reading a row's id costs a cache miss: an index without gaps skips the test.
+  const gaps = (index.removed ?? 0) > 0;
   let size = 0;
   for (let s = 0; s < products.length; s++) {
     const i = scanned ? scanned[s]! : s;
     const dot = products[s]!;
     // The cheap test first: most rows fall short of the k-th product.
     if (size === keep && below(ids, dot, i, sims[0]!, rows[0]!)) continue;
-    if (ids[i] === REMOVED) continue;
+    if (gaps && ids[i] === REMOVED) continue;
     if (size < keep) {
       let at = size++;
       while (at > 0) {
