@@ -33,8 +33,6 @@ export type RowData = Omit<RecallMemory, 'terms'>;
 export class MemoryRows {
   #ids: Array<string | undefined> = [];
   readonly #rowOf = new Map<string, number>();
-  #lastId: string | undefined;
-  #lastRow = 0;
   #content: string[] = [];
   #sector: string[] = [];
   #simhash: Array<string | null> = [];
@@ -67,15 +65,8 @@ export class MemoryRows {
     return this.#rowOf.size * 250 + 2 * this.#chars + this.#numbers.byteLength + this.#tokens.byteLength + 8 * this.#tokenAt.length;
   }
 
-  /** The row of a live memory. The last one found is remembered: a query asks for a candidate's row twice in a row (its data, then its vectors). */
   rowOf(id: string): number | undefined {
-    if (id === this.#lastId) return this.#lastRow;
-    const row = this.#rowOf.get(id);
-    if (row !== undefined) {
-      this.#lastId = id;
-      this.#lastRow = row;
-    }
-    return row;
+    return this.#rowOf.get(id);
   }
 
   /** The model's own copy of a live memory's id (links and vector indexes share it), or the id given. */
@@ -154,7 +145,6 @@ export class MemoryRows {
     const row = this.#rowOf.get(id);
     if (row === undefined) return undefined;
     this.#rowOf.delete(id);
-    this.#lastId = undefined;
     this.#ids[row] = undefined;
     this.#chars -= this.#content[row]!.length;
     this.#content[row] = '';
@@ -167,7 +157,6 @@ export class MemoryRows {
 
   /** Drops emptied rows (renumbering the others in order) and the token space they left. */
   compact(): void {
-    this.#lastId = undefined;
     const live: number[] = [];
     for (let row = 0; row < this.#ids.length; row++) if (this.#ids[row] !== undefined) live.push(row);
     const tokens = new Int32Array(Math.max(1024, this.#tokensLive));
