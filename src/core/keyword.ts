@@ -5,7 +5,7 @@
  * ids, and what an id means to the query is worked out once per query, not once per candidate.
  */
 import { canonicalTokens, isKeyword } from './tokens.js';
-import type { TermLookup } from './vocabulary.js';
+import type { TermLookup, TermMarks } from './vocabulary.js';
 
 const PHRASE = 1.0;
 const OVERLAP = 0.8;
@@ -80,8 +80,8 @@ export interface KeywordQuery {
   grams: ReadonlyMap<string, number>;
   /** Marks the {@link gramSlot} of each gram: most of a candidate's 3-grams are ruled out without a string or a lookup. */
   gramSlots: Uint8Array;
-  /** Roles of the term ids met so far: `roles[slot[id] - 1]` (a typed array: one load per token, not a map lookup). */
-  slot: Int32Array;
+  /** Roles of the term ids met so far: `roles[slots.get(id) - 1]` (typed arrays, not a map lookup per token). */
+  slots: TermMarks;
   roles: TermRole[];
   scan: Scan;
   total: number;
@@ -118,7 +118,7 @@ export function keywordQuery(query: TokenizedText, minLength: number, vocabulary
     words: [...words.values()],
     grams: new Map([...grams].map((g, i) => [g, i])),
     gramSlots: markSlots(grams),
-    slot: new Int32Array(vocabulary.size),
+    slots: vocabulary.marks(),
     roles: [],
     scan: { counts: new Uint16Array(terms.length), found: new Uint8Array(grams.size), sequence: new Int32Array(64), length: 0, grams: 0 },
     total,
@@ -126,7 +126,7 @@ export function keywordQuery(query: TokenizedText, minLength: number, vocabulary
 }
 
 function roleOf(query: KeywordQuery, id: number): TermRole {
-  const slot = query.slot[id]!;
+  const slot = query.slots.get(id);
   if (slot > 0) return query.roles[slot - 1]!;
   const token = query.vocabulary.term(id);
   const keyword = isKeyword(token, query.minLength);
@@ -135,7 +135,7 @@ function roleOf(query: KeywordQuery, id: number): TermRole {
     term: keyword ? (query.termIndex.get(id) ?? -1) : -1,
     grams: keyword && token.length > 3 && query.grams.size > 0 ? gramsOf(query, token) : NONE,
   };
-  query.slot[id] = query.roles.push(role);
+  query.slots.set(id, query.roles.push(role));
   return role;
 }
 

@@ -76,7 +76,9 @@ function seeds(plan: QueryPlan, textRank: ReadonlyMap<string, number>, probe: Ve
   const out = new Map<string, number>();
   textRank.forEach((rank, id) => out.set(id, Math.max(rank, cosine.get(id) ?? 0)));
   const vectorOnly: string[] = [];
-  cosine.forEach((_, id) => !out.has(id) && vectorOnly.push(id));
+  cosine.forEach((_, id) => {
+    if (!out.has(id)) vectorOnly.push(id);
+  });
   for (const id of topByScore(vectorOnly, keptCandidates(plan), (id) => cosine.get(id)!, (id) => id)) out.set(id, cosine.get(id)!);
   return out;
 }
