@@ -3,7 +3,7 @@ import type { MemoryRecord, SectorVector, Waypoint } from '../core/types.js';
 import { isSector } from '../core/types.js';
 import { decodeOptionalVector, decodeVector, encodeVector, isPlainObject, isStringArray, parseJson } from './codec.js';
 import type { Row } from './driver.js';
-import type { ApiKeyRecord, RecallMemory } from './store.js';
+import type { ApiKeyRecord, RecallRow } from './store.js';
 
 export const MEMORY_COLUMNS = [
   'id',
@@ -81,7 +81,7 @@ export function decodeMemory(r: Row): MemoryRecord {
 /** The columns a user model keeps of a memory (no mean vector, metadata left as validated text). */
 export const RECALL_COLUMNS = ['id', 'content', 'primary_sector', 'simhash', 'tags', 'meta', 'created_at', 'last_seen_at', 'salience', 'feedback_score'] as const;
 
-export function decodeRecallMemory(r: Row): Omit<RecallMemory, 'terms'> {
+export function decodeRecallMemory(r: Row): RecallRow {
   const meta = parseJson(r.meta, isPlainObject, null);
   return {
     id: String(r.id),

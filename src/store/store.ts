@@ -111,6 +111,9 @@ export interface RecallMemory {
   readonly terms: Int32Array;
 }
 
+/** A memory as the database gives it to a user model, which numbers its terms itself. */
+export type RecallRow = Omit<RecallMemory, 'terms'>;
+
 /**
  * One user's memories, held in this process and answered without a round trip: rows, outgoing
  * links, full-text and vector search. It reflects every write committed before

@@ -155,6 +155,19 @@ let topSims = new Float64Array(64);
 /** Whether row `a` with product `da` ranks below row `b` with `db`: a lower product, or an equal one and a higher id. */
 const below = (ids: readonly string[], da: number, a: number, db: number, b: number): boolean => da < db || (da === db && ids[a]! > ids[b]!);
 
+/** Puts `row` (product `dot`) in the heap's free place `at`, moving it up past those it ranks below. */
+function siftUp(ids: readonly string[], rows: Int32Array, sims: Float64Array, at: number, row: number, dot: number): void {
+  while (at > 0) {
+    const parent = (at - 1) >> 1;
+    if (!below(ids, dot, row, sims[parent]!, rows[parent]!)) break;
+    rows[at] = rows[parent]!;
+    sims[at] = sims[parent]!;
+    at = parent;
+  }
+  rows[at] = row;
+  sims[at] = dot;
+}
+
 /** Restores the heap (the lowest-ranked kept row at the root) below `at`. */
 function siftDown(ids: readonly string[], rows: Int32Array, sims: Float64Array, size: number, at: number): void {
   const row = rows[at]!;
@@ -195,16 +208,7 @@ export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?
     if (size === keep && below(ids, dot, i, sims[0]!, rows[0]!)) continue;
     if (gaps && ids[i] === REMOVED) continue;
     if (size < keep) {
-      let at = size++;
-      while (at > 0) {
-        const parent = (at - 1) >> 1;
-        if (!below(ids, dot, i, sims[parent]!, rows[parent]!)) break;
-        rows[at] = rows[parent]!;
-        sims[at] = sims[parent]!;
-        at = parent;
-      }
-      rows[at] = i;
-      sims[at] = dot;
+      siftUp(ids, rows, sims, size++, i, dot);
     } else {
       rows[0] = i;
       sims[0] = dot;

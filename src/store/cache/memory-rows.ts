@@ -6,7 +6,7 @@
  */
 import type { Vocabulary } from '../../core/vocabulary.js';
 import { grown } from '../grown.js';
-import type { RecallMemory } from '../store.js';
+import type { RecallMemory, RecallRow } from '../store.js';
 
 /** Numbers kept per row, in this order. */
 const CREATED = 0;
@@ -27,8 +27,6 @@ class Interned<T> {
     return v;
   }
 }
-
-export type RowData = Omit<RecallMemory, 'terms'>;
 
 export class MemoryRows {
   #ids: Array<string | undefined> = [];
@@ -107,7 +105,7 @@ export class MemoryRows {
    * Writes the memory into its row (a new one for a new id). Returns the row, and the token ids
    * it held before when its content changed (`null`: unchanged content, nothing to re-index).
    */
-  put(data: RowData, tokens: () => readonly string[]): { row: number; replaced: Int32Array | null; fresh: boolean } {
+  put(data: RecallRow, tokens: () => readonly string[]): { row: number; replaced: Int32Array | null; fresh: boolean } {
     const at = this.#rowOf.get(data.id);
     const row = at ?? this.#ids.length;
     const same = at !== undefined && this.#content[row] === data.content;

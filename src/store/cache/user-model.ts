@@ -9,9 +9,9 @@ import type { Sector } from '../../core/types.js';
 import { Vocabulary, type TermLookup } from '../../core/vocabulary.js';
 import type { Change } from '../ops/journal.js';
 import type { ModelData, ModelLink, ModelVector } from '../ops/model-data.js';
-import type { Link, RecallMemory, TextHit, UserView, VectorProbe } from '../store.js';
+import type { Link, RecallMemory, RecallRow, TextHit, UserView, VectorProbe } from '../store.js';
 import { appendRows, liveRows, removeRows, toUnitMatrix, type UnitMatrix } from '../vector-index.js';
-import { MemoryRows, type RowData } from './memory-rows.js';
+import { MemoryRows } from './memory-rows.js';
 import { QueryProbe } from './query-probe.js';
 import { TermIndex } from './term-index.js';
 
@@ -127,7 +127,7 @@ export class UserModel implements UserView {
     return this.#text.search(terms, limit).map((h) => ({ id: this.#rows.idAt(h.row)!, rank: h.score }));
   }
 
-  #put(data: RowData): void {
+  #put(data: RecallRow): void {
     const { row, replaced, fresh } = this.#rows.put(data, () => canonicalTokens(data.content));
     if (replaced) this.#text.remove(row, replaced);
     if (fresh || replaced) this.#text.add(row, this.#rows.termsAt(row));

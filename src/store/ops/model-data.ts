@@ -8,7 +8,7 @@ import type { Op } from '../driver.js';
 import { decodeRecallMemory, decodeSectorVector, decodeWaypoint, MEMORY_COLUMNS, memoryValues, RECALL_COLUMNS } from '../rows.js';
 import type { UserScope } from '../scope.js';
 import { chunks, inScope, inScopeById, list, raw, sql, type Stmt } from '../sql.js';
-import type { NewMemory, RecallMemory } from '../store.js';
+import type { NewMemory, RecallRow } from '../store.js';
 import type { Change } from './journal.js';
 import { readEpoch } from './journal.js';
 import { idChunk, usableIds } from './memories.js';
@@ -21,7 +21,7 @@ export interface ModelVector extends SectorVector {
 export type ModelLink = Pick<Waypoint, 'srcId' | 'dstId' | 'weight'>;
 
 export interface ModelData {
-  rows: Array<Omit<RecallMemory, 'terms'>>;
+  rows: RecallRow[];
   vectors: ModelVector[];
   links: ModelLink[];
 }
