@@ -39,3 +39,17 @@ export function recency(lastSeenAt: number, now: number): number {
 export function coactivatedWeight(weight: number, deltaMs: number): number {
   return clamp01(weight + 0.1 * (1 - weight) * Math.exp(-Math.abs(deltaMs) / 3_600_000));
 }
+
+/**
+ * A link's weight after a recall, from its current one (undefined: absent): a link on the path to
+ * the answer strengthens if it exists; two memories recalled together (`gap`: ms between their
+ * last sightings) are linked by co-activation, unless pruning would delete the link at once.
+ * Undefined: the link is left as it is.
+ */
+export function recalledWeight(current: number | undefined, onPath: boolean, gap: number | undefined): number | undefined {
+  let weight = current;
+  if (onPath && weight !== undefined) weight = Math.min(WAYPOINT_MAX_WEIGHT, weight + WAYPOINT_PATH_BOOST);
+  const linked = gap === undefined ? 0 : coactivatedWeight(weight ?? 0, gap);
+  if (linked >= WAYPOINT_PRUNE_BELOW) weight = linked;
+  return weight === current ? undefined : weight;
+}

@@ -15,7 +15,9 @@ export class DeferredWrites {
 
   constructor(
     private readonly log: Logger,
-    private readonly maxPending = 64,
+    // Under load a turn of the event loop answers a few dozen queries before any deferred write
+    // starts: at 64, one query in ten at concurrency 8 waited (p95 14.5 ms; 9.2 ms at 1,024).
+    private readonly maxPending = 1024,
   ) {}
 
   /**

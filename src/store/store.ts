@@ -79,10 +79,13 @@ export interface LinkKey {
 /** One string per (src, dst) pair, for maps and sets of links. */
 export const linkKey = (l: LinkKey): string => `${l.srcId}\u0000${l.dstId}`;
 
+/** What one recall teaches (see Store.recordRecalls), as plain data: another thread may write it. */
 export interface RecallWrite {
   salience: readonly SalienceUpdate[];
-  links: readonly LinkKey[];
-  weigh(link: LinkKey, current: number | undefined): number | undefined;
+  /** Links on the path to the answer: each strengthens where it still exists. */
+  path: readonly LinkKey[];
+  /** Links between memories recalled together; `gap`: ms between the two ends' last sightings. */
+  coactivated: ReadonlyArray<LinkKey & { gap: number }>;
 }
 
 /** An outgoing link as a query walks it (see {@link UserView.outgoing}). */
@@ -315,9 +318,9 @@ export interface Store {
   outgoingWaypoints(scope: UserScope, srcIds: readonly string[]): Promise<Waypoint[]>;
   /**
    * What recalls teach (of one or more users), each in one transaction with others where that is
-   * cheaper: the salience updates, then each listed link set to `weigh(link, its current
-   * weight)` (undefined when absent; returning undefined leaves the link as it is). Links whose
-   * ends are not both in the recall's scope are ignored. Answers per item the error that kept it
+   * cheaper: the salience updates, then each listed link set to `recalledWeight` of its current
+   * weight (../core/decay.ts). Links whose ends are not both in the recall's scope are ignored.
+   * Answers per item the error that kept it
    * from being written (undefined: written); a failing recall never takes another down with it.
    * Committed without waiting for the disk where the backend can (a crash may lose the last
    * moment's reinforcement).

@@ -95,7 +95,17 @@ contract('isolation', (current) => {
         { srcId: m.id, dstId: aliceOwn, weight: 1 },
       ]);
       await store.recordRecalls([
-        { scope: alice, recall: { salience: [{ id: m.id, salience: 0 }], links: [{ srcId: m.id, dstId: m.id }, { srcId: aliceOwn, dstId: m.id }], weigh: () => 1 } },
+        {
+          scope: alice,
+          recall: {
+            salience: [{ id: m.id, salience: 0 }],
+            path: [{ srcId: m.id, dstId: aliceOwn }],
+            coactivated: [
+              { srcId: m.id, dstId: m.id, gap: 0 },
+              { srcId: aliceOwn, dstId: m.id, gap: 0 },
+            ],
+          },
+        },
       ]);
     }
     assert.equal(await store.pruneWaypoints(alice, 2), 1);

@@ -46,14 +46,10 @@ contract('waypoints', (current) => {
     const [a, b, c] = [item(), item(), item()];
     await store.insertMemories(alice, [a, b, c]);
     await store.upsertWaypoints(alice, [
-      { srcId: a.memory.id, dstId: b.memory.id, weight: 0.5 },
+      { srcId: a.memory.id, dstId: b.memory.id, weight: 0.97 },
       { srcId: a.memory.id, dstId: c.memory.id, weight: 0.05 },
     ]);
-    const boost: RecallWrite = {
-      salience: [],
-      links: [{ srcId: a.memory.id, dstId: b.memory.id }],
-      weigh: (_link, current) => (current === undefined ? undefined : Math.min(1, current + 0.3)),
-    };
+    const boost: RecallWrite = { salience: [], path: [{ srcId: a.memory.id, dstId: b.memory.id }], coactivated: [] };
     await store.recordRecalls([{ scope: alice, recall: boost }]);
     await store.recordRecalls([{ scope: alice, recall: boost }]);
     assert.equal(await store.pruneWaypoints(alice, 0.1), 1);
@@ -65,30 +61,26 @@ contract('waypoints', (current) => {
     const [a, b, c] = [item({ salience: 0.2 }), item(), item()];
     await store.insertMemories(alice, [a, b, c]);
     await store.upsertWaypoints(alice, [{ srcId: a.memory.id, dstId: b.memory.id, weight: 0.5 }]);
-    const seen: Array<[string, number | undefined]> = [];
     const recall: RecallWrite = {
       salience: [{ id: a.memory.id, salience: 0.9, lastSeenAt: 1234 }],
-      links: [
+      // A path link strengthens only where it exists.
+      path: [
         { srcId: a.memory.id, dstId: b.memory.id },
         { srcId: b.memory.id, dstId: c.memory.id },
-        { srcId: c.memory.id, dstId: a.memory.id },
-        { srcId: a.memory.id, dstId: randomUUID() },
       ],
-      weigh(link, current) {
-        seen.push([link.dstId, current]);
-        if (link.srcId === b.memory.id) return undefined;
-        return (current ?? 0) + 0.25;
-      },
+      coactivated: [
+        { srcId: c.memory.id, dstId: a.memory.id, gap: 0 },
+        { srcId: a.memory.id, dstId: randomUUID(), gap: 0 },
+      ],
     };
     await store.recordRecalls([{ scope: alice, recall }]);
-    assert.deepEqual(seen.slice(0, 3), [[b.memory.id, 0.5], [c.memory.id, undefined], [a.memory.id, undefined]]);
     const m = await store.getMemory(alice, a.memory.id);
     assert.deepEqual([m?.salience, m?.lastSeenAt], [0.9, 1234]);
     const out = await store.outgoingWaypoints(alice, [a.memory.id, b.memory.id, c.memory.id]);
     assert.deepEqual(out.map((w) => [w.srcId, w.dstId, w.weight]).sort(), [
-      [a.memory.id, b.memory.id, 0.75],
-      [c.memory.id, a.memory.id, 0.25],
-    ].sort(), 'the undefined weight wrote nothing; the link to a missing memory was ignored');
+      [a.memory.id, b.memory.id, 0.55],
+      [c.memory.id, a.memory.id, 0.1],
+    ].sort(), 'the absent path link stayed absent; the link to a missing memory was ignored');
   });
 
   it('records the recalls of several users in one transaction, each within its own scope', async () => {
@@ -99,20 +91,23 @@ contract('waypoints', (current) => {
     await store.insertMemories(bob, [b1, b2]);
     const recall = (own: string, other: string, foreign: string): RecallWrite => ({
       salience: [{ id: own, salience: 0.8 }, { id: foreign, salience: 0.01 }],
-      links: [{ srcId: own, dstId: other }, { srcId: own, dstId: foreign }],
-      weigh: () => 0.6,
+      path: [],
+      coactivated: [
+        { srcId: own, dstId: other, gap: 0 },
+        { srcId: own, dstId: foreign, gap: 0 },
+      ],
     });
     await store.recordRecalls([
       { scope: bob, recall: recall(b1.memory.id, b2.memory.id, a1.memory.id) },
       { scope: alice, recall: recall(a1.memory.id, a2.memory.id, b1.memory.id) },
-      { scope: alice, recall: { salience: [{ id: a1.memory.id, salience: 0.9 }], links: [], weigh: () => undefined } },
+      { scope: alice, recall: { salience: [{ id: a1.memory.id, salience: 0.9 }], path: [], coactivated: [] } },
     ]);
     assert.deepEqual((await store.getMemories(alice, [a1.memory.id, b1.memory.id])).map((m) => m.salience), [0.9], 'the later recall of a user wins');
     assert.deepEqual((await store.getMemories(bob, [b1.memory.id])).map((m) => m.salience), [0.8]);
-    assert.deepEqual((await store.outgoingWaypoints(alice, [a1.memory.id])).map((w) => [w.dstId, w.weight]), [[a2.memory.id, 0.6]]);
-    assert.deepEqual((await store.outgoingWaypoints(bob, [b1.memory.id])).map((w) => [w.dstId, w.weight]), [[b2.memory.id, 0.6]]);
+    assert.deepEqual((await store.outgoingWaypoints(alice, [a1.memory.id])).map((w) => [w.dstId, w.weight]), [[a2.memory.id, 0.1]]);
+    assert.deepEqual((await store.outgoingWaypoints(bob, [b1.memory.id])).map((w) => [w.dstId, w.weight]), [[b2.memory.id, 0.1]]);
     const view = await store.view(alice);
-    assert.deepEqual([view.memory(a1.memory.id)?.salience, view.outgoing(a1.memory.id)], [0.9, [{ dstId: a2.memory.id, weight: 0.6 }]], 'the model took what was written');
+    assert.deepEqual([view.memory(a1.memory.id)?.salience, view.outgoing(a1.memory.id)], [0.9, [{ dstId: a2.memory.id, weight: 0.1 }]], 'the model took what was written');
   });
 
   it('weighs a user’s links on its own stored weights when another user of the batch lists the same source', async () => {
@@ -122,14 +117,11 @@ contract('waypoints', (current) => {
     await store.insertMemories(alice, [a1, a2]);
     await store.insertMemories(bob, [b1]);
     await store.upsertWaypoints(alice, [{ srcId: a1.memory.id, dstId: a2.memory.id, weight: 0.5 }]);
-    const seen: Array<number | undefined> = [];
-    const grow = (l: unknown, w: number | undefined) => (seen.push(w), (w ?? 0) + 0.1);
     await store.recordRecalls([
-      { scope: alice, recall: { salience: [], links: [{ srcId: a1.memory.id, dstId: a2.memory.id }], weigh: grow } },
-      { scope: bob, recall: { salience: [], links: [{ srcId: a1.memory.id, dstId: b1.memory.id }], weigh: grow } },
+      { scope: alice, recall: { salience: [], path: [{ srcId: a1.memory.id, dstId: a2.memory.id }], coactivated: [] } },
+      { scope: bob, recall: { salience: [], path: [{ srcId: a1.memory.id, dstId: b1.memory.id }], coactivated: [] } },
     ]);
-    assert.deepEqual(seen, [0.5, undefined], 'alice sees her weight; bob sees none of hers');
-    assert.deepEqual((await store.outgoingWaypoints(alice, [a1.memory.id])).map((w) => [w.dstId, w.weight]), [[a2.memory.id, 0.6]]);
+    assert.deepEqual((await store.outgoingWaypoints(alice, [a1.memory.id])).map((w) => [w.dstId, w.weight]), [[a2.memory.id, 0.55]]);
     assert.deepEqual(await store.outgoingWaypoints(bob, [a1.memory.id, b1.memory.id]), []);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { DECAY_FLOOR, coactivatedWeight, decayedSalience, recency, retrievalBoost, salienceAnchor } from '../../src/core/decay.js';
+import { DECAY_FLOOR, coactivatedWeight, decayedSalience, recalledWeight, recency, retrievalBoost, salienceAnchor } from '../../src/core/decay.js';
 import { keywordOverlap, keywordQuery, keywordScore as score, tokenized } from '../../src/core/keyword.js';
 import { Vocabulary } from '../../src/core/vocabulary.js';
 
@@ -80,6 +80,18 @@ test('recency, retrieval boost and co-activation stay in [0, 1]', () => {
   assert.ok(Math.abs(retrievalBoost(0.5) - 0.59) < 1e-12);
   assert.equal(retrievalBoost(1), 1);
   assert.ok(coactivatedWeight(0.5, 0) > 0.5 && coactivatedWeight(0.99, 0) <= 1);
+});
+
+test('a recall strengthens existing path links up to the cap and links co-activated memories', () => {
+  const close = (a: number | undefined, b: number) => assert.ok(a !== undefined && Math.abs(a - b) < 1e-12, `${a} vs ${b}`);
+  close(recalledWeight(0.5, true, undefined), 0.55);
+  assert.equal(recalledWeight(0.98, true, undefined), 1);
+  assert.equal(recalledWeight(1, true, undefined), undefined, 'at the cap: nothing to write');
+  assert.equal(recalledWeight(undefined, true, undefined), undefined, 'a path link that is gone stays gone');
+  close(recalledWeight(undefined, false, 0), 0.1);
+  close(recalledWeight(0.5, true, 0), 0.595);
+  assert.equal(recalledWeight(undefined, false, 3 * 3_600_000), undefined, 'memories seen hours apart: a link pruning would delete at once');
+  assert.equal(recalledWeight(0.3, false, undefined), undefined);
 });
 
 /** v1.2's definition of the overlap: both texts' key sets (tokens, 3-grams of longer tokens, word bigrams and trigrams). */

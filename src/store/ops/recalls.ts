@@ -3,11 +3,12 @@
  * statement each for the epochs, the salience updates, the links and the journal entries, however
  * many recalls. Each user's recalls take effect as if written one after another.
  */
+import { recalledWeight } from '../../core/decay.js';
 import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
 import { storedUserKey, userKey, type UserScope } from '../scope.js';
 import { chunks, join, list, raw, sql } from '../sql.js';
-import { linkKey, type RecallWrite, type SalienceUpdate } from '../store.js';
+import { linkKey, type LinkKey, type RecallWrite, type SalienceUpdate } from '../store.js';
 import { journaledUsers, type Journaled } from './journal.js';
 import { idChunk, updateSaliences, usableIds } from './memories.js';
 import { ownersOf, upsertLinks, type Link } from './waypoints.js';
@@ -16,6 +17,24 @@ import { ownersOf, upsertLinks, type Link } from './waypoints.js';
 export interface RecallWritten {
   salience: SalienceUpdate[];
   links: Link[];
+}
+
+/** A link a recall sets, with what the recall says of it (see {@link recalledWeight}). */
+interface RecalledLink extends LinkKey {
+  onPath: boolean;
+  gap: number | undefined;
+}
+
+/** The recall's links, each once: its path, then its co-activated pairs. */
+function recalledLinks(r: RecallWrite): RecalledLink[] {
+  const out = new Map<string, RecalledLink>();
+  for (const l of r.path) out.set(linkKey(l), { srcId: l.srcId, dstId: l.dstId, onPath: true, gap: undefined });
+  for (const l of r.coactivated) {
+    const known = out.get(linkKey(l));
+    if (known) known.gap = l.gap;
+    else out.set(linkKey(l), { srcId: l.srcId, dstId: l.dstId, onPath: false, gap: l.gap });
+  }
+  return [...out.values()];
 }
 
 /**
@@ -31,7 +50,7 @@ export interface KnownState {
 
 interface UserRecalls {
   scope: UserScope;
-  recalls: RecallWrite[];
+  recalls: Array<{ write: RecallWrite; links: RecalledLink[] }>;
   known?: KnownState;
 }
 
@@ -68,8 +87,9 @@ export function* recordRecalls(
   const byUser = new Map<string, UserRecalls>();
   for (const { scope, recall } of items) {
     const user = byUser.get(userKey(scope));
-    if (user) user.recalls.push(recall);
-    else byUser.set(userKey(scope), { scope, recalls: [recall] });
+    const entry = { write: recall, links: recalledLinks(recall) };
+    if (user) user.recalls.push(entry);
+    else byUser.set(userKey(scope), { scope, recalls: [entry] });
   }
   const users = [...byUser.values()];
   const done = yield* journaledUsers(d, users.map((u) => u.scope), function* (from) {
@@ -78,7 +98,7 @@ export function* recordRecalls(
       if (state?.epoch === from.get(userKey(u.scope))) u.known = state;
     }
     // Salience: a user's later update of an id wins.
-    const applied = yield* updateSaliences(d, users.flatMap((u) => u.recalls.flatMap((r) => r.salience.map((update) => ({ scope: u.scope, update })))));
+    const applied = yield* updateSaliences(d, users.flatMap((u) => u.recalls.flatMap((r) => r.write.salience.map((update) => ({ scope: u.scope, update })))));
     // Links: each recall weighs its links on the weights so far, starting from the stored ones.
     const unknown = users.filter((u) => !u.known);
     const stored = unknown.length > 0 ? yield* storedWeights(d, unknown) : new Map<string, Map<string, number>>();
@@ -90,10 +110,11 @@ export function* recordRecalls(
       for (const r of u.recalls) {
         for (const l of r.links) {
           const key = linkKey(l);
-          const weight = r.weigh(l, current.has(key) ? current.get(key) : (u.known ? u.known.weight(l.srcId, l.dstId) : storedOfUser?.get(key)));
+          const before = current.has(key) ? current.get(key) : (u.known ? u.known.weight(l.srcId, l.dstId) : storedOfUser?.get(key));
+          const weight = recalledWeight(before, l.onPath, l.gap);
           if (weight === undefined) continue;
           current.set(key, weight);
-          out.set(key, { ...l, weight });
+          out.set(key, { srcId: l.srcId, dstId: l.dstId, weight });
         }
       }
       weighed.set(userKey(u.scope), out);
