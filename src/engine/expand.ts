@@ -17,36 +17,37 @@ export interface Reach {
   path: string[];
 }
 
+/** Reach by the memory's row in `view` (see {@link UserView.idAt}). */
 export function expandViaWaypoints(
   view: UserView,
-  /** Direct candidates and their relevance in [0, 1]. */
-  seeds: ReadonlyMap<string, number>,
+  /** Direct candidates by row, and their relevance in [0, 1]. */
+  seeds: ReadonlyMap<number, number>,
   maxNew: number,
-): Map<string, Reach> {
-  const reach = new Map<string, Reach>();
+): Map<number, Reach> {
+  const reach = new Map<number, Reach>();
   // The frontier as parallel arrays, and indexed loops: entry arrays and iterators were garbage per query.
-  let ids: string[] = [];
+  let rows: number[] = [];
   let strengths: number[] = [];
-  seeds.forEach((strength, id) => {
-    reach.set(id, { weight: 0, path: [id] });
-    ids.push(id);
+  seeds.forEach((strength, row) => {
+    reach.set(row, { weight: 0, path: [view.idAt(row)!] });
+    rows.push(row);
     strengths.push(strength);
   });
   let added = 0;
-  for (let hop = 0; hop < HOPS && ids.length > 0; hop++) {
+  for (let hop = 0; hop < HOPS && rows.length > 0; hop++) {
     // Strongest first, so the new memories admitted (at most `maxNew`) are the best supported.
-    const edges: Array<{ src: string; dst: string; w: number }> = [];
-    for (let i = 0; i < ids.length; i++) {
-      const src = ids[i]!;
-      const links = view.outgoing(src);
+    const edges: Array<{ src: number; dst: number; w: number }> = [];
+    for (let i = 0; i < rows.length; i++) {
+      const src = rows[i]!;
+      const links = view.outgoingAt(src);
       for (let j = 0; j < links.length; j++) {
         const e = links[j]!;
         const w = strengths[i]! * e.weight * DAMPING;
-        if (e.dstId !== src && w >= MIN_WEIGHT) edges.push({ src, dst: e.dstId, w });
+        if (e.dstRow !== src && w >= MIN_WEIGHT) edges.push({ src, dst: e.dstRow, w });
       }
     }
     edges.sort((a, b) => b.w - a.w);
-    const nextIds: string[] = [];
+    const nextRows: number[] = [];
     const nextStrengths: number[] = [];
     for (let i = 0; i < edges.length; i++) {
       const { src, dst, w } = edges[i]!;
@@ -55,13 +56,14 @@ export function expandViaWaypoints(
         if (w > known.weight) known.weight = w;
         continue;
       }
-      if (added >= maxNew) continue;
+      const id = view.idAt(dst);
+      if (added >= maxNew || id === undefined) continue;
       added++;
-      reach.set(dst, { weight: w, path: [...reach.get(src)!.path, dst] });
-      nextIds.push(dst);
+      reach.set(dst, { weight: w, path: [...reach.get(src)!.path, id] });
+      nextRows.push(dst);
       nextStrengths.push(w);
     }
-    [ids, strengths] = [nextIds, nextStrengths];
+    [rows, strengths] = [nextRows, nextStrengths];
   }
   return reach;
 }

@@ -14,7 +14,7 @@ import { topByScore } from '../core/top.js';
 import { SECTORS, type Sector } from '../core/types.js';
 import { OmError } from '../errors.js';
 import type { UserScope } from '../store/scope.js';
-import type { RecallMemory, TextHit, VectorProbe } from '../store/store.js';
+import type { RecallMemory, TextHit, UserView, VectorProbe } from '../store/store.js';
 import type { QueryInput, QueryMatch, QueryResult } from './api.js';
 import type { EngineContext } from './context.js';
 import { expandViaWaypoints } from './expand.js';
@@ -63,23 +63,24 @@ function keptCandidates(plan: QueryPlan): number {
  * each neighbour's best cosine among the sectors' lists is exact for those kept: a memory whose
  * best sector did not list it is beaten there by a whole list of others.
  */
-function seeds(plan: QueryPlan, textRank: ReadonlyMap<string, number>, probe: VectorProbe): Map<string, number> {
+function seeds(plan: QueryPlan, view: UserView, textRank: ReadonlyMap<number, number>, probe: VectorProbe): Map<number, number> {
   // Indexed loops and forEach: entry arrays and iterators were a large part of a query's garbage.
-  const cosine = new Map<string, number>();
+  const cosine = new Map<number, number>();
   for (const sector of plan.sectors ?? SECTORS) {
     const hits = probe.nearest(sector, perList(plan));
     for (let i = 0; i < hits.length; i++) {
       const h = hits[i]!;
-      cosine.set(h.id, Math.max(cosine.get(h.id) ?? 0, Math.min(1, h.similarity)));
+      if (h.row >= 0) cosine.set(h.row, Math.max(cosine.get(h.row) ?? 0, Math.min(1, h.similarity)));
     }
   }
-  const out = new Map<string, number>();
-  textRank.forEach((rank, id) => out.set(id, Math.max(rank, cosine.get(id) ?? 0)));
-  const vectorOnly: string[] = [];
-  cosine.forEach((_, id) => {
-    if (!out.has(id)) vectorOnly.push(id);
+  const out = new Map<number, number>();
+  textRank.forEach((rank, row) => out.set(row, Math.max(rank, cosine.get(row) ?? 0)));
+  const vectorOnly: number[] = [];
+  cosine.forEach((_, row) => {
+    if (!out.has(row)) vectorOnly.push(row);
   });
-  for (const id of topByScore(vectorOnly, keptCandidates(plan), (id) => cosine.get(id)!, (id) => id)) out.set(id, cosine.get(id)!);
+  const best = topByScore(vectorOnly, keptCandidates(plan), (row) => cosine.get(row)!, (row) => view.idAt(row)!);
+  for (const row of best) out.set(row, cosine.get(row)!);
   return out;
 }
 
@@ -87,9 +88,9 @@ function seeds(plan: QueryPlan, textRank: ReadonlyMap<string, number>, probe: Ve
  * Text hits as candidates, by rank relative to the best hit. Hits far below the best matched
  * only words that are common among the user's memories: they are left to the vector search.
  */
-function textCandidates(hits: readonly TextHit[]): Map<string, number> {
+function textCandidates(hits: readonly TextHit[]): Map<number, number> {
   const best = hits[0]?.rank ?? 0;
-  return new Map(hits.filter((h) => h.rank >= TEXT_FLOOR * best).map((h) => [h.id, best > 0 ? h.rank / best : 0]));
+  return new Map(hits.filter((h) => h.rank >= TEXT_FLOOR * best).map((h) => [h.row, best > 0 ? h.rank / best : 0]));
 }
 
 export async function queryMemories(ctx: EngineContext, scope: UserScope, input: QueryInput): Promise<QueryResult> {
@@ -122,27 +123,28 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   const countedTerms = counted.map((t) => view.terms.find(t) ?? -1);
   const probe = view.probe(new Map(SECTORS.map((s, i) => [s, embedded[i]!])));
   const textRank = textCandidates(view.searchText(counted, perList(plan)));
-  const direct = seeds(plan, textRank, probe);
+  // Candidates are keyed by their row in the view from here on: it is not written to until the ranking is done.
+  const direct = seeds(plan, view, textRank, probe);
   if (direct.size === 0) return [];
   const keywords = keywordQuery(query, ctx.config.engine.keywordMinLength, view.terms);
   const tagged = plan.tags.length > 0;
   const kept: Scored[] = [];
   const weights: Weighed[] = [];
   let best = 0;
-  expandViaWaypoints(view, direct, plan.k * 2).forEach((reach, id) => {
-    const m = view.memory(id);
+  expandViaWaypoints(view, direct, plan.k * 2).forEach((reach, row) => {
+    const m = view.memoryAt(row);
     if (!m || !passesFilters(m, plan)) return;
     const salience = decayedSalience(m.salience, sectorLambda(m.primarySector), now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt));
     if (salience < plan.minSalience) return;
     // Vectors of another model (upgraded, not yet re-embedded) have no similarity: they cannot be compared.
-    const cosines = probe.similarities(id);
+    const cosines = probe.similaritiesAt(row);
     const parts: ScoreParts = {
       similarity: fusedSimilarity(cosines, m.primarySector, queryClass.primary),
       overlap: overlapShare(countedTerms, m.terms),
       waypoint: reach.weight,
       recency: recency(m.lastSeenAt, now),
       // The text rank brings what the in-process keyword score lacks: term rarity (IDF) within the user.
-      keyword: (keywordScore(keywords, m.content, m.terms) + (textRank.get(id) ?? 0)) / 2,
+      keyword: (keywordScore(keywords, m.content, m.terms) + (textRank.get(row) ?? 0)) / 2,
       tag: tagMatch(plan.tags, m.tags),
       salience,
     };

@@ -49,7 +49,7 @@ export class BatchPeers {
     const dots = s.rows.dots(v.vector, s.ids.length, from);
     let at = -1;
     for (let i = 0; i < dots.length; i++) if (dots[i]! > (at < 0 ? 0 : dots[at]!)) at = i;
-    return at < 0 ? null : { id: s.ids[from + at]!, similarity: dots[at]! };
+    return at < 0 ? null : { id: s.ids[from + at]!, row: -1, similarity: dots[at]! };
   }
 }
 

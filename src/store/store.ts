@@ -94,6 +94,12 @@ export interface Link {
   readonly weight: number;
 }
 
+/** An outgoing link by the rows of its memories (see {@link UserView.outgoingAt}). */
+export interface RowLink {
+  readonly dstRow: number;
+  readonly weight: number;
+}
+
 /** What a query reads of a memory (see {@link UserView}). */
 export interface RecallMemory {
   readonly id: string;
@@ -131,6 +137,14 @@ export interface UserView {
   memory(id: string): RecallMemory | undefined;
   /** Outgoing links of the memory, strongest first. */
   outgoing(id: string): readonly Link[];
+  /**
+   * The same by the memory's row: the number hits give each memory, valid while the view is not
+   * written to (within one synchronous pass, such as a query's ranking). A ranking keyed by rows
+   * reads typed arrays where one keyed by ids would hash a string per candidate and per sector.
+   */
+  idAt(row: number): string | undefined;
+  memoryAt(row: number): RecallMemory | undefined;
+  outgoingAt(row: number): readonly RowLink[];
   /** One query's vectors (one per sector) against the user's vector indexes. */
   probe(queries: ReadonlyMap<Sector, Float32Array>): VectorProbe;
   /** The best memories for these canonical tokens by BM25 over the user's own memories. */
@@ -146,10 +160,14 @@ export interface VectorProbe {
    * query's dimension (none for a memory of another user).
    */
   similarities(id: string): ReadonlyMap<Sector, number>;
+  /** The same by the memory's row in the view (see {@link UserView.idAt}). */
+  similaritiesAt(row: number): ReadonlyMap<Sector, number>;
 }
 
 export interface VectorHit {
   id: string;
+  /** The memory's row in the view (see {@link UserView.idAt}); -1 outside one. */
+  row: number;
   /** Cosine similarity. */
   similarity: number;
 }
@@ -164,6 +182,8 @@ export interface SectorMatrix {
 
 export interface TextHit {
   id: string;
+  /** The memory's row in the view (see {@link UserView.idAt}). */
+  row: number;
   /** BM25 score: larger is better; comparable only within one call. */
   rank: number;
 }

@@ -30,11 +30,13 @@ export interface UnitMatrix {
   /** Row of each id, built on first lookup by id and kept up to date by appends. */
   rowOf?: Map<string, number>;
   /**
-   * Row + 1 (0: none) by the memory's row in its user model (./cache/memory-rows.ts): a query
-   * reads each candidate's rows in every sector from typed arrays instead of one map per sector.
-   * Built on first use, kept up to date by appends; whoever renumbers the memories drops it.
+   * Row + 1 (0: none) by the memory's row in its user model (./cache/memory-rows.ts), and each
+   * row's memory row (-1: none): a query goes between candidates and their vectors through typed
+   * arrays instead of maps keyed by id. Built together on first use, kept up to date by appends
+   * and removals; whoever renumbers the memories drops them ({@link forgetMemoryRows}).
    */
   byMemory?: Int32Array;
+  memoryRows?: Int32Array;
   /** Rows whose memory is gone: their id is {@link REMOVED} and their vector zero. */
   removed?: number;
 }
@@ -100,24 +102,39 @@ export function rowOfId(index: UnitMatrix, id: string): number | undefined {
   return rowOf(index).get(id);
 }
 
-/**
- * The row of memory `id`, whose row in the user model is `memoryRow`; `memoryRowOf` numbers the
- * others when the lookup table is built. A removed or replaced row no longer holds the id: its
- * stale entry reads as none.
- */
-export function rowOfMemory(index: UnitMatrix, id: string, memoryRow: number, memoryRowOf: (id: string) => number | undefined): number | undefined {
-  if (!index.byMemory) {
+/** Builds the tables between rows and memory rows if they are not there; `memoryRowOf` numbers the memories. */
+function memoryTables(index: UnitMatrix, memoryRowOf: (id: string) => number | undefined): { byMemory: Int32Array; memoryRows: Int32Array } {
+  if (!index.byMemory || !index.memoryRows) {
     index.byMemory = new Int32Array(0);
+    index.memoryRows = new Int32Array(Math.max(1, index.ids.length)).fill(-1);
     index.ids.forEach((rowId, row) => rowId !== REMOVED && setMemoryRow(index, memoryRowOf(rowId), row));
   }
-  const row = (index.byMemory[memoryRow] ?? 0) - 1;
-  return row >= 0 && index.ids[row] === id ? row : undefined;
+  return { byMemory: index.byMemory!, memoryRows: index.memoryRows! };
+}
+
+/** The memory row of each row (-1: none); see {@link UnitMatrix.memoryRows}. */
+export const memoryRowsOf = (index: UnitMatrix, memoryRowOf: (id: string) => number | undefined): Int32Array => memoryTables(index, memoryRowOf).memoryRows;
+
+/** The row holding the vector of the memory at `memoryRow` in its user model, if there is one. */
+export function rowOfMemory(index: UnitMatrix, memoryRow: number, memoryRowOf: (id: string) => number | undefined): number | undefined {
+  const { byMemory, memoryRows } = memoryTables(index, memoryRowOf);
+  const row = (byMemory[memoryRow] ?? 0) - 1;
+  // A removed row's entry is stale: the row no longer names the memory.
+  return row >= 0 && memoryRows[row] === memoryRow ? row : undefined;
+}
+
+/** For whoever renumbers the memories: the tables are built again on next use. */
+export function forgetMemoryRows(index: UnitMatrix): void {
+  index.byMemory = undefined;
+  index.memoryRows = undefined;
 }
 
 function setMemoryRow(index: UnitMatrix, memoryRow: number | undefined, row: number): void {
-  if (memoryRow === undefined || !index.byMemory) return;
+  if (memoryRow === undefined || !index.byMemory || !index.memoryRows) return;
   index.byMemory = grown(index.byMemory, memoryRow + 1);
   index.byMemory[memoryRow] = row + 1;
+  index.memoryRows = grown(index.memoryRows, row + 1, -1);
+  index.memoryRows[row] = memoryRow;
 }
 
 /** Cosine of a unit query with one row: from `dots` of every row when given. */
@@ -185,8 +202,11 @@ function siftDown(ids: readonly string[], rows: Int32Array, sims: Float64Array, 
   sims[at] = dot;
 }
 
-/** Cosine top-k of a unit query: from `dots` of every row when given, else exact or through the partition. Ties: lower id first. */
-export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?: Float32Array | null): VectorHit[] {
+/**
+ * Cosine top-k of a unit query: from `dots` of every row when given, else exact or through the
+ * partition. Ties: lower id first. A hit's `row` is its memory's row from `memoryRows` (-1 without).
+ */
+export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?: Float32Array | null, memoryRows?: Int32Array): VectorHit[] {
   const { ids } = index;
   if (k <= 0 || q.length !== index.dim || ids.length === 0) return [];
   const partition = dots ? undefined : partitionOf(index);
@@ -218,7 +238,7 @@ export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?
   // Taken from the root, lowest first, so the list fills from its end.
   const hits = new Array<VectorHit>(size);
   for (let n = size; n > 0; n--) {
-    hits[n - 1] = { id: ids[rows[0]!]!, similarity: clampCosine(sims[0]!) };
+    hits[n - 1] = { id: ids[rows[0]!]!, row: memoryRows?.[rows[0]!] ?? -1, similarity: clampCosine(sims[0]!) };
     rows[0] = rows[n - 1]!;
     sims[0] = sims[n - 1]!;
     siftDown(ids, rows, sims, n - 1, 0);
@@ -237,8 +257,8 @@ export function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; 
   for (const r of rows) {
     index.ids.push(r.id);
     index.rowOf?.set(r.id, index.ids.length - 1);
-    // Without the memory's row the table cannot stay exact: it is built again on next use.
-    if (r.memoryRow === undefined) index.byMemory = undefined;
+    // Without the memory's row the tables cannot stay exact: they are built again on next use.
+    if (r.memoryRow === undefined) forgetMemoryRows(index);
     else setMemoryRow(index, r.memoryRow, index.ids.length - 1);
   }
   if (index.partition) assignRows(index.partition, (i) => index.rows.row(i), from, index.ids.length);
@@ -255,6 +275,7 @@ export function removeRows(index: UnitMatrix, ids: Iterable<string>): UnitMatrix
     if (row === undefined) continue;
     rows.delete(id);
     index.ids[row] = REMOVED;
+    if (index.memoryRows) index.memoryRows[row] = -1;
     index.rows.clear(row);
     index.removed = (index.removed ?? 0) + 1;
   }

@@ -23,6 +23,13 @@ const WORDS = ['apples', 'bananas', 'cherries', 'dates', 'shared'];
 
 /** Everything a query can read of the user's view, for the given ids. */
 function snapshot(view: UserView, ids: readonly string[]) {
+  // Rows are each model's own numbers: a hit is compared by id, once its row has read the same memory and links.
+  const byRow = <H extends { id: string; row: number }>({ row, ...hit }: H) => {
+    assert.equal(view.idAt(row), hit.id);
+    assert.equal(view.memoryAt(row)?.id, hit.id);
+    assert.deepEqual(view.outgoingAt(row).map((l) => ({ dstId: view.idAt(l.dstRow), weight: l.weight })), view.outgoing(hit.id));
+    return hit;
+  };
   return {
     size: view.size,
     memories: ids.map((id) => {
@@ -33,10 +40,10 @@ function snapshot(view: UserView, ids: readonly string[]) {
     links: ids.map((id) => view.outgoing(id)),
     nearest: PROBES.flatMap((p) => {
       const probe = view.probe(new Map(SECTORS.map((s) => [s, p])));
-      return SECTORS.map((s) => probe.nearest(s, 10));
+      return SECTORS.map((s) => probe.nearest(s, 10).map(byRow));
     }),
     similarities: ids.map((id) => [...view.probe(new Map(SECTORS.map((s) => [s, PROBES[2]!]))).similarities(id)]),
-    text: WORDS.map((w) => view.searchText(canonicalTokens(w), 10)),
+    text: WORDS.map((w) => view.searchText(canonicalTokens(w), 10).map(byRow)),
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rng } from '../../bench/corpus.js';
-import { appendRows, cosineAt, exactDots, nearestRows, PARTITION_MIN_ROWS, removeRows, rowOfId, rowOfMemory, toUnitMatrix, unit, type UnitMatrix } from '../../src/store/vector-index.js';
+import { appendRows, cosineAt, exactDots, memoryRowsOf, nearestRows, PARTITION_MIN_ROWS, removeRows, rowOfId, rowOfMemory, toUnitMatrix, unit, type UnitMatrix } from '../../src/store/vector-index.js';
 
 /** Cosine top-k of a query (any length) over the index: exact below the partition size, else through it. */
 const searchUnitMatrix = (index: UnitMatrix, query: Float32Array, k: number) => nearestRows(index, unit(query), k);
@@ -51,7 +51,7 @@ test('the exact top-k equals a full sort by product then id, with ties and remov
     // The products the search itself reads (the kernel's rounding, not the row-by-row one's).
     const dots = exactDots(index, q);
     const expected = index.ids
-      .map((id, row) => ({ id, similarity: cosineAt(index, q, row, dots) }))
+      .map((id, row) => ({ id, row: -1, similarity: cosineAt(index, q, row, dots) }))
       .filter((h) => h.id !== '' && !gone.has(h.id))
       .sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1))
       .slice(0, k);
@@ -146,7 +146,12 @@ test('rows found by memory row agree with rows found by id through removals, rep
   const memoryRows = new Map(Array.from({ length: 40 }, (_, i) => [id(i), 39 - i]));
   const memoryRowOf = (x: string) => memoryRows.get(x);
   const agree = (what: string) => {
-    for (let i = 0; i < 40; i++) assert.equal(rowOfMemory(index, id(i), memoryRowOf(id(i))!, memoryRowOf), rowOfId(index, id(i)), `${what}: ${id(i)}`);
+    for (let i = 0; i < 40; i++) {
+      const memoryRow = memoryRowOf(id(i))!;
+      const row = rowOfMemory(index, memoryRow, memoryRowOf);
+      assert.equal(row, rowOfId(index, id(i)), `${what}: ${id(i)}`);
+      if (row !== undefined) assert.equal(memoryRowsOf(index, memoryRowOf)[row], memoryRow, `${what}: the row names its memory`);
+    }
   };
   agree('built');
   assert.equal(removeRows(index, [id(3), id(4)]), index);
@@ -161,5 +166,8 @@ test('rows found by memory row agree with rows found by id through removals, rep
   // An append that does not say the memory's row drops the table: it is built again, exact.
   appendRows(index, [{ id: id(37), vector: vs[37]! }]);
   assert.equal(index.byMemory, undefined);
+  assert.equal(index.memoryRows, undefined);
   agree('rebuilt');
+  const q = unit(vs[35]!);
+  assert.deepEqual(nearestRows(index, q, 1, undefined, memoryRowsOf(index, memoryRowOf)).map((h) => [h.id, h.row]), [[id(35), memoryRowOf(id(35))]], 'hits carry their memory rows');
 });

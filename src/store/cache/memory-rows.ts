@@ -153,8 +153,8 @@ export class MemoryRows {
     return row;
   }
 
-  /** Drops emptied rows (renumbering the others in order) and the token space they left. */
-  compact(): void {
+  /** Drops emptied rows (renumbering the others in order) and the token space they left; returns the old row of each new one. */
+  compact(): number[] {
     const live: number[] = [];
     for (let row = 0; row < this.#ids.length; row++) if (this.#ids[row] !== undefined) live.push(row);
     const tokens = new Int32Array(Math.max(1024, this.#tokensLive));
@@ -179,6 +179,7 @@ export class MemoryRows {
     this.#tags = pick(this.#tags);
     this.#meta = pick(this.#meta);
     [this.#tokens, this.#tokenAt, this.#tokenCount, this.#numbers, this.#tokensEnd] = [tokens, tokenAt, tokenCount, numbers, end];
+    return live;
   }
 
   #setTokens(row: number, tokens: readonly string[]): void {

@@ -6,7 +6,7 @@
  */
 import type { Sector } from '../../core/types.js';
 import type { VectorHit, VectorProbe } from '../store.js';
-import { cosineAt, exactDots, exactRows, nearestRows, rowOfMemory, unit, type UnitMatrix } from '../vector-index.js';
+import { cosineAt, exactDots, exactRows, memoryRowsOf, nearestRows, rowOfMemory, unit, type UnitMatrix } from '../vector-index.js';
 
 interface SectorQuery {
   sector: Sector;
@@ -39,17 +39,19 @@ export class QueryProbe implements VectorProbe {
 
   nearest(sector: Sector, k: number): VectorHit[] {
     const s = this.#sectors.find((x) => x.sector === sector);
-    return s ? nearestRows(s.index, s.q, k, this.#dots(s)) : [];
+    return s ? nearestRows(s.index, s.q, k, this.#dots(s), memoryRowsOf(s.index, this.memoryRowOf)) : [];
   }
 
   similarities(id: string): ReadonlyMap<Sector, number> {
-    const out = new Map<Sector, number>();
     const memoryRow = this.memoryRowOf(id);
-    if (memoryRow !== undefined) {
-      for (const s of this.#sectors) {
-        const row = rowOfMemory(s.index, id, memoryRow, this.memoryRowOf);
-        if (row !== undefined) out.set(s.sector, cosineAt(s.index, s.q, row, this.#dots(s)));
-      }
+    return memoryRow === undefined ? new Map() : this.similaritiesAt(memoryRow);
+  }
+
+  similaritiesAt(memoryRow: number): ReadonlyMap<Sector, number> {
+    const out = new Map<Sector, number>();
+    for (const s of this.#sectors) {
+      const row = rowOfMemory(s.index, memoryRow, this.memoryRowOf);
+      if (row !== undefined) out.set(s.sector, cosineAt(s.index, s.q, row, this.#dots(s)));
     }
     return out;
   }

@@ -9,8 +9,8 @@ import type { Sector } from '../../core/types.js';
 import { Vocabulary, type TermLookup } from '../../core/vocabulary.js';
 import type { Change } from '../ops/journal.js';
 import type { ModelData, ModelLink, ModelVector } from '../ops/model-data.js';
-import type { Link, RecallMemory, RecallRow, TextHit, UserView, VectorProbe } from '../store.js';
-import { appendRows, liveRows, removeRows, toUnitMatrix, type UnitMatrix } from '../vector-index.js';
+import type { Link, RecallMemory, RecallRow, RowLink, TextHit, UserView, VectorProbe } from '../store.js';
+import { appendRows, forgetMemoryRows, liveRows, removeRows, toUnitMatrix, type UnitMatrix } from '../vector-index.js';
 import { MemoryRows } from './memory-rows.js';
 import { QueryProbe } from './query-probe.js';
 import { TermIndex } from './term-index.js';
@@ -22,7 +22,6 @@ const MAX_EMPTY_SHARE = 0.25;
 
 const vectorKey = (sector: string, dim: number) => `${sector} ${dim}`;
 
-const strongestFirst = (a: Link, b: Link) => b.weight - a.weight || (a.dstId < b.dstId ? -1 : a.dstId > b.dstId ? 1 : 0);
 
 function groupVectors(vectors: readonly ModelVector[]): Map<string, ModelVector[]> {
   const out = new Map<string, ModelVector[]>();
@@ -41,7 +40,8 @@ export class UserModel implements UserView {
   readonly #vocabulary = new Vocabulary();
   readonly #rows = new MemoryRows(this.#vocabulary);
   #text = this.#newTermIndex();
-  readonly #links = new Map<string, readonly Link[]>();
+  /** Outgoing links by the source's row, strongest first. */
+  #links: Array<readonly RowLink[] | undefined> = [];
   #linkCount = 0;
   readonly #vectors = new Map<string, UnitMatrix>();
 
@@ -102,7 +102,9 @@ export class UserModel implements UserView {
   }
 
   weight(srcId: string, dstId: string): number | undefined {
-    return this.#links.get(srcId)?.find((l) => l.dstId === dstId)?.weight;
+    const src = this.#rows.rowOf(srcId);
+    const dst = this.#rows.rowOf(dstId);
+    return src === undefined || dst === undefined ? undefined : this.outgoingAt(src).find((l) => l.dstRow === dst)?.weight;
   }
 
   memory(id: string): RecallMemory | undefined {
@@ -111,7 +113,20 @@ export class UserModel implements UserView {
   }
 
   outgoing(id: string): readonly Link[] {
-    return this.#links.get(id) ?? [];
+    const row = this.#rows.rowOf(id);
+    return row === undefined ? [] : this.outgoingAt(row).map((l) => ({ dstId: this.#rows.idAt(l.dstRow)!, weight: l.weight }));
+  }
+
+  idAt(row: number): string | undefined {
+    return this.#rows.idAt(row);
+  }
+
+  memoryAt(row: number): RecallMemory | undefined {
+    return this.#rows.memory(row);
+  }
+
+  outgoingAt(row: number): readonly RowLink[] {
+    return this.#links[row] ?? [];
   }
 
   probe(queries: ReadonlyMap<Sector, Float32Array>): VectorProbe {
@@ -124,7 +139,7 @@ export class UserModel implements UserView {
 
   searchText(tokens: readonly string[], limit: number): TextHit[] {
     const terms = tokens.flatMap((t) => this.#vocabulary.find(t) ?? []);
-    return this.#text.search(terms, limit).map((h) => ({ id: this.#rows.idAt(h.row)!, rank: h.score }));
+    return this.#text.search(terms, limit).map((h) => ({ id: this.#rows.idAt(h.row)!, row: h.row, rank: h.score }));
   }
 
   #put(data: RecallRow): void {
@@ -138,6 +153,9 @@ export class UserModel implements UserView {
     if (row === undefined) return;
     this.#text.remove(row, this.#rows.termsAt(row));
     this.#rows.remove(id);
+    // Links to it go with their sources' next change (the journal names them with its removal).
+    this.#linkCount -= this.#links[row]?.length ?? 0;
+    this.#links[row] = undefined;
   }
 
   #newTermIndex(): TermIndex {
@@ -146,8 +164,14 @@ export class UserModel implements UserView {
 
   /** Rows without the emptied ones, and the term index over the new row numbers. */
   #renumber(): void {
-    this.#rows.compact();
-    for (const index of this.#vectors.values()) index.byMemory = undefined;
+    const live = this.#rows.compact();
+    const renumbered = new Int32Array(Math.max(1, this.#links.length)).fill(-1);
+    live.forEach((old, row) => (renumbered[old] = row));
+    this.#links = live.map((old) =>
+      this.#links[old]?.flatMap((l) => (renumbered[l.dstRow]! >= 0 ? [Object.freeze({ dstRow: renumbered[l.dstRow]!, weight: l.weight })] : [])),
+    );
+    this.#linkCount = this.#links.reduce((n, list) => n + (list?.length ?? 0), 0);
+    for (const index of this.#vectors.values()) forgetMemoryRows(index);
     this.#text = this.#newTermIndex();
     for (let row = 0; row < this.#rows.span; row++) this.#text.add(row, this.#rows.termsAt(row));
     this.#text.compact();
@@ -155,21 +179,24 @@ export class UserModel implements UserView {
 
   /** Replaces the outgoing links of `sources` by those among `links` (none: no links). */
   #setLinks(links: readonly ModelLink[], sources: readonly string[]): void {
-    const bySource = new Map<string, Link[]>();
+    const bySource = new Map<number, RowLink[]>();
     for (const l of links) {
-      let list = bySource.get(l.srcId);
-      if (!list) bySource.set(l.srcId, (list = []));
-      list.push(Object.freeze({ dstId: this.#rows.intern(l.dstId), weight: l.weight }));
+      const src = this.#rows.rowOf(l.srcId);
+      const dst = this.#rows.rowOf(l.dstId);
+      // Links are written only between memories of the user, which the model holds first.
+      if (src === undefined || dst === undefined) continue;
+      let list = bySource.get(src);
+      if (!list) bySource.set(src, (list = []));
+      list.push(Object.freeze({ dstRow: dst, weight: l.weight }));
     }
-    for (const src of new Set(sources)) {
-      this.#linkCount -= this.#links.get(src)?.length ?? 0;
+    const idOf = (l: RowLink) => this.#rows.idAt(l.dstRow)!;
+    for (const id of new Set(sources)) {
+      const src = this.#rows.rowOf(id);
+      if (src === undefined) continue;
+      this.#linkCount -= this.#links[src]?.length ?? 0;
       const list = bySource.get(src);
-      if (!list) {
-        this.#links.delete(src);
-        continue;
-      }
-      this.#links.set(this.#rows.intern(src), Object.freeze(list.sort(strongestFirst)));
-      this.#linkCount += list.length;
+      this.#links[src] = list && Object.freeze(list.sort((a, b) => b.weight - a.weight || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0)));
+      this.#linkCount += list?.length ?? 0;
     }
   }
 }
