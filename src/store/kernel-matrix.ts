@@ -1,16 +1,18 @@
 /**
  * A growable row-major matrix that answers "the products of these rows with this query". From
- * one WebAssembly page of rows on, and when the row width allows, the rows live in a WebAssembly
- * memory of their own and the SIMD kernel (./simd-dots.ts) computes the products; otherwise a
- * typed array and a JavaScript loop do. Each matrix owns its memory, so one dropped is freed by
- * the garbage collector like any other object. The element kind (float32 or int16) says how rows
+ * a quarter of a WebAssembly page of rows on, and when the row width allows, the rows live in a
+ * WebAssembly memory of their own and the SIMD kernel (./simd-dots.ts) computes the products;
+ * otherwise a typed array and a JavaScript loop do. Each matrix owns its memory, so one dropped is freed by
+ * the garbage collector like any other object. The element kind (float32 or int8) says how rows
  * are held and which kernel reads them.
  */
 import { dotsKernel, dotsModule, type DotsKernel } from './simd-dots.js';
 
 const PAGE = 65536;
+/** Rows worth a WebAssembly memory (whole pages): a quarter page of them wastes at most three quarters. */
+const KERNEL_MIN_BYTES = PAGE / 4;
 
-type Rows = Float32Array | Int16Array;
+type Rows = Float32Array | Int8Array;
 
 /** How one element type is held and read. */
 export interface ElementKind<A extends Rows> {
@@ -18,10 +20,12 @@ export interface ElementKind<A extends Rows> {
   make(buffer: ArrayBufferLike, offset: number, length: number): A;
   alloc(length: number): A;
   /** The kernel's functions for consecutive and listed rows. */
-  dots: 'dots' | 'dots16';
-  dotsAt: 'dotsAt' | 'dots16At';
-  /** Writes the query into the kernel's scratch, encoded like the rows. */
-  writeQuery(target: A, q: Float32Array): void;
+  dots: 'dots' | 'dots8';
+  dotsAt: 'dotsAt' | 'dots8At';
+  /** Bytes per query component in the kernel's scratch. */
+  queryBytes: number;
+  /** Writes the query into the kernel's scratch at `offset`, encoded as the kernel reads it. */
+  writeQuery(buffer: ArrayBufferLike, offset: number, q: Float32Array): void;
   /** The product of one row with the query, in JavaScript. */
   rowDot(data: A, base: number, q: Float32Array, dim: number): number;
 }
@@ -107,13 +111,13 @@ export class KernelMatrix<A extends Rows> {
 
   /** Memory layout: the rows, then the query, the results (float32) and the row list (at most one entry per row). */
   #layoutBytes(capacity: number): number {
-    return (capacity + 1) * this.dim * this.kind.bytes + capacity * 8;
+    return capacity * this.dim * this.kind.bytes + this.dim * this.kind.queryBytes + capacity * 8;
   }
 
   #scratch(q: Float32Array): { qAt: number; outAt: number; rowsAt: number } {
     const qAt = this.#capacity * this.dim * this.kind.bytes;
-    const outAt = qAt + this.dim * this.kind.bytes;
-    this.kind.writeQuery(this.kind.make(this.#wasm!.memory.buffer, qAt, this.dim), q);
+    const outAt = qAt + this.dim * this.kind.queryBytes;
+    this.kind.writeQuery(this.#wasm!.memory.buffer, qAt, q);
     return { qAt, outAt, rowsAt: outAt + this.#capacity * 4 };
   }
 
@@ -121,10 +125,10 @@ export class KernelMatrix<A extends Rows> {
     return (this.#out ??= new Float32Array(this.#capacity));
   }
 
-  /** Rows of a width the kernel steps through (16 bytes) go to WebAssembly from one page on. */
+  /** Rows of a width the kernel steps through (16 bytes) go to WebAssembly from a quarter page on. */
   #allocate(capacity: number): A {
     const rowBytes = this.dim * this.kind.bytes;
-    if (!this.#wasm && dotsModule !== null && rowBytes % 16 === 0 && capacity * rowBytes >= PAGE) {
+    if (!this.#wasm && dotsModule !== null && rowBytes % 16 === 0 && capacity * rowBytes >= KERNEL_MIN_BYTES) {
       try {
         const memory = new WebAssembly.Memory({ initial: Math.ceil(this.#layoutBytes(capacity) / PAGE) });
         this.#wasm = { memory, kernel: dotsKernel(dotsModule, memory) };

@@ -1,6 +1,6 @@
 /**
  * Float32 rows with their products (./kernel-matrix.ts): the centroids of a partition
- * (./vector-partition.ts; the indexed vectors themselves are int16, ./unit-rows.ts).
+ * (./vector-partition.ts; the indexed vectors themselves are int8, ./unit-rows.ts).
  */
 import { KernelMatrix, type ElementKind } from './kernel-matrix.js';
 import { dotAt } from './row-math.js';
@@ -11,7 +11,8 @@ const FLOAT32: ElementKind<Float32Array> = {
   alloc: (length) => new Float32Array(length),
   dots: 'dots',
   dotsAt: 'dotsAt',
-  writeQuery: (target, q) => target.set(q),
+  queryBytes: 4,
+  writeQuery: (buffer, offset, q) => new Float32Array(buffer, offset, q.length).set(q),
   rowDot: dotAt,
 };
 

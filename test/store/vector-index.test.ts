@@ -77,7 +77,7 @@ for (const rows of [PARTITION_MIN_ROWS + 2000, 20_000]) {
       const approx = searchUnitMatrix(index, query, 10);
       assert.equal(approx[0]!.id, `b${String(q * 97).padStart(6, '0')}`);
       // The exact answer, from the same rows scanned without a partition.
-      const all = [...exact.ids.keys()].map((i) => ({ i, s: query.reduce((acc, x, j) => acc + x * exact.rows.data[i * DIM + j]!, 0) }));
+      const all = [...exact.ids.keys()].map((i) => ({ i, s: exact.rows.dot(i, unit(query)) }));
       const truth = new Set(all.sort((a, b) => b.s - a.s).slice(0, 10).map((x) => exact.ids[x.i]));
       found += approx.filter((h) => truth.has(h.id)).length;
       asked += 10;
