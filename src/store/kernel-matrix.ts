@@ -16,9 +16,8 @@ type Rows = Float32Array | Int8Array;
 
 /** How one element type is held and read. */
 export interface ElementKind<A extends Rows> {
-  bytes: number;
-  make(buffer: ArrayBufferLike, offset: number, length: number): A;
-  alloc(length: number): A;
+  /** The typed array rows are held in. */
+  array: { new (length: number): A; new (buffer: ArrayBufferLike, offset: number, length: number): A; readonly BYTES_PER_ELEMENT: number };
   /** The kernel's functions for consecutive and listed rows. */
   dots: 'dots' | 'dots8';
   dotsAt: 'dotsAt' | 'dots8At';
@@ -56,6 +55,10 @@ export class KernelMatrix<A extends Rows> {
     return this.#capacity;
   }
 
+  get #rowBytes(): number {
+    return this.dim * this.kind.array.BYTES_PER_ELEMENT;
+  }
+
   /** Memory held, for the cache budget. */
   get bytes(): number {
     return this.#wasm ? this.#wasm.memory.buffer.byteLength : this.data.byteLength;
@@ -72,7 +75,7 @@ export class KernelMatrix<A extends Rows> {
       if (pages > 0) this.#wasm.memory.grow(pages);
       // Rows stay where they are; the scratch after them moves with the capacity.
       this.#capacity = capacity;
-      this.data = this.kind.make(this.#wasm.memory.buffer, 0, capacity * this.dim);
+      this.data = new this.kind.array(this.#wasm.memory.buffer, 0, capacity * this.dim);
       return;
     }
     this.data = this.#allocate(capacity);
@@ -86,7 +89,7 @@ export class KernelMatrix<A extends Rows> {
     const count = Math.max(0, n - from);
     if (this.#wasm) {
       const { qAt, outAt } = this.#scratch(q);
-      const rowBytes = this.dim * this.kind.bytes;
+      const rowBytes = this.#rowBytes;
       this.#wasm.kernel[this.kind.dots](from * rowBytes, count, rowBytes, qAt, outAt);
       return new Float32Array(this.#wasm.memory.buffer, outAt, count);
     }
@@ -101,7 +104,7 @@ export class KernelMatrix<A extends Rows> {
     if (this.#wasm) {
       const { qAt, outAt, rowsAt } = this.#scratch(q);
       new Int32Array(this.#wasm.memory.buffer, rowsAt, n).set(rows);
-      this.#wasm.kernel[this.kind.dotsAt](0, rowsAt, n, this.dim * this.kind.bytes, qAt, outAt);
+      this.#wasm.kernel[this.kind.dotsAt](0, rowsAt, n, this.#rowBytes, qAt, outAt);
       return new Float32Array(this.#wasm.memory.buffer, outAt, n);
     }
     const out = this.#jsOut();
@@ -111,11 +114,11 @@ export class KernelMatrix<A extends Rows> {
 
   /** Memory layout: the rows, then the query, the results (float32) and the row list (at most one entry per row). */
   #layoutBytes(capacity: number): number {
-    return capacity * this.dim * this.kind.bytes + this.dim * this.kind.queryBytes + capacity * 8;
+    return capacity * this.#rowBytes + this.dim * this.kind.queryBytes + capacity * 8;
   }
 
   #scratch(q: Float32Array): { qAt: number; outAt: number; rowsAt: number } {
-    const qAt = this.#capacity * this.dim * this.kind.bytes;
+    const qAt = this.#capacity * this.#rowBytes;
     const outAt = qAt + this.dim * this.kind.queryBytes;
     this.kind.writeQuery(this.#wasm!.memory.buffer, qAt, q);
     return { qAt, outAt, rowsAt: outAt + this.#capacity * 4 };
@@ -127,17 +130,17 @@ export class KernelMatrix<A extends Rows> {
 
   /** Rows of a width the kernel steps through (16 bytes) go to WebAssembly from a quarter page on. */
   #allocate(capacity: number): A {
-    const rowBytes = this.dim * this.kind.bytes;
+    const rowBytes = this.#rowBytes;
     if (!this.#wasm && dotsModule !== null && rowBytes % 16 === 0 && capacity * rowBytes >= KERNEL_MIN_BYTES) {
       try {
         const memory = new WebAssembly.Memory({ initial: Math.ceil(this.#layoutBytes(capacity) / PAGE) });
         this.#wasm = { memory, kernel: dotsKernel(dotsModule, memory) };
         this.#out = null;
-        return this.kind.make(memory.buffer, 0, capacity * this.dim);
+        return new this.kind.array(memory.buffer, 0, capacity * this.dim);
       } catch {
         // Out of address space for another memory: this matrix stays plain JavaScript.
       }
     }
-    return this.kind.alloc(capacity * this.dim);
+    return new this.kind.array(capacity * this.dim);
   }
 }

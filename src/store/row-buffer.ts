@@ -6,9 +6,7 @@ import { KernelMatrix, type ElementKind } from './kernel-matrix.js';
 import { dotAt } from './row-math.js';
 
 const FLOAT32: ElementKind<Float32Array> = {
-  bytes: 4,
-  make: (buffer, offset, length) => new Float32Array(buffer, offset, length),
-  alloc: (length) => new Float32Array(length),
+  array: Float32Array,
   dots: 'dots',
   dotsAt: 'dotsAt',
   queryBytes: 4,

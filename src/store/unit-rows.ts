@@ -19,9 +19,7 @@ function rowDot(data: Int8Array, base: number, q: Float32Array, dim: number): nu
 }
 
 const INT8: ElementKind<Int8Array> = {
-  bytes: 1,
-  make: (buffer, offset, length) => new Int8Array(buffer, offset, length),
-  alloc: (length) => new Int8Array(length),
+  array: Int8Array,
   dots: 'dots8',
   dotsAt: 'dots8At',
   queryBytes: 2,
