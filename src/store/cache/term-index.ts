@@ -7,13 +7,15 @@
  */
 
 import { topByScore } from '../../core/top.js';
+import { grown } from '../grown.js';
 
 const K1 = 1.2;
 const B = 0.75;
 /** Postings a search may read; the rarest term present is always read. */
 const POSTING_BUDGET = 4000;
-/** A posting packs the row and the term's count in it (capped): row * TF_SPAN + tf. */
-const TF_SPAN = 16;
+/** A posting packs the row and the term's count in it (capped at 15): row << TF_BITS | tf. */
+const TF_BITS = 4;
+const TF_MAX = (1 << TF_BITS) - 1;
 
 export interface TermHit {
   row: number;
@@ -27,7 +29,7 @@ export class TermIndex {
   /** Postings by term id. */
   #postings: Array<number[] | undefined> = [];
   /** Token count per row (0 for rows not indexed). */
-  readonly #lengths: number[] = [];
+  #lengths = new Int32Array(64);
   /** Per-row score accumulator of a search, all zero between searches. */
   #scores = new Float64Array(0);
   #docs = 0;
@@ -41,18 +43,19 @@ export class TermIndex {
 
   /** Approximate heap bytes held. */
   get bytes(): number {
-    return this.#entries * 8 + this.#postings.length * 48 + this.#lengths.length * 8;
+    return this.#entries * 8 + this.#postings.length * 48 + this.#lengths.byteLength;
   }
 
   add(row: number, terms: ArrayLike<number>): void {
     if (terms.length === 0) return;
+    this.#lengths = grown(this.#lengths, row + 1);
     this.#lengths[row] = terms.length;
     this.#docs++;
     this.#tokens += terms.length;
     for (const [term, tf] of counts(terms)) {
       let list = this.#postings[term];
       if (!list) this.#postings[term] = list = [];
-      list.push(row * TF_SPAN + Math.min(tf, TF_SPAN - 1));
+      list.push((row << TF_BITS) | Math.min(tf, TF_MAX));
       this.#entries++;
     }
   }
@@ -71,7 +74,7 @@ export class TermIndex {
     for (const term of counts(terms).keys()) {
       const list = this.#postings[term];
       if (!list) continue;
-      const at = list.findIndex((p) => Math.floor(p / TF_SPAN) === row);
+      const at = list.findIndex((p) => p >> TF_BITS === row);
       if (at < 0) continue;
       list[at] = list[list.length - 1]!;
       list.pop();
@@ -91,18 +94,22 @@ export class TermIndex {
     // Scores accumulate in a buffer kept between searches (a map per search was most of a query's garbage).
     if (this.#scores.length < this.#lengths.length) this.#scores = new Float64Array(Math.ceil(this.#lengths.length * 1.25));
     const scores = this.#scores;
+    const lengths = this.#lengths;
     const touched: number[] = [];
+    // BM25's length norm, K1·(1 − B + B·length/avg), as fixed + perToken·length.
+    const fixed = K1 * (1 - B);
+    const perToken = (K1 * B) / avg;
     let read = 0;
     for (const { list } of terms) {
       if (read > 0 && read + list.length > POSTING_BUDGET) break;
       read += list.length;
-      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
-      for (const p of list) {
-        const row = Math.floor(p / TF_SPAN);
-        const tf = p % TF_SPAN;
-        const norm = K1 * (1 - B + (B * this.#lengths[row]!) / avg);
+      const weight = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)) * (K1 + 1);
+      for (let i = 0; i < list.length; i++) {
+        const p = list[i]!;
+        const row = p >> TF_BITS;
+        const tf = p & TF_MAX;
         if (scores[row] === 0) touched.push(row);
-        scores[row]! += (idf * tf * (K1 + 1)) / (tf + norm);
+        scores[row] = scores[row]! + (weight * tf) / (tf + fixed + perToken * lengths[row]!);
       }
     }
     const top = topByScore(touched, limit, (row) => scores[row]!, (row) => this.keyOf(row)).map((row) => ({ row, score: scores[row]! }));
