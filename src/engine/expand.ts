@@ -39,11 +39,10 @@ export function expandViaWaypoints(
     const edges: Array<{ src: number; dst: number; w: number }> = [];
     for (let i = 0; i < rows.length; i++) {
       const src = rows[i]!;
-      const links = view.outgoingAt(src);
-      for (let j = 0; j < links.length; j++) {
-        const e = links[j]!;
-        const w = strengths[i]! * e.weight * DAMPING;
-        if (e.dstRow !== src && w >= MIN_WEIGHT) edges.push({ src, dst: e.dstRow, w });
+      const { dstRows, weights, start, count } = view.outgoingAt(src);
+      for (let j = start; j < start + count; j++) {
+        const w = strengths[i]! * weights[j]! * DAMPING;
+        if (dstRows[j] !== src && w >= MIN_WEIGHT) edges.push({ src, dst: dstRows[j]!, w });
       }
     }
     edges.sort((a, b) => b.w - a.w);

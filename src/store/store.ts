@@ -94,10 +94,15 @@ export interface Link {
   readonly weight: number;
 }
 
-/** An outgoing link by the rows of its memories (see {@link UserView.outgoingAt}). */
-export interface RowLink {
-  readonly dstRow: number;
-  readonly weight: number;
+/**
+ * A memory's outgoing links by row (see {@link UserView.outgoingAt}), strongest first: entries
+ * `start` to `start + count` of `dstRows` and `weights`, valid until the view's next change.
+ */
+export interface RowLinks {
+  readonly dstRows: Int32Array;
+  readonly weights: Float64Array;
+  readonly start: number;
+  readonly count: number;
 }
 
 /** What a query reads of a memory (see {@link UserView}). */
@@ -144,7 +149,7 @@ export interface UserView {
    */
   idAt(row: number): string | undefined;
   memoryAt(row: number): RecallMemory | undefined;
-  outgoingAt(row: number): readonly RowLink[];
+  outgoingAt(row: number): RowLinks;
   /** One query's vectors (one per sector) against the user's vector indexes. */
   probe(queries: ReadonlyMap<Sector, Float32Array>): VectorProbe;
   /** The best memories for these canonical tokens by BM25 over the user's own memories. */

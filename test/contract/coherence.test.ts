@@ -27,7 +27,8 @@ function snapshot(view: UserView, ids: readonly string[]) {
   const byRow = <H extends { id: string; row: number }>({ row, ...hit }: H) => {
     assert.equal(view.idAt(row), hit.id);
     assert.equal(view.memoryAt(row)?.id, hit.id);
-    assert.deepEqual(view.outgoingAt(row).map((l) => ({ dstId: view.idAt(l.dstRow), weight: l.weight })), view.outgoing(hit.id));
+    const { dstRows, weights, start, count } = view.outgoingAt(row);
+    assert.deepEqual(Array.from({ length: count }, (_, i) => ({ dstId: view.idAt(dstRows[start + i]!), weight: weights[start + i] })), view.outgoing(hit.id));
     return hit;
   };
   return {

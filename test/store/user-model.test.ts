@@ -27,7 +27,8 @@ function readings(model: UserModel, ids: readonly string[]) {
   for (const h of hits) {
     assert.equal(model.idAt(h.row), h.id, 'a vector hit names its memory by row');
     assert.deepEqual(probe.similaritiesAt(h.row), probe.similarities(h.id));
-    assert.deepEqual(model.outgoingAt(h.row).map((l) => ({ dstId: model.idAt(l.dstRow), weight: l.weight })), model.outgoing(h.id));
+    const { dstRows, weights, start, count } = model.outgoingAt(h.row);
+    assert.deepEqual(Array.from({ length: count }, (_, i) => ({ dstId: model.idAt(dstRows[start + i]!), weight: weights[start + i] })), model.outgoing(h.id));
     assert.equal(model.memoryAt(h.row)?.content, model.memory(h.id)?.content);
   }
   for (const h of model.searchText(canonicalTokens('topic1'), 100)) assert.equal(model.idAt(h.row), h.id, 'a text hit names its memory by row');

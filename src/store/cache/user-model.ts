@@ -9,14 +9,13 @@ import type { Sector } from '../../core/types.js';
 import { Vocabulary, type TermLookup } from '../../core/vocabulary.js';
 import type { Change } from '../ops/journal.js';
 import type { ModelData, ModelLink, ModelVector } from '../ops/model-data.js';
-import type { Link, RecallMemory, RecallRow, RowLink, TextHit, UserView, VectorProbe } from '../store.js';
+import type { Link, RecallMemory, RecallRow, RowLinks, TextHit, UserView, VectorProbe } from '../store.js';
 import { appendRows, forgetMemoryRows, liveRows, removeRows, toUnitMatrix, type UnitMatrix } from '../vector-index.js';
+import { LinkRows } from './link-rows.js';
 import { MemoryRows } from './memory-rows.js';
 import { QueryProbe } from './query-probe.js';
 import { TermIndex } from './term-index.js';
 
-/** Heap cost of a link, for the cache budget. */
-const LINK_BYTES = 120;
 /** Past this share of emptied rows, rows are renumbered and the term index rebuilt. */
 const MAX_EMPTY_SHARE = 0.25;
 
@@ -40,9 +39,7 @@ export class UserModel implements UserView {
   readonly #vocabulary = new Vocabulary();
   readonly #rows = new MemoryRows(this.#vocabulary);
   #text = this.#newTermIndex();
-  /** Outgoing links by the source's row, strongest first. */
-  #links: Array<readonly RowLink[] | undefined> = [];
-  #linkCount = 0;
+  readonly #links = new LinkRows();
   readonly #vectors = new Map<string, UnitMatrix>();
 
   constructor(epoch: number, data: ModelData) {
@@ -62,7 +59,7 @@ export class UserModel implements UserView {
   get bytes(): number {
     let vectors = 0;
     for (const index of this.#vectors.values()) vectors += index.rows.bytes + index.ids.length * 64;
-    return vectors + this.#rows.bytes + this.#vocabulary.bytes + this.#linkCount * LINK_BYTES + this.#text.bytes;
+    return vectors + this.#rows.bytes + this.#vocabulary.bytes + this.#links.bytes + this.#text.bytes;
   }
 
   get size(): number {
@@ -104,7 +101,10 @@ export class UserModel implements UserView {
   weight(srcId: string, dstId: string): number | undefined {
     const src = this.#rows.rowOf(srcId);
     const dst = this.#rows.rowOf(dstId);
-    return src === undefined || dst === undefined ? undefined : this.outgoingAt(src).find((l) => l.dstRow === dst)?.weight;
+    if (src === undefined || dst === undefined) return undefined;
+    const { dstRows, weights, start, count } = this.#links.at(src);
+    for (let i = start; i < start + count; i++) if (dstRows[i] === dst) return weights[i];
+    return undefined;
   }
 
   memory(id: string): RecallMemory | undefined {
@@ -114,7 +114,9 @@ export class UserModel implements UserView {
 
   outgoing(id: string): readonly Link[] {
     const row = this.#rows.rowOf(id);
-    return row === undefined ? [] : this.outgoingAt(row).map((l) => ({ dstId: this.#rows.idAt(l.dstRow)!, weight: l.weight }));
+    if (row === undefined) return [];
+    const { dstRows, weights, start, count } = this.#links.at(row);
+    return Array.from({ length: count }, (_, i) => ({ dstId: this.#rows.idAt(dstRows[start + i]!)!, weight: weights[start + i]! }));
   }
 
   idAt(row: number): string | undefined {
@@ -125,8 +127,8 @@ export class UserModel implements UserView {
     return this.#rows.memory(row);
   }
 
-  outgoingAt(row: number): readonly RowLink[] {
-    return this.#links[row] ?? [];
+  outgoingAt(row: number): RowLinks {
+    return this.#links.at(row);
   }
 
   probe(queries: ReadonlyMap<Sector, Float32Array>): VectorProbe {
@@ -154,8 +156,7 @@ export class UserModel implements UserView {
     this.#text.remove(row, this.#rows.termsAt(row));
     this.#rows.remove(id);
     // Links to it go with their sources' next change (the journal names them with its removal).
-    this.#linkCount -= this.#links[row]?.length ?? 0;
-    this.#links[row] = undefined;
+    this.#links.set(row, []);
   }
 
   #newTermIndex(): TermIndex {
@@ -164,13 +165,7 @@ export class UserModel implements UserView {
 
   /** Rows without the emptied ones, and the term index over the new row numbers. */
   #renumber(): void {
-    const live = this.#rows.compact();
-    const renumbered = new Int32Array(Math.max(1, this.#links.length)).fill(-1);
-    live.forEach((old, row) => (renumbered[old] = row));
-    this.#links = live.map((old) =>
-      this.#links[old]?.flatMap((l) => (renumbered[l.dstRow]! >= 0 ? [Object.freeze({ dstRow: renumbered[l.dstRow]!, weight: l.weight })] : [])),
-    );
-    this.#linkCount = this.#links.reduce((n, list) => n + (list?.length ?? 0), 0);
+    this.#links.renumber(this.#rows.compact());
     for (const index of this.#vectors.values()) forgetMemoryRows(index);
     this.#text = this.#newTermIndex();
     for (let row = 0; row < this.#rows.span; row++) this.#text.add(row, this.#rows.termsAt(row));
@@ -179,7 +174,7 @@ export class UserModel implements UserView {
 
   /** Replaces the outgoing links of `sources` by those among `links` (none: no links). */
   #setLinks(links: readonly ModelLink[], sources: readonly string[]): void {
-    const bySource = new Map<number, RowLink[]>();
+    const bySource = new Map<number, Array<{ dstRow: number; dstId: string; weight: number }>>();
     for (const l of links) {
       const src = this.#rows.rowOf(l.srcId);
       const dst = this.#rows.rowOf(l.dstId);
@@ -187,16 +182,13 @@ export class UserModel implements UserView {
       if (src === undefined || dst === undefined) continue;
       let list = bySource.get(src);
       if (!list) bySource.set(src, (list = []));
-      list.push(Object.freeze({ dstRow: dst, weight: l.weight }));
+      list.push({ dstRow: dst, dstId: l.dstId, weight: l.weight });
     }
-    const idOf = (l: RowLink) => this.#rows.idAt(l.dstRow)!;
     for (const id of new Set(sources)) {
       const src = this.#rows.rowOf(id);
       if (src === undefined) continue;
-      this.#linkCount -= this.#links[src]?.length ?? 0;
-      const list = bySource.get(src);
-      this.#links[src] = list && Object.freeze(list.sort((a, b) => b.weight - a.weight || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0)));
-      this.#linkCount += list?.length ?? 0;
+      const list = bySource.get(src) ?? [];
+      this.#links.set(src, list.sort((a, b) => b.weight - a.weight || (a.dstId < b.dstId ? -1 : a.dstId > b.dstId ? 1 : 0)));
     }
   }
 }
