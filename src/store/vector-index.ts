@@ -102,23 +102,20 @@ export function rowOfId(index: UnitMatrix, id: string): number | undefined {
   return rowOf(index).get(id);
 }
 
-/** Builds the tables between rows and memory rows if they are not there; `memoryRowOf` numbers the memories. */
-function memoryTables(index: UnitMatrix, memoryRowOf: (id: string) => number | undefined): { byMemory: Int32Array; memoryRows: Int32Array } {
+/** The memory row of each row (-1: none), built with its inverse if not there; `memoryRowOf` numbers the memories. */
+export function memoryRowsOf(index: UnitMatrix, memoryRowOf: (id: string) => number | undefined): Int32Array {
   if (!index.byMemory || !index.memoryRows) {
     index.byMemory = new Int32Array(0);
     index.memoryRows = new Int32Array(Math.max(1, index.ids.length)).fill(-1);
     index.ids.forEach((rowId, row) => rowId !== REMOVED && setMemoryRow(index, memoryRowOf(rowId), row));
   }
-  return { byMemory: index.byMemory!, memoryRows: index.memoryRows! };
+  return index.memoryRows!;
 }
-
-/** The memory row of each row (-1: none); see {@link UnitMatrix.memoryRows}. */
-export const memoryRowsOf = (index: UnitMatrix, memoryRowOf: (id: string) => number | undefined): Int32Array => memoryTables(index, memoryRowOf).memoryRows;
 
 /** The row holding the vector of the memory at `memoryRow` in its user model, if there is one. */
 export function rowOfMemory(index: UnitMatrix, memoryRow: number, memoryRowOf: (id: string) => number | undefined): number | undefined {
-  const { byMemory, memoryRows } = memoryTables(index, memoryRowOf);
-  const row = (byMemory[memoryRow] ?? 0) - 1;
+  const memoryRows = memoryRowsOf(index, memoryRowOf);
+  const row = (index.byMemory![memoryRow] ?? 0) - 1;
   // A removed row's entry is stale: the row no longer names the memory.
   return row >= 0 && memoryRows[row] === memoryRow ? row : undefined;
 }

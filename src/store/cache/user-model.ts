@@ -21,7 +21,6 @@ const MAX_EMPTY_SHARE = 0.25;
 
 const vectorKey = (sector: string, dim: number) => `${sector} ${dim}`;
 
-
 function groupVectors(vectors: readonly ModelVector[]): Map<string, ModelVector[]> {
   const out = new Map<string, ModelVector[]>();
   for (const v of vectors) {
