@@ -8,6 +8,9 @@ import type { Sector, SectorVector } from '../core/types.js';
 import { RowBuffer } from '../store/row-buffer.js';
 import type { UserView, VectorHit } from '../store/store.js';
 
+/** A stored memory or a peer of the batch (not in the view yet, so without a row), by similarity. */
+type Similar = Pick<VectorHit, 'id' | 'similarity'>;
+
 /** Below this cosine two memories are not related enough to link (v1.2 declared 0.75 for its own embedder). */
 export const LINK_MIN_SIMILARITY = 0.45;
 const CROSS_SECTOR_FACTOR = 0.5;
@@ -16,7 +19,7 @@ const PRIMARY_CANDIDATES = 5;
 export interface NewLinks {
   waypoints: Array<{ dstId: string; weight: number }>;
   /** Nearest memories in the primary sector (for near-duplicate checks). */
-  candidates: VectorHit[];
+  candidates: Similar[];
 }
 
 /** Earlier memories of a bulk insert a new one is compared with, per sector (bounds the O(n²) work). */
@@ -42,14 +45,14 @@ export class BatchPeers {
   }
 
   /** The most similar of the last {@link PEER_WINDOW} peers with a vector in v's sector, if any is similar at all (ties: the earlier). */
-  best(v: SectorVector): VectorHit | null {
+  best(v: SectorVector): Similar | null {
     const s = this.#sectors.get(v.sector);
     if (!s || s.rows.dim !== v.vector.length) return null;
     const from = Math.max(0, s.ids.length - PEER_WINDOW);
     const dots = s.rows.dots(v.vector, s.ids.length, from);
     let at = -1;
     for (let i = 0; i < dots.length; i++) if (dots[i]! > (at < 0 ? 0 : dots[at]!)) at = i;
-    return at < 0 ? null : { id: s.ids[from + at]!, row: -1, similarity: dots[at]! };
+    return at < 0 ? null : { id: s.ids[from + at]!, similarity: dots[at]! };
   }
 }
 

@@ -2,9 +2,9 @@
  * A growable row-major matrix that answers "the products of these rows with this query". From
  * a quarter of a WebAssembly page of rows on, and when the row width allows, the rows live in a
  * WebAssembly memory of their own and the SIMD kernel (./simd-dots.ts) computes the products;
- * otherwise a typed array and a JavaScript loop do. Each matrix owns its memory, so one dropped is freed by
- * the garbage collector like any other object. The element kind (float32 or int8) says how rows
- * are held and which kernel reads them.
+ * otherwise a typed array and a JavaScript loop do. Each matrix owns its memory, so one dropped
+ * is freed by the garbage collector like any other object. The element kind (float32 or int8)
+ * says how rows are held and which kernel reads them.
  */
 import { dotsKernel, dotsModule, type DotsKernel } from './simd-dots.js';
 

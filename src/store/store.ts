@@ -79,7 +79,7 @@ export interface LinkKey {
 /** One string per (src, dst) pair, for maps and sets of links. */
 export const linkKey = (l: LinkKey): string => `${l.srcId}\u0000${l.dstId}`;
 
-/** What one recall teaches (see Store.recordRecalls), as plain data: another thread may write it. */
+/** What one recall teaches (see Store.recordRecalls), as data: how it weighs links is the core's `recalledWeight`. */
 export interface RecallWrite {
   salience: readonly SalienceUpdate[];
   /** Links on the path to the answer: each strengthens where it still exists. */
@@ -171,7 +171,7 @@ export interface VectorProbe {
 
 export interface VectorHit {
   id: string;
-  /** The memory's row in the view (see {@link UserView.idAt}); -1 outside one. */
+  /** The memory's row in the view (see {@link UserView.idAt}); -1 when the index was searched without the view. */
   row: number;
   /** Cosine similarity. */
   similarity: number;
@@ -345,8 +345,8 @@ export interface Store {
    * What recalls teach (of one or more users), each in one transaction with others where that is
    * cheaper: the salience updates, then each listed link set to `recalledWeight` of its current
    * weight (../core/decay.ts). Links whose ends are not both in the recall's scope are ignored.
-   * Answers per item the error that kept it
-   * from being written (undefined: written); a failing recall never takes another down with it.
+   * Answers per item the error that kept it from being written (undefined: written); a failing
+   * recall never takes another down with it.
    * Committed without waiting for the disk where the backend can (a crash may lose the last
    * moment's reinforcement).
    */

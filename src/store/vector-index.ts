@@ -104,7 +104,8 @@ export function rowOfId(index: UnitMatrix, id: string): number | undefined {
 
 /** The memory row of each row (-1: none), built with its inverse if not there; `memoryRowOf` numbers the memories. */
 export function memoryRowsOf(index: UnitMatrix, memoryRowOf: (id: string) => number | undefined): Int32Array {
-  if (!index.byMemory || !index.memoryRows) {
+  // Built and dropped together (setMemoryRow, forgetMemoryRows): one test stands for both.
+  if (!index.memoryRows) {
     index.byMemory = new Int32Array(0);
     index.memoryRows = new Int32Array(Math.max(1, index.ids.length)).fill(-1);
     index.ids.forEach((rowId, row) => rowId !== REMOVED && setMemoryRow(index, memoryRowOf(rowId), row));
