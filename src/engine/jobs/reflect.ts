@@ -38,6 +38,7 @@ export async function reflectUser(ctx: EngineContext, scope: UserScope): Promise
       tags: [REFLECTION_TAG],
       metadata: { type: 'auto_reflect', sources: r.sources, freq: r.sources.length, at },
     })),
+    { quota: false },
   );
   const byId = new Map(recent.map((m) => [m.id, m]));
   const sources = reflections.flatMap((r) => r.sources);
