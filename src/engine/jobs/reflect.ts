@@ -48,7 +48,7 @@ export async function reflectUser(ctx: EngineContext, scope: UserScope): Promise
 }
 
 export async function runReflection(ctx: EngineContext): Promise<number> {
-  const count = await forEachUser(ctx, (scope) => reflectUser(ctx, scope));
+  const count = await forEachUser(ctx, (scope) => reflectUser(ctx, scope), 'reflect');
   await ctx.store.recordStat('reflect', count, ctx.now());
   return count;
 }
