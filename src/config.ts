@@ -189,7 +189,8 @@ function apiKeyVar(env: Env, name: string): string | null {
   if (v.length < MIN_API_KEY_LENGTH || new Set(v).size < MIN_API_KEY_DISTINCT_CHARS) {
     throw new ConfigError(
       name,
-      `must be at least ${MIN_API_KEY_LENGTH} characters with at least ${MIN_API_KEY_DISTINCT_CHARS} different ones (e.g. openssl rand -hex 24)`,
+      `must be at least ${MIN_API_KEY_LENGTH} characters with at least ${MIN_API_KEY_DISTINCT_CHARS} different ones ` +
+        '(e.g. openssl rand -hex 24)',
     );
   }
   return v;
@@ -202,8 +203,11 @@ function originList(env: Env, name: string): string[] | '*' {
   if (v === '*') return '*';
   return v.split(',').map((o) => o.trim()).filter((o) => o !== '').map((o) => {
     const u = URL.canParse(o) ? new URL(o) : null;
-    const bare = u !== null && /^https?:$/.test(u.protocol) && u.pathname === '/' && !u.search && !u.hash && !u.username && !o.endsWith('/') && !o.includes('*');
-    if (!bare) throw new ConfigError(name, `must be origins like https://app.example:3000 (no path) separated by commas, or *; got "${o}"`);
+    // Only scheme://host[:port]: a path, a trailing slash or a wildcard would never equal an Origin header.
+    const parts = u && !u.username && !u.search && !u.hash && u.pathname === '/' && !o.endsWith('/') && !o.includes('*');
+    if (!u || !parts || !/^https?:$/.test(u.protocol)) {
+      throw new ConfigError(name, `must be origins like https://app.example:3000 (no path) separated by commas, or *; got "${o}"`);
+    }
     return u.origin;
   });
 }

@@ -88,7 +88,12 @@ const MAX_JOINT_ITEMS = 256;
  * `quota: false` for memories the engine derives itself (reflections): a user at
  * OM_MAX_MEMORIES_PER_USER can add nothing, but the jobs still run for them.
  */
-export async function addMemories(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[], { quota = true } = {}): Promise<AddResult[]> {
+export async function addMemories(
+  ctx: EngineContext,
+  scope: UserScope,
+  inputs: readonly AddInput[],
+  { quota = true } = {},
+): Promise<AddResult[]> {
   if (!Array.isArray(inputs)) throw validationError('inputs must be an array');
   inputs.forEach(checkInput);
   const limit = quota ? ctx.config.maxMemoriesPerUser : 0;
@@ -206,7 +211,8 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   }
   // Counted from the model in process (no query): duplicates absorbed above add nothing.
   if (limit > 0 && rows.length > 0 && view.size + rows.length > limit) {
-    throw new OmError('quota_exceeded', `this user holds ${view.size} memories; ${rows.length} more would pass OM_MAX_MEMORIES_PER_USER (${limit})`);
+    const message = `this user holds ${view.size} memories; ${rows.length} more would pass OM_MAX_MEMORIES_PER_USER (${limit})`;
+    throw new OmError('quota_exceeded', message);
   }
   // The new rows first: if their insert fails, nothing of this call has been written.
   if (rows.length > 0) await ctx.store.insertMemories(scope, rows, { model: ctx.embedder.id, ts: now });

@@ -6,7 +6,11 @@ import type { EngineContext } from '../context.js';
  * Runs a job's step for every user and returns the total. With `statType`, what the step did to
  * each user's memories is recorded as that user's `stats` row (the counters the user may see).
  */
-export async function forEachUser(ctx: EngineContext, work: (scope: UserScope) => Promise<number>, statType?: string): Promise<number> {
+export async function forEachUser(
+  ctx: EngineContext,
+  work: (scope: UserScope) => Promise<number>,
+  statType?: string,
+): Promise<number> {
   let total = 0;
   for (const id of await ctx.store.adminListUsers()) {
     const scope = storedUserScope(id);

@@ -91,7 +91,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
     ...adminRoutes(deps),
   );
   mountRoutes(app, deps, specs);
-  // MCP over streamable HTTP (src/interfaces/mcp/http.ts), behind the same keys.
+  // MCP over streamable HTTP (src/interfaces/mcp/http.ts), behind the same keys and rate limit.
   app.route('/mcp', mcpHttpApp(deps));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));

@@ -27,7 +27,8 @@ const isJson = (type: string | undefined) => type?.split(';')[0]!.trim().toLower
  */
 export const jsonWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
   const method = c.req.method;
-  if (!READ_ONLY.has(method) && !isJson(c.req.header('content-type')) && (method === 'POST' || hasBody(c.req.raw.headers))) {
+  const write = !READ_ONLY.has(method) && (method === 'POST' || hasBody(c.req.raw.headers));
+  if (write && !isJson(c.req.header('content-type'))) {
     throw new OmError('unsupported_media', `${method} bodies must be sent as Content-Type: application/json`);
   }
   await next();
@@ -53,7 +54,7 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
     throw new OmError('validation_error', 'request body is not valid JSON');
   }
   if (nestedDeeperThan(parsed, MAX_BODY_DEPTH)) {
-    throw new OmError('validation_error', `request body nests objects or arrays more than ${MAX_BODY_DEPTH} levels deep`);
+    throw new OmError('validation_error', `request body nests objects or arrays more than ${MAX_BODY_DEPTH} levels`);
   }
   // v1.2 treated an unparsable or empty body as null and carried on; a literal null is "no body" too.
   return parsed === null ? {} : parsed;

@@ -41,7 +41,7 @@ export function originPolicy(config: Readonly<Config>): MiddlewareHandler<AppEnv
           'forbidden',
           'cross_origin_forbidden',
           keyless
-            ? 'requests from pages of other origins are refused without OM_API_KEY (trusted origins go in OM_CORS_ORIGINS)'
+            ? 'requests from pages of other origins are refused without OM_API_KEY (list trusted ones in OM_CORS_ORIGINS)'
             : 'this origin is not in OM_CORS_ORIGINS',
         );
       }

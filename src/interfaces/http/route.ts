@@ -77,7 +77,12 @@ function applyRateLimit(c: Context<AppEnv>, deps: AppDeps, client: string): void
  * Authenticates a request and counts it against its client's rate limit (the key, or the address
  * without one). Failed attempts count against the address, so guessing keys is limited too.
  */
-export async function authorize(c: Context<AppEnv>, deps: AppDeps, access: Access, rateLimited = true): Promise<Caller> {
+export async function authorize(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  access: Access,
+  rateLimited = true,
+): Promise<Caller> {
   const address = `ip:${clientAddress(c)}`;
   let caller: Caller;
   try {

@@ -24,7 +24,8 @@ export const MAX_METADATA_BYTES = 64 * 1024;
 export const metadataField = z.record(z.string(), z.unknown()).superRefine((m, ctx) => {
   // Depth first: serialising a deeper object would overflow the stack.
   if (nestedDeeperThan(m, MAX_METADATA_DEPTH)) {
-    ctx.addIssue({ code: 'custom', message: `must not nest objects or arrays more than ${MAX_METADATA_DEPTH} levels deep` });
+    const message = `must not nest objects or arrays more than ${MAX_METADATA_DEPTH} levels deep`;
+    ctx.addIssue({ code: 'custom', message });
   } else if (Buffer.byteLength(JSON.stringify(m)) > MAX_METADATA_BYTES) {
     ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_METADATA_BYTES} bytes as JSON` });
   }

@@ -71,22 +71,27 @@ export function* writeEmbedLogs(d: Dialect, entries: readonly EmbedLogEntry[]): 
  * default user) for what a run or a request did to that user's memories.
  */
 export function* recordStat(d: Dialect, scope: UserScope | null, type: string, count: number, ts: number): Op<void> {
-  yield sql`INSERT INTO ${raw(d.tables.stats)} (type, count, ts, user_id) VALUES (${type}, ${count}, ${ts}, ${scope && userKey(scope)})`;
+  const user = scope && userKey(scope);
+  yield sql`INSERT INTO ${raw(d.tables.stats)} (type, count, ts, user_id) VALUES (${type}, ${count}, ${ts}, ${user})`;
 }
 
-const statRows = (rows: Array<Record<string, unknown>>): StatRow[] => rows.map((r) => ({ type: String(r.type), count: Number(r.count), ts: Number(r.ts) }));
+const statRows = (rows: Array<Record<string, unknown>>): StatRow[] =>
+  rows.map((r) => ({ type: String(r.type), count: Number(r.count), ts: Number(r.ts) }));
 
 export function* statsSince(d: Dialect, ts: number): Op<StatRow[]> {
-  const { rows } = yield sql`SELECT type, count, ts FROM ${raw(d.tables.stats)} WHERE ts >= ${ts} AND user_id IS NULL ORDER BY ts, id`;
+  const { rows } = yield sql`SELECT type, count, ts FROM ${raw(d.tables.stats)}
+    WHERE ts >= ${ts} AND user_id IS NULL ORDER BY ts, id`;
   return statRows(rows);
 }
 
 export function* userStatsSince(d: Dialect, scope: UserScope, ts: number): Op<StatRow[]> {
-  const { rows } = yield sql`SELECT type, count, ts FROM ${raw(d.tables.stats)} WHERE user_id = ${userKey(scope)} AND ts >= ${ts} ORDER BY ts, id`;
+  const { rows } = yield sql`SELECT type, count, ts FROM ${raw(d.tables.stats)}
+    WHERE user_id = ${userKey(scope)} AND ts >= ${ts} ORDER BY ts, id`;
   return statRows(rows);
 }
 
 export function* adminUserStatsSince(d: Dialect, ts: number): Op<StatRow[]> {
-  const { rows } = yield sql`SELECT type, count, ts FROM ${raw(d.tables.stats)} WHERE ts >= ${ts} AND user_id IS NOT NULL ORDER BY ts, id`;
+  const { rows } = yield sql`SELECT type, count, ts FROM ${raw(d.tables.stats)}
+    WHERE ts >= ${ts} AND user_id IS NOT NULL ORDER BY ts, id`;
   return statRows(rows);
 }

@@ -129,7 +129,9 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
         const since = Date.now() - (query.hours ?? 24) * HOUR;
         // Counters of reinforcements and decayed memories are the user's data: a user key sees its own only.
         const everyone = caller.role === 'admin' && query.user_id === undefined;
-        const rows = everyone ? await engine.adminUserJobStats(since) : await engine.userJobStats(scope(query.user_id), since);
+        const rows = everyone
+          ? await engine.adminUserJobStats(since)
+          : await engine.userJobStats(scope(query.user_id), since);
         const byHour = new Map<string, { hour: string; decay: number; reflection: number; consolidation: number }>();
         for (const r of rows) {
           const hour = hourLabel(r.ts);
