@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { loadConfig } from '../../src/config.js';
+import { Memory } from '../../src/engine/memory.js';
+import { startServer } from '../../src/interfaces/http/server.js';
+import { createLogger } from '../../src/log.js';
 import { servePages } from '../helpers/page-server.js';
+import { tmpDir } from '../helpers/tmp.js';
 import { listen } from './harness.js';
 
 const EVIL = 'https://evil.example';
@@ -158,6 +163,24 @@ describe('OM_CORS_ORIGINS', () => {
       assertRefused(await send(base, 'OPTIONS', '/memory/add', { origin: EVIL, 'access-control-request-method': 'POST' }), 'unlisted preflight');
     } finally {
       await srv.close();
+    }
+  });
+
+  test('* without a key is an explicit opt-in, warned about at start-up', async () => {
+    const lines: string[] = [];
+    const tmp = tmpDir('om-cors-star-');
+    const config = loadConfig({ OM_DB_PATH: `${tmp.dir}/om.sqlite`, OM_PORT: '0', OM_CORS_ORIGINS: '*' });
+    const log = createLogger('warn', {}, (line) => lines.push(line));
+    const memory = await Memory.open({ config, jobs: false, logger: createLogger('silent') });
+    const server = await startServer({ config, engine: memory, keys: memory.store, log });
+    try {
+      assert.match(lines.join('\n'), /OM_CORS_ORIGINS=\* without OM_API_KEY/);
+      const r = await send(server.url, 'GET', '/memory/all', { origin: EVIL });
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['access-control-allow-origin'], EVIL);
+    } finally {
+      await server.close();
+      tmp.cleanup();
     }
   });
 
