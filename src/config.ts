@@ -44,7 +44,14 @@ export interface Config {
    */
   allowedHosts: string[] | null;
   apiKey: string | null;
+  /**
+   * Origins (`scheme://host[:port]`) whose pages may read replies (CORS); `'*'`: any origin, an
+   * explicit opt-in only safe with OM_API_KEY. Empty: no CORS headers at all.
+   */
+  corsOrigins: string[] | '*';
   maxPayloadBytes: number;
+  /** Memories one user may hold (add, batch, ingest past it → 413 quota_exceeded); 0 = no limit. */
+  maxMemoriesPerUser: number;
   rateLimit: { enabled: boolean; windowMs: number; max: number };
   embeddings: {
     provider: EmbeddingProvider;
@@ -172,12 +179,45 @@ function hostList(env: Env, name: string): string[] | null {
   return hosts;
 }
 
+/** A shorter or less varied OM_API_KEY is refused at start-up: it would be guessed. */
+export const MIN_API_KEY_LENGTH = 16;
+export const MIN_API_KEY_DISTINCT_CHARS = 5;
+
+function apiKeyVar(env: Env, name: string): string | null {
+  const v = str(env, name);
+  if (v === null) return null;
+  if (v.length < MIN_API_KEY_LENGTH || new Set(v).size < MIN_API_KEY_DISTINCT_CHARS) {
+    throw new ConfigError(
+      name,
+      `must be at least ${MIN_API_KEY_LENGTH} characters with at least ${MIN_API_KEY_DISTINCT_CHARS} different ones ` +
+        '(e.g. openssl rand -hex 24)',
+    );
+  }
+  return v;
+}
+
+/** Comma-separated exact origins (`https://app.example:3000`, no path), or `*` alone for any. */
+function originList(env: Env, name: string): string[] | '*' {
+  const v = str(env, name);
+  if (v === null) return [];
+  if (v === '*') return '*';
+  return v.split(',').map((o) => o.trim()).filter((o) => o !== '').map((o) => {
+    const u = URL.canParse(o) ? new URL(o) : null;
+    // Only scheme://host[:port]: a path, a trailing slash or a wildcard would never equal an Origin header.
+    const parts = u && !u.username && !u.search && !u.hash && u.pathname === '/' && !o.endsWith('/') && !o.includes('*');
+    if (!u || !parts || !/^https?:$/.test(u.protocol)) {
+      throw new ConfigError(name, `must be origins like https://app.example:3000 (no path) separated by commas, or *; got "${o}"`);
+    }
+    return u.origin;
+  });
+}
+
 /** Parses the environment; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonly<Config> {
   const backend = oneOf(env, 'OM_METADATA_BACKEND', ['sqlite', 'postgres'] as const, 'sqlite');
   const pgUrl = url(env, 'OM_PG_URL', null);
   const dbPath = path.resolve(cwd, str(env, 'OM_DB_PATH') ?? 'data/openmemory.sqlite');
-  const apiKey = str(env, 'OM_API_KEY');
+  const apiKey = apiKeyVar(env, 'OM_API_KEY');
   const provider = oneOf(
     env,
     'OM_EMBEDDINGS',
@@ -207,7 +247,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     engineThreads: int(env, 'OM_ENGINE_THREADS', os.availableParallelism() > 1 ? 1 : 0, 0, 64),
     allowedHosts: hostList(env, 'OM_ALLOWED_HOSTS'),
     apiKey,
+    corsOrigins: originList(env, 'OM_CORS_ORIGINS'),
     maxPayloadBytes: int(env, 'OM_MAX_PAYLOAD_SIZE', 1_000_000, 1024),
+    maxMemoriesPerUser: int(env, 'OM_MAX_MEMORIES_PER_USER', 0, 0),
     rateLimit: {
       enabled: bool(env, 'OM_RATE_LIMIT_ENABLED', false),
       windowMs: int(env, 'OM_RATE_LIMIT_WINDOW_MS', 60_000, 1),

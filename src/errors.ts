@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  /** The user holds OM_MAX_MEMORIES_PER_USER memories. */
+  quota_exceeded: 413,
   unsupported_media: 415,
   rate_limited: 429,
   upstream_unavailable: 502,

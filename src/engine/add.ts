@@ -9,7 +9,7 @@ import { sectorLambda } from '../core/sectors.js';
 import { unitCosine } from '../core/vector.js';
 import { fingerprintBits, isNearDuplicate, sameWording, simhash, type FingerprintBits } from '../core/simhash.js';
 import type { Sector } from '../core/types.js';
-import { validationError } from '../errors.js';
+import { OmError, validationError } from '../errors.js';
 import type { NewMemory, RecallMemory, UserView } from '../store/store.js';
 import { userKey, type UserScope } from '../store/scope.js';
 import type { AddInput, AddResult } from './api.js';
@@ -84,17 +84,27 @@ async function writeAbsorbed(ctx: EngineContext, scope: UserScope, absorbed: Rea
 /** Adds of one user arriving while another of theirs is written are written together next (see KeyedLock.batch). */
 const MAX_JOINT_ITEMS = 256;
 
-export async function addMemories(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[]): Promise<AddResult[]> {
+/**
+ * `quota: false` for memories the engine derives itself (reflections): a user at
+ * OM_MAX_MEMORIES_PER_USER can add nothing, but the jobs still run for them.
+ */
+export async function addMemories(
+  ctx: EngineContext,
+  scope: UserScope,
+  inputs: readonly AddInput[],
+  { quota = true } = {},
+): Promise<AddResult[]> {
   if (!Array.isArray(inputs)) throw validationError('inputs must be an array');
   inputs.forEach(checkInput);
+  const limit = quota ? ctx.config.maxMemoriesPerUser : 0;
   return ctx.userLock.batch(userKey(scope), inputs, MAX_JOINT_ITEMS, async (items) => {
-    const results = await addLocked(ctx, scope, items);
+    const results = await addLocked(ctx, scope, items, limit);
     ctx.summaries.markDirty(scope);
     return results;
   });
 }
 
-async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[]): Promise<AddResult[]> {
+async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[], limit: number): Promise<AddResult[]> {
   const results: AddResult[] = new Array(inputs.length);
   const fresh: Prepared[] = [];
   const absorbed = new Map<string, Absorbed>();
@@ -198,6 +208,11 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
       const row = newRows.get(id)!;
       row.salience = clamp01(row.salience + DEDUP_BOOST);
     }
+  }
+  // Counted from the model in process (no query): duplicates absorbed above add nothing.
+  if (limit > 0 && rows.length > 0 && view.size + rows.length > limit) {
+    const message = `this user holds ${view.size} memories; ${rows.length} more would pass OM_MAX_MEMORIES_PER_USER (${limit})`;
+    throw new OmError('quota_exceeded', message);
   }
   // The new rows first: if their insert fails, nothing of this call has been written.
   if (rows.length > 0) await ctx.store.insertMemories(scope, rows, { model: ctx.embedder.id, ts: now });

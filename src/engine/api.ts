@@ -7,7 +7,7 @@
 import type { ScoreParts } from '../core/scoring.js';
 import type { Sector } from '../core/types.js';
 import type { EmbedMetricsSnapshot } from '../embed/metrics.js';
-import type { DeletedCounts, ModelStats, SectorStat, UserStats } from '../store/store.js';
+import type { DeletedCounts, ModelStats, SectorStat, StatRow, UserStats } from '../store/store.js';
 import type { UserScope } from '../store/scope.js';
 
 export interface AddInput {
@@ -145,8 +145,12 @@ export interface MemoryEngine {
   /** Admin: every user id (default user as null). */
   adminListUsers(): Promise<Array<string | null>>;
   adminSectorStats(): Promise<SectorStat[]>;
-  /** Maintenance counters (`stats` rows: decay, reflect, consolidate, ...) since `since`; no user data. */
-  jobStats(since: number): Promise<Array<{ type: string; count: number; ts: number }>>;
+  /** Maintenance job runs over all users (`stats` rows: decay, reflect, prune) since `since`. */
+  jobStats(since: number): Promise<StatRow[]>;
+  /** What jobs and reinforcements did to the user's memories (decay, reflect, prune, consolidate) since `since`. */
+  userJobStats(scope: UserScope, since: number): Promise<StatRow[]>;
+  /** The same for every user. */
+  adminUserJobStats(since: number): Promise<StatRow[]>;
   /** Embedding calls, texts, latency and errors per provider since start-up; empty for in-process embedders. */
   embeddingMetrics(): Promise<EmbedMetricsSnapshot>;
   /** The per-user models the engine holds in memory (see Store.view). */

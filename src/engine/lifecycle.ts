@@ -94,7 +94,7 @@ export async function reinforceMemory(ctx: EngineContext, scope: UserScope, id: 
   const current = decayedSalience(m.salience, sectorLambda(m.primarySector), now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt));
   const salience = clamp01(current + amount);
   await ctx.store.updateSalience(scope, [{ id: m.id, salience, lastSeenAt: now }]);
-  if (salience > CONSOLIDATION_LEVEL) await ctx.store.recordStat('consolidate', 1, now);
+  if (salience > CONSOLIDATION_LEVEL) await ctx.store.recordUserStat(scope, 'consolidate', 1, now);
   return salience;
 }
 

@@ -9,7 +9,7 @@ import type { EmbedMetricsSnapshot } from '../embed/metrics.js';
 import { createLogger, type Logger } from '../log.js';
 import { openStore } from '../store/open.js';
 import type { UserScope } from '../store/scope.js';
-import type { DeletedCounts, ModelStats, SectorStat, Store, UserStats } from '../store/store.js';
+import type { DeletedCounts, ModelStats, SectorStat, StatRow, Store, UserStats } from '../store/store.js';
 import { addMemories } from './add.js';
 import { reembedUpstream } from './reembed.js';
 import type { AddInput, AddResult, ListInput, MemoryEngine, MemoryView, QueryInput, QueryResult, UpdateInput, UserSummaryView } from './api.js';
@@ -208,8 +208,16 @@ export class Memory implements MemoryEngine {
     return this.ctx.store.adminSectorStats();
   }
 
-  jobStats(since: number): Promise<Array<{ type: string; count: number; ts: number }>> {
+  jobStats(since: number): Promise<StatRow[]> {
     return this.ctx.store.statsSince(since);
+  }
+
+  userJobStats(scope: UserScope, since: number): Promise<StatRow[]> {
+    return this.ctx.store.userStatsSince(scope, since);
+  }
+
+  adminUserJobStats(since: number): Promise<StatRow[]> {
+    return this.ctx.store.adminUserStatsSince(since);
   }
 
   async modelStats(): Promise<ModelStats> {

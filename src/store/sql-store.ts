@@ -38,6 +38,7 @@ import type {
   VectorReplacement,
   StaleMemory,
   StaleQuery,
+  StatRow,
 } from './store.js';
 
 /** Memory for the user models of this process, beyond which the least recently used are dropped. */
@@ -236,10 +237,19 @@ export class SqlStore implements Store {
     return this.driver.write(admin.writeEmbedLogs(this.dialect, entries));
   }
   recordStat(type: string, count: number, ts: number): Promise<void> {
-    return this.driver.write(admin.recordStat(this.dialect, type, count, ts));
+    return this.driver.write(admin.recordStat(this.dialect, null, type, count, ts));
   }
-  statsSince(ts: number): Promise<Array<{ type: string; count: number; ts: number }>> {
+  statsSince(ts: number): Promise<StatRow[]> {
     return this.driver.read(admin.statsSince(this.dialect, ts));
+  }
+  recordUserStat(scope: UserScope, type: string, count: number, ts: number): Promise<void> {
+    return this.driver.write(admin.recordStat(this.dialect, scope, type, count, ts));
+  }
+  userStatsSince(scope: UserScope, ts: number): Promise<StatRow[]> {
+    return this.driver.read(admin.userStatsSince(this.dialect, scope, ts));
+  }
+  adminUserStatsSince(ts: number): Promise<StatRow[]> {
+    return this.driver.read(admin.adminUserStatsSince(this.dialect, ts));
   }
 
   modelStats(): ModelStats {

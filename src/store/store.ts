@@ -14,6 +14,13 @@ import type { TermLookup } from '../core/vocabulary.js';
 import type { UserScope } from './scope.js';
 
 /** Facts about a backend that callers may ask about; never branch on the backend's name. */
+/** One `stats` row: a maintenance counter. */
+export interface StatRow {
+  type: string;
+  count: number;
+  ts: number;
+}
+
 export interface StoreCapabilities {
   /** Several processes may write the same database at once (PostgreSQL) or one host only (SQLite file). */
   readonly multiNode: boolean;
@@ -384,9 +391,15 @@ export interface Store {
 
   // ---- logs and counters --------------------------------------------------
   writeEmbedLogs(entries: readonly EmbedLogEntry[]): Promise<void>;
-  /** Appends to the `stats` table (v1.2 meaning: type, count, ts). */
+  /** Appends a job run over all users to the `stats` table (v1.2 meaning: type, count, ts). */
   recordStat(type: string, count: number, ts: number): Promise<void>;
-  statsSince(ts: number): Promise<Array<{ type: string; count: number; ts: number }>>;
+  /** Job runs since `ts` (not the per-user rows). */
+  statsSince(ts: number): Promise<StatRow[]>;
+  /** Appends what a job run or a request did to the user's memories (consolidations, decayed memories, ...). */
+  recordUserStat(scope: UserScope, type: string, count: number, ts: number): Promise<void>;
+  userStatsSince(scope: UserScope, ts: number): Promise<StatRow[]>;
+  /** Every user's rows since `ts`. */
+  adminUserStatsSince(ts: number): Promise<StatRow[]>;
 
   /** The user models this process holds (see {@link Store.view}): how many, and their estimated bytes. */
   modelStats(): ModelStats;

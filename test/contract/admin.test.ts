@@ -59,4 +59,19 @@ contract('admin', (current) => {
     await store.recordStat('decay', 5, 300);
     assert.deepEqual(await store.statsSince(150), [{ type: 'prune', count: 1, ts: 200 }, { type: 'decay', count: 5, ts: 300 }]);
   });
+
+  it("keeps each user's stats rows apart from job runs and from other users; deleting the user deletes them", async () => {
+    const { store } = current();
+    await store.recordStat('decay', 9, 100);
+    await store.recordUserStat(userScope('alice'), 'consolidate', 1, 110);
+    await store.recordUserStat(DEFAULT_SCOPE, 'decay', 4, 120);
+    await store.recordUserStat(userScope('bob'), 'reflect', 2, 130);
+    assert.deepEqual(await store.statsSince(0), [{ type: 'decay', count: 9, ts: 100 }], 'job runs only');
+    assert.deepEqual(await store.userStatsSince(userScope('alice'), 0), [{ type: 'consolidate', count: 1, ts: 110 }]);
+    assert.deepEqual(await store.userStatsSince(DEFAULT_SCOPE, 0), [{ type: 'decay', count: 4, ts: 120 }]);
+    assert.deepEqual((await store.adminUserStatsSince(115)).map((r) => r.type), ['decay', 'reflect']);
+    await store.deleteUserData(userScope('bob'));
+    assert.deepEqual(await store.userStatsSince(userScope('bob'), 0), []);
+    assert.equal((await store.adminUserStatsSince(0)).length, 2);
+  });
 });

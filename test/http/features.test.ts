@@ -52,6 +52,28 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       assert.equal(typeof health.body.memory.rss, 'number');
     });
 
+    test("/dashboard/maintenance counts the caller's user only; the admin sees every user's or names one", async () => {
+      const bobMemory = (await h.call('GET', '/memory/all?user_id=bob')).body.items[0].id;
+      for (let i = 0; i < 3; i++) assert.equal((await h.call('POST', '/memory/reinforce', { body: { id: bobMemory, boost: 1, user_id: 'bob' } })).status, 200);
+      const consolidations = async (path: string, key?: string) => {
+        const r = await h.call('GET', path, key === undefined ? {} : { key });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        return r.body.totals.consolidations as number;
+      };
+      assert.equal(await consolidations('/dashboard/maintenance', alice), 0, "bob's reinforcements are not alice's to see");
+      assert.equal(await consolidations('/dashboard/maintenance?user_id=bob'), 3);
+      assert.equal(await consolidations('/dashboard/maintenance'), 3, 'the admin without user_id: every user');
+      assert.equal(await consolidations('/dashboard/maintenance?user_id=alice'), 0);
+      assert.equal((await h.call('GET', '/dashboard/maintenance?user_id=bob', { key: alice })).status, 403);
+      assert.equal((await h.call('DELETE', '/users/carl/memories')).status, 200);
+      await h.call('POST', '/memory/add', { body: { content: 'carl keeps one note', user_id: 'carl' } });
+      const carlMemory = (await h.call('GET', '/memory/all?user_id=carl')).body.items[0].id;
+      await h.call('POST', '/memory/reinforce', { body: { id: carlMemory, boost: 1, user_id: 'carl' } });
+      assert.equal(await consolidations('/dashboard/maintenance?user_id=carl'), 1);
+      assert.equal((await h.call('DELETE', '/users/carl/memories')).status, 200);
+      assert.equal(await consolidations('/dashboard/maintenance?user_id=carl'), 0, "deleting a user deletes its counters");
+    });
+
     test('IDE events, context, sessions and patterns stay within the user', async () => {
       const start = await h.call('POST', '/api/ide/session/start', { key: alice, body: { project_name: 'shop', ide_name: 'vim' } });
       assert.equal(start.body.success, true);

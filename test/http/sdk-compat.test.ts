@@ -18,7 +18,7 @@ describe('openmemory-js@0.3.0 against the server', () => {
   before(async () => {
     srv = await listen({ OM_API_KEY: ADMIN });
     admin = new OpenMemory({ baseUrl: srv.server.url, apiKey: ADMIN });
-    const res = await fetch(`${srv.server.url}/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: JSON.stringify({ user_id: 'alice' }) });
+    const res = await fetch(`${srv.server.url}/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ user_id: 'alice' }) });
     alice = new OpenMemory({ baseUrl: srv.server.url, apiKey: ((await res.json()) as { key: string }).key });
   });
   after(() => srv.close());

@@ -52,7 +52,7 @@ test('serve prints the URL and the absolute database path, answers, and stops cl
     assert.ok(existsSync(dbPath));
     const health = await fetch(`${url}/health`);
     assert.equal(health.status, 200);
-    const add = await fetch(`${url}/memory/add`, { method: 'POST', body: JSON.stringify({ content: 'served over a real socket' }) });
+    const add = await fetch(`${url}/memory/add`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'served over a real socket' }) });
     assert.equal(add.status, 200);
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');

@@ -30,7 +30,7 @@ export async function runDecay(ctx: EngineContext): Promise<number> {
       if (updates.length > 0) count += await ctx.store.updateSalience(scope, updates);
       if (page.length < PAGE) return count;
     }
-  });
+  }, 'decay');
   ctx.decay.lastRunAt = now;
   await ctx.store.recordStat('decay', changed, now);
   return changed;

@@ -4,7 +4,7 @@ import type { EngineContext } from '../context.js';
 import { forEachUser } from './each-user.js';
 
 export async function runPrune(ctx: EngineContext): Promise<number> {
-  const pruned = await forEachUser(ctx, (scope) => ctx.store.pruneWaypoints(scope, WAYPOINT_PRUNE_BELOW));
+  const pruned = await forEachUser(ctx, (scope) => ctx.store.pruneWaypoints(scope, WAYPOINT_PRUNE_BELOW), 'prune');
   await ctx.store.recordStat('prune', pruned, ctx.now());
   return pruned;
 }

@@ -38,6 +38,7 @@ export async function reflectUser(ctx: EngineContext, scope: UserScope): Promise
       tags: [REFLECTION_TAG],
       metadata: { type: 'auto_reflect', sources: r.sources, freq: r.sources.length, at },
     })),
+    { quota: false },
   );
   const byId = new Map(recent.map((m) => [m.id, m]));
   const sources = reflections.flatMap((r) => r.sources);
@@ -47,7 +48,7 @@ export async function reflectUser(ctx: EngineContext, scope: UserScope): Promise
 }
 
 export async function runReflection(ctx: EngineContext): Promise<number> {
-  const count = await forEachUser(ctx, (scope) => reflectUser(ctx, scope));
+  const count = await forEachUser(ctx, (scope) => reflectUser(ctx, scope), 'reflect');
   await ctx.store.recordStat('reflect', count, ctx.now());
   return count;
 }

@@ -25,6 +25,8 @@ export const ENGINE_METHODS = [
   'adminListUsers',
   'adminSectorStats',
   'jobStats',
+  'userJobStats',
+  'adminUserJobStats',
   'embeddingMetrics',
   'modelStats',
 ] as const satisfies ReadonlyArray<Exclude<keyof MemoryEngine, 'close'>>;

@@ -128,8 +128,14 @@ function shard(scope: UserScope, count: number): number {
   return (h >>> 0) % count;
 }
 
-type PerUser = Exclude<(typeof ENGINE_METHODS)[number], 'adminListUsers' | 'adminSectorStats' | 'jobStats' | 'embeddingMetrics' | 'modelStats'>;
-const PER_USER: readonly PerUser[] = ['add', 'addMany', 'query', 'get', 'list', 'update', 'delete', 'link', 'reinforce', 'userSummary', 'regenerateSummary', 'deleteUser', 'userStats'];
+type PerUser = Exclude<
+  (typeof ENGINE_METHODS)[number],
+  'adminListUsers' | 'adminSectorStats' | 'jobStats' | 'adminUserJobStats' | 'embeddingMetrics' | 'modelStats'
+>;
+const PER_USER: readonly PerUser[] = [
+  'add', 'addMany', 'query', 'get', 'list', 'update', 'delete', 'link', 'reinforce', 'userSummary', 'regenerateSummary', 'deleteUser',
+  'userStats', 'userJobStats',
+];
 
 export async function startThreadedEngine(
   env: Record<string, string | undefined>,
@@ -157,6 +163,7 @@ export async function startThreadedEngine(
     adminListUsers: () => first.call('engine', 'adminListUsers', []),
     adminSectorStats: () => first.call('engine', 'adminSectorStats', []),
     jobStats: (since) => first.call('engine', 'jobStats', [since]),
+    adminUserJobStats: (since) => first.call('engine', 'adminUserJobStats', [since]),
     embeddingMetrics: async () => (await all<Awaited<ReturnType<MemoryEngine['embeddingMetrics']>>>('embeddingMetrics')).reduce(mergeEmbedMetrics, {}),
     modelStats: async () => (await all<{ users: number; bytes: number }>('modelStats')).reduce((a, b) => ({ users: a.users + b.users, bytes: a.bytes + b.bytes })),
     keys: {

@@ -1,5 +1,6 @@
 /**
- * The HTTP application: request ids and JSON logs, CORS, the route table, one error funnel.
+ * The HTTP application: request ids and JSON logs, the origin policy (CORS, cross-site refusal),
+ * the Host guard, JSON-only writes, the route table, one error funnel.
  * Built in-process (tests call `app.request()`); `server.ts` puts it on a socket.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,7 +14,8 @@ import { createLogger, type Logger } from '../../log.js';
 import type { KeyStore } from './auth.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { mcpHttpApp } from '../mcp/http.js';
-import { cors } from './cors.js';
+import { jsonWrites } from './body.js';
+import { originPolicy } from './cors.js';
 import { errorReply } from './errors.js';
 import { hostGuard } from './host-guard.js';
 import { HttpMetrics } from './metrics.js';
@@ -51,6 +53,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
     compressor: new Compressor(),
     lgm: new LangGraphMemory(options.engine, { ...config.lgm, mode: config.mode }),
     fetchLimits: options.fetchLimits ?? DEFAULT_FETCH_LIMITS,
+    limiter: config.rateLimit.enabled ? new RateLimiter(config.rateLimit.max, config.rateLimit.windowMs) : null,
     startedAt: Date.now(),
   };
   const app = new Hono<AppEnv>();
@@ -69,10 +72,10 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
     deps.metrics.observe(c.req.method, route, c.res.status, seconds);
     deps.log.info('request', { request_id: requestId, method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) });
   });
-  app.use('*', cors);
-
+  app.use('*', originPolicy(config));
   const guard = hostGuard(config);
   if (guard) app.use('*', guard);
+  app.use('*', jsonWrites);
 
   const specs: RouteSpec[] = [];
   const openapi = () => openApiDocument(specs, VERSION);
@@ -87,9 +90,8 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
     ...lgmRoutes(deps),
     ...adminRoutes(deps),
   );
-  const limiter = config.rateLimit.enabled ? new RateLimiter(config.rateLimit.max, config.rateLimit.windowMs) : null;
-  mountRoutes(app, deps, specs, limiter);
-  // MCP over streamable HTTP (src/interfaces/mcp/http.ts), behind the same keys.
+  mountRoutes(app, deps, specs);
+  // MCP over streamable HTTP (src/interfaces/mcp/http.ts), behind the same keys and rate limit.
   app.route('/mcp', mcpHttpApp(deps));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));

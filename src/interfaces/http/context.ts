@@ -9,6 +9,7 @@ import type { LangGraphMemory } from '../../features/lgm/lgm.js';
 import type { Logger } from '../../log.js';
 import type { KeyStore } from './auth.js';
 import type { HttpMetrics } from './metrics.js';
+import type { RateLimiter } from './rate-limit.js';
 
 export interface AppDeps {
   engine: MemoryEngine;
@@ -19,6 +20,8 @@ export interface AppDeps {
   compressor: Compressor;
   lgm: LangGraphMemory;
   fetchLimits: FetchLimits;
+  /** Null when OM_RATE_LIMIT_ENABLED is off. */
+  limiter: RateLimiter | null;
   startedAt: number;
 }
 

@@ -10,7 +10,6 @@ import { authenticate, requireAdmin, resolveScope, type Caller } from './auth.js
 import { readJsonBody } from './body.js';
 import { nodeRequest, type AppDeps, type AppEnv } from './context.js';
 import { WireError } from './errors.js';
-import type { RateLimiter } from './rate-limit.js';
 
 export type Access = 'public' | 'user' | 'admin';
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -31,6 +30,8 @@ export interface RouteSpec<B = any, Q = any, P = any> {
   summary: string;
   /** Default `user`: any valid key (or none when no key is configured). */
   access?: Access;
+  /** Liveness probes must answer while a client is limited: false leaves the route out of the rate limit. */
+  rateLimited?: boolean;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
@@ -58,8 +59,9 @@ function clientAddress(c: Context<AppEnv>): string {
   return nodeRequest(c)?.socket?.remoteAddress ?? 'local';
 }
 
-function applyRateLimit(c: Context<AppEnv>, limiter: RateLimiter, client: string): void {
-  const d = limiter.hit(client);
+function applyRateLimit(c: Context<AppEnv>, deps: AppDeps, client: string): void {
+  if (!deps.limiter) return;
+  const d = deps.limiter.hit(client);
   c.header('RateLimit-Limit', String(d.limit));
   c.header('RateLimit-Remaining', String(d.remaining));
   c.header('RateLimit-Reset', String(d.resetSeconds));
@@ -71,21 +73,34 @@ function applyRateLimit(c: Context<AppEnv>, limiter: RateLimiter, client: string
   }
 }
 
-export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, specs: RouteSpec[], limiter: RateLimiter | null): void {
+/**
+ * Authenticates a request and counts it against its client's rate limit (the key, or the address
+ * without one). Failed attempts count against the address, so guessing keys is limited too.
+ */
+export async function authorize(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  access: Access,
+  rateLimited = true,
+): Promise<Caller> {
+  const address = `ip:${clientAddress(c)}`;
+  let caller: Caller;
+  try {
+    caller = access === 'public' ? PUBLIC : await authenticate(c.req.raw.headers, deps.config, deps.keys);
+  } catch (err) {
+    applyRateLimit(c, deps, address);
+    throw err;
+  }
+  if (access === 'admin') requireAdmin(caller);
+  if (rateLimited) applyRateLimit(c, deps, caller.keyId ? `key:${caller.keyId}` : address);
+  return caller;
+}
+
+export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, specs: RouteSpec[]): void {
   for (const spec of specs) {
     app.on(spec.method, spec.path, async (c) => {
       c.set('route', spec.path);
-      const access = spec.access ?? 'user';
-      let caller: Caller;
-      try {
-        caller = access === 'public' ? PUBLIC : await authenticate(c.req.raw.headers, deps.config, deps.keys);
-      } catch (err) {
-        // Failed attempts count against the address, so guessing keys is rate-limited too.
-        if (limiter) applyRateLimit(c, limiter, `ip:${clientAddress(c)}`);
-        throw err;
-      }
-      if (access === 'admin') requireAdmin(caller);
-      if (limiter) applyRateLimit(c, limiter, caller.keyId ? `key:${caller.keyId}` : `ip:${clientAddress(c)}`);
+      const caller = await authorize(c, deps, spec.access ?? 'user', spec.rateLimited ?? true);
       const params = parse(spec.params, c.req.param(), 'path');
       const query = parse(spec.query, c.req.query(), 'query');
       const body = spec.body ? parse(spec.body, await readJsonBody(c, deps.config.maxPayloadBytes), 'body') : {};

@@ -22,6 +22,9 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export async function startServer(options: { config: Readonly<Config>; engine: MemoryEngine; keys: KeyStore; log: Logger }): Promise<RunningServer> {
   const { config, engine, log } = options;
   checkBind(config);
+  if (config.apiKey === null && config.corsOrigins === '*') {
+    log.warn('OM_CORS_ORIGINS=* without OM_API_KEY: every web page the user opens may use this server as admin');
+  }
   const { app } = createApp(options);
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -1,12 +1,13 @@
 /**
  * Streamable HTTP MCP at `/mcp`: stateless (a fresh server per request, no session id), plain
- * JSON answers, behind the same API keys as the REST routes. The key decides the scope rule.
+ * JSON answers, behind the same API keys and rate limit as the REST routes. The key decides the
+ * scope rule.
  */
 import { Hono, type Context } from 'hono';
 import { OmError } from '../../errors.js';
-import { authenticate } from '../http/auth.js';
 import { readJsonBody } from '../http/body.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
+import { authorize } from '../http/route.js';
 
 /**
  * The MCP SDK loads with the first MCP request, as the document converters do with the first
@@ -24,7 +25,7 @@ export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/', async (c) => {
     c.set('route', '/mcp');
-    const caller = await authenticate(c.req.raw.headers, deps.config, deps.keys);
+    const caller = await authorize(c, deps, 'user');
     if (caller.role === 'public') throw new OmError('unauthorized', 'API key required');
     let parsedBody: unknown;
     try {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SECTORS } from '../../core/types.js';
 import { MAX_USER_ID_LENGTH } from '../../store/scope.js';
 import { DEFAULT_USER_NAME } from '../default-user.js';
+import { nestedDeeperThan } from '../json-depth.js';
 
 /** A user id as v1.2 clients send it; null, '' and `@default` name the default user. */
 export const userIdField = z
@@ -16,7 +17,19 @@ export const sectorField = z.enum(SECTORS);
 
 export const tagsField = z.array(z.string().max(256)).max(64);
 
-export const metadataField = z.record(z.string(), z.unknown());
+/** Metadata is stored and returned whole: bounded so that a few memories cannot make a reply of megabytes. */
+export const MAX_METADATA_DEPTH = 32;
+export const MAX_METADATA_BYTES = 64 * 1024;
+
+export const metadataField = z.record(z.string(), z.unknown()).superRefine((m, ctx) => {
+  // Depth first: serialising a deeper object would overflow the stack.
+  if (nestedDeeperThan(m, MAX_METADATA_DEPTH)) {
+    const message = `must not nest objects or arrays more than ${MAX_METADATA_DEPTH} levels deep`;
+    ctx.addIssue({ code: 'custom', message });
+  } else if (Buffer.byteLength(JSON.stringify(m)) > MAX_METADATA_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_METADATA_BYTES} bytes as JSON` });
+  }
+});
 
 export const memoryIdField = z.string().min(1).max(128);
 

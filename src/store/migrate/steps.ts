@@ -42,6 +42,9 @@ export interface MigrationDdl {
   readonly userJournal: SchemaFeature;
   /** The journal rebuilt in the layout cheapest to write; null where 2.0.9 created it so. */
   readonly journalLayout: SchemaFeature | null;
+  /** `stats.user_id` (whose counters a row holds; NULL: a job run over all users) and its index. */
+  readonly statsUserColumn: string;
+  readonly statsUserIndex: IndexDef;
 }
 
 /** Something a step adds whose presence is read from the schema facts. */
@@ -116,5 +119,14 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
     // 2.0.4 to 2.0.8 built a database full-text index and vector epochs; 2.0.9 replaces both.
     featureStep('2.0.9', 'per-user change journal keeping in-process user models coherent (replaces the full-text index and vector epochs)', ddl.userJournal),
     ...(ddl.journalLayout ? [featureStep('2.0.10', 'the change journal stored as a rowid table (an entry costs half as much to write)', ddl.journalLayout)] : []),
+    {
+      version: '2.4.0',
+      description: "stats rows per user, so a user's maintenance counters are shown to that user only",
+      isApplied: (f) => f.hasColumn('stats', 'user_id') && f.hasIndex(ddl.statsUserIndex.name),
+      async up(ctx) {
+        if (!(await ctx.introspect()).hasColumn('stats', 'user_id')) await ctx.exec(ddl.statsUserColumn);
+        await ctx.exec(ddl.statsUserIndex.sql);
+      },
+    },
   ];
 }

@@ -2,9 +2,9 @@
 import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
 import { decodeApiKey } from '../rows.js';
-import { DEFAULT_USER_KEY, scopeFromUserKey } from '../scope.js';
+import { DEFAULT_USER_KEY, scopeFromUserKey, userKey, type UserScope } from '../scope.js';
 import { chunks, join, list, raw, sql } from '../sql.js';
-import type { ApiKeyRecord, EmbedLogEntry, ModelCount, SectorStat } from '../store.js';
+import type { ApiKeyRecord, EmbedLogEntry, ModelCount, SectorStat, StatRow } from '../store.js';
 import { decodeSectorStats } from './users.js';
 
 export function* adminListUsers(d: Dialect): Op<Array<string | null>> {
@@ -66,11 +66,32 @@ export function* writeEmbedLogs(d: Dialect, entries: readonly EmbedLogEntry[]): 
   }
 }
 
-export function* recordStat(d: Dialect, type: string, count: number, ts: number): Op<void> {
-  yield sql`INSERT INTO ${raw(d.tables.stats)} (type, count, ts) VALUES (${type}, ${count}, ${ts})`;
+/**
+ * `stats` rows: `user_id` NULL for a job run over all users, else the user's key ('' = the
+ * default user) for what a run or a request did to that user's memories.
+ */
+export function* recordStat(d: Dialect, scope: UserScope | null, type: string, count: number, ts: number): Op<void> {
+  const user = scope && userKey(scope);
+  yield sql`INSERT INTO ${raw(d.tables.stats)} (type, count, ts, user_id) VALUES (${type}, ${count}, ${ts}, ${user})`;
 }
 
-export function* statsSince(d: Dialect, ts: number): Op<Array<{ type: string; count: number; ts: number }>> {
-  const { rows } = yield sql`SELECT type, count, ts FROM ${raw(d.tables.stats)} WHERE ts >= ${ts} ORDER BY ts, id`;
-  return rows.map((r) => ({ type: String(r.type), count: Number(r.count), ts: Number(r.ts) }));
+const statRows = (rows: Array<Record<string, unknown>>): StatRow[] =>
+  rows.map((r) => ({ type: String(r.type), count: Number(r.count), ts: Number(r.ts) }));
+
+export function* statsSince(d: Dialect, ts: number): Op<StatRow[]> {
+  const { rows } = yield sql`SELECT type, count, ts FROM ${raw(d.tables.stats)}
+    WHERE ts >= ${ts} AND user_id IS NULL ORDER BY ts, id`;
+  return statRows(rows);
+}
+
+export function* userStatsSince(d: Dialect, scope: UserScope, ts: number): Op<StatRow[]> {
+  const { rows } = yield sql`SELECT type, count, ts FROM ${raw(d.tables.stats)}
+    WHERE user_id = ${userKey(scope)} AND ts >= ${ts} ORDER BY ts, id`;
+  return statRows(rows);
+}
+
+export function* adminUserStatsSince(d: Dialect, ts: number): Op<StatRow[]> {
+  const { rows } = yield sql`SELECT type, count, ts FROM ${raw(d.tables.stats)}
+    WHERE ts >= ${ts} AND user_id IS NOT NULL ORDER BY ts, id`;
+  return statRows(rows);
 }

@@ -111,6 +111,8 @@ function pgDdl(pg: PgTables): MigrationDdl {
     },
     // PostgreSQL never stores a table's rows in its key: 2.0.9's layout is the one to keep.
     journalLayout: null,
+    statsUserColumn: `ALTER TABLE ${t.stats} ADD COLUMN IF NOT EXISTS user_id text`,
+    statsUserIndex: idx(n.stats, 'user_ts_idx', 'user_id, ts'),
   };
 }
 

@@ -86,6 +86,8 @@ const ddl: MigrationDdl = {
   },
   // WITHOUT ROWID kept each entry (up to a few KB of ids) in the key's B-tree: one entry per
   // query, each in another user's key range, took 30 µs to insert, and 14 in a rowid table.
+  statsUserColumn: 'ALTER TABLE stats ADD COLUMN user_id text',
+  statsUserIndex: { name: 'idx_stats_user_ts', sql: 'CREATE INDEX IF NOT EXISTS idx_stats_user_ts on stats(user_id, ts)' },
   journalLayout: {
     isReady: (f) => !f.isWithoutRowid('userJournal'),
     async create(ctx) {

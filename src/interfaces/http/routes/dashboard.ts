@@ -123,11 +123,15 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
     route({
       method: 'GET',
       path: '/dashboard/maintenance',
-      summary: 'Maintenance job runs per hour (system counters; no memory data).',
+      summary: "What maintenance did to the user's memories per hour (the admin without user_id: every user's).",
       query: dashboardQuery,
-      handler: async ({ query }) => {
-        const hours = query.hours ?? 24;
-        const rows = await engine.jobStats(Date.now() - hours * HOUR);
+      handler: async ({ query, scope, caller }) => {
+        const since = Date.now() - (query.hours ?? 24) * HOUR;
+        // Counters of reinforcements and decayed memories are the user's data: a user key sees its own only.
+        const everyone = caller.role === 'admin' && query.user_id === undefined;
+        const rows = everyone
+          ? await engine.adminUserJobStats(since)
+          : await engine.userJobStats(scope(query.user_id), since);
         const byHour = new Map<string, { hour: string; decay: number; reflection: number; consolidation: number }>();
         for (const r of rows) {
           const hour = hourLabel(r.ts);

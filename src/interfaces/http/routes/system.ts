@@ -29,8 +29,9 @@ function embeddingInfo(e: Config['embeddings']) {
     embed_delay_ms: 0,
     configured,
     ...(e.provider === 'synthetic' ? { type: 'synthetic' } : {}),
-    ...(e.provider === 'openai' ? { base_url: e.openai.baseUrl, model_override: e.openai.model } : {}),
-    ...(e.provider === 'ollama' ? { url: e.ollama.url, model: e.ollama.model } : {}),
+    // Names, never URLs: this route is public, and a provider's address tells where keys are sent.
+    ...(e.provider === 'openai' ? { model_override: e.openai.model } : {}),
+    ...(e.provider === 'ollama' ? { model: e.ollama.model } : {}),
   };
 }
 
@@ -73,8 +74,9 @@ export function systemRoutes({ engine, config, metrics, startedAt }: AppDeps, op
     route({
       method: 'GET',
       path: '/health',
-      summary: 'Liveness and embedding configuration.',
+      summary: 'Liveness and embedding configuration (not rate-limited).',
       access: 'public',
+      rateLimited: false,
       handler: () => ({
         ok: true,
         version: VERSION,
