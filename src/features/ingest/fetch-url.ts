@@ -95,7 +95,7 @@ function send(url: URL, signal: AbortSignal, options: FetchOptions): Promise<Inc
       headers: { accept: ACCEPT, 'accept-encoding': 'identity' },
     });
     req.once('response', resolve);
-    req.once('error', reject);
+    req.on('error', reject);
     req.end();
   });
 }
