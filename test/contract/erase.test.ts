@@ -35,7 +35,8 @@ for (const backend of BACKENDS) {
     /** Rows of `table` whose `column` is one of `values`. */
     async function rows(table: LogicalTable, column: string, values: readonly string[]): Promise<number> {
       const list = values.map((v) => `'${v}'`).join(', ');
-      const [r] = await blank.run(`SELECT COUNT(*) AS n FROM ${blank.table(blank.names[table])} WHERE CAST(${column} AS TEXT) IN (${list})`);
+      const from = blank.table(blank.names[table]);
+      const [r] = await blank.run(`SELECT COUNT(*) AS n FROM ${from} WHERE CAST(${column} AS TEXT) IN (${list})`);
       return Number(r!.n);
     }
 
@@ -56,9 +57,8 @@ for (const backend of BACKENDS) {
       ids.anonymous.push(d1.memory.id);
       await store.updateSalience(alice, [{ id: a1.memory.id, salience: 0.9 }]);
       for (const s of [alice, bob, DEFAULT_SCOPE]) await store.saveUserSummary(s, 'a summary', 1, 1);
-      for (const k of [key('k-alice', 'alice'), key('k-alice-2', 'alice'), key('k-bob', 'bob'), key('k-default', ''), key('k-admin', null)]) {
-        await store.adminCreateApiKey(k);
-      }
+      const keys = [key('k-alice', 'alice'), key('k-alice-2', 'alice'), key('k-bob', 'bob'), key('k-default', ''), key('k-admin', null)];
+      for (const k of keys) await store.adminCreateApiKey(k);
       await store.view(bob);
     });
     after(async () => {

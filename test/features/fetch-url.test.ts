@@ -33,7 +33,8 @@ before(async () => {
 after(() => site.close());
 
 async function fails(url: string, code: string, pattern: RegExp, options = admin) {
-  await assert.rejects(fetchDocument(url, limits, options), (e: unknown) => e instanceof OmError && e.code === code && pattern.test(e.message), url);
+  const expected = (e: unknown) => e instanceof OmError && e.code === code && pattern.test(e.message);
+  await assert.rejects(fetchDocument(url, limits, options), expected, url);
 }
 
 test('HTML pages become Markdown with the source recorded', async () => {
@@ -75,7 +76,8 @@ test('redirects are followed a bounded number of times, to http(s) only', async 
 test('without the admin, non-public addresses are refused before any request', async () => {
   const before = site.hits();
   const port = new URL(site.url('/')).port;
-  for (const host of ['127.0.0.1', 'localhost', '[::1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::1]', '0.0.0.0', '2130706433', '0x7f.1']) {
+  const loopback = ['127.0.0.1', 'localhost', '[::1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::1]'];
+  for (const host of [...loopback, '0.0.0.0', '2130706433', '0x7f.1']) {
     await fails(`http://${host}:${port}/article`, 'forbidden', /not a public address/, { allowed: isPublicAddress });
   }
   await fails('http://169.254.169.254/latest/meta-data', 'forbidden', /not a public address/, { allowed: isPublicAddress });
@@ -86,11 +88,18 @@ test('without the admin, non-public addresses are refused before any request', a
 const at = (address: string): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 });
 
 test('the connect-time lookup refuses a name once any of its answers is not public, and hands out only what it checked', async () => {
-  let answers: LookupAddress[][] = [[at('93.184.216.34')], [at('127.0.0.1')], [at('93.184.216.34'), at('10.0.0.5')], [at('2606:4700::1'), at('8.8.8.8')]];
+  let answers: LookupAddress[][] = [
+    [at('93.184.216.34')],
+    [at('127.0.0.1')],
+    [at('93.184.216.34'), at('10.0.0.5')],
+    [at('2606:4700::1'), at('8.8.8.8')],
+  ];
   const resolve: Resolver = async () => answers.shift()!;
   const lookup = guardedLookup(resolve, isPublicAddress);
   const ask = (options: { all?: boolean; family?: number }) =>
-    new Promise<unknown>((ok, fail) => lookup('rebind.example', options, (err, address, family) => (err ? fail(err) : ok(options.all ? address : [address, family]))));
+    new Promise<unknown>((ok, fail) =>
+      lookup('rebind.example', options, (err, address, family) => (err ? fail(err) : ok(options.all ? address : [address, family]))),
+    );
   assert.deepEqual(await ask({}), ['93.184.216.34', 4]);
   for (let i = 0; i < 2; i++) await assert.rejects(ask({ all: true }), (e: unknown) => e instanceof OmError && e.code === 'forbidden');
   assert.deepEqual(await ask({ family: 4, all: true }), [at('8.8.8.8')]);

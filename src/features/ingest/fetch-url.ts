@@ -45,7 +45,8 @@ const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
   br: createBrotliDecompress,
 };
 
-const tooLarge = (maxBytes: number) => new OmError('payload_too_large', `url: the page is larger than ${maxBytes} bytes`);
+const tooLarge = (maxBytes: number) =>
+  new OmError('payload_too_large', `url: the page is larger than ${maxBytes} bytes`);
 
 function decodedBody(res: IncomingMessage): AsyncIterable<Buffer> {
   const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
@@ -100,8 +101,13 @@ function send(url: URL, signal: AbortSignal, options: FetchOptions): Promise<Inc
   });
 }
 
+interface Fetched {
+  res: IncomingMessage;
+  url: URL;
+}
+
 /** Follows redirects by hand so that every hop passes the address policy. */
-async function fetchFollowing(start: URL, signal: AbortSignal, options: FetchOptions): Promise<{ res: IncomingMessage; url: URL }> {
+async function fetchFollowing(start: URL, signal: AbortSignal, options: FetchOptions): Promise<Fetched> {
   let url = start;
   for (let hop = 0; ; hop++) {
     const res = await send(url, signal, options);
@@ -114,15 +120,21 @@ async function fetchFollowing(start: URL, signal: AbortSignal, options: FetchOpt
   }
 }
 
-export async function fetchDocument(rawUrl: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS, options: FetchOptions = { allowed: isPublicAddress }): Promise<Extraction> {
+export async function fetchDocument(
+  rawUrl: string,
+  limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+  options: FetchOptions = { allowed: isPublicAddress },
+): Promise<Extraction> {
   const signal = AbortSignal.timeout(limits.timeoutMs);
-  let fetched: { res: IncomingMessage; url: URL };
+  let fetched: Fetched;
   let body: Buffer;
   try {
     fetched = await fetchFollowing(parseHttpUrl(rawUrl), signal, options);
     try {
       const status = fetched.res.statusCode ?? 0;
-      if (status < 200 || status >= 300) throw new OmError('validation_error', `url: the server answered HTTP ${status}`);
+      if (status < 200 || status >= 300) {
+        throw new OmError('validation_error', `url: the server answered HTTP ${status}`);
+      }
       body = await readLimited(fetched.res, limits.maxBytes);
     } finally {
       fetched.res.destroy();

@@ -23,7 +23,11 @@ export function refusedAddress(host: string): OmError {
 }
 
 /** Every address must pass: a name answering both a public and a private address is refused, not narrowed. */
-export async function resolveChecked(hostname: string, resolve: Resolver, allowed: AddressPolicy): Promise<LookupAddress[]> {
+export async function resolveChecked(
+  hostname: string,
+  resolve: Resolver,
+  allowed: AddressPolicy,
+): Promise<LookupAddress[]> {
   let found: LookupAddress[];
   try {
     found = await resolve(hostname);
@@ -35,18 +39,27 @@ export async function resolveChecked(hostname: string, resolve: Resolver, allowe
   return found;
 }
 
+function familyOf(f: LookupOptions['family']): 0 | 4 | 6 {
+  if (f === 4 || f === 'IPv4') return 4;
+  return f === 6 || f === 'IPv6' ? 6 : 0;
+}
+
 type LookupCallback = (err: Error | null, address: string | LookupAddress[], family?: number) => void;
 
 /** A `lookup` option for node:http(s) requests (and node:net sockets) that resolves through {@link resolveChecked}. */
 export function guardedLookup(resolve: Resolver, allowed: AddressPolicy) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+    const family = familyOf(options.family);
     resolveChecked(hostname, resolve, allowed).then(
       (found) => {
         const usable = family === 0 ? found : found.filter((a) => a.family === family);
-        if (usable.length === 0) callback(new OmError('validation_error', `url: ${hostname} has no IPv${family} address`), '', 0);
-        else if (options.all) callback(null, usable);
-        else callback(null, usable[0]!.address, usable[0]!.family);
+        if (usable.length === 0) {
+          callback(new OmError('validation_error', `url: ${hostname} has no IPv${family} address`), '', 0);
+        } else if (options.all) {
+          callback(null, usable);
+        } else {
+          callback(null, usable[0]!.address, usable[0]!.family);
+        }
       },
       (err: Error) => callback(err, '', 0),
     );

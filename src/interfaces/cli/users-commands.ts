@@ -44,7 +44,11 @@ async function erase(args: string[], io: Io): Promise<number> {
   if (!values.yes) throw new UsageError('erasing deletes every memory of the user; add --yes to confirm');
   const counts = await withTarget(values, io, (api) => api.deleteUser(user));
   if (values.json) printJson(io, { user_id: user, ...counts });
-  else io.out(`erased ${user ?? '(default user)'}: ${counts.memories} memories, ${counts.vectors} vectors, ${counts.waypoints} links, ${counts.apiKeys} API keys`);
+  else {
+    const { memories, vectors, waypoints, apiKeys } = counts;
+    const what = `${memories} memories, ${vectors} vectors, ${waypoints} links, ${apiKeys} API keys`;
+    io.out(`erased ${user ?? '(default user)'}: ${what}`);
+  }
   return 0;
 }
 

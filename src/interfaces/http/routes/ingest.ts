@@ -27,7 +27,8 @@ export function ingestRoutes({ engine, fetchLimits }: AppDeps): RouteSpec[] {
       body: ingestUrlBody,
       handler: async ({ body, scope, caller }) => {
         const s = scope(body.user_id);
-        const doc = await fetchDocument(body.url, fetchLimits, { allowed: caller.role === 'admin' ? anyAddress : isPublicAddress });
+        const allowed = caller.role === 'admin' ? anyAddress : isPublicAddress;
+        const doc = await fetchDocument(body.url, fetchLimits, { allowed });
         return ingestDocument(engine, s, doc, body.metadata, body.config);
       },
     }),
