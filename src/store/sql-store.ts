@@ -201,8 +201,10 @@ export class SqlStore implements Store {
   userStats(scope: UserScope): Promise<UserStats> {
     return this.driver.read(users.userStats(this.dialect, scope));
   }
-  deleteUserData(scope: UserScope): Promise<DeletedCounts> {
-    return this.#journaled(scope, users.deleteUserData(this.dialect, scope), () => ({ all: true }));
+  async deleteUserData(scope: UserScope): Promise<DeletedCounts> {
+    const done = await this.driver.write(users.eraseUser(this.dialect, scope));
+    await this.#models.written(scope, done);
+    return done.result;
   }
 
   adminListUsers(): Promise<Array<string | null>> {

@@ -220,7 +220,11 @@ export interface DeletedCounts {
   memories: number;
   vectors: number;
   waypoints: number;
+  /** The user's row (summary), 0 or 1. */
   users: number;
+  /** The user's API keys: an erased user can no longer call. */
+  apiKeys: number;
+  embedLogs: number;
 }
 
 export interface ApiKeyRecord {
@@ -366,7 +370,11 @@ export interface Store {
   /** Creates the user row if missing, then sets the summary (and adds to reflection_count). */
   saveUserSummary(scope: UserScope, summary: string, reflectionIncrement: number, now: number): Promise<UserRecord>;
   userStats(scope: UserScope): Promise<UserStats>;
-  /** Deletes every memory, vector, waypoint and the user row of the scope. */
+  /**
+   * Erases the user: every memory, vector, waypoint, embed log, API key, journal entry and the user
+   * row. Only the user's epoch counter stays (its key and a number): other processes compare it
+   * with the models they hold, and a counter going back would let them keep serving the erased data.
+   */
   deleteUserData(scope: UserScope): Promise<DeletedCounts>;
 
   // ---- spanning users (jobs, CLI, admin routes) ---------------------------

@@ -4,7 +4,7 @@
  * and links; with vectors (bit for bit) and without (embedded again on import).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freshPgSchema } from '../helpers/pg.js';
@@ -62,6 +62,22 @@ describe('openmemory export / import', () => {
       assert.deepEqual(again.json(), { imported: 0, skipped: 5, embedded: 0, links: 0, users: 0 });
     });
   }
+
+  test('export files are owner-only, whatever the umask, an existing readable file too; a device is written as is', async () => {
+    const fresh = file('private.jsonl');
+    const existing = file('was-readable.jsonl');
+    writeFileSync(existing, 'old');
+    chmodSync(existing, 0o644);
+    const umask = process.umask(0);
+    try {
+      for (const f of [fresh, existing]) assert.equal((await runCli(['export', '-o', f], db('source'))).code, 0);
+    } finally {
+      process.umask(umask);
+    }
+    for (const f of [fresh, existing]) assert.equal((statSync(f).mode & 0o777).toString(8), '600', f);
+    assert.equal(memoryLines(readFileSync(existing, 'utf8')).length, 5);
+    assert.equal((await runCli(['export', '-o', '/dev/null'], db('source'))).code, 0);
+  });
 
   test('SQLite → PostgreSQL → export again: the same dump', async () => {
     const pg = await freshPgSchema('cli');

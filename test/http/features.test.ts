@@ -138,6 +138,18 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       assert.deepEqual((await h.call('POST', '/api/compression/reset')).body, { ok: true, msg: 'reset done' });
     });
 
+    test("one user's compression never answers another's: the same text is computed afresh and counted", async () => {
+      const bob = (await h.call('POST', '/admin/keys', { body: { user_id: 'bob' } })).body.key;
+      const body = { text: 'Alice basically wrote down her bank PIN in order to remember it.', algorithm: 'semantic' };
+      const first = await h.call('POST', '/api/compression/compress', { key: alice, body });
+      const before = (await h.call('GET', '/api/compression/stats', { key: bob })).body.stats.total;
+      await new Promise((r) => setTimeout(r, 5));
+      const second = await h.call('POST', '/api/compression/compress', { key: bob, body });
+      assert.equal(second.body.comp, first.body.comp);
+      assert.ok(second.body.m.ts > first.body.m.ts, "bob's result is not alice's, stamped when she asked");
+      assert.equal((await h.call('GET', '/api/compression/stats', { key: bob })).body.stats.total, before + 1, 'counted like any text');
+    });
+
     test('/openapi.json describes every route with its schemas', async () => {
       const doc = (await h.call('GET', '/openapi.json', { key: null })).body;
       assert.equal(doc.openapi, '3.1.0');

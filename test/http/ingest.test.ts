@@ -84,6 +84,15 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       assert.match(m.body.content, /^# Pancakes/);
     });
 
+    test('a user key may not fetch from loopback; the admin may', async () => {
+      const { key } = (await h.call('POST', '/admin/keys', { body: { user_id: 'uma' } })).body;
+      const hits = site.hits();
+      const r = await h.call('POST', '/memory/ingest/url', { key, body: { url: site.url('/recipe') } });
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.match(r.body.message, /not a public address; only the admin key may fetch from it/);
+      assert.equal(site.hits(), hits);
+    });
+
     test('broken, unsupported and too large input are 4xx and store nothing', async () => {
       const cases: Array<[string, unknown, number, RegExp]> = [
         ['/memory/ingest', { content_type: 'pdf', data: b64(Buffer.from('not a pdf at all')) }, 400, /not a PDF/],

@@ -216,6 +216,17 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       assert.equal((await h.call('GET', '/memory/all', { key: keys.alice })).body.items.length, 1);
     });
 
+    test("erasing a user deletes the user's API keys: erasing is everything of the user", async () => {
+      const erin = (await h.call('POST', '/admin/keys', { body: { user_id: 'erin' } })).body;
+      assert.equal((await h.call('POST', '/memory/add', { key: erin.key, body: { content: 'Erin is allergic to walnuts' } })).status, 200);
+      const del = await h.call('DELETE', '/users/erin/memories', { key: erin.key });
+      assert.deepEqual(del.body.counts, { memories: 1, vectors: 1, waypoints: 0, users: 1, apiKeys: 1, embedLogs: 1 });
+      const after = await h.call('GET', '/memory/all', { key: erin.key });
+      assert.deepEqual([after.status, after.body.error], [403, 'invalid_api_key']);
+      assert.ok(!(await h.call('GET', '/admin/keys')).body.keys.some((k: any) => k.id === erin.id));
+      assert.equal((await h.call('GET', '/memory/all', { key: keys.alice })).status, 200);
+    });
+
     test('revoked keys stop working; list of keys never shows secrets', async () => {
       const made = await h.call('POST', '/admin/keys', { body: { user_id: 'dave', label: 'temp' } });
       assert.equal((await h.call('GET', '/memory/all', { key: made.body.key })).status, 200);

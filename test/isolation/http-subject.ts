@@ -88,10 +88,16 @@ export function httpSubject(h: Harness, raw: RawDb, name: string): Subject {
     async deleteUser(u) {
       if (u === null) return null;
       const a = await as(u);
-      return expectOk(await h.call('DELETE', `/users/${encodeURIComponent(u)}/memories`, { key: a.key }), 'delete user').deleted;
+      const deleted = expectOk(await h.call('DELETE', `/users/${encodeURIComponent(u)}/memories`, { key: a.key }), 'delete user').deleted;
+      // Erasing a user deletes its keys: it acts through a new one from now on.
+      keys.delete(u);
+      return deleted;
     },
     runJob: (job) => h.memory.runJob(job),
-    reset: async (u) => void (await h.memory.deleteUser(userScope(u))),
+    async reset(u) {
+      await h.memory.deleteUser(userScope(u));
+      keys.delete(u);
+    },
     settle: () => h.memory.settle(),
     fingerprints: (users) => userFingerprints(raw, users),
     // The harness logs nothing; job failures are caught by the engine property.

@@ -1,6 +1,8 @@
 /**
- * Stateful side of the compression API: running statistics and a bounded result cache.
- * One instance per server; nothing here touches user data or the store.
+ * Stateful side of the compression API: running statistics. One instance per server; nothing here
+ * touches user data or the store. v1.2 also cached results by text, shared by every caller: a hit
+ * (its old `ts`, its speed, the count it left unchanged) told one user that another had sent that
+ * exact text, so every call is computed afresh (regular expressions over the text, no I/O).
  */
 import { createHash } from 'node:crypto';
 import { COMPRESSORS, chooseAlgorithm, type Algorithm } from './algorithms.js';
@@ -22,8 +24,6 @@ export interface CompressionResult {
   hash: string;
 }
 
-const CACHE_SIZE = 500;
-
 export function estimateTokens(text: string): number {
   const words = text.split(/\s+/).filter(Boolean).length;
   return Math.ceil(text.length / 4 + words / 2);
@@ -32,7 +32,6 @@ export function estimateTokens(text: string): number {
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
 export class Compressor {
-  #cache = new Map<string, CompressionResult>();
   #stats = this.#emptyStats();
 
   #emptyStats() {
@@ -42,9 +41,6 @@ export class Compressor {
   compress(text: string, algorithm?: string): CompressionResult {
     const algo: Algorithm = isAlgorithm(algorithm) ? algorithm : chooseAlgorithm(text);
     const hash = createHash('md5').update(text).digest('hex').slice(0, 16);
-    const key = `${algo}:${hash}`;
-    const cached = this.#cache.get(key);
-    if (cached) return cached;
     const comp = COMPRESSORS[algo](text);
     const ogTok = estimateTokens(text);
     const compTok = estimateTokens(comp);
@@ -60,11 +56,8 @@ export class Compressor {
       algo,
       ts: Date.now(),
     };
-    const result = { comp, m, hash };
     this.#record(m);
-    this.#cache.set(key, result);
-    if (this.#cache.size > CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
-    return result;
+    return { comp, m, hash };
   }
 
   analyze(text: string) {
@@ -93,7 +86,6 @@ export class Compressor {
   }
 
   reset(): void {
-    this.#cache.clear();
     this.#stats = this.#emptyStats();
   }
 

@@ -1,10 +1,21 @@
 /**
  * Fetches a page for /memory/ingest/url with a size limit enforced while streaming, a timeout,
  * http(s) only, and typed 4xx errors for everything that can go wrong on the other side.
+ *
+ * Requests go through node:http(s) rather than `fetch` so that the address policy is applied where
+ * the socket connects (guarded-lookup.ts): checking a name first and letting `fetch` resolve it
+ * again let a rebinding name pass the check with a public address and connect to loopback.
  */
+import type { IncomingMessage } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import { pipeline } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { OmError } from '../../errors.js';
-import { assertPublicHost } from './address-policy.js';
+import { isPublicAddress } from './address-policy.js';
 import { extractDocx, extractHtml, extractPdf, textExtraction, type Extraction } from './extract.js';
+import { guardedLookup, refusedAddress, systemResolver, type AddressPolicy, type Resolver } from './guarded-lookup.js';
 
 export interface FetchLimits {
   maxBytes: number;
@@ -13,24 +24,47 @@ export interface FetchLimits {
 
 export const DEFAULT_FETCH_LIMITS: FetchLimits = { maxBytes: 10_000_000, timeoutMs: 15_000 };
 
+export interface FetchOptions {
+  /** Addresses the fetch may connect to, on every hop: public ones unless the caller is the admin. */
+  allowed: AddressPolicy;
+  /** Host name resolution (the system's by default; tests answer names themselves). */
+  resolve?: Resolver;
+}
+
 const MAX_REDIRECTS = 5;
 
 const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
-async function readLimited(res: Response, maxBytes: number): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await res.body?.cancel();
-    throw new OmError('payload_too_large', `url: the page is larger than ${maxBytes} bytes`);
-  }
-  const chunks: Uint8Array[] = [];
+const ACCEPT = 'text/html,text/plain,text/markdown,application/pdf;q=0.9,*/*;q=0.5';
+
+/** Identity is asked for; these are decoded when a server compresses anyway (the size limit counts decoded bytes). */
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+const tooLarge = (maxBytes: number) =>
+  new OmError('payload_too_large', `url: the page is larger than ${maxBytes} bytes`);
+
+function decodedBody(res: IncomingMessage): AsyncIterable<Buffer> {
+  const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity' || encoding === '') return res;
+  const decoder = DECODERS[encoding];
+  if (!decoder) throw new OmError('unsupported_media', `url: unsupported content encoding ${encoding}`);
+  return pipeline(res, decoder(), () => {}) as unknown as AsyncIterable<Buffer>;
+}
+
+async function readLimited(res: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  const chunks: Buffer[] = [];
   let total = 0;
-  if (res.body) {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      total += chunk.length;
-      if (total > maxBytes) throw new OmError('payload_too_large', `url: the page is larger than ${maxBytes} bytes`);
-      chunks.push(chunk);
-    }
+  for await (const chunk of decodedBody(res)) {
+    total += chunk.length;
+    if (total > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }
@@ -48,15 +82,39 @@ function parseHttpUrl(raw: string): URL {
   return url;
 }
 
+/** One request on a fresh socket (no pooled connection to an earlier hop's address). */
+function send(url: URL, signal: AbortSignal, options: FetchOptions): Promise<IncomingMessage> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // A literal address is connected to as is, without a lookup: it is checked here instead.
+  if (isIP(host) !== 0 && !options.allowed(host)) return Promise.reject(refusedAddress(host));
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      agent: false,
+      signal,
+      lookup: guardedLookup(options.resolve ?? systemResolver, options.allowed),
+      headers: { accept: ACCEPT, 'accept-encoding': 'identity' },
+    });
+    req.once('response', resolve);
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+interface Fetched {
+  res: IncomingMessage;
+  url: URL;
+}
+
 /** Follows redirects by hand so that every hop passes the address policy. */
-async function fetchFollowing(start: URL, signal: AbortSignal, allowPrivate: boolean): Promise<{ res: Response; url: URL }> {
+async function fetchFollowing(start: URL, signal: AbortSignal, options: FetchOptions): Promise<Fetched> {
   let url = start;
   for (let hop = 0; ; hop++) {
-    if (!allowPrivate) await assertPublicHost(url.hostname);
-    const res = await fetch(url, { signal, redirect: 'manual', headers: { accept: 'text/html,text/plain,text/markdown,application/pdf;q=0.9,*/*;q=0.5' } });
-    const location = res.headers.get('location');
-    if (res.status < 300 || res.status >= 400 || !location) return { res, url };
-    await res.body?.cancel();
+    const res = await send(url, signal, options);
+    const status = res.statusCode ?? 0;
+    const location = res.headers.location;
+    if (status < 300 || status >= 400 || !location) return { res, url };
+    res.destroy();
     if (hop >= MAX_REDIRECTS) throw new OmError('validation_error', `url: more than ${MAX_REDIRECTS} redirects`);
     url = parseHttpUrl(new URL(location, url).toString());
   }
@@ -65,24 +123,28 @@ async function fetchFollowing(start: URL, signal: AbortSignal, allowPrivate: boo
 export async function fetchDocument(
   rawUrl: string,
   limits: FetchLimits = DEFAULT_FETCH_LIMITS,
-  options: { allowPrivate: boolean } = { allowPrivate: false },
+  options: FetchOptions = { allowed: isPublicAddress },
 ): Promise<Extraction> {
   const signal = AbortSignal.timeout(limits.timeoutMs);
-  let fetched: { res: Response; url: URL };
+  let fetched: Fetched;
   let body: Buffer;
   try {
-    fetched = await fetchFollowing(parseHttpUrl(rawUrl), signal, options.allowPrivate);
-    if (!fetched.res.ok) {
-      await fetched.res.body?.cancel();
-      throw new OmError('validation_error', `url: the server answered HTTP ${fetched.res.status}`);
+    fetched = await fetchFollowing(parseHttpUrl(rawUrl), signal, options);
+    try {
+      const status = fetched.res.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        throw new OmError('validation_error', `url: the server answered HTTP ${status}`);
+      }
+      body = await readLimited(fetched.res, limits.maxBytes);
+    } finally {
+      fetched.res.destroy();
     }
-    body = await readLimited(fetched.res, limits.maxBytes);
   } catch (err) {
     if (err instanceof OmError) throw err;
     if (signal.aborted) throw new OmError('validation_error', `url: no complete answer within ${limits.timeoutMs} ms`);
     throw new OmError('validation_error', `url: could not fetch (${(err as Error).message})`);
   }
-  const mime = (fetched.res.headers.get('content-type') ?? 'text/html').split(';')[0]!.trim().toLowerCase();
+  const mime = (fetched.res.headers['content-type'] ?? 'text/html').split(';')[0]!.trim().toLowerCase();
   const extra = { source_url: fetched.url.toString(), fetched_at: new Date().toISOString() };
   const doc = await extractByMime(mime, body);
   return { text: doc.text, extraction: { ...doc.extraction, ...extra, content_type: 'url', mime_type: mime } };

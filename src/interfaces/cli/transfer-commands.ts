@@ -1,6 +1,7 @@
 /** export / import: JSON Lines dumps of memories (optionally with vectors) of the local database. */
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { openPrivateForWriting } from '../../store/private-files.js';
 import { userScope } from '../../store/scope.js';
 import { TARGET_OPTIONS, UsageError, parseCommand } from './args.js';
 import type { Command } from './command.js';
@@ -21,10 +22,10 @@ export const EXPORT_HELP = `
   --with-vectors   include the embeddings (base64 float32), so an import needs no embedder
   -o, --output F   write to file F instead of stdout`;
 
-/** Writes to the file, or to stdout through `io`. */
+/** Writes to the file (owner-only: it holds users' memories), or to stdout through `io`. */
 function lineWriter(io: Io, file: string | undefined): { write: (line: string) => void; close: () => void } {
   if (file === undefined) return { write: (line) => io.out(line), close: () => {} };
-  const fd = openSync(file, 'w');
+  const fd = openPrivateForWriting(file);
   return { write: (line) => void writeSync(fd, `${line}\n`), close: () => closeSync(fd) };
 }
 

@@ -44,7 +44,11 @@ async function erase(args: string[], io: Io): Promise<number> {
   if (!values.yes) throw new UsageError('erasing deletes every memory of the user; add --yes to confirm');
   const counts = await withTarget(values, io, (api) => api.deleteUser(user));
   if (values.json) printJson(io, { user_id: user, ...counts });
-  else io.out(`erased ${user ?? '(default user)'}: ${counts.memories} memories, ${counts.vectors} vectors, ${counts.waypoints} links`);
+  else {
+    const { memories, vectors, waypoints, apiKeys } = counts;
+    const what = `${memories} memories, ${vectors} vectors, ${waypoints} links, ${apiKeys} API keys`;
+    io.out(`erased ${user ?? '(default user)'}: ${what}`);
+  }
   return 0;
 }
 
@@ -62,7 +66,7 @@ export const usersCommand: Command = {
   help: `usage: openmemory users <subcommand> [options]
   list                       every user with a memory count (local database)
   summary [ID] [--regenerate] the user's summary
-  erase ID --yes             delete every memory, link and the summary of the user
+  erase ID --yes             delete every memory, link, API key and the summary of the user
   export ID [options]        the user's memories as JSON Lines (local database)${EXPORT_HELP}
   --default-user             name the default user instead of ID${TARGET_HELP}`,
   run: dispatch('users', SUBCOMMANDS),

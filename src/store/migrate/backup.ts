@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { createPrivateFile } from '../private-files.js';
 
 /** `<dir>/<name>.backup-<UTC timestamp>[-n].sqlite`, never an existing file. */
 export function backupPathFor(dbPath: string, now: Date): string {
@@ -21,6 +22,7 @@ export function backupPathFor(dbPath: string, now: Date): string {
 /** Copies the database open on `db` (file `dbPath`, with its WAL) to a new file and returns that file's path. */
 export async function backupSqlite(db: Database.Database, dbPath: string, now = new Date()): Promise<string> {
   const target = backupPathFor(dbPath, now);
+  createPrivateFile(target);
   await db.backup(target);
   return target;
 }

@@ -164,6 +164,7 @@ export function* deleteMemory(d: Dialect, scope: UserScope, id: string): Op<{ li
   const { changes } = yield sql`DELETE FROM ${raw(d.tables.memories)} WHERE id = ${id} AND ${inScope(scope)}`;
   if (changes === 0) return null;
   yield sql`DELETE FROM ${raw(d.tables.vectors)} WHERE id = ${id} AND ${inScope(scope)}`;
+  yield sql`DELETE FROM ${raw(d.tables.embedLogs)} WHERE id = ${id}`;
   const { rows } = yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE (src_id = ${id} OR dst_id = ${id}) AND ${inScope(scope)} RETURNING src_id`;
   return { linkSources: rows.map((r) => String(r.src_id)) };
 }

@@ -1,8 +1,9 @@
-/** Per-user rows (`users`), per-user statistics and erasure of one user's data. */
+/** Per-user rows (`users`), per-user statistics and erasure of one user. */
 import type { UserRecord } from '../../core/types.js';
 import type { Dialect } from '../dialect.js';
 import type { Op, Row } from '../driver.js';
 import { scopeFromUserKey, userKey, type UserScope } from '../scope.js';
+import { journaled, type Journaled } from './journal.js';
 import { inScope, raw, sql } from '../sql.js';
 import type { DeletedCounts, SectorStat, UserStats } from '../store.js';
 
@@ -60,12 +61,29 @@ export function* userStats(d: Dialect, scope: UserScope): Op<UserStats> {
   };
 }
 
-export function* deleteUserData(d: Dialect, scope: UserScope): Op<DeletedCounts> {
+function* deleteUserRows(d: Dialect, scope: UserScope): Op<DeletedCounts> {
   const t = d.tables;
+  const key = userKey(scope);
+  // Embed logs are keyed by memory id alone (v1.2), so they go while the memories still say whose they are.
+  const embedLogs = (yield sql`DELETE FROM ${raw(t.embedLogs)}
+    WHERE id IN (SELECT CAST(id AS TEXT) FROM ${raw(t.memories)} WHERE ${inScope(scope)})`).changes;
   const waypoints = (yield sql`DELETE FROM ${raw(t.waypoints)} WHERE ${inScope(scope)}`).changes;
   const vectors = (yield sql`DELETE FROM ${raw(t.vectors)} WHERE ${inScope(scope)}`).changes;
   const memories = (yield sql`DELETE FROM ${raw(t.memories)} WHERE ${inScope(scope)}`).changes;
-  const users = (yield sql`DELETE FROM ${raw(t.users)} WHERE user_id = ${userKey(scope)}`).changes;
-  yield sql`DELETE FROM ${raw(t.stats)} WHERE user_id = ${userKey(scope)}`;
-  return { memories, vectors, waypoints, users };
+  const users = (yield sql`DELETE FROM ${raw(t.users)} WHERE user_id = ${key}`).changes;
+  // Admin keys have no user (NULL), so only keys acting as this user match.
+  const apiKeys = (yield sql`DELETE FROM ${raw(t.apiKeys)} WHERE user_id = ${key}`).changes;
+  yield sql`DELETE FROM ${raw(t.stats)} WHERE user_id = ${key}`;
+  return { memories, vectors, waypoints, users, apiKeys, embedLogs };
+}
+
+/**
+ * The user's rows, journaled as "everything changed" so that every process drops its model, then
+ * the user's journal entries, the erase's own included: they name the user's memory ids, and a
+ * process finding none after its model's epoch loads the user afresh (finding nobody).
+ */
+export function* eraseUser(d: Dialect, scope: UserScope): Op<Journaled<DeletedCounts>> {
+  const done = yield* journaled(d, scope, () => deleteUserRows(d, scope), () => ({ all: true }));
+  yield sql`DELETE FROM ${raw(d.tables.userJournal)} WHERE user_key = ${userKey(scope)}`;
+  return done;
 }

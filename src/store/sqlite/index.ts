@@ -1,11 +1,16 @@
-/** The SQLite adapter: a file opened with WAL and a generous busy timeout, never exclusively locked. */
-import { mkdirSync } from 'node:fs';
+/**
+ * The SQLite adapter: a file opened with WAL and a generous busy timeout, never exclusively locked,
+ * owner-only, with deleted content overwritten.
+ */
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { backupSqlite } from '../migrate/backup.js';
 import type { MigrationReport, MigrationTarget } from '../migrate/types.js';
 import { upgradeAtomically } from '../migrate/upgrade.js';
+import { createPrivateFile, makePrivateDir } from '../private-files.js';
+import type { UserScope } from '../scope.js';
 import { SqlStore } from '../sql-store.js';
+import type { DeletedCounts } from '../store.js';
 import { sqliteDialect } from './dialect.js';
 import { isBusy, SqliteDriver } from './driver.js';
 import { sqliteMigrationTarget } from './migrations.js';
@@ -25,6 +30,20 @@ export class SqliteStore extends SqlStore {
 
   async migrate(): Promise<MigrationReport> {
     return (await upgradeAtomically(this.migrationTarget())).report;
+  }
+
+  /**
+   * With secure_delete the erased rows are zeros in the pages written since; the checkpoint moves
+   * those pages into the database file and empties the -wal, which still held the rows as written.
+   */
+  override async deleteUserData(scope: UserScope): Promise<DeletedCounts> {
+    const counts = await super.deleteUserData(scope);
+    try {
+      this.sqlite.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // The erase is committed; a checkpoint refused now (another process's lock) runs later on its own.
+    }
+    return counts;
   }
 }
 
@@ -50,10 +69,13 @@ function useWal(db: Database.Database): void {
 }
 
 export function openSqliteStore(file: string): SqliteStore {
-  mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateDir(path.dirname(file));
+  createPrivateFile(file);
   const db = new Database(file);
   db.pragma('busy_timeout = 5000');
   useWal(db);
+  // Deleted and overwritten content is zeroed rather than left in free space (see docs/security.md).
+  db.pragma('secure_delete = ON');
   db.pragma('synchronous = NORMAL');
   // v1.2 opened the file EXCLUSIVE, locking out the CLI and other processes; normal locking keeps it shareable.
   db.pragma('locking_mode = NORMAL');

@@ -38,7 +38,7 @@ export function compressionRoutes({ compressor }: AppDeps): RouteSpec[] {
     route({
       method: 'POST',
       path: '/api/compression/reset',
-      summary: 'Admin: clear compression statistics and cache.',
+      summary: 'Admin: clear compression statistics.',
       access: 'admin',
       handler: () => {
         compressor.reset();

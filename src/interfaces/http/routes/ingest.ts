@@ -1,4 +1,5 @@
 /** /memory/ingest and /memory/ingest/url: documents and web pages into a user's memories. */
+import { anyAddress, isPublicAddress } from '../../../features/ingest/address-policy.js';
 import { extractDocument } from '../../../features/ingest/extract.js';
 import { fetchDocument } from '../../../features/ingest/fetch-url.js';
 import { ingestDocument } from '../../../features/ingest/ingest.js';
@@ -26,7 +27,8 @@ export function ingestRoutes({ engine, fetchLimits }: AppDeps): RouteSpec[] {
       body: ingestUrlBody,
       handler: async ({ body, scope, caller }) => {
         const s = scope(body.user_id);
-        const doc = await fetchDocument(body.url, fetchLimits, { allowPrivate: caller.role === 'admin' });
+        const allowed = caller.role === 'admin' ? anyAddress : isPublicAddress;
+        const doc = await fetchDocument(body.url, fetchLimits, { allowed });
         return ingestDocument(engine, s, doc, body.metadata, body.config);
       },
     }),

@@ -48,7 +48,7 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
     route({
       method: 'DELETE',
       path: '/users/:user_id/memories',
-      summary: "Delete all of the user's memories, vectors, links and summary.",
+      summary: "Erase the user: all of its memories, vectors, links, embed logs, summary and API keys.",
       params: userPathParams,
       handler: async ({ params, scope }) => {
         const counts = await engine.deleteUser(scope(params.user_id));
