@@ -99,6 +99,11 @@ export const serveCommand: Command = {
     }
     io.out(`OpenMemory listening on ${server.url}`);
     io.out(`store: ${location}`);
+    log.info(
+      config.apiKey
+        ? 'authentication on: requests need OM_API_KEY or a user key'
+        : 'authentication off: OM_API_KEY is not set, so every local caller is admin (the server binds to loopback only)',
+    );
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     await stopped;
