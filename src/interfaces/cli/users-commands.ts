@@ -3,7 +3,7 @@ import { storedUserScope } from '../../store/scope.js';
 import { TARGET_OPTIONS, UsageError, parseCommand } from './args.js';
 import { TARGET_HELP, dispatch, type Command, type Subcommand } from './command.js';
 import type { Io } from './io.js';
-import { isoTime, printJson, printRecord, printTable } from './output.js';
+import { count, isoTime, printJson, printRecord, printTable } from './output.js';
 import { withLocalEngine, withTarget } from './target.js';
 import { EXPORT_HELP, EXPORT_OPTIONS, runExport } from './transfer-commands.js';
 
@@ -44,7 +44,7 @@ async function erase(args: string[], io: Io): Promise<number> {
   if (!values.yes) throw new UsageError('erasing deletes every memory of the user; add --yes to confirm');
   const counts = await withTarget(values, io, (api) => api.deleteUser(user));
   if (values.json) printJson(io, { user_id: user, ...counts });
-  else io.out(`erased ${user ?? '(default user)'}: ${counts.memories} memories, ${counts.vectors} vectors, ${counts.waypoints} links`);
+  else io.out(`erased ${user ?? '(default user)'}: ${count(counts.memories, 'memory', 'memories')}, ${count(counts.vectors, 'vector', 'vectors')}, ${count(counts.waypoints, 'link', 'links')}`);
   return 0;
 }
 
@@ -60,10 +60,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = { list, summary, erase, export: 
 export const usersCommand: Command = {
   summary: 'users: list | summary | erase | export',
   help: `usage: openmemory users <subcommand> [options]
-  list                       every user with a memory count (local database)
-  summary [ID] [--regenerate] the user's summary
-  erase ID --yes             delete every memory, link and the summary of the user
-  export ID [options]        the user's memories as JSON Lines (local database)${EXPORT_HELP}
-  --default-user             name the default user instead of ID${TARGET_HELP}`,
+  list                         every user with a memory count (local database)
+  summary [ID] [--regenerate]  the user's summary
+  erase ID --yes               delete every memory, link and the summary of the user
+  export ID [options]          the user's memories as JSON Lines (local database)${EXPORT_HELP}
+  --default-user               name the default user instead of ID${TARGET_HELP}`,
   run: dispatch('users', SUBCOMMANDS),
 };
