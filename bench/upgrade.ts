@@ -14,6 +14,7 @@ import { createEmbedder } from '../src/embed/create.js';
 import { reembedUpstream } from '../src/engine/reembed.js';
 import { openBackend } from '../src/store/open.js';
 import { generatePre12Sqlite } from './pre12-sqlite.js';
+import { fixturePath } from '../test/upgrade/fixtures.js';
 
 export interface UpgradeFigure {
   database: string;
@@ -56,8 +57,7 @@ export async function benchUpgrade(sizes: readonly number[] = [100_000]): Promis
   const dir = mkdtempSync(path.join(os.tmpdir(), 'om-bench-upgrade-'));
   try {
     const figures: UpgradeFigure[] = [];
-    const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-    const large = path.resolve(repoRoot, '../shared/fixtures/pre-1.2/openmemory-v1.1-large.sqlite');
+    const large = fixturePath('pre-1.2', 'openmemory-v1.1-large.sqlite');
     const copy = path.join(dir, 'large.sqlite');
     copyFileSync(large, copy);
     figures.push(await timeUpgrade('fixture pre-1.2 large (SQLite)', copy));

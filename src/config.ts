@@ -157,13 +157,18 @@ function identifier(env: Env, name: string, fallback: string): string {
   return v;
 }
 
+/** A URL as it may be printed: a password in it becomes `***` (also in text that does not parse as a URL). */
+export function withoutPassword(text: string): string {
+  return text.replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/, '$1***@');
+}
+
 function url(env: Env, name: string, fallback: string | null): string | null {
   const v = str(env, name) ?? fallback;
   if (v === null) return null;
   try {
     new URL(v);
   } catch {
-    throw new ConfigError(name, `must be a URL, got "${v}"`);
+    throw new ConfigError(name, `must be a URL, got "${withoutPassword(v)}"`);
   }
   return v.replace(/\/+$/, '');
 }

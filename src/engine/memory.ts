@@ -78,7 +78,7 @@ export class Memory implements MemoryEngine {
     const log = options.logger ?? createLogger(config.logLevel);
     const embedder = options.embedder ?? createEmbedder(config);
     await embedder.verify?.();
-    const store = options.store ?? (await openStore(config));
+    const store = options.store ?? (await openStore(config, { log: (line) => log.info(line) }));
     const now = options.now ?? Date.now;
     try {
       if (!options.store && config.autoMigrate) await redoUpstreamVectors(store, embedder, log);

@@ -24,6 +24,6 @@ export function checkModels(embedder: Embedder, stored: readonly ModelCount[]): 
     ok: false,
     configured: embedder.id,
     stored: [...stored],
-    message: `the database holds ${list} but the configured embedder is ${embedder.id}; those memories rank poorly until re-embedded`,
+    message: `the database holds ${list} but the configured embedder is ${embedder.id}; those memories rank poorly until re-embedded: run \`openmemory reembed\``,
   };
 }

@@ -156,7 +156,9 @@ async function rewritePage(store: Store, embedder: Embedder, page: readonly Stal
 export function progressLines(label: string, emit: (line: string) => void): (p: ReembedProgress) => void {
   let last = -1;
   return ({ done, total }) => {
-    const tenth = total === 0 ? 10 : Math.floor((done / total) * 10);
+    // Nothing to re-embed is the usual case at start-up, not news.
+    if (total === 0) return;
+    const tenth = Math.floor((done / total) * 10);
     if (tenth === last) return;
     last = tenth;
     emit(`${label}: ${done}/${total} memories (${tenth * 10}%)`);

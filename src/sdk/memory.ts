@@ -44,9 +44,10 @@ export interface MemoryOptions {
 /** `@default` names the default user here too, as on every interface. */
 const scopeOf = (userId: string | null | undefined): UserScope => userScope(requestedUser(userId));
 
+/** A library is quiet unless asked: warnings and errors only, unless OM_LOG_LEVEL says otherwise. */
 function configOf(options: MemoryOptions): Readonly<Config> {
   if (options.config) return options.config;
-  const env = options.env ?? process.env;
+  const env = { OM_LOG_LEVEL: 'warn', ...(options.env ?? process.env) };
   return loadConfig(options.path === undefined ? env : { ...env, OM_DB_PATH: options.path });
 }
 

@@ -4,7 +4,7 @@ import { OmError } from '../errors.js';
 import { describeLayout } from './migrate/layout.js';
 import { describeReport } from './migrate/runner.js';
 import type { MigrationReport, MigrationTarget } from './migrate/types.js';
-import { openPostgresStore } from './postgres/index.js';
+import { explainPgFailure, openPostgresStore } from './postgres/index.js';
 import { openSqliteStore } from './sqlite/index.js';
 import type { Store } from './store.js';
 
@@ -62,7 +62,7 @@ export async function openStore(config: Readonly<Config>, options: OpenOptions =
     else await requireCurrentSchema(store);
   } catch (e) {
     await store.close();
-    throw e;
+    throw config.backend === 'postgres' ? explainPgFailure(e, config.pg) : e;
   }
   return store;
 }

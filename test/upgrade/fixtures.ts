@@ -1,34 +1,51 @@
 /**
- * The upstream databases in ../shared/fixtures (read-only): where they are, their manifests,
- * and private copies for a test to upgrade.
+ * The upstream databases (read-only): where they are, their manifests, and private copies for a
+ * test to upgrade. The repository holds them gzipped in test/fixtures/upstream (refreshed from
+ * ../shared/fixtures by scripts/import-fixtures.mjs); they are unpacked once per content into the
+ * system's temporary folder, so concurrent test files share one copy.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const packed = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/upstream');
 
-/** `../shared/fixtures` beside the repository this clone was made from (a clean clone may live elsewhere). */
-function besideOrigin(): string | undefined {
-  try {
-    const url = execFileSync('git', ['-C', repoRoot, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const local = url.replace(/^file:\/\//, '');
-    return path.isAbsolute(local) ? path.resolve(local, '../shared/fixtures') : undefined;
-  } catch {
-    return undefined;
+/** The packed fixtures unpacked under a name derived from their content: a changed fixture gets a fresh copy. */
+function unpacked(): string {
+  const sets = readdirSync(packed).sort();
+  const hash = createHash('sha256');
+  const files: [string, string][] = [];
+  for (const set of sets) {
+    for (const file of readdirSync(path.join(packed, set)).sort()) {
+      const full = path.join(packed, set, file);
+      hash.update(`${set}/${file}\0`).update(readFileSync(full));
+      files.push([set, file]);
+    }
   }
+  const dir = path.join(os.tmpdir(), `openmemory-fixtures-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(dir)) return dir;
+  const staging = mkdtempSync(`${dir}-`);
+  for (const [set, file] of files) {
+    mkdirSync(path.join(staging, set), { recursive: true });
+    const data = readFileSync(path.join(packed, set, file));
+    const name = file.endsWith('.gz') ? file.slice(0, -3) : file;
+    writeFileSync(path.join(staging, set, name), file.endsWith('.gz') ? gunzipSync(data) : data);
+  }
+  try {
+    renameSync(staging, dir);
+  } catch (err) {
+    // Another test process unpacked the same content first: use its copy.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(dir)) throw err;
+  }
+  return dir;
 }
 
-/** OM_FIXTURES_DIR, else `../shared/fixtures` beside this checkout or beside its origin. Missing fixtures fail the tests. */
-function findFixtures(): string {
-  const candidates = [process.env.OM_FIXTURES_DIR, path.resolve(repoRoot, '../shared/fixtures'), besideOrigin()].filter((c): c is string => !!c);
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`the upstream fixtures are missing (looked in ${candidates.join(', ')}); set OM_FIXTURES_DIR`);
-  return found;
-}
-
-export const fixturesDir = findFixtures();
+/** OM_FIXTURES_DIR (unpacked sets, such as ../shared/fixtures) when set, else the repository's own. */
+export const fixturesDir = process.env.OM_FIXTURES_DIR ?? unpacked();
 
 export interface ManifestMemory {
   id: string;

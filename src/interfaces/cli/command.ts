@@ -12,8 +12,23 @@ export interface Command {
 export const TARGET_HELP = `
   --user ID        act for this user (default: the default user; a user key acts for its own)
   --url URL        run against a server instead of the local database (OM_* environment)
-  --api-key KEY    API key for --url
+  --api-key KEY    API key for --url (default: OM_API_KEY, which keeps it out of \`ps\`)
   --json           print JSON for scripts`;
+
+/**
+ * Help text with its option and subcommand lines (`  term  description`) aligned to one column,
+ * so pieces written in different files (the shared options) read as one table.
+ */
+export function alignHelp(text: string): string {
+  const row = /^ {2}(\S(?:.*?\S)?) {2,}(\S.*)$/;
+  const lines = text.split('\n');
+  const terms = lines.map((l) => row.exec(l)?.[1]?.length ?? 0);
+  const width = Math.max(...terms);
+  return lines.map((l) => {
+    const m = row.exec(l);
+    return m ? `  ${m[1]!.padEnd(width)}  ${m[2]}` : l;
+  }).join('\n');
+}
 
 export type Subcommand = (args: string[], io: Io) => Promise<number>;
 

@@ -9,7 +9,7 @@ import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, OmError } from '../../errors.js';
 import { UsageError } from './args.js';
-import type { Command } from './command.js';
+import { alignHelp, type Command } from './command.js';
 import type { Io } from './io.js';
 import { keysCommand } from './keys-commands.js';
 import { mcpCommand } from './mcp-command.js';
@@ -87,7 +87,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return EXIT.usage;
   }
   if (command.help !== undefined && (args.includes('--help') || args.includes('-h'))) {
-    io.out(command.help);
+    io.out(alignHelp(command.help));
     return EXIT.ok;
   }
   try {
@@ -112,6 +112,11 @@ if (isEntryPoint()) {
   // left about 50 KB in the old generation, which grew to hundreds of MB between full collections.
   // Without pretenuring, 4 KB, and queries take 7% less time.
   v8.setFlagsFromString('--no-allocation-site-pretenuring');
+  // A reader that stops early (`| head`) is not an error of ours: end quietly, as other tools do.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   const io: Io = {
     env: process.env,
     out: (l) => process.stdout.write(l + '\n'),

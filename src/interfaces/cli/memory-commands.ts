@@ -1,4 +1,5 @@
 /** add, query, list, get, update, delete, reinforce: one memory at a time, local or remote. */
+import { readFile } from 'node:fs/promises';
 import type { MemoryView } from '../../sdk/types.js';
 import {
   TARGET_OPTIONS,
@@ -35,9 +36,28 @@ function printMemory(io: Io, json: boolean | undefined, m: MemoryView): void {
   });
 }
 
+/** The content to add: the argument, standard input for `-`, or a file; exactly one of them. */
+async function contentArgument(positional: string | undefined, file: string | undefined): Promise<string> {
+  if ((positional === undefined) === (file === undefined)) throw new UsageError('give the content as an argument, - for standard input, or --file F (one of them)');
+  if (file !== undefined) {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+  }
+  if (positional !== '-') return positional!;
+  if (process.stdin.isTTY) throw new UsageError('- reads the content from standard input; pipe something into it');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 const add: Command = {
   summary: 'store a memory',
-  help: `usage: openmemory add <content> [options]
+  help: `usage: openmemory add <content | - | --file F> [options]
+  -                read the content from standard input (long text, pipes)
+  --file F         read the content from file F
   --tags a,b       tags
   --metadata JSON  metadata object
   --sector S       force the primary sector
@@ -45,9 +65,10 @@ const add: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommand(
       args,
-      { ...TARGET_OPTIONS, ...CONTENT_OPTIONS, sector: { type: 'string' }, salience: { type: 'string' } },
-      { min: 1, max: 1, names: 'the content (quote it)' },
+      { ...TARGET_OPTIONS, ...CONTENT_OPTIONS, sector: { type: 'string' }, salience: { type: 'string' }, file: { type: 'string' } },
+      { min: 0, max: 1, names: 'the content (quote it), - for standard input, or --file F' },
     );
+    const content = await contentArgument(positionals[0], values.file);
     const options = compact({
       user_id: values.user,
       tags: listOption(values.tags),
@@ -55,7 +76,7 @@ const add: Command = {
       sector: sectorOption(values.sector),
       salience: numberOption(values.salience, 'salience', 0, 1),
     });
-    const r = await withTarget(values, io, (api) => api.add(positionals[0]!, options));
+    const r = await withTarget(values, io, (api) => api.add(content, options));
     if (values.json) printJson(io, r);
     else io.out(`${r.deduplicated ? 'reinforced existing' : 'stored'} ${r.id} (${r.primary_sector})`);
     return 0;

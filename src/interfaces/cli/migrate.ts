@@ -18,9 +18,11 @@ import { describeLayout } from '../../store/migrate/layout.js';
 import { describeReport } from '../../store/migrate/runner.js';
 import type { MigrationReport } from '../../store/migrate/types.js';
 import { pendingSteps, upgradeAtomically } from '../../store/migrate/upgrade.js';
+import { compareVersions } from '../../store/migrate/versions.js';
 import { verifyAgainstFreshInstall } from '../../store/migrate/verify-install.js';
 import { openBackend, type MigratableStore } from '../../store/open.js';
 import type { Io } from './main.js';
+import { count } from './output.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, pending: 3, drift: 4, refused: 5, reembedStopped: 6 } as const;
 
@@ -50,7 +52,8 @@ async function status(store: MigratableStore, io: Io): Promise<number> {
   const facts = await target.introspect();
   io.out(`database: ${store.location}`);
   io.out(`layout: ${describeLayout(facts)}`);
-  io.out(`recorded versions: ${facts.versions.length > 0 ? facts.versions.join(', ') : 'none'}`);
+  const recorded = [...facts.versions].sort(compareVersions);
+  io.out(`recorded versions: ${recorded.length > 0 ? recorded.join(', ') : 'none'}`);
   const { report } = await upgradeAtomically(target, { dryRun: true });
   if (report.status !== 'ok') {
     printFailure(report, io);
@@ -77,7 +80,7 @@ async function plan(store: MigratableStore, io: Io): Promise<number> {
 async function redoUpstreamVectors(config: Readonly<Config>, store: MigratableStore, io: Io): Promise<boolean> {
   const embedder = createEmbedder(config);
   const result = await reembedUpstream(store, embedder, io.err);
-  if (result.rewritten > 0) io.out(`re-embedded ${result.rewritten} memories (${result.vectors} vectors) with ${embedder.id}`);
+  if (result.rewritten > 0) io.out(`re-embedded ${count(result.rewritten, 'memory', 'memories')} (${count(result.vectors, 'vector', 'vectors')}) with ${embedder.id}`);
   if (result.status === 'complete') return true;
   io.err(`re-embedding stopped: ${result.error}; the schema is upgraded, run \`openmemory migrate up\` again to continue`);
   return false;
@@ -128,6 +131,9 @@ export async function migrateCommand(args: string[], io: Io): Promise<number> {
   }
   const [sub, ...rest] = parsed.positionals;
   if (parsed.values.help || !sub || rest.length > 0 || !['status', 'plan', 'up', 'verify'].includes(sub)) {
+    if (!parsed.values.help) {
+      io.err(!sub ? 'usage error: name a migrate subcommand' : rest.length > 0 ? `usage error: unexpected argument "${rest[0]}"` : `usage error: unknown migrate subcommand "${sub}"; try: status, plan, up, verify`);
+    }
     io.err(MIGRATE_HELP);
     return parsed.values.help ? EXIT.ok : EXIT.usage;
   }

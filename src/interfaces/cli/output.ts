@@ -12,6 +12,9 @@ export const clip = (text: string, max: number): string => {
 
 export const isoTime = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '-' : new Date(ms).toISOString());
 
+/** `1 memory`, `2 memories`. */
+export const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
 export const fixed = (n: number, digits = 3): string => n.toFixed(digits);
 
 /** Left-aligned columns separated by two spaces; a lone line when there are no rows. */

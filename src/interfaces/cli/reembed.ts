@@ -12,6 +12,7 @@ import { userScope } from '../../store/scope.js';
 import { openStore } from '../../store/open.js';
 import { UsageError, parseCommand } from './args.js';
 import type { Io } from './io.js';
+import { count } from './output.js';
 
 export interface RunReembedOptions {
   /** A user id, `null` for the default user, absent for every user. */
@@ -104,7 +105,7 @@ export async function reembedCommand(args: string[], io: Io): Promise<number> {
       onProgress: progressWriter(io),
       signal: abort.signal,
     });
-    io.out(`re-embedded ${r.rewritten} of ${r.total} memories (${r.vectors} vectors) with ${r.embedder}; ${r.skipped} changed or deleted meanwhile`);
+    io.out(`re-embedded ${r.rewritten} of ${count(r.total, 'memory', 'memories')} (${count(r.vectors, 'vector', 'vectors')}) with ${r.embedder}; ${r.skipped} changed or deleted meanwhile`);
     if (r.status === 'complete') return 0;
     io.err(`stopped: ${r.error}; run the command again to continue`);
     return 1;

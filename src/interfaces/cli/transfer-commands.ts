@@ -6,7 +6,7 @@ import { userScope } from '../../store/scope.js';
 import { TARGET_OPTIONS, UsageError, parseCommand } from './args.js';
 import type { Command } from './command.js';
 import type { Io } from './io.js';
-import { printJson } from './output.js';
+import { count, printJson } from './output.js';
 import { startProgress } from './progress.js';
 import { withLocalEngine, type TargetFlags } from './target.js';
 import { exportMemories } from './transfer/export.js';
@@ -47,7 +47,7 @@ export async function runExport(io: Io, values: ExportFlags, users: Array<string
       bar.finish();
       return n;
     });
-    if (values.output !== undefined) io.err(`exported ${written} memories to ${values.output}`);
+    if (values.output !== undefined) io.err(`exported ${count(written, 'memory', 'memories')} to ${values.output}`);
   } finally {
     out.close();
   }
@@ -97,7 +97,7 @@ const importCommand: Command = {
     if (values.json) printJson(io, report);
     else
       io.out(
-        `imported ${report.imported} memories (${report.embedded} embedded now, ${report.skipped} already present), ${report.links} links, ${report.users} user summaries`,
+        `imported ${count(report.imported, 'memory', 'memories')} (${report.embedded} embedded now, ${report.skipped} already present), ${count(report.links, 'link', 'links')}, ${count(report.users, 'user summary', 'user summaries')}`,
       );
     return 0;
   },

@@ -3,7 +3,7 @@ import { storedUserScope } from '../../store/scope.js';
 import { TARGET_OPTIONS, UsageError, parseCommand } from './args.js';
 import { TARGET_HELP, dispatch, type Command, type Subcommand } from './command.js';
 import type { Io } from './io.js';
-import { isoTime, printJson, printRecord, printTable } from './output.js';
+import { count, isoTime, printJson, printRecord, printTable } from './output.js';
 import { withLocalEngine, withTarget } from './target.js';
 import { EXPORT_HELP, EXPORT_OPTIONS, runExport } from './transfer-commands.js';
 
@@ -46,7 +46,7 @@ async function erase(args: string[], io: Io): Promise<number> {
   if (values.json) printJson(io, { user_id: user, ...counts });
   else {
     const { memories, vectors, waypoints, apiKeys } = counts;
-    const what = `${memories} memories, ${vectors} vectors, ${waypoints} links, ${apiKeys} API keys`;
+    const what = `${count(memories, 'memory', 'memories')}, ${count(vectors, 'vector', 'vectors')}, ${count(waypoints, 'link', 'links')}, ${count(apiKeys, 'API key', 'API keys')}`;
     io.out(`erased ${user ?? '(default user)'}: ${what}`);
   }
   return 0;
@@ -64,10 +64,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = { list, summary, erase, export: 
 export const usersCommand: Command = {
   summary: 'users: list | summary | erase | export',
   help: `usage: openmemory users <subcommand> [options]
-  list                       every user with a memory count (local database)
-  summary [ID] [--regenerate] the user's summary
-  erase ID --yes             delete every memory, link, API key and the summary of the user
-  export ID [options]        the user's memories as JSON Lines (local database)${EXPORT_HELP}
-  --default-user             name the default user instead of ID${TARGET_HELP}`,
+  list                         every user with a memory count (local database)
+  summary [ID] [--regenerate]  the user's summary
+  erase ID --yes               delete every memory, link, API key and the summary of the user
+  export ID [options]          the user's memories as JSON Lines (local database)${EXPORT_HELP}
+  --default-user               name the default user instead of ID${TARGET_HELP}`,
   run: dispatch('users', SUBCOMMANDS),
 };

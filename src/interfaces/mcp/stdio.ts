@@ -1,23 +1,23 @@
 /**
  * `openmemory mcp`: the MCP server on stdin/stdout. stdout carries only protocol frames;
- * logs go to stderr. Whoever can start the process owns the database, so it acts as admin.
+ * logs go to stderr. Whoever can start the process owns the database, so it acts as admin
+ * unless the command pins it to one user (a user key, or `--user`).
  */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { MemoryEngine } from '../../engine/api.js';
 import type { Logger } from '../../log.js';
+import type { Caller } from '../http/auth.js';
+import { OrderedStdioTransport } from './ordered-stdio.js';
 import { createMcpServer } from './server.js';
 
 /** Resolves when the client closes the connection. */
-export async function serveMcpStdio(engine: MemoryEngine, log: Logger): Promise<void> {
-  const server = createMcpServer({ engine, caller: { role: 'admin', keyId: null }, log });
+export async function serveMcpStdio(engine: MemoryEngine, log: Logger, caller: Exclude<Caller, { role: 'public' }>): Promise<void> {
+  const server = createMcpServer({ engine, caller, log });
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();
   });
-  await server.connect(new StdioServerTransport());
-  // The SDK transport does not watch for end of input; a client hanging up must end the session,
-  // and so must a signal, so that the caller closes the database cleanly.
+  await server.connect(new OrderedStdioTransport());
+  // A signal ends the session too, so that the caller closes the database cleanly.
   const stop = () => void server.close();
-  process.stdin.once('end', stop);
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   log.info('mcp stdio server ready');

@@ -1,6 +1,7 @@
 /** The PostgreSQL adapter: a pool over the configured database, tables in the configured schema. */
 import type pg from 'pg';
 import type { PgConfig } from '../../config.js';
+import { ConfigError } from '../../errors.js';
 import type { MigrationReport, MigrationTarget } from '../migrate/types.js';
 import { upgradeAtomically } from '../migrate/upgrade.js';
 import { SqlStore } from '../sql-store.js';
@@ -39,6 +40,53 @@ function poolConfig(c: PgConfig): pg.PoolConfig {
     user: c.user ?? undefined,
     password: c.password ?? undefined,
   };
+}
+
+/** Where a connection went and as whom, never the password. */
+function target(c: PgConfig): { host: string; port: string; database: string; user: string } {
+  if (c.url) {
+    const u = new URL(c.url);
+    return { host: u.hostname || 'localhost', port: u.port || '5432', database: decodeURIComponent(u.pathname.slice(1)) || '(default)', user: decodeURIComponent(u.username) || '(none)' };
+  }
+  return { host: c.host ?? 'localhost', port: String(c.port ?? 5432), database: c.database, user: c.user ?? '(none)' };
+}
+
+/** The setting to change for a failed connection, by what the server or the socket said. */
+function settingFor(err: { code?: string; message?: string }, viaUrl: boolean): string {
+  const pick = (discrete: string) => (viaUrl ? 'OM_PG_URL' : discrete);
+  switch (err.code) {
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+      return pick('OM_PG_HOST / OM_PG_PORT');
+    case '28000':
+    case '28P01':
+      return pick('OM_PG_USER / OM_PG_PASSWORD');
+    case '3D000':
+      return pick('OM_PG_DB');
+    default:
+      return /user name/.test(err.message ?? '') ? pick('OM_PG_USER') : pick('the OM_PG_* settings');
+  }
+}
+
+/** Codes that say the connection itself failed, not a statement on it. */
+const CONNECTION_FAILURES = /^(E[A-Z]+|28000|28P01|3D000|08\d{3})$/;
+
+/**
+ * A failed connection as an error that names the server, database and user that were tried
+ * (never the password) and the setting to change; other errors are returned as they are.
+ */
+export function explainPgFailure(err: unknown, c: PgConfig): unknown {
+  const e = err as { code?: string; message?: string };
+  const unnamed = /user name specified/.test(e?.message ?? '');
+  if (!(err instanceof Error) || (!CONNECTION_FAILURES.test(e.code ?? '') && !unnamed)) return err;
+  const t = target(c);
+  return new ConfigError(
+    settingFor(e, c.url !== null),
+    `cannot use PostgreSQL at ${t.host}:${t.port}, database "${t.database}", user "${t.user}": ${err.message}`,
+  );
 }
 
 /** `postgres://host:port/db (schema)`, never the password. */
