@@ -11,6 +11,8 @@ export type ScoredVocabulary = readonly (readonly [piece: string, score: number]
 
 export class UnigramTokenizer {
   readonly #ids = new Map<string, number>();
+  /** Every prefix of a piece: extending a candidate stops as soon as no piece starts with it. */
+  readonly #prefixes = new Set<string>();
   readonly #scores: Float64Array;
   readonly #maxPieceLength: number;
   readonly #unknownScore: number;
@@ -23,6 +25,7 @@ export class UnigramTokenizer {
     for (let id = reserved; id < vocabulary.length; id++) {
       const [piece, score] = vocabulary[id]!;
       if (!this.#ids.has(piece)) this.#ids.set(piece, id);
+      for (let end = 1; end <= piece.length; end++) this.#prefixes.add(piece.slice(0, end));
       longest = Math.max(longest, piece.length);
       lowest = Math.min(lowest, score);
     }
@@ -50,7 +53,9 @@ export class UnigramTokenizer {
       if (base === -Infinity) continue;
       const limit = Math.min(n, i + this.#maxPieceLength);
       for (let end = i + 1; end <= limit; end++) {
-        const pieceId = this.#ids.get(s.slice(i, end));
+        const candidate = s.slice(i, end);
+        if (!this.#prefixes.has(candidate)) break;
+        const pieceId = this.#ids.get(candidate);
         if (pieceId !== undefined) relax(i, end, pieceId, base + this.#scores[pieceId]!);
       }
       // A whole code point, so a surrogate pair is never split.
