@@ -60,7 +60,11 @@ async function inProcess(env: Record<string, string>): Promise<Client> {
 async function overServer(env: Record<string, string>): Promise<Client> {
   const server = await startServer(env);
   const post = async (route: string, body: unknown) => {
-    const res = await fetch(`${server.base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${server.base}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${route}: HTTP ${res.status} ${await res.text()}`);
     return res.json() as Promise<{ matches?: { content: string }[] }>;
   };
@@ -129,7 +133,8 @@ async function measure(embedder: string): Promise<void> {
   const rss = client.rssMb();
   await client.close();
   rmSync(db, { force: true });
-  const all = [...byCategory.values()].reduce((a, t) => ({ n: a.n + t.n, any1: a.any1 + t.any1, any5: a.any5 + t.any5, any10: a.any10 + t.any10, all10: a.all10 + t.all10 }), empty());
+  const all = empty();
+  for (const t of byCategory.values()) for (const key of Object.keys(all) as (keyof Tally)[]) all[key] += t[key];
   const row = (t: Tally) => [t.any1, t.any5, t.any10, t.all10].map((x) => (x / t.n).toFixed(3)).join(' / ');
   console.log(`${embedder}${overHttp ? ' over HTTP' : ' in process'}: any@1 / any@5 / any@10 / all@10 ${row(all)} (${all.n} questions)`);
   for (const [cat, t] of [...byCategory].sort(([a], [b]) => a - b)) console.log(`  category ${cat}: ${row(t)} (${t.n})`);

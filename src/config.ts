@@ -246,7 +246,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
       local: {
         cacheDir: path.resolve(
           cwd,
-          str(env, 'OM_LOCAL_EMBED_CACHE_DIR') ?? path.join(str(env, 'XDG_CACHE_HOME') ?? path.join(os.homedir(), '.cache'), 'openmemory'),
+          str(env, 'OM_LOCAL_EMBED_CACHE_DIR') ??
+            path.join(str(env, 'XDG_CACHE_HOME') ?? path.join(os.homedir(), '.cache'), 'openmemory'),
         ),
       },
       timeoutMs: int(env, 'OM_EMBED_TIMEOUT_MS', 30_000, 1),

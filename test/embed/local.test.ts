@@ -58,7 +58,9 @@ describe('projection onto main directions', () => {
 
   test('keeping every dimension is a rotation: inner products unchanged', () => {
     const p = projectOntoMainDirections(rows, count, dim, dim);
-    for (const [i, j] of [[0, 1], [3, 7], [5, 5], [12, 39]] as const) assert.ok(Math.abs(dot(p, dim, i, j) - dot(rows, dim, i, j)) < 1e-3);
+    for (const [i, j] of [[0, 1], [3, 7], [5, 5], [12, 39]] as const) {
+      assert.ok(Math.abs(dot(p, dim, i, j) - dot(rows, dim, i, j)) < 1e-3, `rows ${i} and ${j}`);
+    }
   });
 
   test('one dimension kept is the direction of most energy', () => {
@@ -118,8 +120,11 @@ describe('local embedder (real model)', () => {
   test('OM_EMBEDDINGS=local is this embedder; an OM_VEC_DIM the model does not give stops start-up', async () => {
     const config = loadConfig({ OM_EMBEDDINGS: 'local', OM_LOCAL_EMBED_CACHE_DIR: cacheDir });
     assert.ok(createEmbedder(config) instanceof LocalEmbedder);
-    const wrong = createEmbedder(loadConfig({ OM_EMBEDDINGS: 'local', OM_LOCAL_EMBED_CACHE_DIR: cacheDir, OM_VEC_DIM: '512' }));
-    await assert.rejects(wrong.verify!(), (e: unknown) => e instanceof ConfigError && /OM_VEC_DIM: is 512 but the local model gives 256/.test(e.message));
+    const wrong = createEmbedder({ ...config, embeddings: { ...config.embeddings, requestedDim: 512 } });
+    await assert.rejects(
+      wrong.verify!(),
+      (e: unknown) => e instanceof ConfigError && /OM_VEC_DIM: is 512 but the local model gives 256/.test(e.message),
+    );
   });
 });
 

