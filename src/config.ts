@@ -71,6 +71,8 @@ export interface Config {
       endpoint: string | null;
       model: string;
     };
+    /** OM_EMBEDDINGS=local: where its piece table is kept between starts (made on the first). */
+    local: { cacheDir: string };
     timeoutMs: number;
     maxRetries: number;
     retryBaseMs: number;
@@ -287,6 +289,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
         endpoint:
           url(env, 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', null) ?? url(env, 'AWS_ENDPOINT_URL', null),
         model: str(env, 'OM_AWS_MODEL') ?? 'amazon.titan-embed-text-v2:0',
+      },
+      local: {
+        cacheDir: path.resolve(
+          cwd,
+          str(env, 'OM_LOCAL_EMBED_CACHE_DIR') ??
+            path.join(str(env, 'XDG_CACHE_HOME') ?? path.join(os.homedir(), '.cache'), 'openmemory'),
+        ),
       },
       timeoutMs: int(env, 'OM_EMBED_TIMEOUT_MS', 30_000, 1),
       maxRetries: int(env, 'OM_EMBED_MAX_RETRIES', 3, 0, 20),

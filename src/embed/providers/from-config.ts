@@ -60,10 +60,7 @@ function client(config: Readonly<Config>, http: HttpClient): ProviderClient {
         http,
       );
     default:
-      throw new ConfigError(
-        'OM_EMBEDDINGS',
-        `"${e.provider}" is not a remote provider (v1.2's "local" was never a model: use ollama or an OpenAI-compatible server)`,
-      );
+      throw new ConfigError('OM_EMBEDDINGS', `"${e.provider}" is not a remote provider`);
   }
 }
 
