@@ -40,7 +40,7 @@ interface Peer {
   tags: string[];
 }
 
-function checkInput(input: AddInput, index: number): AddInput {
+export function checkInput(input: AddInput, index: number): AddInput {
   const at = (f: string) => (index === 0 ? f : `[${index}].${f}`);
   if (input === null || typeof input !== 'object') throw validationError(`${at('input')} must be an object`);
   const content = requireText(input.content, at('content'));
@@ -94,7 +94,11 @@ export async function addMemories(ctx: EngineContext, scope: UserScope, inputs: 
   });
 }
 
-async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[]): Promise<AddResult[]> {
+/** What a caller may change in the rows about to be inserted, knowing every input's result (./add-document.ts). */
+export type BeforeInsert = (results: readonly AddResult[], rows: NewMemory[]) => void;
+
+/** Under the user's lock: one insert of the new rows, then the reinforcement of the memories they repeat. */
+export async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[], beforeInsert?: BeforeInsert): Promise<AddResult[]> {
   const results: AddResult[] = new Array(inputs.length);
   const fresh: Prepared[] = [];
   const absorbed = new Map<string, Absorbed>();
@@ -199,6 +203,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
       row.salience = clamp01(row.salience + DEDUP_BOOST);
     }
   }
+  beforeInsert?.(results, rows);
   // The new rows first: if their insert fails, nothing of this call has been written.
   if (rows.length > 0) await ctx.store.insertMemories(scope, rows, { model: ctx.embedder.id, ts: now });
   await writeAbsorbed(ctx, scope, absorbed, now);

@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { loadConfig } from '../../src/config.js';
 import { OmError } from '../../src/errors.js';
 import { isPublicAddress } from '../../src/features/ingest/address-policy.js';
 import { fetchDocument } from '../../src/features/ingest/fetch-url.js';
+import { DocumentParser } from '../../src/features/ingest/parser.js';
 import { makePdf } from '../helpers/docs/make-pdf.js';
 import { servePages } from '../helpers/page-server.js';
 
 const limits = { maxBytes: 20_000, timeoutMs: 500 };
+const parser = new DocumentParser(loadConfig({}).ingest);
 // The test server is on loopback, which only the admin may reach.
-const admin = { allowPrivate: true };
+const admin = { allowPrivate: true, parser };
 let site: Awaited<ReturnType<typeof servePages>>;
 
 before(async () => {
@@ -24,7 +27,10 @@ before(async () => {
     '/loop': { type: 'text/html', body: '', redirect: '/loop' },
   });
 });
-after(() => site.close());
+after(async () => {
+  await site.close();
+  await parser.close();
+});
 
 async function fails(url: string, code: string, pattern: RegExp) {
   await assert.rejects(fetchDocument(url, limits, admin), (e: unknown) => e instanceof OmError && e.code === code && pattern.test(e.message));
@@ -65,7 +71,7 @@ test('redirects are followed a bounded number of times', async () => {
 
 test('without the admin, non-public addresses are refused before any request', async () => {
   for (const url of [site.url('/article'), 'http://localhost:9/x', 'http://[::1]:9/x', 'http://169.254.169.254/latest/meta-data', 'http://10.1.2.3/']) {
-    await assert.rejects(fetchDocument(url, limits), (e: unknown) => e instanceof OmError && e.code === 'forbidden', url);
+    await assert.rejects(fetchDocument(url, limits, { allowPrivate: false, parser }), (e: unknown) => e instanceof OmError && e.code === 'forbidden', url);
   }
   for (const a of ['127.0.0.1', '10.0.0.1', '172.20.1.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '0.0.0.0']) {
     assert.equal(isPublicAddress(a), false, a);

@@ -4,7 +4,8 @@
  */
 import { OmError } from '../../errors.js';
 import { assertPublicHost } from './address-policy.js';
-import { extractDocx, extractHtml, extractPdf, textExtraction, type Extraction } from './extract.js';
+import { sourceOfPage, type Extraction } from './extract.js';
+import type { DocumentParser } from './parser.js';
 
 export interface FetchLimits {
   maxBytes: number;
@@ -14,8 +15,6 @@ export interface FetchLimits {
 export const DEFAULT_FETCH_LIMITS: FetchLimits = { maxBytes: 10_000_000, timeoutMs: 15_000 };
 
 const MAX_REDIRECTS = 5;
-
-const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 async function readLimited(res: Response, maxBytes: number): Promise<Buffer> {
   const declared = Number(res.headers.get('content-length'));
@@ -65,7 +64,7 @@ async function fetchFollowing(start: URL, signal: AbortSignal, allowPrivate: boo
 export async function fetchDocument(
   rawUrl: string,
   limits: FetchLimits = DEFAULT_FETCH_LIMITS,
-  options: { allowPrivate: boolean } = { allowPrivate: false },
+  options: { allowPrivate: boolean; parser: DocumentParser },
 ): Promise<Extraction> {
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let fetched: { res: Response; url: URL };
@@ -84,17 +83,6 @@ export async function fetchDocument(
   }
   const mime = (fetched.res.headers.get('content-type') ?? 'text/html').split(';')[0]!.trim().toLowerCase();
   const extra = { source_url: fetched.url.toString(), fetched_at: new Date().toISOString() };
-  const doc = await extractByMime(mime, body);
+  const doc = await options.parser.extract(sourceOfPage(mime, body));
   return { text: doc.text, extraction: { ...doc.extraction, ...extra, content_type: 'url', mime_type: mime } };
-}
-
-async function extractByMime(mime: string, body: Buffer): Promise<Extraction> {
-  if (mime === 'text/html' || mime === 'application/xhtml+xml') {
-    const doc = await extractHtml(body.toString('utf8'));
-    return { text: doc.text, extraction: { ...doc.extraction, extraction_method: 'fetch+turndown' } };
-  }
-  if (mime === 'text/plain' || mime === 'text/markdown') return textExtraction('url', 'fetch', body.toString('utf8'));
-  if (mime === 'application/pdf') return extractPdf(body);
-  if (mime === DOCX_MIME) return extractDocx(body);
-  throw new OmError('unsupported_media', `url: unsupported content type ${mime}`);
 }

@@ -22,7 +22,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export async function startServer(options: { config: Readonly<Config>; engine: MemoryEngine; keys: KeyStore; log: Logger }): Promise<RunningServer> {
   const { config, engine, log } = options;
   checkBind(config);
-  const { app } = createApp(options);
+  const { app, deps } = createApp(options);
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
@@ -48,6 +48,7 @@ export async function startServer(options: { config: Readonly<Config>; engine: M
       await drained;
       clearInterval(sweep);
       clearTimeout(timer);
+      await deps.parser.close();
       await engine.close();
       log.info('stopped');
     })());

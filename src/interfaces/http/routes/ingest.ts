@@ -1,12 +1,12 @@
 /** /memory/ingest and /memory/ingest/url: documents and web pages into a user's memories. */
-import { extractDocument } from '../../../features/ingest/extract.js';
+import { sourceOf } from '../../../features/ingest/extract.js';
 import { fetchDocument } from '../../../features/ingest/fetch-url.js';
 import { ingestDocument } from '../../../features/ingest/ingest.js';
 import { ingestBody, ingestUrlBody } from '../../schemas/ingest.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
 
-export function ingestRoutes({ engine, fetchLimits }: AppDeps): RouteSpec[] {
+export function ingestRoutes({ engine, fetchLimits, parser }: AppDeps): RouteSpec[] {
   return [
     route({
       method: 'POST',
@@ -15,8 +15,8 @@ export function ingestRoutes({ engine, fetchLimits }: AppDeps): RouteSpec[] {
       body: ingestBody,
       handler: async ({ body, scope }) => {
         const s = scope(body.user_id);
-        const doc = await extractDocument(body.content_type, body.data);
-        return ingestDocument(engine, s, doc, body.metadata, body.config);
+        const doc = await parser.extract(sourceOf(body.content_type, body.data));
+        return ingestDocument(engine, s, doc, parser.limits, body.metadata, body.config);
       },
     }),
     route({
@@ -26,8 +26,8 @@ export function ingestRoutes({ engine, fetchLimits }: AppDeps): RouteSpec[] {
       body: ingestUrlBody,
       handler: async ({ body, scope, caller }) => {
         const s = scope(body.user_id);
-        const doc = await fetchDocument(body.url, fetchLimits, { allowPrivate: caller.role === 'admin' });
-        return ingestDocument(engine, s, doc, body.metadata, body.config);
+        const doc = await fetchDocument(body.url, fetchLimits, { allowPrivate: caller.role === 'admin', parser });
+        return ingestDocument(engine, s, doc, parser.limits, body.metadata, body.config);
       },
     }),
   ];
