@@ -12,7 +12,7 @@ import { htmlDepth } from '../../src/features/ingest/html-depth.js';
 import { DocumentParser } from '../../src/features/ingest/parser.js';
 import { splitSections } from '../../src/features/ingest/sections.js';
 import { checkZip } from '../../src/features/ingest/zip.js';
-import { circularPagesPdf, deepHtml, docxBomb, manyPagesPdf, textBombPdf } from '../helpers/docs/hostile-docs.js';
+import { bigDocx, circularPagesPdf, deepHtml, docxBomb, manyPagesPdf, textBombPdf } from '../helpers/docs/hostile-docs.js';
 import { makeDocx } from '../helpers/docs/make-docx.js';
 import { makePdf } from '../helpers/docs/make-pdf.js';
 
@@ -144,7 +144,7 @@ test('input size, wall time and memory of a parse are bounded', async () => {
   assert.match((await extract('html', '<p>the killed process was replaced</p>', slow)).text, /replaced/);
   // mammoth holds about 200 bytes of heap per byte of document XML.
   const hungry = parserWith({ maxMemoryMb: 128, maxInflatedBytes: 50_000_000, timeoutMs: 60_000 });
-  await rejectsWith(extract('docx', b64(docxBomb(4)), hungry), 'document_too_large', /needed more than 128 MB, over OM_INGEST_MAX_MEMORY_MB=128/);
+  await rejectsWith(extract('docx', b64(bigDocx(4)), hungry), 'document_too_large', /needed more than 128 MB, over OM_INGEST_MAX_MEMORY_MB=128/);
 });
 
 test('at most OM_INGEST_CONCURRENCY parses run, OM_INGEST_QUEUE wait, the rest are refused as busy', async () => {

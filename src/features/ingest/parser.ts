@@ -24,7 +24,7 @@ import type { ParseJob } from './parse-child.js';
 const MEMORY_POLL_MS = 50;
 const IDLE_EXIT_MS = 60_000;
 /** Below the server's, so a busy core still runs the HTTP thread first. */
-const CHILD_NICENESS = 10;
+const CHILD_NICENESS = 19;
 
 /** The child's entry beside this file; from the TypeScript sources (tests, tsx) it loads through tsx. */
 function childEntry(): { path: string; execArgv: string[] } {
