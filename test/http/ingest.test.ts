@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { userScope } from '../../src/store/scope.js';
+import { deepHtml } from '../helpers/docs/hostile-docs.js';
 import { makeDocx } from '../helpers/docs/make-docx.js';
 import { makePdf } from '../helpers/docs/make-pdf.js';
 import { servePages } from '../helpers/page-server.js';
@@ -19,6 +20,7 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
         '/recipe': { type: 'text/html', body: '<h1>Pancakes</h1><p>Whisk flour, eggs and milk, then fry in butter.</p>' },
         '/huge': { type: 'text/html', body: `<p>${'y'.repeat(100_000)}</p>` },
         '/photo': { type: 'image/jpeg', body: Buffer.from([0xff, 0xd8, 0xff]) },
+        '/deep': { type: 'text/html', body: deepHtml(5000) },
       });
     });
     after(async () => {
@@ -92,6 +94,15 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
         ['/memory/ingest', { content_type: 'exe', data: 'x' }, 400, /content_type/],
         ['/memory/ingest/url', { url: site.url('/huge') }, 413, /larger than/],
         ['/memory/ingest/url', { url: site.url('/photo') }, 415, /image\/jpeg/],
+        // A fetched page is parsed within the same limits as an uploaded one.
+        ['/memory/ingest/url', { url: site.url('/deep') }, 413, /over OM_INGEST_MAX_DEPTH=256/],
+        ['/memory/ingest', { content_type: 'html', data: deepHtml(5000) }, 413, /over OM_INGEST_MAX_DEPTH=256/],
+        [
+          '/memory/ingest',
+          { content_type: 'txt', data: Array.from({ length: 520 }, (_, i) => `Paragraph ${i} ${'word '.repeat(25)}`).join('\n\n'), config: { sec_sz: 200, force_root: true } },
+          413,
+          /makes 520 sections, over OM_INGEST_MAX_SECTIONS=500/,
+        ],
         ['/memory/ingest/url', { url: site.url('/missing') }, 400, /HTTP 404/],
         ['/memory/ingest/url', { url: 'ftp://example.com/x' }, 400, /http and https/],
       ];
