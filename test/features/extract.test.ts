@@ -121,6 +121,11 @@ test('a DOCX is measured while inflating: declared sizes are not trusted', async
   assert.ok(bomb.length < 200_000, `${bomb.length} bytes on the wire`);
   assert.throws(() => checkZip(bomb, defaults), (e: unknown) => e instanceof OmError && e.code === 'document_too_large' && /OM_INGEST_MAX_INFLATED_BYTES=20000000/.test(e.message));
   await rejectsWith(extract('docx', b64(bomb)), 'document_too_large', /OM_INGEST_MAX_INFLATED_BYTES/);
+  // The end record may understate the parts: every part the directory lists is inflated.
+  const understated = Buffer.from(bomb);
+  understated.writeUInt16LE(1, understated.length - 22 + 8);
+  understated.writeUInt16LE(1, understated.length - 22 + 10);
+  assert.throws(() => checkZip(understated, defaults), /OM_INGEST_MAX_INFLATED_BYTES/);
   const small = makeDocx(['# Big', 'x'.repeat(200_000)]);
   assert.doesNotThrow(() => checkZip(small, defaults));
   assert.throws(() => checkZip(small, { ...defaults, maxInflatedBytes: 100_000 }), /OM_INGEST_MAX_INFLATED_BYTES=100000/);

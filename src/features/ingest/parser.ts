@@ -8,8 +8,8 @@
  * At most `concurrency` parses run at once, each in its own process; up to `queue` more wait,
  * and past that a request is refused (`ingest_busy`). A parse past `timeoutMs`, or whose process
  * grows past `maxMemoryMb` (V8 heap limit; resident size polled where /proc exists), is killed
- * and answered `document_too_large` naming the setting. Idle processes are reused, and exit
- * after a while without work.
+ * and answered `document_too_large` naming the setting. Idle processes are reused, unless a
+ * parse left them holding half the memory limit, and exit after a while without work.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -68,9 +68,14 @@ class ParserProcess {
         this.child.off('exit', onFailed);
         resolve();
       };
-      const onFailed = () => reject(new OmError('unavailable', `a document parser could not start: ${this.#stderr.trim().slice(-300)}`));
+      const onFailed = () => reject(new OmError('unavailable', 'a document parser could not start; retry'));
       this.child.once('message', onReady);
       this.child.once('exit', onFailed);
+      // A fork that fails (EAGAIN under load) is an 'error' event: unheard, it would end the server.
+      this.child.on('error', () => {
+        onFailed();
+        if (this.alive) this.child.kill('SIGKILL');
+      });
     });
     try {
       os.setPriority(this.child.pid!, CHILD_NICENESS);
@@ -93,10 +98,11 @@ class ParserProcess {
         killedFor = err;
         this.child.kill('SIGKILL');
       };
+      const outOfMemory = () => overLimit(limits, 'maxMemoryMb', `data: converting the document needed more than ${limits.maxMemoryMb} MB`);
       const timer = setTimeout(() => kill(overLimit(limits, 'timeoutMs', 'data: converting the document took too long')), limits.timeoutMs);
       const poll = setInterval(() => {
         const mb = residentMb(this.child.pid!);
-        if (mb !== null && mb > limits.maxMemoryMb) kill(overLimit(limits, 'maxMemoryMb', `data: converting the document needed more than ${limits.maxMemoryMb} MB`));
+        if (mb !== null && mb > limits.maxMemoryMb) kill(outOfMemory());
       }, MEMORY_POLL_MS);
       const done = () => {
         clearTimeout(timer);
@@ -112,17 +118,17 @@ class ParserProcess {
       const onExit = () => {
         done();
         // V8 stops a process at its heap limit with this message on stderr.
-        const outOfMemory = /heap out of memory|heap limit/i.test(this.#stderr);
-        reject(
-          killedFor ??
-            (outOfMemory
-              ? overLimit(limits, 'maxMemoryMb', `data: converting the document needed more than ${limits.maxMemoryMb} MB`)
-              : new OmError('validation_error', `data: the ${source.format} document could not be converted`)),
-        );
+        const heapLimit = /heap out of memory|heap limit/i.test(this.#stderr);
+        reject(killedFor ?? (heapLimit ? outOfMemory() : new OmError('validation_error', `data: the ${source.format} document could not be converted`)));
       };
       this.child.on('message', onMessage);
       this.child.once('exit', onExit);
-      this.child.send({ id: 0, source, limits } satisfies ParseJob);
+      // A process that died since it was idle cannot take the job; not the document's fault.
+      this.child.send({ id: 0, source, limits } satisfies ParseJob, (err) => {
+        if (!err) return;
+        done();
+        reject(new OmError('unavailable', 'a document parser stopped; retry'));
+      });
     });
   }
 
@@ -162,10 +168,10 @@ export class DocumentParser {
       proc = this.#idle.pop() ?? this.#spawn();
       return await proc.run(source, this.limits);
     } finally {
-      if (proc?.alive && !this.#closed) {
+      if (proc?.alive && !this.#closed && (residentMb(proc.child.pid!) ?? 0) < this.limits.maxMemoryMb / 2) {
         proc.idle();
         this.#idle.push(proc);
-      }
+      } else proc?.child.kill('SIGKILL');
       this.#release();
     }
   }

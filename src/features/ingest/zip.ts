@@ -23,16 +23,19 @@ function endRecord(bytes: Buffer): number {
   throw broken('no end record');
 }
 
-/** Inflates each entry the central directory lists, as a reader of the archive would, counting the bytes produced. */
+/**
+ * Inflates each entry of the central directory, as a reader of the archive would, counting the
+ * bytes produced. Entries are read while their signature holds, not up to the count the end record
+ * declares: a reader that reads on (jszip does) would otherwise inflate entries never checked.
+ */
 export function checkZip(bytes: Buffer, limits: IngestLimits): void {
   if (bytes.length < 22) throw broken('too short');
-  const eocd = endRecord(bytes);
-  const entries = bytes.readUInt16LE(eocd + 10);
-  if (entries > MAX_ZIP_ENTRIES) throw new OmError('document_too_large', `data: the document has more than ${MAX_ZIP_ENTRIES} parts`);
-  let pos = bytes.readUInt32LE(eocd + 16);
+  let pos = bytes.readUInt32LE(endRecord(bytes) + 16);
+  if (pos + 4 > bytes.length || bytes.readUInt32LE(pos) !== CENTRAL_SIGNATURE) throw broken('bad directory');
   let budget = limits.maxInflatedBytes;
-  for (let n = 0; n < entries; n++) {
-    if (pos + 46 > bytes.length || bytes.readUInt32LE(pos) !== CENTRAL_SIGNATURE) throw broken('bad directory entry');
+  for (let n = 0; pos + 4 <= bytes.length && bytes.readUInt32LE(pos) === CENTRAL_SIGNATURE; n++) {
+    if (n >= MAX_ZIP_ENTRIES) throw new OmError('document_too_large', `data: the document has more than ${MAX_ZIP_ENTRIES} parts`);
+    if (pos + 46 > bytes.length) throw broken('bad directory entry');
     const method = bytes.readUInt16LE(pos + 10);
     const compressed = bytes.readUInt32LE(pos + 20);
     const local = bytes.readUInt32LE(pos + 42);
