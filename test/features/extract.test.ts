@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { loadConfig, type IngestLimits } from '../../src/config.js';
-import { OmError } from '../../src/errors.js';
+import { ConfigError, OmError } from '../../src/errors.js';
 import { sourceOf } from '../../src/features/ingest/extract.js';
 import { htmlDepth } from '../../src/features/ingest/html-depth.js';
 import { DocumentParser } from '../../src/features/ingest/parser.js';
@@ -33,6 +33,25 @@ const extract = async (type: string, data: string, p = parser) => p.extract(sour
 async function rejectsWith(p: Promise<unknown>, code: string, pattern: RegExp) {
   await assert.rejects(p, (e: unknown) => e instanceof OmError && e.code === code && pattern.test(e.message));
 }
+
+test('the limits are OM_INGEST_* settings with safe defaults; a bad one names itself', () => {
+  assert.deepEqual(defaults, {
+    maxBytes: 10_000_000,
+    maxInflatedBytes: 20_000_000,
+    maxDepth: 256,
+    maxPages: 1000,
+    maxTextChars: 2_000_000,
+    maxSections: 500,
+    timeoutMs: 20_000,
+    maxMemoryMb: 512,
+    concurrency: 2,
+    queue: 8,
+  });
+  assert.equal(loadConfig({ OM_INGEST_MAX_PAGES: '50', OM_INGEST_QUEUE: '0' }).ingest.maxPages, 50);
+  for (const [name, value] of [['OM_INGEST_MAX_PAGES', '0'], ['OM_INGEST_TIMEOUT_MS', 'soon'], ['OM_INGEST_MAX_MEMORY_MB', '16'], ['OM_INGEST_CONCURRENCY', '0']]) {
+    assert.throws(() => loadConfig({ [name!]: value }), (e: unknown) => e instanceof ConfigError && e.variable === name, name);
+  }
+});
 
 test('text and markdown pass through with v1.2 extraction metadata', async () => {
   const r = await extract('md', '# Title\r\n\r\nBody text.  ');
