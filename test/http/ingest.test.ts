@@ -78,6 +78,26 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       assert.equal((await h.call('GET', '/memory/all?user_id=ingrid&l=100')).body.items.filter((m: any) => m.metadata.parent_id).length, 0);
     });
 
+    test('a document ingested again with a changed section keeps its root, which links the new section too', async () => {
+      const parts = ['comets telescopes orbits', 'yeast ovens crusts', 'harbours sails tides', 'glaciers moraines crevasses'].map(
+        (t, i) => `Section ${i} is all about ${t}. `.repeat(6) + `Closing words on ${t}.`,
+      );
+      const body = (sections: string[]) => ({ content_type: 'txt', data: sections.join('\n\n'), config: { force_root: true, sec_sz: 400 }, user_id: 'vera' });
+      const first = await h.call('POST', '/memory/ingest', { body: body(parts) });
+      const changed = [...parts.slice(0, 3), 'Section 3 now covers violins, bows, strings and rosin instead. '.repeat(4)];
+      const second = await h.call('POST', '/memory/ingest', { body: body(changed) });
+      assert.equal(second.status, 200, JSON.stringify(second.body));
+      // Same preview and section count: the root repeats the stored one.
+      assert.equal(second.body.root_memory_id, first.body.root_memory_id);
+      const rootId = first.body.root_memory_id;
+      const items = (await h.call('GET', '/memory/all?user_id=vera&l=100')).body.items;
+      const added = items.find((m: any) => m.content.startsWith('Section 3 now covers violins'));
+      assert.equal(added.metadata.parent_id, rootId);
+      const linked = (await h.memory.store.outgoingWaypoints(userScope('vera'), [rootId])).filter((w) => w.weight === 1).map((w) => w.dstId);
+      for (const m of items.filter((x: any) => x.metadata.is_child)) assert.ok(linked.includes(m.id), `section ${m.content.slice(0, 30)} is linked`);
+      assert.equal(items.filter((x: any) => x.metadata.is_child).length, 5);
+    });
+
     test('URL ingestion fetches the page from a local server', async () => {
       const r = await h.call('POST', '/memory/ingest/url', { body: { url: site.url('/recipe'), user_id: 'uma' } });
       assert.equal(r.status, 200, JSON.stringify(r.body));
