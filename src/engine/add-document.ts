@@ -19,14 +19,17 @@ export async function addDocument(ctx: EngineContext, scope: UserScope, input: D
       const rootId = out[0]!.id;
       const sectionIds = new Set(out.slice(1).map((r) => r.id));
       sectionIds.delete(rootId);
-      for (const row of rows) if (sectionIds.has(row.memory.id)) row.memory.meta = { ...row.memory.meta, parent_id: rootId };
+      for (const row of rows) {
+        if (sectionIds.has(row.memory.id)) row.memory.meta = { ...row.memory.meta, parent_id: rootId };
+      }
       const rootRow = rows.find((r) => r.memory.id === rootId);
       if (!rootRow) {
         for (const dstId of sectionIds) laterLinks.push({ srcId: rootId, dstId, weight: input.weight });
         return;
       }
       // The root's own nearest-neighbour links may already name a section: one link each, at the document's weight.
-      rootRow.waypoints = [...rootRow.waypoints.filter((w) => !sectionIds.has(w.dstId)), ...[...sectionIds].map((dstId) => ({ dstId, weight: input.weight }))];
+      const own = rootRow.waypoints.filter((w) => !sectionIds.has(w.dstId));
+      rootRow.waypoints = [...own, ...[...sectionIds].map((dstId) => ({ dstId, weight: input.weight }))];
     });
     // That root was stored whole by an earlier ingest of the same document: these links only add new sections.
     if (laterLinks.length > 0) await ctx.store.upsertWaypoints(scope, laterLinks);

@@ -40,7 +40,9 @@ export function textExtraction(
 ): Extraction {
   const clean = text.replace(/\r\n?/g, '\n').trim();
   if (clean === '') throw new OmError('validation_error', `data: the ${source.contentType} document contains no text`);
-  if (clean.length > limits.maxTextChars) throw overLimit(limits, 'maxTextChars', `data: the document holds ${clean.length} characters of text`);
+  if (clean.length > limits.maxTextChars) {
+    throw overLimit(limits, 'maxTextChars', `data: the document holds ${clean.length} characters of text`);
+  }
   return {
     text: clean,
     extraction: {
@@ -84,8 +86,10 @@ const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingm
 
 /** A fetched page by its media type; extraction metadata says `content_type: "url"`. */
 export function sourceOfPage(mime: string, body: Buffer): Source {
-  if (mime === 'text/html' || mime === 'application/xhtml+xml') return { format: 'html', contentType: 'url', method: 'fetch+turndown', text: body.toString('utf8') };
-  if (mime === 'text/plain' || mime === 'text/markdown') return { format: 'text', contentType: 'url', method: 'fetch', text: body.toString('utf8') };
+  const text = () => body.toString('utf8');
+  const html = mime === 'text/html' || mime === 'application/xhtml+xml';
+  if (html) return { format: 'html', contentType: 'url', method: 'fetch+turndown', text: text() };
+  if (mime === 'text/plain' || mime === 'text/markdown') return { format: 'text', contentType: 'url', method: 'fetch', text: text() };
   if (mime === 'application/pdf') return { format: 'pdf', contentType: 'url', bytes: body };
   if (mime === DOCX_MIME) return { format: 'docx', contentType: 'url', bytes: body };
   throw new OmError('unsupported_media', `url: unsupported content type ${mime}`);
@@ -107,7 +111,9 @@ async function htmlToMarkdown(html: string, limits: IngestLimits): Promise<strin
 }
 
 async function extractPdf(source: Binary, limits: IngestLimits): Promise<Extraction> {
-  if (Buffer.from(source.bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') throw new OmError('validation_error', 'data: not a PDF file');
+  if (Buffer.from(source.bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') {
+    throw new OmError('validation_error', 'data: not a PDF file');
+  }
   // A copy as a plain Uint8Array: pdfjs refuses Buffers and takes over the array it is given.
   const pdf = await pdfToText(new Uint8Array(source.bytes), limits);
   return textExtraction(source, 'pdfjs', pdf.text, limits, { pages: pdf.pages, info: pdf.info });
@@ -120,7 +126,8 @@ async function extractDocx(source: Binary, limits: IngestLimits): Promise<Extrac
   let out;
   try {
     // Images would come back as base64 data URIs in the text; a memory keeps the words only.
-    out = await mammoth.convertToHtml({ buffer: bytes }, { convertImage: mammoth.images.imgElement(async () => ({ src: '' })) });
+    const convertImage = mammoth.images.imgElement(async () => ({ src: '' }));
+    out = await mammoth.convertToHtml({ buffer: bytes }, { convertImage });
   } catch (err) {
     throw new OmError('validation_error', `data: not a readable DOCX file (${(err as Error).message})`);
   }
@@ -136,7 +143,8 @@ export async function parseSource(source: Source, limits: IngestLimits): Promise
     case 'docx':
       return extractDocx(source, limits);
     case 'html':
-      return textExtraction(source, source.method, await htmlToMarkdown(source.text, limits), limits, { original_html_length: source.text.length });
+      const markdown = await htmlToMarkdown(source.text, limits);
+      return textExtraction(source, source.method, markdown, limits, { original_html_length: source.text.length });
     case 'text':
       return textExtraction(source, source.method, source.text, limits);
   }

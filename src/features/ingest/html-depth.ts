@@ -11,9 +11,10 @@
  * It does not replay every repair rule of HTML parsing; the parser's time and memory limits
  * stop what it misses.
  */
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr', 'basefont', 'bgsound', 'frame', 'keygen', 'image']);
-const IMPLIED_END = new Set(['p', 'li', 'dt', 'dd', 'option', 'optgroup', 'tr', 'td', 'th', 'thead', 'tbody', 'tfoot', 'rb', 'rt', 'rp', 'rtc', 'colgroup', 'caption', 'html', 'head', 'body']);
-const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext', 'noscript']);
+const words = (s: string) => new Set(s.split(' '));
+const VOID = words('area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen image');
+const IMPLIED_END = words('p li dt dd option optgroup tr td th thead tbody tfoot rb rt rp rtc colgroup caption html head body');
+const RAW_TEXT = words('script style textarea title xmp iframe noembed noframes plaintext noscript');
 const FOREIGN = new Set(['svg', 'math']);
 
 const TAG = /<(\/?)([A-Za-z][^\s/>]*)|<!--|<[!?]/g;
@@ -64,7 +65,8 @@ export function htmlDepth(html: string, limit: number): number {
       tag.lastIndex = close.exec(html)?.index ?? html.length;
       continue;
     }
-    if (VOID.has(name) || IMPLIED_END.has(name) || ((foreign > 0 || FOREIGN.has(name)) && html[end - 2] === '/')) continue;
+    const selfClosing = (foreign > 0 || FOREIGN.has(name)) && html[end - 2] === '/';
+    if (VOID.has(name) || IMPLIED_END.has(name) || selfClosing) continue;
     stack.push(name);
     open.set(name, (open.get(name) ?? 0) + 1);
     if (FOREIGN.has(name)) foreign++;

@@ -49,20 +49,24 @@ export async function ingestDocument(
   }
 
   const sections = splitSections(doc.text, options.sec_sz ?? DEFAULT_SECTION_CHARS);
-  if (sections.length > limits.maxSections) throw overLimit(limits, 'maxSections', `data: the document makes ${sections.length} sections`);
+  if (sections.length > limits.maxSections) {
+    throw overLimit(limits, 'maxSections', `data: the document makes ${sections.length} sections`);
+  }
+  const shared = { ...base, ingestion_strategy: 'root-child', total_sections: sections.length };
   const [root] = await engine.addDocument(scope, {
     root: {
       content: rootContent(doc, sections.length),
       sector: 'reflective',
       salience: 1,
-      metadata: { ...base, ingestion_strategy: 'root-child', is_root: true, total_sections: sections.length },
+      metadata: { ...shared, is_root: true },
     },
     // parent_id is the root's id, which the engine sets in the same write.
     sections: sections.map((content, i) => ({
       content,
-      metadata: { ...base, ingestion_strategy: 'root-child', is_child: true, section_index: i, total_sections: sections.length },
+      metadata: { ...shared, is_child: true, section_index: i },
     })),
     weight: 1,
   });
-  return { root_memory_id: root!.id, child_count: sections.length, total_tokens: tokens, strategy: 'root-child', extraction: doc.extraction };
+  const extraction = doc.extraction;
+  return { root_memory_id: root!.id, child_count: sections.length, total_tokens: tokens, strategy: 'root-child', extraction };
 }

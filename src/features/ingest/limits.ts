@@ -20,5 +20,6 @@ export const LIMIT_SETTINGS = {
 
 /** `what` says what was found ("the PDF has 1,200 pages"); the message adds the limit it passed. */
 export function overLimit(limits: IngestLimits, limit: keyof IngestLimits, what: string): OmError {
-  return new OmError('document_too_large', `${what}, over ${LIMIT_SETTINGS[limit]}=${limits[limit]}`, { limit: LIMIT_SETTINGS[limit] });
+  const setting = LIMIT_SETTINGS[limit];
+  return new OmError('document_too_large', `${what}, over ${setting}=${limits[limit]}`, { limit: setting });
 }

@@ -19,7 +19,8 @@ process.on('message', (job: ParseJob) => {
     (value) => process.send!({ id: job.id, value }),
     (err: unknown) => {
       // A converter's own failure (a stack overflow on odd markup, a bug) says nothing safe to show.
-      const safe = err instanceof OmError ? err : new OmError('validation_error', `data: the ${job.source.format} document could not be converted`);
+      const safe =
+        err instanceof OmError ? err : new OmError('validation_error', `data: the ${job.source.format} document could not be converted`);
       process.send!({ id: job.id, error: toWire(safe) });
     },
   );

@@ -28,8 +28,9 @@ const CHILD_NICENESS = 19;
 
 /** The child's entry beside this file; from the TypeScript sources (tests, tsx) it loads through tsx. */
 function childEntry(): { path: string; execArgv: string[] } {
-  if (import.meta.url.endsWith('.js')) return { path: fileURLToPath(new URL('./parse-child.js', import.meta.url)), execArgv: [] };
-  return { path: fileURLToPath(new URL('./parse-child.ts', import.meta.url)), execArgv: ['--import', import.meta.resolve('tsx')] };
+  const beside = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+  if (import.meta.url.endsWith('.js')) return { path: beside('./parse-child.js'), execArgv: [] };
+  return { path: beside('./parse-child.ts'), execArgv: ['--import', import.meta.resolve('tsx')] };
 }
 
 /** Resident set size in MB from /proc, or null where the OS does not say. */
@@ -61,7 +62,9 @@ class ParserProcess {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => void (this.#stderr = (this.#stderr + d).slice(-2000)));
+    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      this.#stderr = (this.#stderr + d).slice(-2000);
+    });
     this.child.once('exit', () => onExit(this));
     this.ready = new Promise((resolve, reject) => {
       const onReady = () => {
@@ -98,8 +101,10 @@ class ParserProcess {
         killedFor = err;
         this.child.kill('SIGKILL');
       };
-      const outOfMemory = () => overLimit(limits, 'maxMemoryMb', `data: converting the document needed more than ${limits.maxMemoryMb} MB`);
-      const timer = setTimeout(() => kill(overLimit(limits, 'timeoutMs', 'data: converting the document took too long')), limits.timeoutMs);
+      const outOfMemory = () =>
+        overLimit(limits, 'maxMemoryMb', `data: converting the document needed more than ${limits.maxMemoryMb} MB`);
+      const tooSlow = () => overLimit(limits, 'timeoutMs', 'data: converting the document took too long');
+      const timer = setTimeout(() => kill(tooSlow()), limits.timeoutMs);
       const poll = setInterval(() => {
         const mb = residentMb(this.child.pid!);
         if (mb !== null && mb > limits.maxMemoryMb) kill(outOfMemory());
@@ -119,7 +124,9 @@ class ParserProcess {
         done();
         // V8 stops a process at its heap limit with this message on stderr.
         const heapLimit = /heap out of memory|heap limit/i.test(this.#stderr);
-        reject(killedFor ?? (heapLimit ? outOfMemory() : new OmError('validation_error', `data: the ${source.format} document could not be converted`)));
+        const unreadable = () =>
+          new OmError('validation_error', `data: the ${source.format} document could not be converted`);
+        reject(killedFor ?? (heapLimit ? outOfMemory() : unreadable()));
       };
       this.child.on('message', onMessage);
       this.child.once('exit', onExit);
@@ -142,7 +149,9 @@ class ParserProcess {
   #hold(busy: boolean): void {
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
     this.#idleTimer = null;
-    const handles = [this.child, this.child.channel, this.child.stderr] as Array<{ ref(): void; unref(): void } | null | undefined>;
+    type Handle = { ref(): void; unref(): void } | null | undefined;
+    // stderr is a socket, typed as a plain stream.
+    const handles: Handle[] = [this.child, this.child.channel, this.child.stderr as unknown as Handle];
     for (const h of handles) if (busy) h?.ref();
     else h?.unref();
   }
@@ -190,7 +199,9 @@ export class DocumentParser {
       return;
     }
     if (this.#waiting.length >= this.limits.queue) {
-      throw new OmError('ingest_busy', `every document parser is busy (OM_INGEST_CONCURRENCY=${this.limits.concurrency}, OM_INGEST_QUEUE=${this.limits.queue}); retry later`);
+      const { concurrency, queue } = this.limits;
+      const settings = `OM_INGEST_CONCURRENCY=${concurrency}, OM_INGEST_QUEUE=${queue}`;
+      throw new OmError('ingest_busy', `every document parser is busy (${settings}); retry later`);
     }
     // The slot is handed over by #release, so #running stays counted.
     await new Promise<void>((resolve) => this.#waiting.push(resolve));

@@ -14,7 +14,8 @@ export interface PdfText {
   info: Record<string, unknown>;
 }
 
-const unreadable = (err: unknown) => new OmError('validation_error', `data: not a readable PDF (${(err as Error).message})`);
+const unreadable = (err: unknown) =>
+  new OmError('validation_error', `data: not a readable PDF (${(err as Error).message})`);
 
 export async function pdfToText(bytes: Uint8Array, limits: IngestLimits): Promise<PdfText> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -38,7 +39,9 @@ export async function pdfToText(bytes: Uint8Array, limits: IngestLimits): Promis
     for (let i = 1; i <= doc.numPages; i++) {
       const text = await pageText(doc, i, limits.maxTextChars - chars);
       chars += text.length;
-      if (chars > limits.maxTextChars) throw overLimit(limits, 'maxTextChars', `data: the PDF holds more than ${limits.maxTextChars} characters of text`);
+      if (chars > limits.maxTextChars) {
+        throw overLimit(limits, 'maxTextChars', `data: the PDF holds more than ${limits.maxTextChars} characters of text`);
+      }
       pages.push(text.trim());
     }
     const meta = await doc.getMetadata().catch(() => null);
@@ -48,7 +51,8 @@ export async function pdfToText(bytes: Uint8Array, limits: IngestLimits): Promis
   }
 }
 
-type PdfDocument = Awaited<ReturnType<Awaited<typeof import('pdfjs-dist/legacy/build/pdf.mjs')>['getDocument']>['promise']>;
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
 
 /** One page's text; stops reading (and returns what it has) once it holds more than `budget` characters. */
 async function pageText(doc: PdfDocument, pageNumber: number, budget: number): Promise<string> {

@@ -13,7 +13,8 @@ const LOCAL_SIGNATURE = 0x04034b50;
 /** A DOCX has a dozen parts; thousands is an attack on per-entry overhead, not a document. */
 export const MAX_ZIP_ENTRIES = 2000;
 
-const broken = (why: string) => new OmError('validation_error', `data: not a readable DOCX file (broken ZIP container: ${why})`);
+const broken = (why: string) =>
+  new OmError('validation_error', `data: not a readable DOCX file (broken ZIP container: ${why})`);
 
 function endRecord(bytes: Buffer): number {
   // The end record sits in the last 22 bytes plus an optional comment of up to 64 KiB.
@@ -34,7 +35,9 @@ export function checkZip(bytes: Buffer, limits: IngestLimits): void {
   if (pos + 4 > bytes.length || bytes.readUInt32LE(pos) !== CENTRAL_SIGNATURE) throw broken('bad directory');
   let budget = limits.maxInflatedBytes;
   for (let n = 0; pos + 4 <= bytes.length && bytes.readUInt32LE(pos) === CENTRAL_SIGNATURE; n++) {
-    if (n >= MAX_ZIP_ENTRIES) throw new OmError('document_too_large', `data: the document has more than ${MAX_ZIP_ENTRIES} parts`);
+    if (n >= MAX_ZIP_ENTRIES) {
+      throw new OmError('document_too_large', `data: the document has more than ${MAX_ZIP_ENTRIES} parts`);
+    }
     if (pos + 46 > bytes.length) throw broken('bad directory entry');
     const method = bytes.readUInt16LE(pos + 10);
     const compressed = bytes.readUInt32LE(pos + 20);
@@ -51,7 +54,8 @@ export function checkZip(bytes: Buffer, limits: IngestLimits): void {
   }
 }
 
-const tooBig = (limits: IngestLimits) => overLimit(limits, 'maxInflatedBytes', 'data: the document inflates to more bytes than allowed');
+const tooBig = (limits: IngestLimits) =>
+  overLimit(limits, 'maxInflatedBytes', 'data: the document inflates to more bytes than allowed');
 
 /** Inflated size of one entry; zlib stops producing output once the budget is passed. */
 function inflated(data: Buffer, budget: number, limits: IngestLimits): number {
