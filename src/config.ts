@@ -23,6 +23,29 @@ export interface PgConfig {
   vectorsTable: string;
 }
 
+/** Bounds on document ingestion (docs/security-ingest.md); past any, the request is refused and nothing is stored. */
+export interface IngestLimits {
+  /** A document's bytes: decoded upload, or fetched page. */
+  maxBytes: number;
+  /** Bytes a DOCX inflates to, counted while inflating. */
+  maxInflatedBytes: number;
+  /** Elements open inside one another in HTML (also the HTML a DOCX becomes). */
+  maxDepth: number;
+  maxPages: number;
+  /** Characters of extracted text. */
+  maxTextChars: number;
+  /** Sections one ingest stores (each a memory, besides the root). */
+  maxSections: number;
+  /** Wall time of one parse. */
+  timeoutMs: number;
+  /** Memory of one parser process (heap limit, and resident size where the OS reports it). */
+  maxMemoryMb: number;
+  /** Parses at once, each in its own process. */
+  concurrency: number;
+  /** Parses waiting for a free parser; past it a request is refused as busy. */
+  queue: number;
+}
+
 export interface Config {
   backend: Backend;
   /** Absolute path of the SQLite file. */
@@ -95,6 +118,7 @@ export interface Config {
     userSummaryIntervalMinutes: number;
   };
   lgm: { namespace: string; maxContext: number; reflective: boolean };
+  ingest: IngestLimits;
   mode: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -322,6 +346,18 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
       namespace: str(env, 'OM_LG_NAMESPACE') ?? 'default',
       maxContext: int(env, 'OM_LG_MAX_CONTEXT', 50, 1),
       reflective: bool(env, 'OM_LG_REFLECTIVE', true),
+    },
+    ingest: {
+      maxBytes: int(env, 'OM_INGEST_MAX_BYTES', 10_000_000, 1024),
+      maxInflatedBytes: int(env, 'OM_INGEST_MAX_INFLATED_BYTES', 20_000_000, 1024),
+      maxDepth: int(env, 'OM_INGEST_MAX_DEPTH', 256, 8, 10_000),
+      maxPages: int(env, 'OM_INGEST_MAX_PAGES', 1000, 1),
+      maxTextChars: int(env, 'OM_INGEST_MAX_TEXT_CHARS', 2_000_000, 1000),
+      maxSections: int(env, 'OM_INGEST_MAX_SECTIONS', 500, 1),
+      timeoutMs: int(env, 'OM_INGEST_TIMEOUT_MS', 20_000, 100),
+      maxMemoryMb: int(env, 'OM_INGEST_MAX_MEMORY_MB', 512, 64),
+      concurrency: int(env, 'OM_INGEST_CONCURRENCY', 2, 1, 64),
+      queue: int(env, 'OM_INGEST_QUEUE', 8, 0),
     },
     mode: str(env, 'OM_MODE') ?? 'standard',
     logLevel: oneOf(env, 'OM_LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),

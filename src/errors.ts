@@ -12,10 +12,14 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   /** The user holds OM_MAX_MEMORIES_PER_USER memories. */
   quota_exceeded: 413,
+  /** A document past one of the ingestion limits (OM_INGEST_*), which the message names. */
+  document_too_large: 413,
   unsupported_media: 415,
   rate_limited: 429,
   upstream_unavailable: 502,
   unavailable: 503,
+  /** Every document parser is busy and the queue is full. */
+  ingest_busy: 503,
   internal: 500,
 } as const;
 

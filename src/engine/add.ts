@@ -40,7 +40,7 @@ interface Peer {
   tags: string[];
 }
 
-function checkInput(input: AddInput, index: number): AddInput {
+export function checkInput(input: AddInput, index: number): AddInput {
   const at = (f: string) => (index === 0 ? f : `[${index}].${f}`);
   if (input === null || typeof input !== 'object') throw validationError(`${at('input')} must be an object`);
   const content = requireText(input.content, at('content'));
@@ -104,7 +104,20 @@ export async function addMemories(
   });
 }
 
-async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[], limit: number): Promise<AddResult[]> {
+/** What a caller may change in the rows about to be inserted, knowing every input's result (./add-document.ts). */
+export type BeforeInsert = (results: readonly AddResult[], rows: NewMemory[]) => void;
+
+/**
+ * Under the user's lock: one insert of the new rows, then the reinforcement of the memories they
+ * repeat. `limit` is OM_MAX_MEMORIES_PER_USER for this call (0: none).
+ */
+export async function addLocked(
+  ctx: EngineContext,
+  scope: UserScope,
+  inputs: readonly AddInput[],
+  limit: number,
+  beforeInsert?: BeforeInsert,
+): Promise<AddResult[]> {
   const results: AddResult[] = new Array(inputs.length);
   const fresh: Prepared[] = [];
   const absorbed = new Map<string, Absorbed>();
@@ -214,6 +227,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     const message = `this user holds ${view.size} memories; ${rows.length} more would pass OM_MAX_MEMORIES_PER_USER (${limit})`;
     throw new OmError('quota_exceeded', message);
   }
+  beforeInsert?.(results, rows);
   // The new rows first: if their insert fails, nothing of this call has been written.
   if (rows.length > 0) await ctx.store.insertMemories(scope, rows, { model: ctx.embedder.id, ts: now });
   await writeAbsorbed(ctx, scope, absorbed, now);

@@ -22,6 +22,14 @@ export interface AddInput {
   createdAt?: number;
 }
 
+/** A long document: a root memory and its sections (ingestion). */
+export interface DocumentInput {
+  root: AddInput;
+  sections: AddInput[];
+  /** Weight of the root's link to each section. */
+  weight: number;
+}
+
 export interface AddResult {
   id: string;
   primary_sector: Sector;
@@ -131,7 +139,12 @@ export interface MemoryEngine {
   update(scope: UserScope, id: string, input: UpdateInput): Promise<MemoryView>;
   delete(scope: UserScope, id: string): Promise<void>;
   /**
-   * Links `srcId` to each of `dstIds` with `weight` (ingestion: root → sections), in one transaction.
+   * A root and its sections in one transaction: each section's metadata gets `parent_id` (the
+   * root's id) and the root links to every distinct section. Results: the root's, then each section's.
+   */
+  addDocument(scope: UserScope, input: DocumentInput): Promise<AddResult[]>;
+  /**
+   * Links `srcId` to each of `dstIds` with `weight`, in one transaction.
    * Ids outside the scope are ignored. Returns how many links were written.
    */
   link(scope: UserScope, srcId: string, dstIds: readonly string[], weight: number): Promise<number>;

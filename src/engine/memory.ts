@@ -11,8 +11,9 @@ import { openStore } from '../store/open.js';
 import type { UserScope } from '../store/scope.js';
 import type { DeletedCounts, ModelStats, SectorStat, StatRow, Store, UserStats } from '../store/store.js';
 import { addMemories } from './add.js';
+import { addDocument } from './add-document.js';
 import { reembedUpstream } from './reembed.js';
-import type { AddInput, AddResult, ListInput, MemoryEngine, MemoryView, QueryInput, QueryResult, UpdateInput, UserSummaryView } from './api.js';
+import type { AddInput, AddResult, DocumentInput, ListInput, MemoryEngine, MemoryView, QueryInput, QueryResult, UpdateInput, UserSummaryView } from './api.js';
 import type { EngineContext } from './context.js';
 import { DeferredWrites } from './deferred-writes.js';
 import { IntervalJob } from './jobs/interval-job.js';
@@ -144,6 +145,10 @@ export class Memory implements MemoryEngine {
 
   addMany(scope: UserScope, inputs: AddInput[]): Promise<AddResult[]> {
     return this.#settled(scope, () => addMemories(this.ctx, scope, inputs));
+  }
+
+  addDocument(scope: UserScope, input: DocumentInput): Promise<AddResult[]> {
+    return this.#settled(scope, () => addDocument(this.ctx, scope, input));
   }
 
   query(scope: UserScope, input: QueryInput): Promise<QueryResult> {

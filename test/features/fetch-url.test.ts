@@ -2,16 +2,19 @@ import assert from 'node:assert/strict';
 import type { LookupAddress } from 'node:dns';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { loadConfig } from '../../src/config.js';
 import { OmError } from '../../src/errors.js';
 import { anyAddress, isPublicAddress } from '../../src/features/ingest/address-policy.js';
 import { fetchDocument, type FetchOptions } from '../../src/features/ingest/fetch-url.js';
 import { guardedLookup, type Resolver } from '../../src/features/ingest/guarded-lookup.js';
+import { DocumentParser } from '../../src/features/ingest/parser.js';
 import { makePdf } from '../helpers/docs/make-pdf.js';
 import { servePages, type PageServer } from '../helpers/page-server.js';
 
 const limits = { maxBytes: 20_000, timeoutMs: 500 };
 // The test server is on loopback, which only the admin may reach.
-const admin: FetchOptions = { allowed: anyAddress };
+const parser = new DocumentParser(loadConfig({}).ingest);
+const admin: FetchOptions = { allowed: anyAddress, parser };
 let site: PageServer;
 
 before(async () => {
@@ -30,7 +33,10 @@ before(async () => {
     '/bomb.txt': { type: 'text/plain', headers: { 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(5_000_000)) },
   });
 });
-after(() => site.close());
+after(async () => {
+  await site.close();
+  await parser.close();
+});
 
 async function fails(url: string, code: string, pattern: RegExp, options = admin) {
   const expected = (e: unknown) => e instanceof OmError && e.code === code && pattern.test(e.message);
@@ -78,10 +84,10 @@ test('without the admin, non-public addresses are refused before any request', a
   const port = new URL(site.url('/')).port;
   const loopback = ['127.0.0.1', 'localhost', '[::1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::1]'];
   for (const host of [...loopback, '0.0.0.0', '2130706433', '0x7f.1']) {
-    await fails(`http://${host}:${port}/article`, 'forbidden', /not a public address/, { allowed: isPublicAddress });
+    await fails(`http://${host}:${port}/article`, 'forbidden', /not a public address/, { allowed: isPublicAddress, parser });
   }
-  await fails('http://169.254.169.254/latest/meta-data', 'forbidden', /not a public address/, { allowed: isPublicAddress });
-  await fails('http://10.1.2.3/', 'forbidden', /not a public address/, { allowed: isPublicAddress });
+  await fails('http://169.254.169.254/latest/meta-data', 'forbidden', /not a public address/, { allowed: isPublicAddress, parser });
+  await fails('http://10.1.2.3/', 'forbidden', /not a public address/, { allowed: isPublicAddress, parser });
   assert.equal(site.hits(), before);
 });
 
@@ -120,7 +126,7 @@ describe('a rebinding name never reaches the loopback service', () => {
     if (name === 'inner.test') return [at('127.0.0.1')];
     return [at(lookups++ === 0 ? '127.0.0.2' : '127.0.0.1')];
   };
-  const options = (resolve: Resolver): FetchOptions => ({ allowed: standIn, resolve });
+  const options = (resolve: Resolver): FetchOptions => ({ allowed: standIn, resolve, parser });
 
   before(async () => {
     inside = await servePages({ '/page': { type: 'text/plain', body: 'loopback secret' } });

@@ -2,9 +2,11 @@
  * A generator of malformed requests for every HTTP route: wrong types and missing fields, random
  * JSON, huge and deeply nested bodies, invalid UTF-8, control characters, SQL-ish and
  * path-traversal strings, absurd numbers, other users' ids, wrong, revoked and missing keys,
- * wrong content types and wrong methods.
+ * wrong content types and wrong methods, and the documents of issue #25 (deep HTML, a DOCX zip
+ * bomb, a PDF of thousands of pages, a cyclic page tree) as ingestion bodies.
  */
 import fc from 'fast-check';
+import { circularPagesPdf, deepHtml, docxBomb, manyPagesPdf } from '../helpers/docs/hostile-docs.js';
 
 export interface RouteRef {
   method: string;
@@ -84,7 +86,17 @@ function utf8(s: string): Uint8Array {
   return new TextEncoder().encode(s);
 }
 
+const b64 = (b: Buffer) => b.toString('base64');
+/** Built once: each is cheap to send and was ruinous to parse. */
+const HOSTILE_DOCUMENTS = [
+  { content_type: 'html', data: deepHtml(16_000) },
+  { content_type: 'docx', data: b64(docxBomb(30)) },
+  { content_type: 'pdf', data: b64(manyPagesPdf(2000)) },
+  { content_type: 'pdf', data: b64(circularPagesPdf()) },
+].map((body) => JSON.stringify(body));
+
 const rawBody: fc.Arbitrary<string | Uint8Array> = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_DOCUMENTS) },
   { weight: 6, arbitrary: fc.dictionary(fc.constantFrom(...FIELDS), value, { maxKeys: 6 }).map((o) => JSON.stringify(o)) },
   { weight: 3, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null') },
   { weight: 2, arbitrary: fc.constantFrom('{', '{"content":', '[]]', 'null', '', '\u0000', 'content=x&user_id=bob', '{"content":"x"}{"content":"y"}') },

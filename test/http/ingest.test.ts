@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { userScope } from '../../src/store/scope.js';
+import { deepHtml } from '../helpers/docs/hostile-docs.js';
 import { makeDocx } from '../helpers/docs/make-docx.js';
 import { makePdf } from '../helpers/docs/make-pdf.js';
 import { servePages } from '../helpers/page-server.js';
@@ -19,6 +20,7 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
         '/recipe': { type: 'text/html', body: '<h1>Pancakes</h1><p>Whisk flour, eggs and milk, then fry in butter.</p>' },
         '/huge': { type: 'text/html', body: `<p>${'y'.repeat(100_000)}</p>` },
         '/photo': { type: 'image/jpeg', body: Buffer.from([0xff, 0xd8, 0xff]) },
+        '/deep': { type: 'text/html', body: deepHtml(5000) },
       });
     });
     after(async () => {
@@ -76,6 +78,26 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       assert.equal((await h.call('GET', '/memory/all?user_id=ingrid&l=100')).body.items.filter((m: any) => m.metadata.parent_id).length, 0);
     });
 
+    test('a document ingested again with a changed section keeps its root, which links the new section too', async () => {
+      const parts = ['comets telescopes orbits', 'yeast ovens crusts', 'harbours sails tides', 'glaciers moraines crevasses'].map(
+        (t, i) => `Section ${i} is all about ${t}. `.repeat(6) + `Closing words on ${t}.`,
+      );
+      const body = (sections: string[]) => ({ content_type: 'txt', data: sections.join('\n\n'), config: { force_root: true, sec_sz: 400 }, user_id: 'vera' });
+      const first = await h.call('POST', '/memory/ingest', { body: body(parts) });
+      const changed = [...parts.slice(0, 3), 'Section 3 now covers violins, bows, strings and rosin instead. '.repeat(4)];
+      const second = await h.call('POST', '/memory/ingest', { body: body(changed) });
+      assert.equal(second.status, 200, JSON.stringify(second.body));
+      // Same preview and section count: the root repeats the stored one.
+      assert.equal(second.body.root_memory_id, first.body.root_memory_id);
+      const rootId = first.body.root_memory_id;
+      const items = (await h.call('GET', '/memory/all?user_id=vera&l=100')).body.items;
+      const added = items.find((m: any) => m.content.startsWith('Section 3 now covers violins'));
+      assert.equal(added.metadata.parent_id, rootId);
+      const linked = (await h.memory.store.outgoingWaypoints(userScope('vera'), [rootId])).filter((w) => w.weight === 1).map((w) => w.dstId);
+      for (const m of items.filter((x: any) => x.metadata.is_child)) assert.ok(linked.includes(m.id), `section ${m.content.slice(0, 30)} is linked`);
+      assert.equal(items.filter((x: any) => x.metadata.is_child).length, 5);
+    });
+
     test('URL ingestion fetches the page from a local server', async () => {
       const r = await h.call('POST', '/memory/ingest/url', { body: { url: site.url('/recipe'), user_id: 'uma' } });
       assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -101,6 +123,15 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
         ['/memory/ingest', { content_type: 'exe', data: 'x' }, 400, /content_type/],
         ['/memory/ingest/url', { url: site.url('/huge') }, 413, /larger than/],
         ['/memory/ingest/url', { url: site.url('/photo') }, 415, /image\/jpeg/],
+        // A fetched page is parsed within the same limits as an uploaded one.
+        ['/memory/ingest/url', { url: site.url('/deep') }, 413, /over OM_INGEST_MAX_DEPTH=256/],
+        ['/memory/ingest', { content_type: 'html', data: deepHtml(5000) }, 413, /over OM_INGEST_MAX_DEPTH=256/],
+        [
+          '/memory/ingest',
+          { content_type: 'txt', data: Array.from({ length: 520 }, (_, i) => `Paragraph ${i} ${'word '.repeat(25)}`).join('\n\n'), config: { sec_sz: 200, force_root: true } },
+          413,
+          /makes 520 sections, over OM_INGEST_MAX_SECTIONS=500/,
+        ],
         ['/memory/ingest/url', { url: site.url('/missing') }, 400, /HTTP 404/],
         ['/memory/ingest/url', { url: 'ftp://example.com/x' }, 400, /http and https/],
       ];

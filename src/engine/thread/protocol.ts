@@ -11,6 +11,7 @@ import type { Store } from '../../store/store.js';
 export const ENGINE_METHODS = [
   'add',
   'addMany',
+  'addDocument',
   'query',
   'get',
   'list',

@@ -13,9 +13,9 @@ import { isIP } from 'node:net';
 import { pipeline } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { OmError } from '../../errors.js';
-import { isPublicAddress } from './address-policy.js';
-import { extractDocx, extractHtml, extractPdf, textExtraction, type Extraction } from './extract.js';
+import { sourceOfPage, type Extraction } from './extract.js';
 import { guardedLookup, refusedAddress, systemResolver, type AddressPolicy, type Resolver } from './guarded-lookup.js';
+import type { DocumentParser } from './parser.js';
 
 export interface FetchLimits {
   maxBytes: number;
@@ -29,11 +29,11 @@ export interface FetchOptions {
   allowed: AddressPolicy;
   /** Host name resolution (the system's by default; tests answer names themselves). */
   resolve?: Resolver;
+  /** Converts the page in a parser process, within the ingestion limits. */
+  parser: DocumentParser;
 }
 
 const MAX_REDIRECTS = 5;
-
-const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 const ACCEPT = 'text/html,text/plain,text/markdown,application/pdf;q=0.9,*/*;q=0.5';
 
@@ -123,7 +123,7 @@ async function fetchFollowing(start: URL, signal: AbortSignal, options: FetchOpt
 export async function fetchDocument(
   rawUrl: string,
   limits: FetchLimits = DEFAULT_FETCH_LIMITS,
-  options: FetchOptions = { allowed: isPublicAddress },
+  options: FetchOptions,
 ): Promise<Extraction> {
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let fetched: Fetched;
@@ -146,17 +146,6 @@ export async function fetchDocument(
   }
   const mime = (fetched.res.headers['content-type'] ?? 'text/html').split(';')[0]!.trim().toLowerCase();
   const extra = { source_url: fetched.url.toString(), fetched_at: new Date().toISOString() };
-  const doc = await extractByMime(mime, body);
+  const doc = await options.parser.extract(sourceOfPage(mime, body));
   return { text: doc.text, extraction: { ...doc.extraction, ...extra, content_type: 'url', mime_type: mime } };
-}
-
-async function extractByMime(mime: string, body: Buffer): Promise<Extraction> {
-  if (mime === 'text/html' || mime === 'application/xhtml+xml') {
-    const doc = await extractHtml(body.toString('utf8'));
-    return { text: doc.text, extraction: { ...doc.extraction, extraction_method: 'fetch+turndown' } };
-  }
-  if (mime === 'text/plain' || mime === 'text/markdown') return textExtraction('url', 'fetch', body.toString('utf8'));
-  if (mime === 'application/pdf') return extractPdf(body);
-  if (mime === DOCX_MIME) return extractDocx(body);
-  throw new OmError('unsupported_media', `url: unsupported content type ${mime}`);
 }

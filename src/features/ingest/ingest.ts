@@ -1,10 +1,12 @@
 /**
  * Stores an extracted document for one user: one memory when it is short, otherwise a root
- * memory plus one memory per section, every section linked from the root (v1.2 D4/D5 lost them).
+ * memory plus one memory per section, every section linked from the root (v1.2 D4/D5 lost them),
+ * all in one write; a document past OM_INGEST_MAX_SECTIONS is refused before anything is stored.
  */
-import type { AddInput, MemoryEngine } from '../../engine/api.js';
+import type { MemoryEngine } from '../../engine/api.js';
 import type { UserScope } from '../../store/scope.js';
 import { type Extraction } from './extract.js';
+import { overLimit, type IngestLimits } from './limits.js';
 import { splitSections } from './sections.js';
 
 export interface IngestOptions {
@@ -34,6 +36,7 @@ export async function ingestDocument(
   engine: MemoryEngine,
   scope: UserScope,
   doc: Extraction,
+  limits: IngestLimits,
   metadata: Record<string, unknown> = {},
   options: IngestOptions = {},
 ): Promise<IngestResult> {
@@ -46,34 +49,24 @@ export async function ingestDocument(
   }
 
   const sections = splitSections(doc.text, options.sec_sz ?? DEFAULT_SECTION_CHARS);
-  const root = await engine.add(scope, {
-    content: rootContent(doc, sections.length),
-    sector: 'reflective',
-    salience: 1,
-    metadata: { ...base, ingestion_strategy: 'root-child', is_root: true, total_sections: sections.length },
-  });
-  // Root, sections and links are three engine calls; what this call created is removed again
-  // if a later one fails, so a failed ingest leaves nothing behind. Memories the user already
-  // had (deduplicated) are never in this set.
-  const created = new Set(root.deduplicated ? [] : [root.id]);
-  try {
-    const children: AddInput[] = sections.map((content, i) => ({
-      content,
-      metadata: { ...base, ingestion_strategy: 'root-child', is_child: true, section_index: i, total_sections: sections.length, parent_id: root.id },
-    }));
-    const added = await engine.addMany(scope, children);
-    for (const a of added) if (!a.deduplicated) created.add(a.id);
-    // Sections identical to one another deduplicate to one memory; link each distinct one once.
-    const childIds = [...new Set(added.map((a) => a.id).filter((id) => id !== root.id))];
-    await engine.link(scope, root.id, childIds, 1);
-    return { root_memory_id: root.id, child_count: sections.length, total_tokens: tokens, strategy: 'root-child', extraction: doc.extraction };
-  } catch (err) {
-    await removeCreated(engine, scope, created);
-    throw err;
+  if (sections.length > limits.maxSections) {
+    throw overLimit(limits, 'maxSections', `data: the document makes ${sections.length} sections`);
   }
-}
-
-/** Best effort: the ingest's own error is the one to report, not a failure while undoing it. */
-async function removeCreated(engine: MemoryEngine, scope: UserScope, ids: ReadonlySet<string>): Promise<void> {
-  for (const id of ids) await engine.delete(scope, id).catch(() => undefined);
+  const shared = { ...base, ingestion_strategy: 'root-child', total_sections: sections.length };
+  const [root] = await engine.addDocument(scope, {
+    root: {
+      content: rootContent(doc, sections.length),
+      sector: 'reflective',
+      salience: 1,
+      metadata: { ...shared, is_root: true },
+    },
+    // parent_id is the root's id, which the engine sets in the same write.
+    sections: sections.map((content, i) => ({
+      content,
+      metadata: { ...shared, is_child: true, section_index: i },
+    })),
+    weight: 1,
+  });
+  const extraction = doc.extraction;
+  return { root_memory_id: root!.id, child_count: sections.length, total_tokens: tokens, strategy: 'root-child', extraction };
 }

@@ -9,6 +9,7 @@ import type { Config } from '../../config.js';
 import type { MemoryEngine } from '../../engine/api.js';
 import { Compressor } from '../../features/compression/compressor.js';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits } from '../../features/ingest/fetch-url.js';
+import { DocumentParser } from '../../features/ingest/parser.js';
 import { LangGraphMemory } from '../../features/lgm/lgm.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { KeyStore } from './auth.js';
@@ -52,7 +53,9 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
     metrics: new HttpMetrics(),
     compressor: new Compressor(),
     lgm: new LangGraphMemory(options.engine, { ...config.lgm, mode: config.mode }),
-    fetchLimits: options.fetchLimits ?? DEFAULT_FETCH_LIMITS,
+    // A fetched page is a document like an uploaded one: the same size limit.
+    fetchLimits: options.fetchLimits ?? { ...DEFAULT_FETCH_LIMITS, maxBytes: config.ingest.maxBytes },
+    parser: new DocumentParser(config.ingest),
     limiter: config.rateLimit.enabled ? new RateLimiter(config.rateLimit.max, config.rateLimit.windowMs) : null,
     startedAt: Date.now(),
   };

@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import type { MemoryEngine } from '../../engine/api.js';
 import type { Compressor } from '../../features/compression/compressor.js';
 import type { FetchLimits } from '../../features/ingest/fetch-url.js';
+import type { DocumentParser } from '../../features/ingest/parser.js';
 import type { LangGraphMemory } from '../../features/lgm/lgm.js';
 import type { Logger } from '../../log.js';
 import type { KeyStore } from './auth.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   fetchLimits: FetchLimits;
   /** Null when OM_RATE_LIMIT_ENABLED is off. */
   limiter: RateLimiter | null;
+  /** Converts documents in child processes, within the ingestion limits. */
+  parser: DocumentParser;
   startedAt: number;
 }
 

@@ -25,7 +25,7 @@ export async function startServer(options: { config: Readonly<Config>; engine: M
   if (config.apiKey === null && config.corsOrigins === '*') {
     log.warn('OM_CORS_ORIGINS=* without OM_API_KEY: every web page the user opens may use this server as admin');
   }
-  const { app } = createApp(options);
+  const { app, deps } = createApp(options);
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
@@ -51,6 +51,7 @@ export async function startServer(options: { config: Readonly<Config>; engine: M
       await drained;
       clearInterval(sweep);
       clearTimeout(timer);
+      await deps.parser.close();
       await engine.close();
       log.info('stopped');
     })());

@@ -3,7 +3,8 @@ import { crc32, deflateRawSync } from 'node:zlib';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function zip(files: Record<string, string>): Buffer {
+/** `declaredSize`, when set, is the inflated size every entry claims (a zip bomb lies about it). */
+function zip(files: Record<string, string>, declaredSize?: number): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -18,7 +19,7 @@ function zip(files: Record<string, string>): Buffer {
     local.writeUInt16LE(8, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt32LE(declaredSize ?? raw.length, 22);
     local.writeUInt16LE(nameBuf.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
@@ -27,7 +28,7 @@ function zip(files: Record<string, string>): Buffer {
     central.writeUInt16LE(8, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
+    central.writeUInt32LE(declaredSize ?? raw.length, 24);
     central.writeUInt16LE(nameBuf.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBuf, data);
@@ -45,7 +46,7 @@ function zip(files: Record<string, string>): Buffer {
 }
 
 /** `paragraphs` starting with "# " become Heading 1. */
-export function makeDocx(paragraphs: string[]): Buffer {
+export function makeDocx(paragraphs: string[], options: { declaredSize?: number } = {}): Buffer {
   const body = paragraphs
     .map((p) =>
       p.startsWith('# ')
@@ -59,5 +60,5 @@ export function makeDocx(paragraphs: string[]): Buffer {
     '_rels/.rels':
       '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
     'word/document.xml': `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
-  });
+  }, options.declaredSize);
 }

@@ -1,13 +1,13 @@
 /** /memory/ingest and /memory/ingest/url: documents and web pages into a user's memories. */
 import { anyAddress, isPublicAddress } from '../../../features/ingest/address-policy.js';
-import { extractDocument } from '../../../features/ingest/extract.js';
+import { sourceOf } from '../../../features/ingest/extract.js';
 import { fetchDocument } from '../../../features/ingest/fetch-url.js';
 import { ingestDocument } from '../../../features/ingest/ingest.js';
 import { ingestBody, ingestUrlBody } from '../../schemas/ingest.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
 
-export function ingestRoutes({ engine, fetchLimits }: AppDeps): RouteSpec[] {
+export function ingestRoutes({ engine, fetchLimits, parser }: AppDeps): RouteSpec[] {
   return [
     route({
       method: 'POST',
@@ -16,8 +16,8 @@ export function ingestRoutes({ engine, fetchLimits }: AppDeps): RouteSpec[] {
       body: ingestBody,
       handler: async ({ body, scope }) => {
         const s = scope(body.user_id);
-        const doc = await extractDocument(body.content_type, body.data);
-        return ingestDocument(engine, s, doc, body.metadata, body.config);
+        const doc = await parser.extract(sourceOf(body.content_type, body.data));
+        return ingestDocument(engine, s, doc, parser.limits, body.metadata, body.config);
       },
     }),
     route({
@@ -28,8 +28,8 @@ export function ingestRoutes({ engine, fetchLimits }: AppDeps): RouteSpec[] {
       handler: async ({ body, scope, caller }) => {
         const s = scope(body.user_id);
         const allowed = caller.role === 'admin' ? anyAddress : isPublicAddress;
-        const doc = await fetchDocument(body.url, fetchLimits, { allowed });
-        return ingestDocument(engine, s, doc, body.metadata, body.config);
+        const doc = await fetchDocument(body.url, fetchLimits, { allowed, parser });
+        return ingestDocument(engine, s, doc, parser.limits, body.metadata, body.config);
       },
     }),
   ];
