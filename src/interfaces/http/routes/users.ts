@@ -7,6 +7,34 @@ import { route, type RouteSpec } from '../route.js';
 export function userRoutes({ engine }: AppDeps): RouteSpec[] {
   return [
     route({
+      method: 'GET',
+      path: '/users',
+      summary: 'Admin: the users (default user as null) with their counts and summary (`l` = limit, `u` = offset).',
+      access: 'admin',
+      query: userMemoriesQuery,
+      handler: async ({ query }) => {
+        const all = await engine.adminListUsers();
+        const offset = query.u ?? 0;
+        const page = all.slice(offset, offset + (query.l ?? 100));
+        const users = await Promise.all(
+          page.map(async (u) => {
+            const scope = storedUserScope(u);
+            const [stats, summary] = await Promise.all([engine.userStats(scope), engine.userSummary(scope)]);
+            return {
+              user_id: u,
+              memories: stats.memories,
+              vectors: stats.vectors,
+              waypoints: stats.waypoints,
+              last_created_at: stats.lastCreatedAt,
+              summary: summary.summary,
+              summary_updated_at: summary.updated_at,
+            };
+          }),
+        );
+        return { total: all.length, users };
+      },
+    }),
+    route({
       method: 'POST',
       path: '/users/summaries/regenerate-all',
       summary: 'Admin: regenerate the summary of every user.',

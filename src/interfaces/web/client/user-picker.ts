@@ -1,0 +1,31 @@
+/** The admin's choice of which user the pages show. */
+import { api } from './api.js';
+import type { PageContext } from './context.js';
+import { h } from './dom.js';
+import { DEFAULT_USER, userLabel } from './format.js';
+
+interface UsersPage {
+  total: number;
+  users: Array<{ user_id: string | null; memories: number }>;
+}
+
+/** The first 200 users by id; others can be named in the box. */
+export async function userPicker(ctx: PageContext): Promise<HTMLElement> {
+  let ids: string[] = [];
+  try {
+    ids = (await api<UsersPage>('GET', '/users?l=200')).users.map((u) => u.user_id ?? DEFAULT_USER);
+  } catch {
+    // The page itself reports what failed.
+  }
+  if (!ids.includes(ctx.user)) ids.unshift(ctx.user);
+  const go = (user: string) => {
+    const { page, arg, params } = ctx.route;
+    location.hash = ctx.link(page, page === 'memory' || page === 'graph' ? undefined : arg, { ...Object.fromEntries(params), user });
+  };
+  const select = h(
+    'select',
+    { id: 'user-picker', onchange: (e: Event) => go((e.target as HTMLSelectElement).value) },
+    ids.map((id) => h('option', { value: id, selected: id === ctx.user }, userLabel(id === DEFAULT_USER ? null : id))),
+  );
+  return h('label', { class: 'picker' }, 'User ', select);
+}
