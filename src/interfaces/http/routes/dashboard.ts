@@ -73,6 +73,7 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
             maxActive: config.engine.maxActiveQueries,
             decayInterval: config.jobs.decayIntervalMinutes,
             embedProvider: config.embeddings.provider,
+            storage: config.backend,
           },
         };
       },

@@ -14,7 +14,7 @@ interface Stats {
   vectors: number;
   waypoints: number;
   lastCreatedAt: number | null;
-  config: { embedProvider: string; vecDim: number; decayInterval: number };
+  config: { embedProvider: string; vecDim: number; decayInterval: number; storage: string };
 }
 
 interface Health {
@@ -91,7 +91,8 @@ export async function overviewPage(ctx: PageContext): Promise<Node> {
       'Server',
       facts([
         ['Version', health.version],
-        ['Backend embedder', `${health.embedding.provider}${health.embedding.model ?? health.embedding.model_override ? ` (${health.embedding.model ?? health.embedding.model_override})` : ''}`],
+        ['Storage', stats.config.storage === 'postgres' ? 'PostgreSQL' : 'SQLite'],
+        ['Embedder', `${health.embedding.provider}${health.embedding.model ?? health.embedding.model_override ? ` (${health.embedding.model ?? health.embedding.model_override})` : ''}`],
         ['Vector dimensions', num(health.embedding.dimensions)],
         ['Up for', `${num(Math.round(health.uptime_seconds / 60))} min`],
       ]),
