@@ -13,6 +13,13 @@ export const userMemoriesQuery = z.object({
   u: queryInt(0, 1_000_000_000).optional(),
 });
 
+export const userListQuery = userMemoriesQuery.extend({
+  fields: z
+    .enum(['ids', 'counts', 'all'])
+    .optional()
+    .describe("'ids': user ids only; 'counts': with counts; 'all' (default): also the summary (computed for users without a stored one)"),
+});
+
 export const createApiKeyBody = z.object({
   /** null, '' or `@default` binds the key to the default user. */
   user_id: z.string().max(MAX_USER_ID_LENGTH).nullable(),

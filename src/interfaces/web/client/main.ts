@@ -87,6 +87,8 @@ async function render(): Promise<void> {
     refresh: () => void render(),
   };
   const main = h('main', { id: 'main', tabindex: -1 }, h('p', { class: 'loading' }, 'Loading…'));
+  // The page's data and the header's user list load together.
+  const content = nav.render(ctx).catch((err: unknown) => errorBox(err));
   const picker = session.role === 'admin' ? await userPicker(ctx) : h('span', { class: 'badge' }, `user ${user}`);
   if (!current()) return;
   mount(
@@ -115,14 +117,9 @@ async function render(): Promise<void> {
     main,
   );
   document.title = `${nav.label} · OpenMemory`;
-  let content: Node;
-  try {
-    content = await nav.render(ctx);
-  } catch (err) {
-    content = errorBox(err);
-  }
+  const drawn = await content;
   if (!current()) return;
-  mount(main, content);
+  mount(main, drawn);
   // Keyboard and screen-reader users land on the new page's content.
   if (document.activeElement === document.body || document.activeElement === null) main.focus({ preventScroll: true });
   root.dataset.ready = nav.page;

@@ -6,17 +6,23 @@ import { DEFAULT_USER, userLabel } from './format.js';
 
 interface UsersPage {
   total: number;
-  users: Array<{ user_id: string | null; memories: number }>;
+  users: Array<{ user_id: string | null }>;
 }
 
-/** The first 200 users by id; others can be named in the box. */
+/** Read once and kept (pages that add or erase users forget it), so moving between pages costs nothing. */
+let known: Promise<string[]> | null = null;
+
+export function forgetUserList(): void {
+  known = null;
+}
+
+/** The first 200 users by id; the Users page lists them all. */
 export async function userPicker(ctx: PageContext): Promise<HTMLElement> {
-  let ids: string[] = [];
-  try {
-    ids = (await api<UsersPage>('GET', '/users?l=200')).users.map((u) => u.user_id ?? DEFAULT_USER);
-  } catch {
-    // The page itself reports what failed.
-  }
+  known ??= api<UsersPage>('GET', '/users?l=200&fields=ids').then(
+    (r) => r.users.map((u) => u.user_id ?? DEFAULT_USER),
+    () => ((known = null), []), // the page itself reports what failed
+  );
+  const ids = [...(await known)];
   if (!ids.includes(ctx.user)) ids.unshift(ctx.user);
   const go = (user: string) => {
     const { page, arg, params } = ctx.route;

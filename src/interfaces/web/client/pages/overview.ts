@@ -40,7 +40,7 @@ function perDay(rows: Timeline['timeline']): Array<{ label: string; value: numbe
 
 async function adminSections(): Promise<Node[]> {
   const [users, metrics] = await Promise.all([
-    api<{ total: number; users: Array<{ user_id: string | null; memories: number }> }>('GET', '/users?l=20'),
+    api<{ total: number; users: Array<{ user_id: string | null; memories: number }> }>('GET', '/users?l=20&fields=counts'),
     apiText('/metrics'),
   ]);
   const figures = requestFigures(parseMetrics(metrics));

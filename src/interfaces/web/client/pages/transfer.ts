@@ -7,6 +7,7 @@ import type { PageContext } from '../context.js';
 import { h } from '../dom.js';
 import { num } from '../format.js';
 import { errorBox, section } from '../ui.js';
+import { forgetUserList } from '../user-picker.js';
 
 /** Well under the server's default body limit (OM_MAX_PAYLOAD_SIZE, 1 MB). */
 const BATCH_BYTES = 400_000;
@@ -68,6 +69,7 @@ async function upload(ctx: PageContext, file: File, bar: HTMLProgressElement, st
     bar.value = ++done;
     status.textContent = `${num(total.imported + total.skipped)} of the file's memories sent…`;
   };
+  forgetUserList();
   for (const p of parts) add(await api<Report>('POST', path, { lines: p.lines, first_line: p.first }));
   for (let i = 0; i < links.length; i += 10_000) add(await api<Report>('POST', path, { links: links.slice(i, i + 10_000) }));
   status.textContent = `Imported ${num(total.imported)} memories (${num(total.skipped)} were already there, ${num(total.embedded)} embedded now), ${num(total.links)} links, ${num(total.users)} summaries.`;

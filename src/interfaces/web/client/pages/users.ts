@@ -4,6 +4,7 @@ import type { PageContext } from '../context.js';
 import { h } from '../dom.js';
 import { DEFAULT_USER, num, userLabel, when } from '../format.js';
 import { confirmDialog, empty, errorBox, facts, pager, section } from '../ui.js';
+import { forgetUserList } from '../user-picker.js';
 
 interface UserRow {
   user_id: string | null;
@@ -27,7 +28,9 @@ function card(ctx: PageContext, u: UserRow, status: HTMLElement): HTMLElement {
       h('ul', null, h('li', null, `${num(u.memories)} memories`), h('li', null, `${num(u.vectors)} vectors`), h('li', null, `${num(u.waypoints)} links`), h('li', null, 'the user summary')),
       h('p', null, 'API keys of the user stay until you revoke them. Export the user first to keep a copy.'),
     );
-    if (ok) await api('DELETE', `${path}/memories`).then(ctx.refresh, fail);
+    if (!ok) return;
+    forgetUserList();
+    await api('DELETE', `${path}/memories`).then(ctx.refresh, fail);
   };
   const shown = u.user_id ?? DEFAULT_USER;
   return h(
