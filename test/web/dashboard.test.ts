@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import { Memory } from '../../src/engine/memory.js';
 import { startServer } from '../../src/interfaces/http/server.js';
 import { createLogger } from '../../src/log.js';
+import { userScope } from '../../src/store/scope.js';
 import { Browser, type Page } from '../helpers/cdp.js';
 import { listeningServer, type ListeningServer } from '../helpers/listening-server.js';
 import { freshPgSchema } from '../helpers/pg.js';
@@ -49,6 +50,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     const downloads = tmpDir('om-downloads-');
     const shotDir = process.env.OM_DASHBOARD_SCREENSHOTS ?? shots.dir;
     let aliceKey = '';
+    const aliceIds: string[] = [];
 
     const shot = async (name: string) => {
       if (backend !== 'sqlite' && shotDir !== shots.dir) return;
@@ -64,7 +66,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const pg = backend === 'postgres' ? await freshPgSchema('web') : null;
       if (pg) drop = pg.drop;
       server = await listeningServer(ADMIN, pg ? { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema } : {});
-      for (const m of ALICE) assert.equal((await call(server.url, 'POST', '/memory/add', { ...m, user_id: 'alice' })).status, 200);
+      for (const m of ALICE) aliceIds.push((await call(server.url, 'POST', '/memory/add', { ...m, user_id: 'alice' })).body.id);
+      // Waypoints for the graph: the marathon memory leads to two others, which both lead to a third.
+      const [, peanuts, lisbon, deploy, marathon] = aliceIds as [string, string, string, string, string];
+      await server.memory.link(userScope('alice'), marathon, [peanuts, lisbon], 0.9);
+      await server.memory.link(userScope('alice'), peanuts, [deploy], 0.6);
+      await server.memory.link(userScope('alice'), lisbon, [deploy], 0.3);
       assert.equal((await call(server.url, 'POST', '/memory/add', { content: BOB_SECRET, user_id: 'bob' })).status, 200);
       browser = await Browser.launch();
       page = await browser.newPage();
@@ -150,10 +157,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal((await call(server.url, 'GET', `/memory/${id}?user_id=alice`)).status, 404);
     });
 
-    test('graph and timeline pages draw', async () => {
-      await open('#/graph?user=alice', 'graph');
-      assert.ok(await page.evaluate(`document.querySelector('main section')`));
+    test('the graph shows two hops of links and re-centres on the memory followed; timeline draws', async () => {
+      await open(`#/graph/${aliceIds[4]}?user=alice`, 'graph');
+      assert.equal(await page.evaluate(`document.querySelectorAll('svg.graph a.node').length`), 4);
+      assert.equal(await page.evaluate(`document.querySelectorAll('svg.graph line.edge').length`), 4);
       await shot('graph');
+      await page.evaluate(`document.querySelector('svg.graph a.node:not(.center)').dispatchEvent(new MouseEvent('click', { bubbles: true }))`);
+      await page.waitFor(`document.getElementById('app').dataset.ready === 'graph' && !location.hash.includes(${JSON.stringify(aliceIds[4])})`);
+      assert.ok((await page.evaluate<number>(`document.querySelectorAll('svg.graph a.node').length`)) >= 2);
       await open('#/timeline?user=alice', 'timeline');
       assert.match(await page.text('main'), /Salience distribution/);
       await shot('timeline');
@@ -245,8 +256,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       if (backend === 'sqlite') await shot('memories-phone');
       await page.viewport(1280, 900);
       // A fresh load starts keyboard navigation at the top of the page.
+      await page.goto('about:blank');
+      await page.waitFor(`location.href === 'about:blank'`);
       await page.goto(`${server.url}/#/memories?user=alice`);
-      await page.evaluate('location.reload()');
       await page.ready('memories');
       // Focus lands on the content, and Tab goes on to its first control.
       assert.equal(await page.evaluate<string>('document.activeElement?.id'), 'main');

@@ -14,3 +14,8 @@ export function when(ts: number | string | null | undefined): string {
 }
 
 export const preview = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/** The last `n` UTC days as the server labels them (`YYYY-MM-DD`), oldest first. */
+export function lastDays(n: number, now = Date.now()): string[] {
+  return Array.from({ length: n }, (_, i) => new Date(now - (n - 1 - i) * 86_400_000).toISOString().slice(0, 10));
+}

@@ -15,7 +15,7 @@ import { usersPage } from './pages/users.js';
 import { currentRoute, hashFor } from './router.js';
 import { currentSession, setSession, signOut, type Session } from './session.js';
 import { errorBox } from './ui.js';
-import { userPicker } from './user-picker.js';
+import { firstUser, userPicker } from './user-picker.js';
 
 interface Nav {
   page: string;
@@ -55,9 +55,9 @@ export async function identify(): Promise<Session | null> {
   }
 }
 
-function shownUser(session: Session, params: URLSearchParams): string {
+async function shownUser(session: Session, params: URLSearchParams): Promise<string> {
   if (session.role === 'user') return session.userId ?? DEFAULT_USER;
-  return params.get('user') ?? DEFAULT_USER;
+  return params.get('user') ?? (await firstUser());
 }
 
 /** Counts renders: one overtaken by a newer one (a click during a load) draws nothing. */
@@ -78,7 +78,8 @@ async function render(): Promise<void> {
   }
   const route = currentRoute();
   const nav = PAGES.find((p) => p.page === route.page && (!p.admin || session.role === 'admin')) ?? PAGES[0]!;
-  const user = shownUser(session, route.params);
+  const user = await shownUser(session, route.params);
+  if (!current()) return;
   const ctx: PageContext = {
     session,
     route,

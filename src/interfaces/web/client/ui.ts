@@ -1,7 +1,7 @@
 /** Building blocks shared by the pages: sections, states, pager, confirmation, charts. */
 import { ApiError } from './api.js';
 import { h, svg, type Child } from './dom.js';
-import { num } from './format.js';
+import { num, preview } from './format.js';
 
 export const section = (title: string, ...children: Child[]) => h('section', { class: 'card' }, h('h2', null, title), ...children);
 
@@ -57,13 +57,13 @@ export function confirmDialog(title: string, ...body: Child[]): Promise<boolean>
 /** Horizontal bars (labels left, values right), as SVG so no style attribute is needed. */
 export function bars(rows: Array<{ label: string; value: number }>, unit = ''): Node {
   if (rows.length === 0) return empty('Nothing to chart yet.');
-  const max = Math.max(1, ...rows.map((r) => r.value));
+  const max = Math.max(...rows.map((r) => r.value)) || 1;
   const rowH = 22;
   return svg(
     'svg',
     { class: 'bars', viewBox: `0 0 400 ${rows.length * rowH}`, role: 'img', 'aria-label': rows.map((r) => `${r.label}: ${r.value}${unit}`).join(', ') },
     rows.map((r, i) => [
-      svg('text', { x: 0, y: i * rowH + 15, class: 'label' }, r.label),
+      svg('text', { x: 0, y: i * rowH + 15, class: 'label' }, preview(r.label, 21), svg('title', null, r.label)),
       svg('rect', { x: 130, y: i * rowH + 4, width: Math.max(1, (r.value / max) * 200), height: 14, class: 'bar' }),
       svg('text', { x: 336, y: i * rowH + 15, class: 'value' }, `${num(r.value)}${unit}`),
     ]),
@@ -73,15 +73,15 @@ export function bars(rows: Array<{ label: string; value: number }>, unit = ''): 
 /** Vertical columns over time (labels under every few columns). */
 export function columns(rows: Array<{ label: string; value: number }>): Node {
   if (rows.length === 0) return empty('No memories in this period.');
-  const max = Math.max(1, ...rows.map((r) => r.value));
+  const max = Math.max(...rows.map((r) => r.value)) || 1;
   const w = 400 / rows.length;
   const every = Math.ceil(rows.length / 8);
   return svg(
     'svg',
-    { class: 'columns', viewBox: '0 0 400 140', role: 'img', 'aria-label': rows.map((r) => `${r.label}: ${r.value}`).join(', ') },
+    { class: 'columns', viewBox: '-12 0 424 140', role: 'img', 'aria-label': rows.map((r) => `${r.label}: ${r.value}`).join(', ') },
     rows.map((r, i) => [
       svg('rect', { x: i * w + 1, y: 110 - (r.value / max) * 100, width: Math.max(1, w - 2), height: (r.value / max) * 100, class: 'bar' }, svg('title', null, `${r.label}: ${r.value}`)),
-      i % every === 0 ? svg('text', { x: i * w, y: 130, class: 'label' }, r.label) : null,
+      i % every === 0 ? svg('text', { x: i * w + w / 2, y: 130, class: 'label', 'text-anchor': 'middle' }, r.label) : null,
     ]),
   );
 }

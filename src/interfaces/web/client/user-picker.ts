@@ -16,13 +16,22 @@ export function forgetUserList(): void {
   known = null;
 }
 
-/** The first 200 users by id; the Users page lists them all. */
-export async function userPicker(ctx: PageContext): Promise<HTMLElement> {
+/** The first 200 users by id (the Users page lists them all). */
+function knownUsers(): Promise<string[]> {
   known ??= api<UsersPage>('GET', '/users?l=200&fields=ids').then(
     (r) => r.users.map((u) => u.user_id ?? DEFAULT_USER),
     () => ((known = null), []), // the page itself reports what failed
   );
-  const ids = [...(await known)];
+  return known;
+}
+
+/** The user an admin sees before choosing one: the first there is. */
+export async function firstUser(): Promise<string> {
+  return (await knownUsers())[0] ?? DEFAULT_USER;
+}
+
+export async function userPicker(ctx: PageContext): Promise<HTMLElement> {
+  const ids = [...(await knownUsers())];
   if (!ids.includes(ctx.user)) ids.unshift(ctx.user);
   const go = (user: string) => {
     const { page, arg, params } = ctx.route;

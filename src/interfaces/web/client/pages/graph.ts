@@ -14,7 +14,7 @@ export interface Graph {
   links: Array<{ from: string; to: string; weight: number }>;
 }
 
-const SIZE = 600;
+const SIZE = 640;
 const MID = SIZE / 2;
 
 function layout(g: Graph): Map<string, { x: number; y: number }> {
@@ -26,7 +26,7 @@ function layout(g: Graph): Map<string, { x: number; y: number }> {
     const ids = g.nodes.filter((n) => ring.get(n.id) === r).map((n) => n.id);
     ids.forEach((id, i) => {
       const angle = (2 * Math.PI * i) / ids.length + r * 0.4;
-      const radius = r * 130;
+      const radius = r * 140;
       pos.set(id, { x: MID + radius * Math.cos(angle), y: MID + radius * Math.sin(angle) });
     });
   }
@@ -50,7 +50,10 @@ function picture(ctx: PageContext, g: Graph): SVGElement {
         'a',
         { href: ctx.link('graph', n.id), class: `node s-${n.primary_sector}${center ? ' center' : ''}`, 'aria-label': preview(n.content, 80) },
         svg('circle', { cx: p.x, cy: p.y, r: center ? 16 : 6 + n.salience * 8 }),
-        svg('text', { x: p.x + 12, y: p.y + 4 }, preview(n.content, 24)),
+        // Labels point toward the middle, so none runs off the picture.
+        p.x > MID + 1
+          ? svg('text', { x: p.x - 12, y: p.y - 10, 'text-anchor': 'end' }, preview(n.content, 24))
+          : svg('text', { x: p.x + 12, y: p.y + 4 }, preview(n.content, 24)),
         svg('title', null, n.content),
       );
     }),

@@ -2,7 +2,7 @@
 import { api, apiText, qs } from '../api.js';
 import type { PageContext } from '../context.js';
 import { h } from '../dom.js';
-import { fixed, num, when } from '../format.js';
+import { fixed, lastDays, num, when } from '../format.js';
 import { parseMetrics, requestFigures } from '../metrics.js';
 import { bars, columns, empty, facts, section } from '../ui.js';
 
@@ -35,7 +35,7 @@ interface Timeline {
 function perDay(rows: Timeline['timeline']): Array<{ label: string; value: number }> {
   const days = new Map<string, number>();
   for (const r of rows) days.set(r.hour, (days.get(r.hour) ?? 0) + r.count);
-  return [...days].sort(([a], [b]) => a.localeCompare(b)).map(([label, value]) => ({ label: label.slice(5), value }));
+  return lastDays(30).map((day) => ({ label: day.slice(5), value: days.get(day) ?? 0 }));
 }
 
 async function adminSections(): Promise<Node[]> {

@@ -2,6 +2,7 @@
 import { api, qs } from '../api.js';
 import type { PageContext } from '../context.js';
 import { h } from '../dom.js';
+import { lastDays } from '../format.js';
 import { bars, columns, section } from '../ui.js';
 
 interface Timeline {
@@ -14,13 +15,13 @@ interface Sectors {
 
 function bySector(rows: Timeline['timeline']): Node[] {
   const sectors = [...new Set(rows.map((r) => r.primary_sector))].sort();
-  const labels = [...new Set(rows.map((r) => r.hour))].sort();
+  const labels = lastDays(30);
   return sectors.map((s) =>
     h(
       'div',
       { class: 'series' },
       h('h3', null, s),
-      columns(labels.map((label) => ({ label, value: rows.find((r) => r.primary_sector === s && r.hour === label)?.count ?? 0 }))),
+      columns(labels.map((day) => ({ label: day.slice(5), value: rows.find((r) => r.primary_sector === s && r.hour === day)?.count ?? 0 }))),
     ),
   );
 }
