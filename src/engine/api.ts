@@ -124,6 +124,44 @@ export interface UserSummaryView {
   updated_at: number;
 }
 
+/** A waypoint: `from` leads to `to` with this weight (both memories of one user). */
+export interface LinkView {
+  from: string;
+  to: string;
+  weight: number;
+}
+
+export interface ExportPageInput {
+  offset: number;
+  limit: number;
+  withVectors: boolean;
+}
+
+export interface ExportPage {
+  lines: string[];
+  /** Memory lines among them (fewer than the limit: the last page). */
+  memories: number;
+}
+
+export interface ImportInput {
+  /** Lines of an export (src/engine/transfer/line-format.ts), all of the user imported into. */
+  lines?: string[];
+  /** The file's line number of `lines[0]`, so errors name the line of the file. */
+  firstLine?: number;
+  /** Links to restore once the memories are in (both ends must be the user's; others are ignored). */
+  links?: LinkView[];
+}
+
+export interface ImportReport {
+  imported: number;
+  skipped: number;
+  /** Imported lines that carried no vectors and were embedded now. */
+  embedded: number;
+  links: number;
+  /** User summaries restored. */
+  users: number;
+}
+
 export interface EngineStats {
   user: UserStats;
 }
@@ -148,6 +186,12 @@ export interface MemoryEngine {
    * Ids outside the scope are ignored. Returns how many links were written.
    */
   link(scope: UserScope, srcId: string, dstIds: readonly string[], weight: number): Promise<number>;
+  /** Outgoing waypoints of the user's memories `ids`, strongest first (other ids give none). */
+  links(scope: UserScope, ids: readonly string[]): Promise<LinkView[]>;
+  /** One page of the user's export as JSON lines, newest first; the first page leads with the summary line. */
+  exportPage(scope: UserScope, input: ExportPageInput): Promise<ExportPage>;
+  /** Loads export lines and links into the user (validated before anything is written). */
+  importLines(scope: UserScope, input: ImportInput): Promise<ImportReport>;
   /** Adds `boost` (default 0.1) to the memory's salience, capped at 1. Returns the new salience. */
   reinforce(scope: UserScope, id: string, boost?: number): Promise<number>;
   /** The stored summary; computed on the spot when the user has none yet. */

@@ -13,7 +13,23 @@ import type { DeletedCounts, ModelStats, SectorStat, StatRow, Store, UserStats }
 import { addMemories } from './add.js';
 import { addDocument } from './add-document.js';
 import { reembedUpstream } from './reembed.js';
-import type { AddInput, AddResult, DocumentInput, ListInput, MemoryEngine, MemoryView, QueryInput, QueryResult, UpdateInput, UserSummaryView } from './api.js';
+import type {
+  AddInput,
+  AddResult,
+  DocumentInput,
+  ExportPage,
+  ExportPageInput,
+  ImportInput,
+  ImportReport,
+  LinkView,
+  ListInput,
+  MemoryEngine,
+  MemoryView,
+  QueryInput,
+  QueryResult,
+  UpdateInput,
+  UserSummaryView,
+} from './api.js';
 import type { EngineContext } from './context.js';
 import { DeferredWrites } from './deferred-writes.js';
 import { IntervalJob } from './jobs/interval-job.js';
@@ -27,6 +43,8 @@ import { deleteMemory, deleteUser, getMemory, linkMemories, listMemories, reinfo
 import { checkModels, type ModelStatus } from './model-check.js';
 import { queryMemories } from './query.js';
 import { SummaryQueue, computeSummary, saveSummary } from './summaries.js';
+import { exportPage } from './transfer/export.js';
+import { importIntoUser } from './transfer/import.js';
 
 export interface OpenOptions {
   config?: Readonly<Config>;
@@ -173,6 +191,20 @@ export class Memory implements MemoryEngine {
 
   link(scope: UserScope, srcId: string, dstIds: readonly string[], weight: number): Promise<number> {
     return this.#settled(scope, () => linkMemories(this.ctx, scope, srcId, dstIds, weight));
+  }
+
+  links(scope: UserScope, ids: readonly string[]): Promise<LinkView[]> {
+    return this.#settled(scope, async () =>
+      (await this.ctx.store.outgoingWaypoints(scope, ids)).map((w) => ({ from: w.srcId, to: w.dstId, weight: w.weight })),
+    );
+  }
+
+  exportPage(scope: UserScope, input: ExportPageInput): Promise<ExportPage> {
+    return this.#settled(scope, () => exportPage(this.ctx.store, scope, input));
+  }
+
+  importLines(scope: UserScope, input: ImportInput): Promise<ImportReport> {
+    return this.#settled(scope, () => importIntoUser(this.ctx, scope, input));
   }
 
   reinforce(scope: UserScope, id: string, boost?: number): Promise<number> {

@@ -50,6 +50,11 @@ for (const [backend, threads] of BACKENDS.flatMap((b) => [[b, 1], [b, 3]] as con
         assert.equal((await engine.list(ann, { limit: 10 })).length, 3);
         assert.equal((await engine.update(ann, added.id, { tags: ['home', 'keys'] })).tags?.length, 2);
         assert.equal(await engine.link(ann, added.id, [more[0]!.id], 0.5), 1);
+        assert.ok((await engine.links(ann, [added.id])).some((l) => l.from === added.id && l.to === more[0]!.id));
+        const exported = await engine.exportPage(ann, { offset: 0, limit: 2, withVectors: false });
+        assert.equal(exported.memories, 2);
+        assert.equal((await engine.importLines(ann, { lines: exported.lines })).skipped, 2, 'ids it has are skipped');
+        await rejectsWith(engine.importLines(userScope('bo'), { lines: exported.lines }), 'validation_error');
         assert.ok((await engine.reinforce(ann, added.id)) > 0);
         assert.equal((await engine.userStats(ann)).memories, 3);
         assert.ok(typeof (await engine.userSummary(ann)).summary === 'string');

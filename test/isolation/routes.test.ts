@@ -56,6 +56,8 @@ function bodyFor(path: string, bob: Victim): unknown {
   return bodies[path] ?? { text: SECRET_WORDS, texts: [SECRET_WORDS] };
 }
 
+const ADMIN_WIDE = new Set(['/users/summaries/regenerate-all', '/users']);
+
 for (const backend of ['sqlite', 'postgres'] as Backend[]) {
   test(`every route on ${backend}: alice never sees or changes bob's or the default user's data`, { timeout: 300_000 }, async () => {
     const h = await openHarness(backend);
@@ -78,8 +80,8 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
             : [template];
           for (const path of paths) {
             // The admin key may act for anyone it names in a path (it names only alice there) and
-            // for everyone on admin-wide routes (regenerate-all), so those are alice-key only.
-            const adminActsForAlice = !path.includes('/bob') && template !== '/users/summaries/regenerate-all';
+            // for everyone on admin-wide routes (regenerate-all, the user list), so those are alice-key only.
+            const adminActsForAlice = !path.includes('/bob') && !ADMIN_WIDE.has(template);
             const callers = [{ key: alice, extra: {} }, ...(adminActsForAlice ? [{ key: undefined, extra: { user_id: 'alice' } }] : [])];
             for (const as of callers) {
               const withUser = as.key ? path : `${path}${path.includes('?') ? '&' : '?'}user_id=alice`;

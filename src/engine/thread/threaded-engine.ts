@@ -133,8 +133,8 @@ type PerUser = Exclude<
   'adminListUsers' | 'adminSectorStats' | 'jobStats' | 'adminUserJobStats' | 'embeddingMetrics' | 'modelStats'
 >;
 const PER_USER: readonly PerUser[] = [
-  'add', 'addMany', 'addDocument', 'query', 'get', 'list', 'update', 'delete', 'link', 'reinforce', 'userSummary',
-  'regenerateSummary', 'deleteUser', 'userStats', 'userJobStats',
+  'add', 'addMany', 'addDocument', 'query', 'get', 'list', 'update', 'delete', 'link', 'links', 'exportPage',
+  'importLines', 'reinforce', 'userSummary', 'regenerateSummary', 'deleteUser', 'userStats', 'userJobStats',
 ];
 
 export async function startThreadedEngine(

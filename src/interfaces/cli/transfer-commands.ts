@@ -9,8 +9,8 @@ import type { Io } from './io.js';
 import { count, printJson } from './output.js';
 import { startProgress } from './progress.js';
 import { withLocalEngine, type TargetFlags } from './target.js';
-import { exportMemories } from './transfer/export.js';
-import { importMemories, validateImport, type LineSource } from './transfer/import.js';
+import { exportMemories } from '../../engine/transfer/export.js';
+import { importMemories, validateImport, type LineSource } from '../../engine/transfer/import.js';
 
 export const EXPORT_OPTIONS = {
   ...TARGET_OPTIONS,
@@ -43,7 +43,7 @@ export async function runExport(io: Io, values: ExportFlags, users: Array<string
         ? (await Promise.all(users.map((u) => engine.store.countMemories(userScope(u))))).reduce((a, b) => a + b, 0)
         : await engine.store.adminCountMemories();
       const bar = startProgress(io, 'export', total);
-      const n = await exportMemories(engine, { ...(users ? { users } : {}), withVectors: values['with-vectors'] ?? false, write: out.write, onMemory: () => bar.tick() });
+      const n = await exportMemories(engine.store, { ...(users ? { users } : {}), withVectors: values['with-vectors'] ?? false, write: out.write, onMemory: () => bar.tick() });
       bar.finish();
       return n;
     });

@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../../log.js';
 import type { KeyStore } from './auth.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { mcpHttpApp } from '../mcp/http.js';
+import { mountWeb } from '../web/serve.js';
 import { jsonWrites } from './body.js';
 import { originPolicy } from './cors.js';
 import { errorReply } from './errors.js';
@@ -31,6 +32,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { lgmRoutes } from './routes/lgm.js';
 import { memoryRoutes } from './routes/memory.js';
 import { systemRoutes, VERSION } from './routes/system.js';
+import { transferRoutes } from './routes/transfer.js';
 import { userRoutes } from './routes/users.js';
 
 export interface AppOptions {
@@ -87,6 +89,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
     ...memoryRoutes(deps),
     ...ingestRoutes(deps),
     ...userRoutes(deps),
+    ...transferRoutes(deps),
     ...dashboardRoutes(deps),
     ...ideRoutes(deps),
     ...compressionRoutes(deps),
@@ -96,6 +99,8 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
   mountRoutes(app, deps, specs);
   // MCP over streamable HTTP (src/interfaces/mcp/http.ts), behind the same keys and rate limit.
   app.route('/mcp', mcpHttpApp(deps));
+  // The dashboard page and its two files (src/interfaces/web).
+  mountWeb(app);
 
   app.notFound((c) => c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {

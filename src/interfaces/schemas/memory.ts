@@ -77,3 +77,8 @@ export const listMemoriesQuery = z.object({
 export const memoryIdParams = z.object({ id: memoryIdField });
 
 export const userQuery = z.object({ user_id: userIdField });
+
+export const memoryLinksQuery = z.object({
+  user_id: userIdField,
+  depth: queryInt(1, 2).optional().describe('1: the memory and its links; 2 (default): also theirs'),
+});

@@ -1,12 +1,25 @@
-/** /admin/keys — user API keys (admin key only). The secret is returned once and stored hashed. */
+/**
+ * /admin/keys — user API keys (admin key only). The secret is returned once and stored hashed.
+ * /whoami — what the presented key may do (the dashboard's sign-in asks it).
+ */
 import { notFound } from '../../../errors.js';
 import { apiKeyParams, createApiKeyBody } from '../../schemas/users.js';
 import { apiKeyView, createUserKey } from '../auth.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
 
-export function adminRoutes({ keys }: AppDeps): RouteSpec[] {
+export function adminRoutes({ keys, config }: AppDeps): RouteSpec[] {
   return [
+    route({
+      method: 'GET',
+      path: '/whoami',
+      summary: 'The role of the presented key and, for a user key, its user; whether the server asks for keys at all.',
+      handler: ({ caller }) => ({
+        role: caller.role,
+        user_id: caller.role === 'user' ? caller.scope.userId : null,
+        key_required: config.apiKey !== null,
+      }),
+    }),
     route({
       method: 'POST',
       path: '/admin/keys',

@@ -15,6 +15,12 @@ function uptime(startedAt: number) {
 }
 
 const hourLabel = (ts: number) => `${String(new Date(ts).getUTCHours()).padStart(2, '0')}:00`;
+const dayLabel = (ts: number) => new Date(ts).toISOString().slice(0, 10);
+
+/** Salience histogram buckets: [0, 0.1), [0.1, 0.2), ... [0.9, 1]. */
+const SALIENCE_BUCKETS = 10;
+/** Histograms read at most this many of the user's newest memories (a dashboard must stay quick). */
+const HISTOGRAM_SCAN = 10_000;
 
 export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps): RouteSpec[] {
   return [
@@ -67,6 +73,7 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
             maxActive: config.engine.maxActiveQueries,
             decayInterval: config.jobs.decayIntervalMinutes,
             embedProvider: config.embeddings.provider,
+            storage: config.backend,
           },
         };
       },
@@ -94,15 +101,28 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
       query: dashboardQuery,
       handler: async ({ query, scope }) => {
         const since = Date.now() - (query.hours ?? 24) * HOUR;
+        const label = query.bucket === 'day' ? dayLabel : hourLabel;
         const recent = await scanMemories(engine, scope(query.user_id), { createdFrom: since }, () => true);
         const counts = new Map<string, { primary_sector: string; hour: string; count: number }>();
         for (const m of recent) {
-          const key = `${m.primary_sector}|${hourLabel(m.created_at)}`;
-          const row = counts.get(key) ?? { primary_sector: m.primary_sector, hour: hourLabel(m.created_at), count: 0 };
+          const key = `${m.primary_sector}|${label(m.created_at)}`;
+          const row = counts.get(key) ?? { primary_sector: m.primary_sector, hour: label(m.created_at), count: 0 };
           row.count += 1;
           counts.set(key, row);
         }
         return { timeline: [...counts.values()].sort((a, b) => a.hour.localeCompare(b.hour) || a.primary_sector.localeCompare(b.primary_sector)) };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/dashboard/salience',
+      summary: "Histogram of the salience of the user's newest memories (at most 10,000), in ten buckets from 0 to 1.",
+      query: dashboardQuery,
+      handler: async ({ query, scope }) => {
+        const buckets = new Array<number>(SALIENCE_BUCKETS).fill(0);
+        const scanned = await scanMemories(engine, scope(query.user_id), {}, () => true, { maxScan: HISTOGRAM_SCAN });
+        for (const m of scanned) buckets[Math.min(SALIENCE_BUCKETS - 1, Math.floor(m.salience * SALIENCE_BUCKETS))]! += 1;
+        return { buckets, scanned: scanned.length };
       },
     }),
     route({

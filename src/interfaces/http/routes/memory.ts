@@ -6,11 +6,13 @@ import {
   deleteMemoryBody,
   listMemoriesQuery,
   memoryIdParams,
+  memoryLinksQuery,
   queryMemoryBody,
   reinforceBody,
   updateMemoryBody,
   userQuery,
 } from '../../schemas/memory.js';
+import { neighbourhood } from '../../../features/graph.js';
 import { toAddInput, toQueryInput } from '../../wire-input.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
@@ -68,6 +70,14 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       params: memoryIdParams,
       query: userQuery,
       handler: ({ params, query, scope }) => engine.get(scope(query.user_id), params.id),
+    }),
+    route({
+      method: 'GET',
+      path: '/memory/:id/links',
+      summary: "The user's waypoint graph around a memory: its links, and (depth 2) theirs; at most 40 memories.",
+      params: memoryIdParams,
+      query: memoryLinksQuery,
+      handler: ({ params, query, scope }) => neighbourhood(engine, scope(query.user_id), params.id, query.depth ?? 2),
     }),
     route({
       method: 'PATCH',

@@ -1,11 +1,40 @@
 /** /users/* — summaries and bulk operations on one user's memories; `@default` names the default user. */
 import { storedUserScope } from '../../../store/scope.js';
-import { userMemoriesQuery, userPathParams } from '../../schemas/users.js';
+import { userListQuery, userMemoriesQuery, userPathParams } from '../../schemas/users.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
 
 export function userRoutes({ engine }: AppDeps): RouteSpec[] {
   return [
+    route({
+      method: 'GET',
+      path: '/users',
+      summary: 'Admin: the users (default user as null) with their counts and summary (`l` = limit, `u` = offset, `fields`).',
+      access: 'admin',
+      query: userListQuery,
+      handler: async ({ query }) => {
+        const all = await engine.adminListUsers();
+        const fields = query.fields ?? 'all';
+        const offset = query.u ?? 0;
+        const page = all.slice(offset, offset + (query.l ?? 100));
+        const users = await Promise.all(
+          page.map(async (u) => {
+            if (fields === 'ids') return { user_id: u };
+            const scope = storedUserScope(u);
+            const [stats, summary] = await Promise.all([engine.userStats(scope), fields === 'all' ? engine.userSummary(scope) : null]);
+            return {
+              user_id: u,
+              memories: stats.memories,
+              vectors: stats.vectors,
+              waypoints: stats.waypoints,
+              last_created_at: stats.lastCreatedAt,
+              ...(summary ? { summary: summary.summary, summary_updated_at: summary.updated_at } : {}),
+            };
+          }),
+        );
+        return { total: all.length, users };
+      },
+    }),
     route({
       method: 'POST',
       path: '/users/summaries/regenerate-all',

@@ -5,8 +5,8 @@
  * (`kind: "user"`) before that user's memories.
  */
 import { z } from 'zod';
-import { SECTORS, type MemoryRecord, type Sector, type SectorVector, type UserRecord, type Waypoint } from '../../../core/types.js';
-import { MAX_USER_ID_LENGTH } from '../../../store/scope.js';
+import { SECTORS, type MemoryRecord, type Sector, type SectorVector, type UserRecord, type Waypoint } from '../../core/types.js';
+import { MAX_USER_ID_LENGTH } from '../../store/scope.js';
 
 export const FORMAT = 'openmemory-export/1';
 

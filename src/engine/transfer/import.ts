@@ -5,27 +5,24 @@
  * when both ends exist. Ids the user already has are skipped, so a rerun after a failure resumes;
  * a user summary is restored only for a user the database has no row for.
  */
-import { embedItems } from '../../../engine/embedding.js';
-import type { Memory as Engine } from '../../../engine/memory.js';
-import { isSector } from '../../../core/types.js';
-import { OmError } from '../../../errors.js';
-import { userKey, userScope } from '../../../store/scope.js';
-import type { NewMemory } from '../../../store/store.js';
+import { isSector } from '../../core/types.js';
+import type { Embedder } from '../../embed/embedder.js';
+import { OmError } from '../../errors.js';
+import { userKey, userScope, type UserScope } from '../../store/scope.js';
+import type { NewMemory, Store } from '../../store/store.js';
+import type { ImportInput, ImportReport } from '../api.js';
+import { embedItems } from '../embedding.js';
 import { decodeVector, linesVectors, memoryLine, toRecord, userLine, type MemoryLine, type UserLine } from './line-format.js';
 
 const BATCH = 200;
 
-export interface ImportReport {
-  imported: number;
-  skipped: number;
-  /** Imported lines that carried no vectors and were embedded now. */
-  embedded: number;
-  links: number;
-  /** User summaries restored. */
-  users: number;
-}
-
 export type LineSource = () => AsyncIterable<string>;
+
+/** What an import writes with. */
+export interface ImportTarget {
+  store: Store;
+  embedder: Embedder;
+}
 
 const lineError = (lineNo: number, message: string) => new OmError('validation_error', `line ${lineNo}: ${message}`);
 
@@ -33,7 +30,7 @@ type Entry = MemoryLine | UserLine;
 
 const isUser = (e: Entry): e is UserLine => 'kind' in e;
 
-export function parseLine(text: string, lineNo: number): Entry {
+function parseLine(text: string, lineNo: number): Entry {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -49,8 +46,8 @@ export function parseLine(text: string, lineNo: number): Entry {
   return r.data;
 }
 
-async function* entries(source: LineSource): AsyncGenerator<{ entry: Entry; lineNo: number }> {
-  let lineNo = 0;
+async function* entries(source: LineSource, firstLine = 1): AsyncGenerator<{ entry: Entry; lineNo: number }> {
+  let lineNo = firstLine - 1;
   for await (const text of source()) {
     lineNo++;
     if (text.trim() !== '') yield { entry: parseLine(text, lineNo), lineNo };
@@ -61,7 +58,7 @@ async function* entries(source: LineSource): AsyncGenerator<{ entry: Entry; line
  * First pass: the whole input must be valid (memory ids and users once each, decodable
  * vectors); returns how many memories it holds.
  */
-export async function validateImport(source: LineSource): Promise<number> {
+export async function validateImport(source: LineSource, options: { firstLine?: number; onlyUser?: UserScope } = {}): Promise<number> {
   const firstSeen = new Map<string, number>();
   const once = (key: string, what: string, lineNo: number) => {
     const earlier = firstSeen.get(key);
@@ -69,7 +66,11 @@ export async function validateImport(source: LineSource): Promise<number> {
     firstSeen.set(key, lineNo);
   };
   let memories = 0;
-  for await (const { entry, lineNo } of entries(source)) {
+  const only = options.onlyUser && userKey(options.onlyUser);
+  for await (const { entry, lineNo } of entries(source, options.firstLine)) {
+    if (only !== undefined && userKey(userScope(entry.user_id)) !== only) {
+      throw lineError(lineNo, `user_id ${JSON.stringify(entry.user_id)} is not the user being imported into`);
+    }
     if (isUser(entry)) {
       once(`user\u0000${userKey(userScope(entry.user_id))}`, `the summary of user ${entry.user_id ?? '(default)'}`, lineNo);
       continue;
@@ -87,7 +88,7 @@ export async function validateImport(source: LineSource): Promise<number> {
 }
 
 /** Two writes keep both times: the first creates the row at `created_at`, the second stamps `updated_at`. */
-async function restoreUser(engine: Engine, u: UserLine): Promise<boolean> {
+async function restoreUser(engine: ImportTarget, u: UserLine): Promise<boolean> {
   const scope = userScope(u.user_id);
   if (await engine.store.getUser(scope)) return false;
   await engine.store.saveUserSummary(scope, u.summary, u.reflection_count, u.created_at);
@@ -95,7 +96,7 @@ async function restoreUser(engine: Engine, u: UserLine): Promise<boolean> {
   return true;
 }
 
-async function toNewMemories(engine: Engine, batch: MemoryLine[]): Promise<NewMemory[]> {
+async function toNewMemories(engine: ImportTarget, batch: MemoryLine[]): Promise<NewMemory[]> {
   const bare = batch.filter((l) => !l.vectors);
   const embedded = await embedItems(
     engine.embedder,
@@ -110,7 +111,8 @@ async function toNewMemories(engine: Engine, batch: MemoryLine[]): Promise<NewMe
   });
 }
 
-export async function importMemories(engine: Engine, source: LineSource, onMemory?: () => void): Promise<ImportReport> {
+/** Writes a validated input (see {@link validateImport}). */
+export async function importMemories(engine: ImportTarget, source: LineSource, onMemory?: () => void): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, skipped: 0, embedded: 0, links: 0, users: 0 };
   const links = new Map<string, Array<{ srcId: string; dstId: string; weight: number }>>();
   let batch: MemoryLine[] = [];
@@ -143,5 +145,25 @@ export async function importMemories(engine: Engine, source: LineSource, onMemor
     for (let i = 0; i < userLinks.length; i += BATCH) await engine.store.upsertWaypoints(scope, userLinks.slice(i, i + BATCH));
     report.links += userLinks.length;
   }
+  return report;
+}
+
+/**
+ * An import into one user in parts (HTTP uploads a file a batch at a time): the lines must all be
+ * that user's and are validated together before any is written; links (of lines sent earlier)
+ * are restored where both ends are the user's.
+ */
+export async function importIntoUser(target: ImportTarget, scope: UserScope, input: ImportInput): Promise<ImportReport> {
+  const lines = input.lines ?? [];
+  const source: LineSource = async function* () {
+    yield* lines;
+  };
+  await validateImport(source, { firstLine: input.firstLine ?? 1, onlyUser: scope });
+  const report = await importMemories(target, source);
+  const links = input.links ?? [];
+  for (let i = 0; i < links.length; i += BATCH) {
+    await target.store.upsertWaypoints(scope, links.slice(i, i + BATCH).map((l) => ({ srcId: l.from, dstId: l.to, weight: l.weight })));
+  }
+  report.links += links.length;
   return report;
 }
