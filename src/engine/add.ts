@@ -10,7 +10,7 @@ import { unitCosine } from '../core/vector.js';
 import { fingerprintBits, isNearDuplicate, sameWording, simhash, type FingerprintBits } from '../core/simhash.js';
 import type { Sector } from '../core/types.js';
 import { validationError } from '../errors.js';
-import type { NewMemory, RecallMemory, UserView } from '../store/store.js';
+import type { MemoryMerge, NewMemory, RecallMemory, UserView } from '../store/store.js';
 import { userKey, type UserScope } from '../store/scope.js';
 import type { AddInput, AddResult } from './api.js';
 import type { EngineContext } from './context.js';
@@ -53,11 +53,13 @@ function checkInput(input: AddInput, index: number): AddInput {
   return input;
 }
 
-/** An existing memory that inputs of this call repeat; written only after the new rows are in. */
+/** An existing memory that inputs of this call repeat; written in the same transaction as the new rows. */
 interface Absorbed {
   memory: Pick<RecallMemory, 'id' | 'salience' | 'tags' | 'primarySector'>;
   hits: number;
   tags: string[];
+  /** The first input that repeated it. */
+  repeatedBy: string;
 }
 
 function addTags(into: string[], extra: readonly string[] | undefined): void {
@@ -69,16 +71,14 @@ function duplicateResult(id: string, primary: string): AddResult {
 }
 
 /** Each repeat reinforces the existing memory, which also adopts the new tags (v1.2 dropped them). */
-async function writeAbsorbed(ctx: EngineContext, scope: UserScope, absorbed: ReadonlyMap<string, Absorbed>, now: number): Promise<void> {
-  if (absorbed.size === 0) return;
-  const all = [...absorbed.values()];
-  await ctx.store.updateSalience(
-    scope,
-    all.map((a) => ({ id: a.memory.id, salience: clamp01(a.memory.salience + a.hits * DEDUP_BOOST), lastSeenAt: now })),
-  );
-  for (const a of all) {
-    if (a.tags.length !== (a.memory.tags ?? []).length) await ctx.store.updateMemory(scope, a.memory.id, { tags: a.tags, updatedAt: now });
-  }
+function merges(absorbed: ReadonlyMap<string, Absorbed>, now: number): MemoryMerge[] {
+  return [...absorbed.values()].map((a) => ({
+    id: a.memory.id,
+    salience: clamp01(a.memory.salience + a.hits * DEDUP_BOOST),
+    lastSeenAt: now,
+    ...(a.tags.length !== (a.memory.tags ?? []).length ? { tags: a.tags } : {}),
+    repeatedBy: a.repeatedBy,
+  }));
 }
 
 /** Adds of one user arriving while another of theirs is written are written together next (see KeyedLock.batch). */
@@ -98,8 +98,8 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   const results: AddResult[] = new Array(inputs.length);
   const fresh: Prepared[] = [];
   const absorbed = new Map<string, Absorbed>();
-  const absorb = (m: Absorbed['memory'], tags: readonly string[]): AddResult => {
-    const a = absorbed.get(m.id) ?? { memory: m, hits: 0, tags: [...(m.tags ?? [])] };
+  const absorb = (m: Absorbed['memory'], input: AddInput, tags: readonly string[]): AddResult => {
+    const a = absorbed.get(m.id) ?? { memory: m, hits: 0, tags: [...(m.tags ?? [])], repeatedBy: input.content };
     a.hits++;
     addTags(a.tags, tags);
     absorbed.set(m.id, a);
@@ -121,7 +121,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     const prepared: Prepared = { index, input, simhash: hash, tags: [] };
     addTags(prepared.tags, input.tags);
     const existing = stored.find((m) => m.simhash === hash && sameWording(m.content, input.content));
-    if (existing) results[index] = absorb(existing, prepared.tags);
+    if (existing) results[index] = absorb(existing, input, prepared.tags);
     else fresh.push(prepared);
   }
   const classes = fresh.map((p) => classify(p.input.content, p.input.sector ?? p.input.metadata?.sector));
@@ -153,7 +153,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     const links = linksFor(view, e.vectors, peerVectors);
     const near = nearDuplicate(view, p, links.candidates);
     if (near) {
-      results[p.index] = absorb(near, p.tags);
+      results[p.index] = absorb(near, p.input, p.tags);
       continue;
     }
     const id = randomUUID();
@@ -199,9 +199,10 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
       row.salience = clamp01(row.salience + DEDUP_BOOST);
     }
   }
-  // The new rows first: if their insert fails, nothing of this call has been written.
-  if (rows.length > 0) await ctx.store.insertMemories(scope, rows, { model: ctx.embedder.id, ts: now });
-  await writeAbsorbed(ctx, scope, absorbed, now);
+  // One transaction: if it fails, nothing of this call has been written.
+  if (rows.length > 0 || absorbed.size > 0) {
+    await ctx.store.insertMemories(scope, rows, { embedLog: { model: ctx.embedder.id, ts: now }, merges: merges(absorbed, now), at: now });
+  }
   return results;
 }
 

@@ -7,7 +7,7 @@
 import type { ScoreParts } from '../core/scoring.js';
 import type { Sector } from '../core/types.js';
 import type { EmbedMetricsSnapshot } from '../embed/metrics.js';
-import type { DeletedCounts, ModelStats, SectorStat, UserStats } from '../store/store.js';
+import type { DeletedCounts, HistoryEvent, ModelStats, SectorStat, UserStats } from '../store/store.js';
 import type { UserScope } from '../store/scope.js';
 
 export interface AddInput {
@@ -93,6 +93,20 @@ export interface MemoryView {
   user_id: string | null;
 }
 
+/** One change of a memory (see Store.memoryHistory). */
+export interface HistoryView {
+  event: HistoryEvent;
+  /** The content after the change; null once deleted. */
+  content: string | null;
+  /** The content before; null for an add. */
+  previous_content: string | null;
+  /** `update`/`supersede`: `fields` changed; `reinforce`: `salience` reached; a merged repeat: `repeated_by`. */
+  detail: Record<string, unknown> | null;
+  /** The API key id that made it, `admin` (OM_API_KEY) or `local` (no key: CLI, SDK, keyless server). */
+  actor: string;
+  at: number;
+}
+
 export interface ListInput {
   limit?: number;
   offset?: number;
@@ -135,6 +149,8 @@ export interface MemoryEngine {
    * Ids outside the scope are ignored. Returns how many links were written.
    */
   link(scope: UserScope, srcId: string, dstIds: readonly string[], weight: number): Promise<number>;
+  /** The memory's history, oldest first, also once deleted (until the user is erased). */
+  history(scope: UserScope, id: string): Promise<HistoryView[]>;
   /** Adds `boost` (default 0.1) to the memory's salience, capped at 1. Returns the new salience. */
   reinforce(scope: UserScope, id: string, boost?: number): Promise<number>;
   /** The stored summary; computed on the spot when the user has none yet. */

@@ -12,7 +12,7 @@ import type { UserScope } from '../store/scope.js';
 import type { DeletedCounts, ModelStats, SectorStat, Store, UserStats } from '../store/store.js';
 import { addMemories } from './add.js';
 import { reembedUpstream } from './reembed.js';
-import type { AddInput, AddResult, ListInput, MemoryEngine, MemoryView, QueryInput, QueryResult, UpdateInput, UserSummaryView } from './api.js';
+import type { AddInput, AddResult, HistoryView, ListInput, MemoryEngine, MemoryView, QueryInput, QueryResult, UpdateInput, UserSummaryView } from './api.js';
 import type { EngineContext } from './context.js';
 import { DeferredWrites } from './deferred-writes.js';
 import { IntervalJob } from './jobs/interval-job.js';
@@ -22,7 +22,7 @@ import { runReflection } from './jobs/reflect.js';
 import { runSummaryRefresh } from './jobs/summaries.js';
 import { KeyedLock } from './keyed-lock.js';
 import { RecallWriter } from './recall-writer.js';
-import { deleteMemory, deleteUser, getMemory, linkMemories, listMemories, reinforceMemory, updateMemory } from './lifecycle.js';
+import { deleteMemory, deleteUser, getMemory, linkMemories, listMemories, memoryHistory, reinforceMemory, updateMemory } from './lifecycle.js';
 import { checkModels, type ModelStatus } from './model-check.js';
 import { queryMemories } from './query.js';
 import { SummaryQueue, computeSummary, saveSummary } from './summaries.js';
@@ -168,6 +168,10 @@ export class Memory implements MemoryEngine {
 
   link(scope: UserScope, srcId: string, dstIds: readonly string[], weight: number): Promise<number> {
     return this.#settled(scope, () => linkMemories(this.ctx, scope, srcId, dstIds, weight));
+  }
+
+  history(scope: UserScope, id: string): Promise<HistoryView[]> {
+    return this.#settled(scope, () => memoryHistory(this.ctx, scope, id));
   }
 
   reinforce(scope: UserScope, id: string, boost?: number): Promise<number> {

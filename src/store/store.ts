@@ -29,6 +29,46 @@ export interface NewMemory {
   waypoints: Array<{ dstId: string; weight: number }>;
 }
 
+/**
+ * An existing memory that an add repeated (a near-duplicate): reinforced, adopting new tags, in
+ * the add's transaction, and recorded in its history as superseded by the repeat.
+ */
+export interface MemoryMerge {
+  id: string;
+  salience: number;
+  lastSeenAt: number;
+  /** The memory's tags with the repeat's, when they grew. */
+  tags?: string[];
+  /** The text that repeated it. */
+  repeatedBy: string;
+}
+
+export interface InsertOptions {
+  /** Also each memory's completed embed-log entry (the embedder that made its vectors). */
+  embedLog?: { model: string; ts: number };
+  merges?: readonly MemoryMerge[];
+  /** When the add happened, for the history (default now). */
+  at?: number;
+}
+
+/** What changed a memory (see {@link Store.memoryHistory}). Automatic changes (recall, decay) are not recorded. */
+export type HistoryEvent = 'add' | 'update' | 'reinforce' | 'supersede' | 'delete';
+
+export interface HistoryEntry {
+  memoryId: string;
+  /** `supersede`: its content was replaced, or a repeat was merged into it. */
+  event: HistoryEvent;
+  /** The content after the change (null once deleted). */
+  content: string | null;
+  /** The content before the change (null for an add). */
+  previousContent: string | null;
+  /** What else the change did: fields changed, salience reached, the repeating text. */
+  detail: Record<string, unknown> | null;
+  /** The scope's actor (see UserScope.actor). */
+  actor: string;
+  at: number;
+}
+
 export interface MemoryPatch {
   content?: string;
   simhash?: string | null;
@@ -295,10 +335,10 @@ export interface Store {
 
   // ---- memories ---------------------------------------------------------
   /**
-   * Inserts memories with their vectors and waypoints in one transaction; with `embedLog`, also
-   * each memory's completed embed-log entry (the embedder that made its vectors).
+   * Inserts memories with their vectors and waypoints, and applies the merges of the same add,
+   * in one transaction that also records each in its memory's history.
    */
-  insertMemories(scope: UserScope, items: NewMemory[], embedLog?: { model: string; ts: number }): Promise<void>;
+  insertMemories(scope: UserScope, items: NewMemory[], options?: InsertOptions): Promise<void>;
   getMemory(scope: UserScope, id: string): Promise<MemoryRecord | null>;
   /** Memories among `ids` that belong to the scope, in no particular order. */
   getMemories(scope: UserScope, ids: readonly string[], options?: GetOptions): Promise<MemoryRecord[]>;
@@ -306,12 +346,19 @@ export interface Store {
   countMemories(scope: UserScope): Promise<number>;
   /** Memories of the scope with exactly one of these simhashes, highest salience first. */
   findBySimhash(scope: UserScope, simhashes: readonly string[]): Promise<MemoryRecord[]>;
-  /** Applies the patch atomically; `false` when the id is not the scope's. */
+  /**
+   * Applies the patch atomically, recorded in the memory's history (`supersede` when the content
+   * changes, else `update`); `false` when the id is not the scope's.
+   */
   updateMemory(scope: UserScope, id: string, patch: MemoryPatch): Promise<boolean>;
-  /** Batch salience/last-seen writes; ids outside the scope are ignored. Returns rows changed. */
+  /** Batch salience/last-seen writes (recall, decay: not history); ids outside the scope are ignored. Returns rows changed. */
   updateSalience(scope: UserScope, updates: readonly SalienceUpdate[]): Promise<number>;
-  /** Deletes the memory, its vectors and every waypoint from or to it. */
-  deleteMemory(scope: UserScope, id: string): Promise<boolean>;
+  /** A reinforcement by hand: the salience write and its history entry; `false` when the id is not the scope's. */
+  reinforceMemory(scope: UserScope, update: { id: string; salience: number; lastSeenAt: number }): Promise<boolean>;
+  /** Deletes the memory, its vectors and every waypoint from or to it; its history stays (entry `delete` at `at`). */
+  deleteMemory(scope: UserScope, id: string, at?: number): Promise<boolean>;
+  /** The memory's history, oldest first; also of a deleted memory (empty when the scope has none). */
+  memoryHistory(scope: UserScope, id: string): Promise<HistoryEntry[]>;
 
   // ---- vectors ----------------------------------------------------------
   /**
@@ -359,7 +406,7 @@ export interface Store {
   /** Creates the user row if missing, then sets the summary (and adds to reflection_count). */
   saveUserSummary(scope: UserScope, summary: string, reflectionIncrement: number, now: number): Promise<UserRecord>;
   userStats(scope: UserScope): Promise<UserStats>;
-  /** Deletes every memory, vector, waypoint and the user row of the scope. */
+  /** Deletes every memory, vector, waypoint, history entry and the user row of the scope. */
   deleteUserData(scope: UserScope): Promise<DeletedCounts>;
 
   // ---- spanning users (jobs, CLI, admin routes) ---------------------------

@@ -17,6 +17,7 @@ export const ENGINE_METHODS = [
   'update',
   'delete',
   'link',
+  'history',
   'reinforce',
   'userSummary',
   'regenerateSummary',

@@ -129,7 +129,7 @@ function shard(scope: UserScope, count: number): number {
 }
 
 type PerUser = Exclude<(typeof ENGINE_METHODS)[number], 'adminListUsers' | 'adminSectorStats' | 'jobStats' | 'embeddingMetrics' | 'modelStats'>;
-const PER_USER: readonly PerUser[] = ['add', 'addMany', 'query', 'get', 'list', 'update', 'delete', 'link', 'reinforce', 'userSummary', 'regenerateSummary', 'deleteUser', 'userStats'];
+const PER_USER: readonly PerUser[] = ['add', 'addMany', 'query', 'get', 'list', 'update', 'delete', 'link', 'history', 'reinforce', 'userSummary', 'regenerateSummary', 'deleteUser', 'userStats'];
 
 export async function startThreadedEngine(
   env: Record<string, string | undefined>,

@@ -42,6 +42,8 @@ export interface MigrationDdl {
   readonly userJournal: SchemaFeature;
   /** The journal rebuilt in the layout cheapest to write; null where 2.0.9 created it so. */
   readonly journalLayout: SchemaFeature | null;
+  /** Every change of a memory by hand, per user (../ops/history.ts). */
+  readonly memoryHistory: readonly string[];
 }
 
 /** Something a step adds whose presence is read from the schema facts. */
@@ -116,5 +118,13 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
     // 2.0.4 to 2.0.8 built a database full-text index and vector epochs; 2.0.9 replaces both.
     featureStep('2.0.9', 'per-user change journal keeping in-process user models coherent (replaces the full-text index and vector epochs)', ddl.userJournal),
     ...(ddl.journalLayout ? [featureStep('2.0.10', 'the change journal stored as a rowid table (an entry costs half as much to write)', ddl.journalLayout)] : []),
+    {
+      version: '2.3.0',
+      description: 'memory history: each add, update, reinforcement by hand, supersede and delete, with the previous content',
+      isApplied: (f) => f.has('memoryHistory'),
+      async up(ctx) {
+        for (const s of ddl.memoryHistory) await ctx.exec(s);
+      },
+    },
   ];
 }

@@ -66,5 +66,6 @@ export function* deleteUserData(d: Dialect, scope: UserScope): Op<DeletedCounts>
   const vectors = (yield sql`DELETE FROM ${raw(t.vectors)} WHERE ${inScope(scope)}`).changes;
   const memories = (yield sql`DELETE FROM ${raw(t.memories)} WHERE ${inScope(scope)}`).changes;
   const users = (yield sql`DELETE FROM ${raw(t.users)} WHERE user_id = ${userKey(scope)}`).changes;
+  yield sql`DELETE FROM ${raw(t.memoryHistory)} WHERE ${inScope(scope)}`;
   return { memories, vectors, waypoints, users };
 }

@@ -111,6 +111,11 @@ function pgDdl(pg: PgTables): MigrationDdl {
     },
     // PostgreSQL never stores a table's rows in its key: 2.0.9's layout is the one to keep.
     journalLayout: null,
+    memoryHistory: [
+      `CREATE TABLE IF NOT EXISTS ${t.memoryHistory} (id bigserial PRIMARY KEY, memory_id text NOT NULL, user_id text,
+        event text NOT NULL, content text, previous_content text, detail text, actor text NOT NULL, created_at bigint NOT NULL)`,
+      idx(n.memoryHistory, 'user_memory_idx', 'user_id, memory_id').sql,
+    ],
   };
 }
 

@@ -40,6 +40,13 @@ const SUPERSEDED = {
   tables: ['memories_search_vocab', 'memories_search', 'vector_epochs'],
 };
 
+// Rows of a user's memory are read in insertion order (the rowid), as they happened.
+const MEMORY_HISTORY = [
+  `CREATE TABLE IF NOT EXISTS memory_history(id integer primary key autoincrement,memory_id text not null,user_id text,event text not null,
+    content text,previous_content text,detail text,actor text not null,created_at integer not null)`,
+  'CREATE INDEX IF NOT EXISTS idx_memory_history_user_memory on memory_history(user_id, memory_id)',
+];
+
 const ddl: MigrationDdl = {
   tables: sqliteDialect.tables,
   memoryIdText: (alias) => `${alias}.id`,
@@ -86,6 +93,7 @@ const ddl: MigrationDdl = {
   },
   // WITHOUT ROWID kept each entry (up to a few KB of ids) in the key's B-tree: one entry per
   // query, each in another user's key range, took 30 µs to insert, and 14 in a rowid table.
+  memoryHistory: MEMORY_HISTORY,
   journalLayout: {
     isReady: (f) => !f.isWithoutRowid('userJournal'),
     async create(ctx) {
