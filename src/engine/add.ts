@@ -11,6 +11,7 @@ import { fingerprintBits, isNearDuplicate, sameWording, simhash, type Fingerprin
 import type { Sector } from '../core/types.js';
 import { validationError } from '../errors.js';
 import type { MemoryMerge, NewMemory, RecallMemory, UserView } from '../store/store.js';
+import { isLowerUuid } from '../store/ids.js';
 import { userKey, type UserScope } from '../store/scope.js';
 import type { AddInput, AddResult } from './api.js';
 import type { EngineContext } from './context.js';
@@ -50,6 +51,7 @@ function checkInput(input: AddInput, index: number): AddInput {
   optionalSector(input.sector, at('sector'));
   optionalNumber(input.salience, at('salience'), 0, 1);
   optionalNumber(input.createdAt, at('createdAt'), 0, Number.MAX_SAFE_INTEGER);
+  if (input.id !== undefined && !isLowerUuid(input.id)) throw validationError(`${at('id')} must be a lower-case UUID`);
   return input;
 }
 
@@ -156,7 +158,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
       results[p.index] = absorb(near, p.input, p.tags);
       continue;
     }
-    const id = randomUUID();
+    const id = p.input.id ?? randomUUID();
     const createdAt = p.input.createdAt ?? now;
     rows.push({
       memory: {

@@ -20,6 +20,8 @@ export interface AddInput {
   salience?: number;
   /** Creation time override (import); defaults to now. */
   createdAt?: number;
+  /** The new memory's id (a lower-case UUID; import: stable, so a rerun finds it); defaults to a random one. */
+  id?: string;
 }
 
 export interface AddResult {
