@@ -203,7 +203,8 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   }
   // One transaction: if it fails, nothing of this call has been written.
   if (rows.length > 0 || absorbed.size > 0) {
-    await ctx.store.insertMemories(scope, rows, { embedLog: { model: ctx.embedder.id, ts: now }, merges: merges(absorbed, now), at: now });
+    const embedLog = { model: ctx.embedder.id, ts: now };
+    await ctx.store.insertMemories(scope, rows, { embedLog, merges: merges(absorbed, now), at: now });
   }
   return results;
 }

@@ -81,7 +81,8 @@ export async function updateMemory(ctx: EngineContext, scope: UserScope, id: str
 }
 
 export async function deleteMemory(ctx: EngineContext, scope: UserScope, id: string): Promise<void> {
-  const ok = await ctx.userLock.run(userKey(scope), () => ctx.store.deleteMemory(scope, requireText(id, 'id'), ctx.now()));
+  requireText(id, 'id');
+  const ok = await ctx.userLock.run(userKey(scope), () => ctx.store.deleteMemory(scope, id, ctx.now()));
   if (!ok) throw notFound();
   ctx.summaries.markDirty(scope);
 }

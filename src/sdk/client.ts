@@ -125,7 +125,8 @@ export class MemoryClient implements MemoryApi {
 
   async history(id: string, options: UserOption = {}): Promise<HistoryView[]> {
     const path = `/memory/${encodeURIComponent(id)}/history`;
-    return (await this.#request<{ history: HistoryView[] }>('GET', path, undefined, userQuery(options.user_id))).history;
+    const answer = await this.#request<{ history: HistoryView[] }>('GET', path, undefined, userQuery(options.user_id));
+    return answer.history;
   }
 
   async reinforce(id: string, options: ReinforceOptions = {}): Promise<number> {

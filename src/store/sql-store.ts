@@ -31,6 +31,7 @@ import type {
   ModelStats,
   NewMemory,
   RecallWrite,
+  Reinforcement,
   SalienceUpdate,
   SectorMatrix,
   SectorStat,
@@ -120,8 +121,9 @@ export class SqlStore implements Store {
   async updateSalience(scope: UserScope, updates: readonly SalienceUpdate[]): Promise<number> {
     return (await this.#journaled(scope, memories.updateSalience(this.dialect, scope, updates), (ids) => ({ rows: ids }))).length;
   }
-  async reinforceMemory(scope: UserScope, update: { id: string; salience: number; lastSeenAt: number }): Promise<boolean> {
-    return this.#journaled(scope, memories.reinforceMemory(this.dialect, scope, update), (ok) => (ok ? { rows: [update.id] } : {}));
+  async reinforceMemory(scope: UserScope, update: Reinforcement): Promise<boolean> {
+    const op = memories.reinforceMemory(this.dialect, scope, update);
+    return this.#journaled(scope, op, (ok) => (ok ? { rows: [update.id] } : {}));
   }
   async deleteMemory(scope: UserScope, id: string, at = Date.now()): Promise<boolean> {
     const gone = await this.#journaled(

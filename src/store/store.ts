@@ -94,6 +94,9 @@ export interface SalienceUpdate {
   feedbackScore?: number;
 }
 
+/** A salience set by hand (see Store.reinforceMemory). */
+export type Reinforcement = Required<Pick<SalienceUpdate, 'id' | 'salience' | 'lastSeenAt'>>;
+
 export interface GetOptions {
   /** false: leave `meanVec` null instead of reading it (default true). */
   meanVec?: boolean;
@@ -351,10 +354,10 @@ export interface Store {
    * changes, else `update`); `false` when the id is not the scope's.
    */
   updateMemory(scope: UserScope, id: string, patch: MemoryPatch): Promise<boolean>;
-  /** Batch salience/last-seen writes (recall, decay: not history); ids outside the scope are ignored. Returns rows changed. */
+  /** Batch salience/last-seen writes (recall, decay: no history); ids outside the scope are ignored; rows changed. */
   updateSalience(scope: UserScope, updates: readonly SalienceUpdate[]): Promise<number>;
   /** A reinforcement by hand: the salience write and its history entry; `false` when the id is not the scope's. */
-  reinforceMemory(scope: UserScope, update: { id: string; salience: number; lastSeenAt: number }): Promise<boolean>;
+  reinforceMemory(scope: UserScope, update: Reinforcement): Promise<boolean>;
   /** Deletes the memory, its vectors and every waypoint from or to it; its history stays (entry `delete` at `at`). */
   deleteMemory(scope: UserScope, id: string, at?: number): Promise<boolean>;
   /** The memory's history, oldest first; also of a deleted memory (empty when the scope has none). */

@@ -95,7 +95,7 @@ for (const backend of BACKENDS) {
         await assert.rejects(run(), /mem0 at 127\.0\.0\.1:\d+: failed \(HTTP 400/);
         assert.equal((await e.memory.list(scope)).length, 4);
         assert.deepEqual(checkpoint.state, { import: 'mem0 resumer', cursor: '3', imported: 4, skipped: 0, rejected: 0 });
-        await assert.rejects(run('zep elsewhere'), /belongs to another import/);
+        await assert.rejects(run('zep elsewhere'), /is of another import/);
         server.heal();
         const before = server.requests.length;
         const resumed = await run();

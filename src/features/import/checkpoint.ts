@@ -32,11 +32,13 @@ export function fileCheckpoint(path: string): Checkpoint {
       if (!existsSync(path)) return null;
       try {
         const s = JSON.parse(readFileSync(path, 'utf8')) as CheckpointState;
-        if (typeof s.import === 'string' && typeof s.cursor === 'string' && [s.imported, s.skipped, s.rejected].every(Number.isInteger)) return s;
+        const counts = [s.imported, s.skipped, s.rejected];
+        if (typeof s.import === 'string' && typeof s.cursor === 'string' && counts.every(Number.isInteger)) return s;
       } catch {
         // reported below
       }
-      throw new OmError('validation_error', `the import state file ${path} is not one this program wrote; remove it to start over`);
+      const message = `the import state file ${path} is not one this program wrote; remove it to start over`;
+      throw new OmError('validation_error', message);
     },
     save(state) {
       writeFileSync(`${path}.tmp`, `${JSON.stringify(state)}\n`);

@@ -36,7 +36,11 @@ export async function requestJson(call: JsonCall): Promise<unknown> {
     try {
       res = await fetch(call.url, {
         method: call.method,
-        headers: { accept: 'application/json', ...(call.body === undefined ? {} : { 'content-type': 'application/json' }), ...call.headers },
+        headers: {
+          accept: 'application/json',
+          ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...call.headers,
+        },
         ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
@@ -61,6 +65,12 @@ export async function requestJson(call: JsonCall): Promise<unknown> {
     }
     await sleep(delay);
   }
+}
+
+/** Calls of one provider with the source's options (its wait between retries). */
+export function providerCalls(provider: string, o: { sleep?: (ms: number) => Promise<void> }) {
+  return (call: Omit<JsonCall, 'provider' | 'sleep'>) =>
+    requestJson({ ...call, provider, ...(o.sleep ? { sleep: o.sleep } : {}) });
 }
 
 /** `base` + `path` with query parameters; `base` may end with a slash or not. */

@@ -4,27 +4,27 @@
  * and metadata come along.
  */
 import { isSector } from '../../core/types.js';
-import { endpoint, requestJson } from './http.js';
-import { epochMs, isRecord, textOf, type MemorySource, type SourceOptions } from './source.js';
+import { endpoint, providerCalls } from './http.js';
+import { epochMs, isRecord, strings, textOf, type MemorySource, type SourceOptions } from './source.js';
 
 export function openMemorySource(o: SourceOptions): MemorySource {
+  const call = providerCalls('openmemory', o);
   return {
     name: 'openmemory',
     async page(cursor) {
       const offset = cursor === null ? 0 : Number(cursor);
-      const body = await requestJson({
-        provider: 'openmemory',
+      const user: Record<string, string> = o.user !== null ? { user_id: o.user } : {};
+      const body = await call({
         method: 'GET',
-        url: endpoint(o.baseUrl, '/memory/all', { l: o.pageSize, u: offset, ...(o.user !== null ? { user_id: o.user } : {}) }),
+        url: endpoint(o.baseUrl, '/memory/all', { l: o.pageSize, u: offset, ...user }),
         headers: o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {},
-        ...(o.sleep ? { sleep: o.sleep } : {}),
       });
       const items = (isRecord(body) && Array.isArray(body.items) ? body.items : []).filter(isRecord);
       const memories = items.map((m) => ({
         id: String(m.id),
         content: textOf(m.content),
         ...(epochMs(m.created_at) !== undefined ? { createdAt: epochMs(m.created_at)! } : {}),
-        ...(Array.isArray(m.tags) ? { tags: m.tags.filter((t): t is string => typeof t === 'string') } : {}),
+        ...(Array.isArray(m.tags) ? { tags: strings(m.tags) } : {}),
         ...(typeof m.salience === 'number' && m.salience >= 0 && m.salience <= 1 ? { salience: m.salience } : {}),
         ...(typeof m.primary_sector === 'string' && isSector(m.primary_sector) ? { sector: m.primary_sector } : {}),
         metadata: isRecord(m.metadata) ? m.metadata : {},

@@ -19,8 +19,22 @@ export interface Provider {
 }
 
 export const PROVIDERS: Readonly<Record<string, Provider>> = Object.freeze({
-  mem0: { create: mem0Source, keyEnv: 'MEM0_API_KEY', keyRequired: true, urlEnv: 'MEM0_BASE_URL', baseUrl: MEM0_BASE_URL, userRequired: true },
-  zep: { create: zepSource, keyEnv: 'ZEP_API_KEY', keyRequired: true, urlEnv: 'ZEP_BASE_URL', baseUrl: ZEP_BASE_URL, userRequired: true },
+  mem0: {
+    create: mem0Source,
+    keyEnv: 'MEM0_API_KEY',
+    keyRequired: true,
+    urlEnv: 'MEM0_BASE_URL',
+    baseUrl: MEM0_BASE_URL,
+    userRequired: true,
+  },
+  zep: {
+    create: zepSource,
+    keyEnv: 'ZEP_API_KEY',
+    keyRequired: true,
+    urlEnv: 'ZEP_BASE_URL',
+    baseUrl: ZEP_BASE_URL,
+    userRequired: true,
+  },
   supermemory: {
     create: supermemorySource,
     keyEnv: 'SUPERMEMORY_API_KEY',
@@ -29,5 +43,12 @@ export const PROVIDERS: Readonly<Record<string, Provider>> = Object.freeze({
     baseUrl: SUPERMEMORY_BASE_URL,
     userRequired: false,
   },
-  'openmemory-url': { create: openMemorySource, keyEnv: 'OPENMEMORY_API_KEY', keyRequired: false, urlEnv: null, baseUrl: null, userRequired: false },
+  'openmemory-url': {
+    create: openMemorySource,
+    keyEnv: 'OPENMEMORY_API_KEY',
+    keyRequired: false,
+    urlEnv: null,
+    baseUrl: null,
+    userRequired: false,
+  },
 });

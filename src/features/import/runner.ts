@@ -76,16 +76,20 @@ export async function runImport(run: ImportRun): Promise<ImportReport> {
   const { source, target, scope, checkpoint } = run;
   const saved = checkpoint.load();
   if (saved && saved.import !== run.key) {
-    throw new OmError('validation_error', `the import state file belongs to another import (${saved.import}); remove it or pass another --state`);
+    const message = `the import state file is of another import (${saved.import}); remove it or pass another --state`;
+    throw new OmError('validation_error', message);
   }
-  const counts: ImportCounts = { imported: saved?.imported ?? 0, skipped: saved?.skipped ?? 0, rejected: saved?.rejected ?? 0 };
+  const counts: ImportCounts = saved
+    ? { imported: saved.imported, skipped: saved.skipped, rejected: saved.rejected }
+    : { imported: 0, skipped: 0, rejected: 0 };
   let cursor: string | null = saved?.cursor ?? null;
   for (;;) {
     const page = await source.page(cursor);
     const usable = page.memories.filter((m) => m.content.trim() !== '');
     counts.rejected += page.memories.length - usable.length;
     const inputs = [...new Map(usable.map((m) => [m.id, toInput(source.name, scope, m)])).values()];
-    const present = new Set((await target.store.getMemories(scope, inputs.map((i) => i.id!), { meanVec: false })).map((m) => m.id));
+    const stored = await target.store.getMemories(scope, inputs.map((i) => i.id!), { meanVec: false });
+    const present = new Set(stored.map((m) => m.id));
     const todo = inputs.filter((i) => !present.has(i.id!));
     const rejected = todo.length > 0 ? await addPage(target, scope, todo) : 0;
     counts.imported += todo.length - rejected;

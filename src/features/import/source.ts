@@ -52,6 +52,9 @@ export function epochMs(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export { isPlainObject as isRecord } from '../../store/codec.js';
 
 export const textOf = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The strings of an array a service sent. */
+export const strings = (v: readonly unknown[]): string[] => v.filter((x): x is string => typeof x === 'string');

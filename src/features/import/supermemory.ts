@@ -3,23 +3,23 @@
  * and `Authorization: Bearer <key>`, answering `{memories: [...], pagination: {currentPage,
  * totalPages, totalItems}}`; a document's text is its `content`, else its `summary` or `title`.
  */
-import { requestJson, endpoint } from './http.js';
+import { endpoint, providerCalls } from './http.js';
 import { epochMs, isRecord, textOf, type MemorySource, type SourceOptions } from './source.js';
 
 export const SUPERMEMORY_BASE_URL = 'https://api.supermemory.ai';
 
 export function supermemorySource(o: SourceOptions): MemorySource {
+  const call = providerCalls('supermemory', o);
   return {
     name: 'supermemory',
     async page(cursor) {
       const page = cursor === null ? 1 : Number(cursor);
-      const body = await requestJson({
-        provider: 'supermemory',
+      const container = o.user !== null ? { containerTags: [o.user] } : {};
+      const body = await call({
         method: 'POST',
         url: endpoint(o.baseUrl, '/v3/documents/list'),
         headers: { authorization: `Bearer ${o.apiKey}` },
-        body: { ...(o.user !== null ? { containerTags: [o.user] } : {}), limit: o.pageSize, page, sort: 'createdAt', order: 'asc' },
-        ...(o.sleep ? { sleep: o.sleep } : {}),
+        body: { ...container, limit: o.pageSize, page, sort: 'createdAt', order: 'asc' },
       });
       const docs = (isRecord(body) && Array.isArray(body.memories) ? body.memories : []).filter(isRecord);
       const paging = isRecord(body) && isRecord(body.pagination) ? body.pagination : {};

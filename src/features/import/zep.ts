@@ -5,7 +5,7 @@
  * message becomes a memory; the cursor names the session (in a stable order) and its page.
  */
 import { OmError } from '../../errors.js';
-import { endpoint, requestJson } from './http.js';
+import { endpoint, providerCalls } from './http.js';
 import { epochMs, isRecord, textOf, type MemorySource, type SourceOptions } from './source.js';
 
 export const ZEP_BASE_URL = 'https://api.getzep.com';
@@ -17,14 +17,15 @@ interface ZepCursor {
 
 export function zepSource(o: SourceOptions): MemorySource {
   if (o.user === null) throw new OmError('validation_error', 'zep needs the Zep user whose sessions to read');
-  const call = (url: string) =>
-    requestJson({ provider: 'zep', method: 'GET', url, headers: { authorization: `Api-Key ${o.apiKey}` }, ...(o.sleep ? { sleep: o.sleep } : {}) });
+  const calls = providerCalls('zep', o);
+  const call = (url: string) => calls({ method: 'GET', url, headers: { authorization: `Api-Key ${o.apiKey}` } });
   let sessions: string[] | null = null;
   const listSessions = async (): Promise<string[]> => {
     const body = await call(endpoint(o.baseUrl, `/api/v2/users/${encodeURIComponent(o.user!)}/sessions`));
     const rows = (Array.isArray(body) ? body : []).filter(isRecord);
     // Oldest first, ties by id: the same order on every run, so a saved cursor means the same session.
-    rows.sort((a, b) => (epochMs(a.created_at) ?? 0) - (epochMs(b.created_at) ?? 0) || String(a.session_id).localeCompare(String(b.session_id)));
+    const created = (s: Record<string, unknown>) => epochMs(s.created_at) ?? 0;
+    rows.sort((a, b) => created(a) - created(b) || String(a.session_id).localeCompare(String(b.session_id)));
     return rows.map((s) => String(s.session_id));
   };
   return {
@@ -34,9 +35,8 @@ export function zepSource(o: SourceOptions): MemorySource {
       const at: ZepCursor = cursor === null ? { session: 0, page: 1 } : (JSON.parse(cursor) as ZepCursor);
       const sessionId = sessions[at.session];
       if (sessionId === undefined) return { memories: [], next: null };
-      const body = await call(
-        endpoint(o.baseUrl, `/api/v2/sessions/${encodeURIComponent(sessionId)}/messages`, { limit: o.pageSize, cursor: at.page }),
-      );
+      const path = `/api/v2/sessions/${encodeURIComponent(sessionId)}/messages`;
+      const body = await call(endpoint(o.baseUrl, path, { limit: o.pageSize, cursor: at.page }));
       const messages = (isRecord(body) && Array.isArray(body.messages) ? body.messages : []).filter(isRecord);
       const total = isRecord(body) && typeof body.total_count === 'number' ? body.total_count : null;
       const memories = messages.map((m) => ({

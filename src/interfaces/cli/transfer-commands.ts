@@ -96,15 +96,21 @@ async function runServiceImport(io: Io, values: ServiceFlags): Promise<number> {
   const from = values.from!;
   const provider = PROVIDERS[from];
   if (!provider) throw new UsageError(`--from must be one of ${Object.keys(PROVIDERS).join(', ')}`);
-  const baseUrl = provider.baseUrl === null ? values.url : (values['base-url'] ?? io.env[provider.urlEnv!] ?? provider.baseUrl);
+  const configured = provider.urlEnv === null ? undefined : io.env[provider.urlEnv];
+  const baseUrl = provider.baseUrl === null ? values.url : (values['base-url'] ?? configured ?? provider.baseUrl);
   if (baseUrl === undefined) throw new UsageError(`--from ${from} needs --url http://host:port of the server to read`);
   if (!/^https?:\/\//.test(baseUrl)) throw new UsageError('the service address must be an http(s) URL');
   const apiKey = values['api-key'] ?? io.env[provider.keyEnv] ?? '';
-  if (provider.keyRequired && apiKey === '') throw new UsageError(`set ${provider.keyEnv} to the ${from} API key (or pass --api-key)`);
+  if (provider.keyRequired && apiKey === '') {
+    throw new UsageError(`set ${provider.keyEnv} to the ${from} API key (or pass --api-key)`);
+  }
   const sourceUser = values['source-user'] ?? values.user ?? null;
-  if (provider.userRequired && sourceUser === null) throw new UsageError(`--from ${from} needs --user (or --source-user) to name whose memories to read`);
+  if (provider.userRequired && sourceUser === null) {
+    throw new UsageError(`--from ${from} needs --user (or --source-user) to name whose memories to read`);
+  }
   const scope = userScope(values.user);
-  const statePath = path.resolve(values.state ?? `.openmemory-import-${from}-${encodeURIComponent(userKey(scope) || 'default')}.json`);
+  const stateName = `.openmemory-import-${from}-${encodeURIComponent(userKey(scope) || 'default')}.json`;
+  const statePath = path.resolve(values.state ?? stateName);
   const pageSize = numberOption(values['page-size'], 'page-size', 1, 1000, true) ?? 100;
   const source = provider.create({ baseUrl, apiKey, user: sourceUser, pageSize });
   const report = await withLocalEngine({}, io, async (engine) => {
@@ -132,7 +138,8 @@ async function runServiceImport(io: Io, values: ServiceFlags): Promise<number> {
   if (values.json) printJson(io, report);
   else {
     const resumed = report.resumed ? ' (resumed)' : '';
-    io.out(`imported ${report.imported} memories from ${from}${resumed}, ${report.skipped} already present, ${report.rejected} refused`);
+    const { imported, skipped, rejected } = report;
+    io.out(`imported ${imported} memories from ${from}${resumed}, ${skipped} already present, ${rejected} refused`);
   }
   return 0;
 }

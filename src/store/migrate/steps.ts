@@ -120,7 +120,7 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
     ...(ddl.journalLayout ? [featureStep('2.0.10', 'the change journal stored as a rowid table (an entry costs half as much to write)', ddl.journalLayout)] : []),
     {
       version: '2.3.0',
-      description: 'memory history: each add, update, reinforcement by hand, supersede and delete, with the previous content',
+      description: 'memory history: each add, update, reinforcement by hand, supersede and delete, content before',
       isApplied: (f) => f.has('memoryHistory'),
       async up(ctx) {
         for (const s of ddl.memoryHistory) await ctx.exec(s);

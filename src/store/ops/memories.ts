@@ -8,7 +8,16 @@ import { isLowerUuid } from '../ids.js';
 import { decodeMemory, MEMORY_COLUMNS, memoryValues } from '../rows.js';
 import { storedUserKey, userKey, type UserScope } from '../scope.js';
 import { chunks, count, inScope, inScopeById, join, list, raw, sql, type Stmt } from '../sql.js';
-import type { GetOptions, InsertOptions, ListOptions, MemoryMerge, MemoryPatch, NewMemory, SalienceUpdate } from '../store.js';
+import type {
+  GetOptions,
+  InsertOptions,
+  ListOptions,
+  MemoryMerge,
+  MemoryPatch,
+  NewMemory,
+  Reinforcement,
+  SalienceUpdate,
+} from '../store.js';
 import { newContent, noteStoredChange, unchangedContent, writeHistory } from './history.js';
 import { insertVectors } from './vectors.js';
 import { writeEmbedLogs } from './admin.js';
@@ -36,7 +45,12 @@ export function idChunk(d: Dialect): number {
 }
 
 /** Returns the links written (those between two of the user's memories). */
-export function* insertMemories(d: Dialect, scope: UserScope, items: readonly NewMemory[], options: InsertOptions = {}): Op<Link[]> {
+export function* insertMemories(
+  d: Dialect,
+  scope: UserScope,
+  items: readonly NewMemory[],
+  options: InsertOptions = {},
+): Op<Link[]> {
   const { embedLog, merges = [], at = Date.now() } = options;
   const seen = new Set<string>();
   for (const { memory } of items) {
@@ -60,7 +74,7 @@ export function* insertMemories(d: Dialect, scope: UserScope, items: readonly Ne
   yield* writeHistory(
     d,
     scope,
-    items.map(({ memory }) => ({ memoryId: memory.id, event: 'add', content: memory.content, previousContent: null, detail: null, at })),
+    items.map(({ memory: m }) => ({ memoryId: m.id, event: 'add', content: m.content, ...FIRST, at })),
   );
   yield* mergeRepeats(d, scope, merges, at);
   return written;
@@ -132,7 +146,8 @@ const PATCH_FIELDS = { content: 'content', tags: 'tags', meta: 'metadata' } as c
 export function* updateMemory(d: Dialect, scope: UserScope, id: string, patch: MemoryPatch, noted = true): Op<boolean> {
   if (!d.isMemoryId(id)) return false;
   if (noted) {
-    const fields = Object.entries(PATCH_FIELDS).flatMap(([k, name]) => (patch[k as keyof typeof PATCH_FIELDS] !== undefined ? [name] : []));
+    const given = (k: string) => patch[k as keyof typeof PATCH_FIELDS] !== undefined;
+    const fields = Object.entries(PATCH_FIELDS).flatMap(([k, name]) => (given(k) ? [name] : []));
     const replaced = patch.content !== undefined;
     yield* noteStoredChange(d, scope, id, {
       event: replaced ? 'supersede' : 'update',
@@ -190,11 +205,17 @@ export function* updateSalience(d: Dialect, scope: UserScope, updates: readonly 
   return (yield* updateSaliences(d, updates.map((update) => ({ scope, update })))).map((u) => u.update.id);
 }
 
+/** What an add's history entry has besides its memory, content and time. */
+const FIRST = { previousContent: null, detail: null } as const;
+
+/** The sources of the links a delete removed. */
+type DeletedLinks = { linkSources: string[] };
+
 /** A reinforcement by hand, with its history entry; false when the memory is not the scope's. */
-export function* reinforceMemory(d: Dialect, scope: UserScope, update: { id: string; salience: number; lastSeenAt: number }): Op<boolean> {
+export function* reinforceMemory(d: Dialect, scope: UserScope, update: Reinforcement): Op<boolean> {
   if (!d.isMemoryId(update.id)) return false;
-  const detail = { salience: update.salience };
-  yield* noteStoredChange(d, scope, update.id, { event: 'reinforce', content: unchangedContent, detail, at: update.lastSeenAt });
+  const { id, salience, lastSeenAt: at } = update;
+  yield* noteStoredChange(d, scope, id, { event: 'reinforce', content: unchangedContent, detail: { salience }, at });
   return (yield* updateSalience(d, scope, [update])).length > 0;
 }
 
@@ -202,7 +223,7 @@ export function* reinforceMemory(d: Dialect, scope: UserScope, update: { id: str
  * Deletes the memory with its vectors and links, noting it in its history; null when it is not
  * the scope's, else the sources of the links removed.
  */
-export function* deleteMemory(d: Dialect, scope: UserScope, id: string, at: number): Op<{ linkSources: string[] } | null> {
+export function* deleteMemory(d: Dialect, scope: UserScope, id: string, at: number): Op<DeletedLinks | null> {
   if (!d.isMemoryId(id)) return null;
   yield* noteStoredChange(d, scope, id, { event: 'delete', content: newContent(null), detail: null, at });
   const { changes } = yield sql`DELETE FROM ${raw(d.tables.memories)} WHERE id = ${id} AND ${inScope(scope)}`;

@@ -113,7 +113,8 @@ function pgDdl(pg: PgTables): MigrationDdl {
     journalLayout: null,
     memoryHistory: [
       `CREATE TABLE IF NOT EXISTS ${t.memoryHistory} (id bigserial PRIMARY KEY, memory_id text NOT NULL, user_id text,
-        event text NOT NULL, content text, previous_content text, detail text, actor text NOT NULL, created_at bigint NOT NULL)`,
+        event text NOT NULL, content text, previous_content text, detail text, actor text NOT NULL,
+        created_at bigint NOT NULL)`,
       idx(n.memoryHistory, 'user_memory_idx', 'user_id, memory_id').sql,
     ],
   };

@@ -42,8 +42,9 @@ const SUPERSEDED = {
 
 // Rows of a user's memory are read in insertion order (the rowid), as they happened.
 const MEMORY_HISTORY = [
-  `CREATE TABLE IF NOT EXISTS memory_history(id integer primary key autoincrement,memory_id text not null,user_id text,event text not null,
-    content text,previous_content text,detail text,actor text not null,created_at integer not null)`,
+  `CREATE TABLE IF NOT EXISTS memory_history(id integer primary key autoincrement,memory_id text not null,user_id text,
+    event text not null,content text,previous_content text,detail text,actor text not null,
+    created_at integer not null)`,
   'CREATE INDEX IF NOT EXISTS idx_memory_history_user_memory on memory_history(user_id, memory_id)',
 ];
 
