@@ -12,7 +12,7 @@ import type { Sector } from '../core/types.js';
 import { validationError } from '../errors.js';
 import type { MemoryMerge, NewMemory, RecallMemory, UserView } from '../store/store.js';
 import { isLowerUuid } from '../store/ids.js';
-import { userKey, type UserScope } from '../store/scope.js';
+import { actorOf, userKey, type UserScope } from '../store/scope.js';
 import type { AddInput, AddResult } from './api.js';
 import type { EngineContext } from './context.js';
 import { embedItems } from './embedding.js';
@@ -60,8 +60,9 @@ interface Absorbed {
   memory: Pick<RecallMemory, 'id' | 'salience' | 'tags' | 'primarySector'>;
   hits: number;
   tags: string[];
-  /** The first input that repeated it. */
+  /** The first input that repeated it, and who added that. */
   repeatedBy: string;
+  actor: string;
 }
 
 function addTags(into: string[], extra: readonly string[] | undefined): void {
@@ -80,7 +81,14 @@ function merges(absorbed: ReadonlyMap<string, Absorbed>, now: number): MemoryMer
     lastSeenAt: now,
     ...(a.tags.length !== (a.memory.tags ?? []).length ? { tags: a.tags } : {}),
     repeatedBy: a.repeatedBy,
+    actor: a.actor,
   }));
+}
+
+/** An input of a batch with the actor of the call that brought it (see UserScope.actor). */
+interface Queued {
+  input: AddInput;
+  actor: string;
 }
 
 /** Adds of one user arriving while another of theirs is written are written together next (see KeyedLock.batch). */
@@ -89,19 +97,23 @@ const MAX_JOINT_ITEMS = 256;
 export async function addMemories(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[]): Promise<AddResult[]> {
   if (!Array.isArray(inputs)) throw validationError('inputs must be an array');
   inputs.forEach(checkInput);
-  return ctx.userLock.batch(userKey(scope), inputs, MAX_JOINT_ITEMS, async (items) => {
+  // Adds of the same user by other keys may join the batch: each input keeps its own actor.
+  const queued = inputs.map((input) => ({ input, actor: actorOf(scope) }));
+  return ctx.userLock.batch(userKey(scope), queued, MAX_JOINT_ITEMS, async (items) => {
     const results = await addLocked(ctx, scope, items);
     ctx.summaries.markDirty(scope);
     return results;
   });
 }
 
-async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly AddInput[]): Promise<AddResult[]> {
+async function addLocked(ctx: EngineContext, scope: UserScope, queued: readonly Queued[]): Promise<AddResult[]> {
+  const inputs = queued.map((q) => q.input);
   const results: AddResult[] = new Array(inputs.length);
   const fresh: Prepared[] = [];
   const absorbed = new Map<string, Absorbed>();
-  const absorb = (m: Absorbed['memory'], input: AddInput, tags: readonly string[]): AddResult => {
-    const a = absorbed.get(m.id) ?? { memory: m, hits: 0, tags: [...(m.tags ?? [])], repeatedBy: input.content };
+  const absorb = (m: Absorbed['memory'], index: number, tags: readonly string[]): AddResult => {
+    const { input, actor } = queued[index]!;
+    const a = absorbed.get(m.id) ?? { memory: m, hits: 0, tags: [...(m.tags ?? [])], repeatedBy: input.content, actor };
     a.hits++;
     addTags(a.tags, tags);
     absorbed.set(m.id, a);
@@ -123,7 +135,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     const prepared: Prepared = { index, input, simhash: hash, tags: [] };
     addTags(prepared.tags, input.tags);
     const existing = stored.find((m) => m.simhash === hash && sameWording(m.content, input.content));
-    if (existing) results[index] = absorb(existing, input, prepared.tags);
+    if (existing) results[index] = absorb(existing, index, prepared.tags);
     else fresh.push(prepared);
   }
   const classes = fresh.map((p) => classify(p.input.content, p.input.sector ?? p.input.metadata?.sector));
@@ -155,7 +167,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     const links = linksFor(view, e.vectors, peerVectors);
     const near = nearDuplicate(view, p, links.candidates);
     if (near) {
-      results[p.index] = absorb(near, p.input, p.tags);
+      results[p.index] = absorb(near, p.index, p.tags);
       continue;
     }
     const id = p.input.id ?? randomUUID();
@@ -182,12 +194,13 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
       },
       vectors: e.vectors,
       waypoints: links.waypoints,
+      actor: queued[p.index]!.actor,
     });
     results[p.index] = { id, primary_sector: c.primary, sectors: sectorsOf(c), chunks: e.chunks };
     peers.push({ primary: e.vectors[0]!.vector, index: p.index, bits, tags: p.tags });
     peerVectors.add(id, e.vectors);
   }
-  const newRows = new Map(rows.map((r) => [r.memory.id, r.memory]));
+  const newRows = new Map(rows.map((r) => [r.memory.id, r]));
   for (const index of repeats.keys()) {
     // A repeat may point at an item that itself became a near-duplicate twin: follow the chain.
     let original = repeats.get(index)!;
@@ -198,7 +211,8 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     if (deduplicated) absorbed.get(id)!.hits++;
     else {
       const row = newRows.get(id)!;
-      row.salience = clamp01(row.salience + DEDUP_BOOST);
+      row.memory.salience = clamp01(row.memory.salience + DEDUP_BOOST);
+      (row.repeats ??= []).push({ content: inputs[index]!.content, actor: queued[index]!.actor });
     }
   }
   // One transaction: if it fails, nothing of this call has been written.

@@ -27,6 +27,10 @@ export interface NewMemory {
   vectors: SectorVector[];
   /** Outgoing links of the new memory; destinations must belong to the same user or they are ignored. */
   waypoints: Array<{ dstId: string; weight: number }>;
+  /** Who added it, for its history, when not the scope's actor (adds of several callers written together). */
+  actor?: string;
+  /** Later adds of the same call that repeated it: recorded as superseding it, after its add. */
+  repeats?: Array<{ content: string; actor: string }>;
 }
 
 /**
@@ -41,6 +45,8 @@ export interface MemoryMerge {
   tags?: string[];
   /** The text that repeated it. */
   repeatedBy: string;
+  /** Who added the repeat, when not the scope's actor. */
+  actor?: string;
 }
 
 export interface InsertOptions {

@@ -58,6 +58,22 @@ for (const backend of BACKENDS) {
       assert.equal(h[5]!.previous_content, 'Alice keeps her bike in the red garage next to the house');
     });
 
+    test('adds of one user by two keys written in one batch keep each its own actor', async () => {
+      const base = userScope('carol');
+      const [a, b, repeat] = await Promise.all([
+        e.memory.add(actingAs(base, 'key-a'), { content: 'Carol bakes rye bread on Fridays' }),
+        e.memory.add(actingAs(base, 'key-b'), { content: 'Carol swims in the lake in June' }),
+        e.memory.add(actingAs(base, 'key-c'), { content: 'Carol bakes rye bread on Fridays' }),
+      ]);
+      assert.equal(repeat.id, a.id);
+      // The repeat joined the same batch: recorded as one after it, as if added after it.
+      const events = async (id: string) => (await e.memory.history(base, id)).map((h) => [h.event, h.actor]);
+      assert.deepEqual(await events(a.id), [['add', 'key-a'], ['supersede', 'key-c']]);
+      assert.deepEqual(await events(b.id), [['add', 'key-b']]);
+      await e.memory.add(actingAs(base, 'key-b'), { content: 'Carol bakes rye bread on Fridays' });
+      assert.deepEqual(await events(a.id), [['add', 'key-a'], ['supersede', 'key-c'], ['supersede', 'key-b']]);
+    });
+
     test("another user's history is a missing memory; erasing the user erases it", async () => {
       const { id } = await e.memory.add(alice, { content: 'Alice parks on level three of the station car park' });
       await assert.rejects(e.memory.history(bob, id), { code: 'not_found' });

@@ -13,19 +13,30 @@ import type { HistoryEntry, HistoryEvent } from '../store.js';
 const COLUMNS = raw('memory_id, user_id, event, content, previous_content, detail, actor, created_at');
 const WIDTH = 8;
 
-/** One change of a memory, as the caller knows it (the actor is the scope's). */
-export type HistoryNote = Omit<HistoryEntry, 'actor'>;
+/** One change of a memory, as the caller knows it (the actor is the scope's unless given). */
+export type HistoryNote = Omit<HistoryEntry, 'actor'> & { actor?: string };
 
 const detailText = (detail: HistoryEntry['detail']) => (detail === null ? null : JSON.stringify(detail));
 
 /** Records changes whose contents the caller has in hand (new memories). */
 export function* writeHistory(d: Dialect, scope: UserScope, notes: readonly HistoryNote[]): Op<void> {
-  const rows = notes.map((n) =>
-    list([n.memoryId, scope.userId, n.event, n.content, n.previousContent, detailText(n.detail), actorOf(scope), n.at]),
-  );
+  const rows = notes.map((n) => {
+    const actor = n.actor ?? actorOf(scope);
+    return list([n.memoryId, scope.userId, n.event, n.content, n.previousContent, detailText(n.detail), actor, n.at]);
+  });
   for (const part of chunks(rows, Math.floor(d.capabilities.maxParams / WIDTH))) {
     yield sql`INSERT INTO ${raw(d.tables.memoryHistory)} (${COLUMNS}) VALUES ${join(part, ', ')}`;
   }
+}
+
+/** A change of a stored memory; `content` is SQL (see {@link unchangedContent}, {@link newContent}). */
+export interface StoredChange {
+  event: HistoryEvent;
+  content: Stmt;
+  detail: HistoryEntry['detail'];
+  at: number;
+  /** Default: the scope's. */
+  actor?: string | undefined;
 }
 
 /**
@@ -38,12 +49,13 @@ export function* noteStoredChange(
   d: Dialect,
   scope: UserScope,
   id: string,
-  change: { event: HistoryEvent; content: Stmt; detail: HistoryEntry['detail']; at: number },
+  change: StoredChange,
 ): Op<void> {
+  const actor = change.actor ?? actorOf(scope);
   // Casts: a SELECT list gives parameters no column type on PostgreSQL.
   yield sql`INSERT INTO ${raw(d.tables.memoryHistory)} (${COLUMNS})
     SELECT CAST(${id} AS TEXT), user_id, CAST(${change.event} AS TEXT), ${change.content}, content,
-      CAST(${detailText(change.detail)} AS TEXT), CAST(${actorOf(scope)} AS TEXT), CAST(${change.at} AS BIGINT)
+      CAST(${detailText(change.detail)} AS TEXT), CAST(${actor} AS TEXT), CAST(${change.at} AS BIGINT)
     FROM ${raw(d.tables.memories)} WHERE id = ${id} AND ${inScope(scope)}`;
 }
 

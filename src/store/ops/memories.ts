@@ -74,7 +74,18 @@ export function* insertMemories(
   yield* writeHistory(
     d,
     scope,
-    items.map(({ memory: m }) => ({ memoryId: m.id, event: 'add', content: m.content, ...FIRST, at })),
+    items.flatMap(({ memory: m, actor, repeats = [] }) => [
+      { memoryId: m.id, event: 'add' as const, content: m.content, ...FIRST, at, actor },
+      ...repeats.map((r) => ({
+        memoryId: m.id,
+        event: 'supersede' as const,
+        content: m.content,
+        previousContent: m.content,
+        detail: { repeated_by: r.content },
+        at,
+        actor: r.actor,
+      })),
+    ]),
   );
   yield* mergeRepeats(d, scope, merges, at);
   return written;
@@ -84,7 +95,8 @@ export function* insertMemories(
 function* mergeRepeats(d: Dialect, scope: UserScope, merges: readonly MemoryMerge[], at: number): Op<void> {
   for (const m of merges) {
     const detail = { repeated_by: m.repeatedBy, salience: m.salience, ...(m.tags ? { tags: m.tags } : {}) };
-    yield* noteStoredChange(d, scope, m.id, { event: 'supersede', content: unchangedContent, detail, at });
+    const change = { event: 'supersede', content: unchangedContent, detail, at, actor: m.actor } as const;
+    yield* noteStoredChange(d, scope, m.id, change);
     if (m.tags) yield* updateMemory(d, scope, m.id, { tags: m.tags, updatedAt: at }, false);
   }
   yield* updateSalience(d, scope, merges.map((m) => ({ id: m.id, salience: m.salience, lastSeenAt: m.lastSeenAt })));
