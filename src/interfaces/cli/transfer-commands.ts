@@ -116,7 +116,7 @@ async function runServiceImport(io: Io, values: ServiceFlags): Promise<number> {
   const report = await withLocalEngine({}, io, async (engine) => {
     let bar: Progress | null = null;
     let seen = 0;
-    const r = await runImport({
+    const run = runImport({
       source,
       target: engine,
       scope,
@@ -128,12 +128,17 @@ async function runServiceImport(io: Io, values: ServiceFlags): Promise<number> {
         bar.tick(done - seen);
         seen = done;
       },
-    }).catch((err: unknown) => {
-      io.err(`import stopped; rerun the same command to resume (state in ${statePath})`);
-      throw err;
     });
-    (bar as Progress | null)?.finish();
-    return r;
+    // The bar's line ends before anything else is printed, whichever way the import ends.
+    const ended = () => (bar as Progress | null)?.finish();
+    return run.then(
+      (r) => (ended(), r),
+      (err: unknown) => {
+        ended();
+        io.err(`import stopped; rerun the same command to resume (state in ${statePath})`);
+        throw err;
+      },
+    );
   });
   if (values.json) printJson(io, report);
   else {
