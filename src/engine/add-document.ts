@@ -4,7 +4,7 @@
  * part-way leaves either the whole document or none of it (a root announcing sections that were
  * never stored was possible when they were three writes).
  */
-import { userKey, type UserScope } from '../store/scope.js';
+import { actorOf, userKey, type UserScope } from '../store/scope.js';
 import type { AddResult, DocumentInput } from './api.js';
 import { addLocked, checkInput } from './add.js';
 import type { EngineContext } from './context.js';
@@ -15,7 +15,8 @@ export async function addDocument(ctx: EngineContext, scope: UserScope, input: D
   return ctx.userLock.run(userKey(scope), async () => {
     /** Links of a root that repeats a memory the user already has, written after the insert. */
     const laterLinks: Array<{ srcId: string; dstId: string; weight: number }> = [];
-    const results = await addLocked(ctx, scope, inputs, ctx.config.maxMemoriesPerUser, (out, rows) => {
+    const queued = inputs.map((input) => ({ input, actor: actorOf(scope) }));
+    const results = await addLocked(ctx, scope, queued, ctx.config.maxMemoriesPerUser, (out, rows) => {
       const rootId = out[0]!.id;
       const sectionIds = new Set(out.slice(1).map((r) => r.id));
       sectionIds.delete(rootId);

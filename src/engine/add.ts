@@ -10,8 +10,9 @@ import { unitCosine } from '../core/vector.js';
 import { fingerprintBits, isNearDuplicate, sameWording, simhash, type FingerprintBits } from '../core/simhash.js';
 import type { Sector } from '../core/types.js';
 import { OmError, validationError } from '../errors.js';
-import type { NewMemory, RecallMemory, UserView } from '../store/store.js';
-import { userKey, type UserScope } from '../store/scope.js';
+import type { MemoryMerge, NewMemory, RecallMemory, UserView } from '../store/store.js';
+import { isLowerUuid } from '../store/ids.js';
+import { actorOf, userKey, type UserScope } from '../store/scope.js';
 import type { AddInput, AddResult } from './api.js';
 import type { EngineContext } from './context.js';
 import { embedItems } from './embedding.js';
@@ -50,14 +51,18 @@ export function checkInput(input: AddInput, index: number): AddInput {
   optionalSector(input.sector, at('sector'));
   optionalNumber(input.salience, at('salience'), 0, 1);
   optionalNumber(input.createdAt, at('createdAt'), 0, Number.MAX_SAFE_INTEGER);
+  if (input.id !== undefined && !isLowerUuid(input.id)) throw validationError(`${at('id')} must be a lower-case UUID`);
   return input;
 }
 
-/** An existing memory that inputs of this call repeat; written only after the new rows are in. */
+/** An existing memory that inputs of this call repeat; written in the same transaction as the new rows. */
 interface Absorbed {
   memory: Pick<RecallMemory, 'id' | 'salience' | 'tags' | 'primarySector'>;
   hits: number;
   tags: string[];
+  /** The first input that repeated it, and who added that. */
+  repeatedBy: string;
+  actor: string;
 }
 
 function addTags(into: string[], extra: readonly string[] | undefined): void {
@@ -69,16 +74,21 @@ function duplicateResult(id: string, primary: string): AddResult {
 }
 
 /** Each repeat reinforces the existing memory, which also adopts the new tags (v1.2 dropped them). */
-async function writeAbsorbed(ctx: EngineContext, scope: UserScope, absorbed: ReadonlyMap<string, Absorbed>, now: number): Promise<void> {
-  if (absorbed.size === 0) return;
-  const all = [...absorbed.values()];
-  await ctx.store.updateSalience(
-    scope,
-    all.map((a) => ({ id: a.memory.id, salience: clamp01(a.memory.salience + a.hits * DEDUP_BOOST), lastSeenAt: now })),
-  );
-  for (const a of all) {
-    if (a.tags.length !== (a.memory.tags ?? []).length) await ctx.store.updateMemory(scope, a.memory.id, { tags: a.tags, updatedAt: now });
-  }
+function merges(absorbed: ReadonlyMap<string, Absorbed>, now: number): MemoryMerge[] {
+  return [...absorbed.values()].map((a) => ({
+    id: a.memory.id,
+    salience: clamp01(a.memory.salience + a.hits * DEDUP_BOOST),
+    lastSeenAt: now,
+    ...(a.tags.length !== (a.memory.tags ?? []).length ? { tags: a.tags } : {}),
+    repeatedBy: a.repeatedBy,
+    actor: a.actor,
+  }));
+}
+
+/** An input of a batch with the actor of the call that brought it (see UserScope.actor). */
+export interface Queued {
+  input: AddInput;
+  actor: string;
 }
 
 /** Adds of one user arriving while another of theirs is written are written together next (see KeyedLock.batch). */
@@ -97,7 +107,9 @@ export async function addMemories(
   if (!Array.isArray(inputs)) throw validationError('inputs must be an array');
   inputs.forEach(checkInput);
   const limit = quota ? ctx.config.maxMemoriesPerUser : 0;
-  return ctx.userLock.batch(userKey(scope), inputs, MAX_JOINT_ITEMS, async (items) => {
+  // Adds of the same user by other keys may join the batch: each input keeps its own actor.
+  const queued = inputs.map((input) => ({ input, actor: actorOf(scope) }));
+  return ctx.userLock.batch(userKey(scope), queued, MAX_JOINT_ITEMS, async (items) => {
     const results = await addLocked(ctx, scope, items, limit);
     ctx.summaries.markDirty(scope);
     return results;
@@ -108,21 +120,23 @@ export async function addMemories(
 export type BeforeInsert = (results: readonly AddResult[], rows: NewMemory[]) => void;
 
 /**
- * Under the user's lock: one insert of the new rows, then the reinforcement of the memories they
+ * Under the user's lock: one transaction with the new rows and the merges into the memories they
  * repeat. `limit` is OM_MAX_MEMORIES_PER_USER for this call (0: none).
  */
 export async function addLocked(
   ctx: EngineContext,
   scope: UserScope,
-  inputs: readonly AddInput[],
+  queued: readonly Queued[],
   limit: number,
   beforeInsert?: BeforeInsert,
 ): Promise<AddResult[]> {
+  const inputs = queued.map((q) => q.input);
   const results: AddResult[] = new Array(inputs.length);
   const fresh: Prepared[] = [];
   const absorbed = new Map<string, Absorbed>();
-  const absorb = (m: Absorbed['memory'], tags: readonly string[]): AddResult => {
-    const a = absorbed.get(m.id) ?? { memory: m, hits: 0, tags: [...(m.tags ?? [])] };
+  const absorb = (m: Absorbed['memory'], index: number, tags: readonly string[]): AddResult => {
+    const { input, actor } = queued[index]!;
+    const a = absorbed.get(m.id) ?? { memory: m, hits: 0, tags: [...(m.tags ?? [])], repeatedBy: input.content, actor };
     a.hits++;
     addTags(a.tags, tags);
     absorbed.set(m.id, a);
@@ -144,7 +158,7 @@ export async function addLocked(
     const prepared: Prepared = { index, input, simhash: hash, tags: [] };
     addTags(prepared.tags, input.tags);
     const existing = stored.find((m) => m.simhash === hash && sameWording(m.content, input.content));
-    if (existing) results[index] = absorb(existing, prepared.tags);
+    if (existing) results[index] = absorb(existing, index, prepared.tags);
     else fresh.push(prepared);
   }
   const classes = fresh.map((p) => classify(p.input.content, p.input.sector ?? p.input.metadata?.sector));
@@ -176,10 +190,10 @@ export async function addLocked(
     const links = linksFor(view, e.vectors, peerVectors);
     const near = nearDuplicate(view, p, links.candidates);
     if (near) {
-      results[p.index] = absorb(near, p.tags);
+      results[p.index] = absorb(near, p.index, p.tags);
       continue;
     }
-    const id = randomUUID();
+    const id = p.input.id ?? randomUUID();
     const createdAt = p.input.createdAt ?? now;
     rows.push({
       memory: {
@@ -203,12 +217,13 @@ export async function addLocked(
       },
       vectors: e.vectors,
       waypoints: links.waypoints,
+      actor: queued[p.index]!.actor,
     });
     results[p.index] = { id, primary_sector: c.primary, sectors: sectorsOf(c), chunks: e.chunks };
     peers.push({ primary: e.vectors[0]!.vector, index: p.index, bits, tags: p.tags });
     peerVectors.add(id, e.vectors);
   }
-  const newRows = new Map(rows.map((r) => [r.memory.id, r.memory]));
+  const newRows = new Map(rows.map((r) => [r.memory.id, r]));
   for (const index of repeats.keys()) {
     // A repeat may point at an item that itself became a near-duplicate twin: follow the chain.
     let original = repeats.get(index)!;
@@ -219,7 +234,8 @@ export async function addLocked(
     if (deduplicated) absorbed.get(id)!.hits++;
     else {
       const row = newRows.get(id)!;
-      row.salience = clamp01(row.salience + DEDUP_BOOST);
+      row.memory.salience = clamp01(row.memory.salience + DEDUP_BOOST);
+      (row.repeats ??= []).push({ content: inputs[index]!.content, actor: queued[index]!.actor });
     }
   }
   // Counted from the model in process (no query): duplicates absorbed above add nothing.
@@ -228,9 +244,11 @@ export async function addLocked(
     throw new OmError('quota_exceeded', message);
   }
   beforeInsert?.(results, rows);
-  // The new rows first: if their insert fails, nothing of this call has been written.
-  if (rows.length > 0) await ctx.store.insertMemories(scope, rows, { model: ctx.embedder.id, ts: now });
-  await writeAbsorbed(ctx, scope, absorbed, now);
+  // One transaction: if it fails, nothing of this call has been written.
+  if (rows.length > 0 || absorbed.size > 0) {
+    const embedLog = { model: ctx.embedder.id, ts: now };
+    await ctx.store.insertMemories(scope, rows, { embedLog, merges: merges(absorbed, now), at: now });
+  }
   return results;
 }
 

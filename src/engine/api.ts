@@ -7,7 +7,7 @@
 import type { ScoreParts } from '../core/scoring.js';
 import type { Sector } from '../core/types.js';
 import type { EmbedMetricsSnapshot } from '../embed/metrics.js';
-import type { DeletedCounts, ModelStats, SectorStat, StatRow, UserStats } from '../store/store.js';
+import type { DeletedCounts, HistoryEvent, ModelStats, SectorStat, StatRow, UserStats } from '../store/store.js';
 import type { UserScope } from '../store/scope.js';
 
 export interface AddInput {
@@ -20,6 +20,8 @@ export interface AddInput {
   salience?: number;
   /** Creation time override (import); defaults to now. */
   createdAt?: number;
+  /** The new memory's id (a lower-case UUID; import: stable, so a rerun finds it); defaults to a random one. */
+  id?: string;
 }
 
 /** A long document: a root memory and its sections (ingestion). */
@@ -99,6 +101,20 @@ export interface MemoryView {
   decay_lambda: number;
   version: number;
   user_id: string | null;
+}
+
+/** One change of a memory (see Store.memoryHistory). */
+export interface HistoryView {
+  event: HistoryEvent;
+  /** The content after the change; null once deleted. */
+  content: string | null;
+  /** The content before; null for an add. */
+  previous_content: string | null;
+  /** `update`/`supersede`: `fields` changed; `reinforce`: `salience` reached; a merged repeat: `repeated_by`. */
+  detail: Record<string, unknown> | null;
+  /** The API key id that made it, `admin` (OM_API_KEY) or `local` (no key: CLI, SDK, keyless server). */
+  actor: string;
+  at: number;
 }
 
 export interface ListInput {
@@ -192,6 +208,8 @@ export interface MemoryEngine {
   exportPage(scope: UserScope, input: ExportPageInput): Promise<ExportPage>;
   /** Loads export lines and links into the user (validated before anything is written). */
   importLines(scope: UserScope, input: ImportInput): Promise<ImportReport>;
+  /** The memory's history, oldest first, also once deleted (until the user is erased). */
+  history(scope: UserScope, id: string): Promise<HistoryView[]>;
   /** Adds `boost` (default 0.1) to the memory's salience, capped at 1. Returns the new salience. */
   reinforce(scope: UserScope, id: string, boost?: number): Promise<number>;
   /** The stored summary; computed on the spot when the user has none yet. */

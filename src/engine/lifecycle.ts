@@ -7,7 +7,7 @@ import type { MemoryRecord } from '../core/types.js';
 import { notFound, validationError } from '../errors.js';
 import { userKey, type UserScope } from '../store/scope.js';
 import type { DeletedCounts, MemoryPatch } from '../store/store.js';
-import type { ListInput, MemoryView, UpdateInput } from './api.js';
+import type { HistoryView, ListInput, MemoryView, UpdateInput } from './api.js';
 import type { EngineContext } from './context.js';
 import { embedItems } from './embedding.js';
 import { optionalInt, optionalNumber, optionalObject, optionalSector, optionalTags, requireText } from './validate.js';
@@ -81,7 +81,8 @@ export async function updateMemory(ctx: EngineContext, scope: UserScope, id: str
 }
 
 export async function deleteMemory(ctx: EngineContext, scope: UserScope, id: string): Promise<void> {
-  const ok = await ctx.userLock.run(userKey(scope), () => ctx.store.deleteMemory(scope, requireText(id, 'id')));
+  requireText(id, 'id');
+  const ok = await ctx.userLock.run(userKey(scope), () => ctx.store.deleteMemory(scope, id, ctx.now()));
   if (!ok) throw notFound();
   ctx.summaries.markDirty(scope);
 }
@@ -93,9 +94,26 @@ export async function reinforceMemory(ctx: EngineContext, scope: UserScope, id: 
   const now = ctx.now();
   const current = decayedSalience(m.salience, sectorLambda(m.primarySector), now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt));
   const salience = clamp01(current + amount);
-  await ctx.store.updateSalience(scope, [{ id: m.id, salience, lastSeenAt: now }]);
+  if (!(await ctx.store.reinforceMemory(scope, { id: m.id, salience, lastSeenAt: now }))) throw notFound();
   if (salience > CONSOLIDATION_LEVEL) await ctx.store.recordUserStat(scope, 'consolidate', 1, now);
   return salience;
+}
+
+/**
+ * What happened to a memory, oldest first, also after it was deleted. Not found when the scope
+ * has neither the memory nor any history of it (a memory from before history has none).
+ */
+export async function memoryHistory(ctx: EngineContext, scope: UserScope, id: string): Promise<HistoryView[]> {
+  const entries = await ctx.store.memoryHistory(scope, requireText(id, 'id'));
+  if (entries.length === 0) await mustGet(ctx, scope, id);
+  return entries.map((e) => ({
+    event: e.event,
+    content: e.content,
+    previous_content: e.previousContent,
+    detail: e.detail,
+    actor: e.actor,
+    at: e.at,
+  }));
 }
 
 export async function linkMemories(ctx: EngineContext, scope: UserScope, srcId: string, dstIds: readonly string[], weight: number): Promise<number> {

@@ -19,6 +19,7 @@ import type {
   DocumentInput,
   ExportPage,
   ExportPageInput,
+  HistoryView,
   ImportInput,
   ImportReport,
   LinkView,
@@ -39,7 +40,7 @@ import { runReflection } from './jobs/reflect.js';
 import { runSummaryRefresh } from './jobs/summaries.js';
 import { KeyedLock } from './keyed-lock.js';
 import { RecallWriter } from './recall-writer.js';
-import { deleteMemory, deleteUser, getMemory, linkMemories, listMemories, reinforceMemory, updateMemory } from './lifecycle.js';
+import { deleteMemory, deleteUser, getMemory, linkMemories, listMemories, memoryHistory, reinforceMemory, updateMemory } from './lifecycle.js';
 import { checkModels, type ModelStatus } from './model-check.js';
 import { queryMemories } from './query.js';
 import { SummaryQueue, computeSummary, saveSummary } from './summaries.js';
@@ -205,6 +206,10 @@ export class Memory implements MemoryEngine {
 
   importLines(scope: UserScope, input: ImportInput): Promise<ImportReport> {
     return this.#settled(scope, () => importIntoUser(this.ctx, scope, input));
+  }
+
+  history(scope: UserScope, id: string): Promise<HistoryView[]> {
+    return this.#settled(scope, () => memoryHistory(this.ctx, scope, id));
   }
 
   reinforce(scope: UserScope, id: string, boost?: number): Promise<number> {

@@ -13,6 +13,7 @@ import type {
   DeletedCounts,
   ListOptions,
   MemoryApi,
+  HistoryView,
   MemoryView,
   QueryResult,
   ReinforceOptions,
@@ -120,6 +121,12 @@ export class MemoryClient implements MemoryApi {
 
   async delete(id: string, options: UserOption = {}): Promise<void> {
     await this.#request('DELETE', `/memory/${encodeURIComponent(id)}`, undefined, userQuery(options.user_id));
+  }
+
+  async history(id: string, options: UserOption = {}): Promise<HistoryView[]> {
+    const path = `/memory/${encodeURIComponent(id)}/history`;
+    const answer = await this.#request<{ history: HistoryView[] }>('GET', path, undefined, userQuery(options.user_id));
+    return answer.history;
   }
 
   async reinforce(id: string, options: ReinforceOptions = {}): Promise<number> {

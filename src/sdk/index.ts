@@ -12,6 +12,7 @@ export type {
   ApiKeyView,
   CreatedApiKey,
   DeletedCounts,
+  HistoryView,
   ListOptions,
   MemoryApi,
   MemoryView,

@@ -22,6 +22,7 @@ import type {
   DeletedCounts,
   ListOptions,
   MemoryApi,
+  HistoryView,
   MemoryView,
   QueryResult,
   ReinforceOptions,
@@ -94,6 +95,10 @@ export class Memory implements MemoryApi {
 
   async delete(id: string, options: UserOption = {}): Promise<void> {
     await (await this.engine()).delete(scopeOf(options.user_id), id);
+  }
+
+  async history(id: string, options: UserOption = {}): Promise<HistoryView[]> {
+    return (await this.engine()).history(scopeOf(options.user_id), id);
   }
 
   async reinforce(id: string, options: ReinforceOptions = {}): Promise<number> {

@@ -4,10 +4,10 @@
  * Types only: this file loads nothing at run time.
  */
 import type { Sector } from '../core/types.js';
-import type { AddResult, MemoryView, QueryMatch, QueryResult, UserSummaryView } from '../engine/api.js';
+import type { AddResult, HistoryView, MemoryView, QueryMatch, QueryResult, UserSummaryView } from '../engine/api.js';
 import type { DeletedCounts } from '../store/store.js';
 
-export type { AddResult, DeletedCounts, MemoryView, QueryMatch, QueryResult, Sector, UserSummaryView };
+export type { AddResult, DeletedCounts, HistoryView, MemoryView, QueryMatch, QueryResult, Sector, UserSummaryView };
 
 /** `undefined`, `null` and `''` name the default user. */
 export interface UserOption {
@@ -76,6 +76,8 @@ export interface MemoryApi {
   list(options?: ListOptions): Promise<MemoryView[]>;
   update(id: string, changes: UpdateOptions): Promise<MemoryView>;
   delete(id: string, options?: UserOption): Promise<void>;
+  /** The memory's changes, oldest first (add, update, reinforce, supersede, delete), also after a delete. */
+  history(id: string, options?: UserOption): Promise<HistoryView[]>;
   /** Returns the new salience. */
   reinforce(id: string, options?: ReinforceOptions): Promise<number>;
   userSummary(userId?: string | null): Promise<UserSummaryView>;

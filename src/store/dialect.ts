@@ -16,6 +16,7 @@ export interface TableNames {
   apiKeys: string;
   userEpochs: string;
   userJournal: string;
+  memoryHistory: string;
   schemaVersion: string;
 }
 

@@ -13,6 +13,12 @@ declare const scopeBrand: unique symbol;
 export interface UserScope {
   /** `null` is the default user. */
   readonly userId: string | null;
+  /**
+   * Who acts in the scope, as memory history records it: an API key id, `admin` (the OM_API_KEY
+   * key) or `local` (no key: CLI, in-process SDK, a keyless loopback server; the default).
+   * It never widens or narrows what the scope reaches.
+   */
+  readonly actor?: string;
   readonly [scopeBrand]: true;
 }
 
@@ -43,6 +49,16 @@ export function userScope(userId?: string | null): UserScope {
 export function storedUserScope(userId?: string | null): UserScope {
   return Object.freeze({ userId: userId === undefined || userId === null || userId === '' ? null : userId }) as UserScope;
 }
+
+/** The actor of a scope that names none. */
+export const LOCAL_ACTOR = 'local';
+
+/** The same user's scope, acting as `actor`. */
+export function actingAs(scope: UserScope, actor: string): UserScope {
+  return Object.freeze({ ...scope, actor }) as UserScope;
+}
+
+export const actorOf = (scope: UserScope): string => scope.actor ?? LOCAL_ACTOR;
 
 export const DEFAULT_SCOPE: UserScope = userScope(null);
 

@@ -10,6 +10,7 @@ import * as admin from './ops/admin.js';
 import { journaled, type Change } from './ops/journal.js';
 import { insertedData, type ModelData } from './ops/model-data.js';
 import { recordRecalls, type RecallWritten } from './ops/recalls.js';
+import * as history from './ops/history.js';
 import * as memories from './ops/memories.js';
 import * as users from './ops/users.js';
 import * as vectors from './ops/vectors.js';
@@ -22,12 +23,15 @@ import type {
   DeletedCounts,
   EmbedLogEntry,
   GetOptions,
+  HistoryEntry,
+  InsertOptions,
   ListOptions,
   MemoryPatch,
   ModelCount,
   ModelStats,
   NewMemory,
   RecallWrite,
+  Reinforcement,
   SalienceUpdate,
   SectorMatrix,
   SectorStat,
@@ -86,13 +90,15 @@ export class SqlStore implements Store {
     return done.result;
   }
 
-  async insertMemories(scope: UserScope, items: NewMemory[], embedLog?: { model: string; ts: number }): Promise<void> {
+  async insertMemories(scope: UserScope, items: NewMemory[], options: InsertOptions = {}): Promise<void> {
     const ids = items.map(({ memory }) => memory.id);
+    const merged = (options.merges ?? []).map((m) => m.id);
     await this.#journaled(
       scope,
-      memories.insertMemories(this.dialect, scope, items, embedLog),
-      () => ({ rows: ids, vectors: ids, links: ids }),
-      (links) => insertedData(scope, items, links),
+      memories.insertMemories(this.dialect, scope, items, options),
+      () => ({ rows: [...ids, ...merged], vectors: ids, links: ids }),
+      // Merged memories are read back (repeats are rare); new ones are known from what was written.
+      merged.length === 0 ? (links) => insertedData(scope, items, links) : undefined,
     );
   }
   async getMemory(scope: UserScope, id: string): Promise<MemoryRecord | null> {
@@ -116,9 +122,20 @@ export class SqlStore implements Store {
   async updateSalience(scope: UserScope, updates: readonly SalienceUpdate[]): Promise<number> {
     return (await this.#journaled(scope, memories.updateSalience(this.dialect, scope, updates), (ids) => ({ rows: ids }))).length;
   }
-  async deleteMemory(scope: UserScope, id: string): Promise<boolean> {
-    const gone = await this.#journaled(scope, memories.deleteMemory(this.dialect, scope, id), (r) => (r ? { rows: [id], vectors: [id], links: [id, ...r.linkSources] } : {}));
+  async reinforceMemory(scope: UserScope, update: Reinforcement): Promise<boolean> {
+    const op = memories.reinforceMemory(this.dialect, scope, update);
+    return this.#journaled(scope, op, (ok) => (ok ? { rows: [update.id] } : {}));
+  }
+  async deleteMemory(scope: UserScope, id: string, at = Date.now()): Promise<boolean> {
+    const gone = await this.#journaled(
+      scope,
+      memories.deleteMemory(this.dialect, scope, id, at),
+      (r) => (r ? { rows: [id], vectors: [id], links: [id, ...r.linkSources] } : {}),
+    );
     return gone !== null;
+  }
+  memoryHistory(scope: UserScope, id: string): Promise<HistoryEntry[]> {
+    return this.driver.read(history.readHistory(this.dialect, scope, id));
   }
 
   replaceVectors(scope: UserScope, items: readonly VectorReplacement[]): Promise<string[]> {

@@ -34,6 +34,52 @@ export interface NewMemory {
   vectors: SectorVector[];
   /** Outgoing links of the new memory; destinations must belong to the same user or they are ignored. */
   waypoints: Array<{ dstId: string; weight: number }>;
+  /** Who added it, for its history, when not the scope's actor (adds of several callers written together). */
+  actor?: string;
+  /** Later adds of the same call that repeated it: recorded as superseding it, after its add. */
+  repeats?: Array<{ content: string; actor: string }>;
+}
+
+/**
+ * An existing memory that an add repeated (a near-duplicate): reinforced, adopting new tags, in
+ * the add's transaction, and recorded in its history as superseded by the repeat.
+ */
+export interface MemoryMerge {
+  id: string;
+  salience: number;
+  lastSeenAt: number;
+  /** The memory's tags with the repeat's, when they grew. */
+  tags?: string[];
+  /** The text that repeated it. */
+  repeatedBy: string;
+  /** Who added the repeat, when not the scope's actor. */
+  actor?: string;
+}
+
+export interface InsertOptions {
+  /** Also each memory's completed embed-log entry (the embedder that made its vectors). */
+  embedLog?: { model: string; ts: number };
+  merges?: readonly MemoryMerge[];
+  /** When the add happened, for the history (default now). */
+  at?: number;
+}
+
+/** What changed a memory (see {@link Store.memoryHistory}). Automatic changes (recall, decay) are not recorded. */
+export type HistoryEvent = 'add' | 'update' | 'reinforce' | 'supersede' | 'delete';
+
+export interface HistoryEntry {
+  memoryId: string;
+  /** `supersede`: its content was replaced, or a repeat was merged into it. */
+  event: HistoryEvent;
+  /** The content after the change (null once deleted). */
+  content: string | null;
+  /** The content before the change (null for an add). */
+  previousContent: string | null;
+  /** What else the change did: fields changed, salience reached, the repeating text. */
+  detail: Record<string, unknown> | null;
+  /** The scope's actor (see UserScope.actor). */
+  actor: string;
+  at: number;
 }
 
 export interface MemoryPatch {
@@ -60,6 +106,9 @@ export interface SalienceUpdate {
   lastSeenAt?: number;
   feedbackScore?: number;
 }
+
+/** A salience set by hand (see Store.reinforceMemory). */
+export type Reinforcement = Required<Pick<SalienceUpdate, 'id' | 'salience' | 'lastSeenAt'>>;
 
 export interface GetOptions {
   /** false: leave `meanVec` null instead of reading it (default true). */
@@ -306,10 +355,10 @@ export interface Store {
 
   // ---- memories ---------------------------------------------------------
   /**
-   * Inserts memories with their vectors and waypoints in one transaction; with `embedLog`, also
-   * each memory's completed embed-log entry (the embedder that made its vectors).
+   * Inserts memories with their vectors and waypoints, and applies the merges of the same add,
+   * in one transaction that also records each in its memory's history.
    */
-  insertMemories(scope: UserScope, items: NewMemory[], embedLog?: { model: string; ts: number }): Promise<void>;
+  insertMemories(scope: UserScope, items: NewMemory[], options?: InsertOptions): Promise<void>;
   getMemory(scope: UserScope, id: string): Promise<MemoryRecord | null>;
   /** Memories among `ids` that belong to the scope, in no particular order. */
   getMemories(scope: UserScope, ids: readonly string[], options?: GetOptions): Promise<MemoryRecord[]>;
@@ -317,12 +366,19 @@ export interface Store {
   countMemories(scope: UserScope): Promise<number>;
   /** Memories of the scope with exactly one of these simhashes, highest salience first. */
   findBySimhash(scope: UserScope, simhashes: readonly string[]): Promise<MemoryRecord[]>;
-  /** Applies the patch atomically; `false` when the id is not the scope's. */
+  /**
+   * Applies the patch atomically, recorded in the memory's history (`supersede` when the content
+   * changes, else `update`); `false` when the id is not the scope's.
+   */
   updateMemory(scope: UserScope, id: string, patch: MemoryPatch): Promise<boolean>;
-  /** Batch salience/last-seen writes; ids outside the scope are ignored. Returns rows changed. */
+  /** Batch salience/last-seen writes (recall, decay: no history); ids outside the scope are ignored; rows changed. */
   updateSalience(scope: UserScope, updates: readonly SalienceUpdate[]): Promise<number>;
-  /** Deletes the memory, its vectors and every waypoint from or to it. */
-  deleteMemory(scope: UserScope, id: string): Promise<boolean>;
+  /** A reinforcement by hand: the salience write and its history entry; `false` when the id is not the scope's. */
+  reinforceMemory(scope: UserScope, update: Reinforcement): Promise<boolean>;
+  /** Deletes the memory, its vectors and every waypoint from or to it; its history stays (entry `delete` at `at`). */
+  deleteMemory(scope: UserScope, id: string, at?: number): Promise<boolean>;
+  /** The memory's history, oldest first; also of a deleted memory (empty when the scope has none). */
+  memoryHistory(scope: UserScope, id: string): Promise<HistoryEntry[]>;
 
   // ---- vectors ----------------------------------------------------------
   /**
@@ -371,9 +427,10 @@ export interface Store {
   saveUserSummary(scope: UserScope, summary: string, reflectionIncrement: number, now: number): Promise<UserRecord>;
   userStats(scope: UserScope): Promise<UserStats>;
   /**
-   * Erases the user: every memory, vector, waypoint, embed log, API key, journal entry and the user
-   * row. Only the user's epoch counter stays (its key and a number): other processes compare it
-   * with the models they hold, and a counter going back would let them keep serving the erased data.
+   * Erases the user: every memory, vector, waypoint, history entry, embed log, API key, journal
+   * entry, stats row and the user row. Only the user's epoch counter stays (its key and a number):
+   * other processes compare it with the models they hold, and a counter going back would let them
+   * keep serving the erased data.
    */
   deleteUserData(scope: UserScope): Promise<DeletedCounts>;
 

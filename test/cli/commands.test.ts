@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { tmpDir } from '../helpers/tmp.js';
 import { runCli } from './run.js';
 
-const COMMANDS = ['serve', 'mcp', 'add', 'query', 'list', 'get', 'update', 'delete', 'reinforce', 'users', 'keys', 'stats', 'export', 'import', 'reembed'];
+const COMMANDS = ['serve', 'mcp', 'add', 'query', 'list', 'get', 'update', 'delete', 'history', 'reinforce', 'users', 'keys', 'stats', 'export', 'import', 'reembed'];
 
 describe('openmemory CLI (local database)', () => {
   let tmp: ReturnType<typeof tmpDir>;
@@ -74,6 +74,13 @@ describe('openmemory CLI (local database)', () => {
     const del = await cli('delete', id, '--user', 'alice', '--json');
     assert.deepEqual(del.json(), { ok: true, id });
     assert.equal((await cli('get', id, '--user', 'alice')).code, 3);
+
+    const history = await cli('history', id, '--user', 'alice', '--json');
+    assert.equal(history.code, 0, history.stderr);
+    assert.deepEqual(history.json().map((e: any) => [e.event, e.actor]), [['add', 'local'], ['update', 'local'], ['reinforce', 'local'], ['delete', 'local']]);
+    const readable = await cli('history', id, '--user', 'alice');
+    assert.match(readable.stdout, /Z add by local: Alice keeps a sourdough starter alive\n.*Z update by local \{"fields":\["tags"\]\}\n/);
+    assert.equal((await cli('history', id, '--user', 'bob')).code, 3);
   });
 
   test('bad input exits 2 and writes nothing', async () => {

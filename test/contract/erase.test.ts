@@ -43,7 +43,7 @@ for (const backend of BACKENDS) {
     before(async () => {
       blank = await backend.blank();
       store = await openStore(loadConfig(blank.env), { migrate: true, log: () => {} });
-      const embedLog = { model: 'synthetic', ts: 1 };
+      const embedLog = { embedLog: { model: 'synthetic', ts: 1 } };
       const a1 = item({ content: 'alice one' }, [vec('semantic', [1, 0, 0, 0])]);
       const a2 = item({ content: 'alice two' }, [vec('episodic', [0, 1, 0, 0])], [{ dstId: a1.memory.id, weight: 0.5 }]);
       const b1 = item({ content: 'bob one' }, [vec('semantic', [1, 0, 0, 0])]);

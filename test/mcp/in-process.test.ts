@@ -14,6 +14,7 @@ import { BACKENDS, type OpenedEngine } from '../engine/backends.js';
 const TOOLS = [
   'openmemory_delete',
   'openmemory_get',
+  'openmemory_history',
   'openmemory_list',
   'openmemory_query',
   'openmemory_reinforce',
@@ -102,6 +103,10 @@ for (const backend of BACKENDS) {
       assert.equal((await call(admin, 'openmemory_delete', { id, user_id: 'alice' })).structuredContent.error, 'not_found');
       assert.equal((await call(admin, 'openmemory_delete', { id, user_id: 'carol' })).structuredContent.ok, true);
       assert.equal((await opened.memory.list(userScope('carol'))).length, 0);
+      const history = await call(admin, 'openmemory_history', { id, user_id: 'carol' });
+      assert.deepEqual(history.structuredContent.history.map((e: any) => [e.event, e.actor]), [['add', 'local'], ['reinforce', 'local'], ['delete', 'local']]);
+      assert.match(history.content[0]!.text!, /add by local: Carol plays the cello on Sundays\n.*reinforce by local .*\n.*delete by local \(was: Carol/);
+      assert.equal((await call(admin, 'openmemory_history', { id, user_id: 'alice' })).structuredContent.error, 'not_found');
     });
 
     test('invalid arguments are refused by the shared schema and change nothing', async () => {
@@ -134,6 +139,9 @@ for (const backend of BACKENDS) {
         const aliceIds = (await opened.memory.list(userScope('alice'))).map((m) => m.id);
         const get = await call(client, 'openmemory_get', { id: aliceIds[0]! });
         assert.equal(get.structuredContent.error, 'not_found');
+        assert.equal((await call(client, 'openmemory_history', { id: aliceIds[0]! })).structuredContent.error, 'not_found');
+        const mine = await call(client, 'openmemory_history', { id: own.structuredContent.id });
+        assert.deepEqual(mine.structuredContent.history.map((e: any) => e.actor), ['k1']);
         assert.equal((await opened.memory.list(userScope('alice'))).length, 1);
       } finally {
         await client.close();

@@ -31,6 +31,16 @@ export function sdkBehaviour(factory: SdkFactory): void {
       assert.deepEqual((await api.search('grows', {})).matches, []);
     });
 
+    test('history: every change by hand, kept after the delete, not_found for other users', async () => {
+      const { id } = await api.add('Dan repairs old radios in his shed', { user_id: 'dan' });
+      await api.update(id, { user_id: 'dan', tags: ['radio'] });
+      await api.delete(id, { user_id: 'dan' });
+      const h = await api.history(id, { user_id: 'dan' });
+      assert.deepEqual(h.map((e) => e.event), ['add', 'update', 'delete']);
+      assert.equal(h[2]!.previous_content, 'Dan repairs old radios in his shed');
+      await assert.rejects(api.history(id, { user_id: 'alice' }), code('not_found'));
+    });
+
     test('get, list, update, reinforce, delete; other users see not_found', async () => {
       const { id } = await api.add('Carol runs a marathon every spring', { user_id: 'carol', salience: 0.5 });
       const m = await api.get(id, { user_id: 'carol' });

@@ -21,6 +21,7 @@ export const ENGINE_METHODS = [
   'links',
   'exportPage',
   'importLines',
+  'history',
   'reinforce',
   'userSummary',
   'regenerateSummary',

@@ -134,7 +134,7 @@ type PerUser = Exclude<
 >;
 const PER_USER: readonly PerUser[] = [
   'add', 'addMany', 'addDocument', 'query', 'get', 'list', 'update', 'delete', 'link', 'links', 'exportPage',
-  'importLines', 'reinforce', 'userSummary', 'regenerateSummary', 'deleteUser', 'userStats', 'userJobStats',
+  'importLines', 'history', 'reinforce', 'userSummary', 'regenerateSummary', 'deleteUser', 'userStats', 'userJobStats',
 ];
 
 export async function startThreadedEngine(

@@ -12,6 +12,7 @@ import {
   sectorOption,
 } from './args.js';
 import { TARGET_HELP, type Command } from './command.js';
+import { historyText } from '../history-text.js';
 import type { Io } from './io.js';
 import { clip, fixed, isoTime, printJson, printRecord, printTable } from './output.js';
 import { withTarget } from './target.js';
@@ -194,6 +195,21 @@ const del: Command = {
   },
 };
 
+const history: Command = {
+  summary: "show a memory's changes (also of a deleted memory)",
+  help: `usage: openmemory history <id> [options]
+  Each add, update, reinforcement by hand, supersede and delete, oldest first, with the content
+  before, the time and who made it (an API key id, admin or local).${TARGET_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseCommand(args, TARGET_OPTIONS, ID);
+    const id = positionals[0]!;
+    const entries = await withTarget(values, io, (api) => api.history(id, compact({ user_id: values.user })));
+    if (values.json) printJson(io, entries);
+    else io.out(historyText(entries));
+    return 0;
+  },
+};
+
 const reinforce: Command = {
   summary: "raise a memory's salience",
   help: `usage: openmemory reinforce <id> [options]
@@ -209,4 +225,13 @@ const reinforce: Command = {
   },
 };
 
-export const MEMORY_COMMANDS: Record<string, Command> = { add, query, list, get, update, delete: del, reinforce };
+export const MEMORY_COMMANDS: Record<string, Command> = {
+  add,
+  query,
+  list,
+  get,
+  update,
+  delete: del,
+  history,
+  reinforce,
+};

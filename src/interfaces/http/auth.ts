@@ -6,7 +6,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { ConfigError, forbidden, OmError } from '../../errors.js';
-import { scopeFromUserKey, userKey, userScope, type UserScope } from '../../store/scope.js';
+import { actingAs, LOCAL_ACTOR, scopeFromUserKey, userKey, userScope, type UserScope } from '../../store/scope.js';
 import type { ApiKeyRecord, Store } from '../../store/store.js';
 import type { ApiKeyView } from '../../sdk/types.js';
 import { requestedUser } from '../default-user.js';
@@ -66,11 +66,12 @@ async function noteKeyUse(keys: KeyStore, record: ApiKeyRecord, now = Date.now()
  * naming anyone else is refused rather than silently narrowed. `@default` names the default user.
  */
 export function resolveScope(caller: Caller, requested: string | null | undefined): UserScope {
-  if (caller.role === 'admin') return userScope(requestedUser(requested));
+  if (caller.role === 'admin') return actingAs(userScope(requestedUser(requested)), caller.keyId ?? LOCAL_ACTOR);
   if (caller.role === 'public') throw new OmError('unauthorized', 'this route acts for no user');
-  if (requested === undefined) return caller.scope;
-  if (userScope(requestedUser(requested)).userId !== caller.scope.userId) throw forbidden('this API key may only act for its own user');
-  return caller.scope;
+  if (requested !== undefined && userScope(requestedUser(requested)).userId !== caller.scope.userId) {
+    throw forbidden('this API key may only act for its own user');
+  }
+  return actingAs(caller.scope, caller.keyId);
 }
 
 export function requireAdmin(caller: Caller): void {

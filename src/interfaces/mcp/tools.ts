@@ -17,6 +17,7 @@ import {
   reinforceBody,
   userQuery,
 } from '../schemas/memory.js';
+import { historyText } from '../history-text.js';
 import { toAddInput, toListInput, toQueryInput } from '../wire-input.js';
 import { preview, toolError, toolResult } from './tool-result.js';
 
@@ -54,6 +55,7 @@ export const TOOL_NAMES = [
   'openmemory_query',
   'openmemory_list',
   'openmemory_get',
+  'openmemory_history',
   'openmemory_reinforce',
   'openmemory_delete',
   'openmemory_user_summary',
@@ -108,6 +110,19 @@ export function registerTools(server: McpServer, ctx: ToolContext): string[] {
     guarded(async ({ id, user_id }) => {
       const m = await engine.get(scope(user_id), id);
       return toolResult(m, `Memory ${m.id} [${m.primary_sector}] salience=${round(m.salience, 3)}\n${m.content}`);
+    }),
+  );
+
+  server.registerTool(
+    'openmemory_history',
+    {
+      description: "A memory's changes, oldest first: add, update, reinforce, supersede, delete (kept after a delete).",
+      inputSchema: memoryArgs,
+      annotations: READ_ONLY,
+    },
+    guarded(async ({ id, user_id }) => {
+      const history = await engine.history(scope(user_id), id);
+      return toolResult({ id, history }, historyText(history));
     }),
   );
 

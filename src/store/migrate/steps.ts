@@ -45,6 +45,8 @@ export interface MigrationDdl {
   /** `stats.user_id` (whose counters a row holds; NULL: a job run over all users) and its index. */
   readonly statsUserColumn: string;
   readonly statsUserIndex: IndexDef;
+  /** Every change of a memory by hand, per user (../ops/history.ts). */
+  readonly memoryHistory: readonly string[];
 }
 
 /** Something a step adds whose presence is read from the schema facts. */
@@ -119,6 +121,14 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
     // 2.0.4 to 2.0.8 built a database full-text index and vector epochs; 2.0.9 replaces both.
     featureStep('2.0.9', 'per-user change journal keeping in-process user models coherent (replaces the full-text index and vector epochs)', ddl.userJournal),
     ...(ddl.journalLayout ? [featureStep('2.0.10', 'the change journal stored as a rowid table (an entry costs half as much to write)', ddl.journalLayout)] : []),
+    {
+      version: '2.3.0',
+      description: 'memory history: each add, update, reinforcement by hand, supersede and delete, content before',
+      isApplied: (f) => f.has('memoryHistory'),
+      async up(ctx) {
+        for (const s of ddl.memoryHistory) await ctx.exec(s);
+      },
+    },
     {
       version: '2.4.0',
       description: "stats rows per user, so a user's maintenance counters are shown to that user only",

@@ -18,6 +18,7 @@ export type LogicalTable =
   | 'apiKeys'
   | 'userEpochs'
   | 'userJournal'
+  | 'memoryHistory'
   | 'schemaVersion';
 
 export interface MigrationContext {

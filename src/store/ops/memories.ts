@@ -8,7 +8,17 @@ import { isLowerUuid } from '../ids.js';
 import { decodeMemory, MEMORY_COLUMNS, memoryValues } from '../rows.js';
 import { storedUserKey, userKey, type UserScope } from '../scope.js';
 import { chunks, count, inScope, inScopeById, join, list, raw, sql, type Stmt } from '../sql.js';
-import type { GetOptions, ListOptions, MemoryPatch, NewMemory, SalienceUpdate } from '../store.js';
+import type {
+  GetOptions,
+  InsertOptions,
+  ListOptions,
+  MemoryMerge,
+  MemoryPatch,
+  NewMemory,
+  Reinforcement,
+  SalienceUpdate,
+} from '../store.js';
+import { newContent, noteStoredChange, unchangedContent, writeHistory } from './history.js';
 import { insertVectors } from './vectors.js';
 import { writeEmbedLogs } from './admin.js';
 import { writeLinks, type Link } from './waypoints.js';
@@ -35,7 +45,13 @@ export function idChunk(d: Dialect): number {
 }
 
 /** Returns the links written (those between two of the user's memories). */
-export function* insertMemories(d: Dialect, scope: UserScope, items: readonly NewMemory[], embedLog?: { model: string; ts: number }): Op<Link[]> {
+export function* insertMemories(
+  d: Dialect,
+  scope: UserScope,
+  items: readonly NewMemory[],
+  options: InsertOptions = {},
+): Op<Link[]> {
+  const { embedLog, merges = [], at = Date.now() } = options;
   const seen = new Set<string>();
   for (const { memory } of items) {
     if (!isLowerUuid(memory.id)) throw new OmError('validation_error', 'memory id must be a lower-case UUID');
@@ -55,7 +71,35 @@ export function* insertMemories(d: Dialect, scope: UserScope, items: readonly Ne
   );
   const written = yield* writeLinks(d, scope, links, now);
   if (embedLog) yield* writeEmbedLogs(d, items.map(({ memory }) => ({ id: memory.id, ...embedLog, status: 'completed' as const, err: null })));
+  yield* writeHistory(
+    d,
+    scope,
+    items.flatMap(({ memory: m, actor, repeats = [] }) => [
+      { memoryId: m.id, event: 'add' as const, content: m.content, ...FIRST, at, actor },
+      ...repeats.map((r) => ({
+        memoryId: m.id,
+        event: 'supersede' as const,
+        content: m.content,
+        previousContent: m.content,
+        detail: { repeated_by: r.content },
+        at,
+        actor: r.actor,
+      })),
+    ]),
+  );
+  yield* mergeRepeats(d, scope, merges, at);
   return written;
+}
+
+/** The existing memories an add repeated: reinforced, with the repeat's tags, each noted as superseded by it. */
+function* mergeRepeats(d: Dialect, scope: UserScope, merges: readonly MemoryMerge[], at: number): Op<void> {
+  for (const m of merges) {
+    const detail = { repeated_by: m.repeatedBy, salience: m.salience, ...(m.tags ? { tags: m.tags } : {}) };
+    const change = { event: 'supersede', content: unchangedContent, detail, at, actor: m.actor } as const;
+    yield* noteStoredChange(d, scope, m.id, change);
+    if (m.tags) yield* updateMemory(d, scope, m.id, { tags: m.tags, updatedAt: at }, false);
+  }
+  yield* updateSalience(d, scope, merges.map((m) => ({ id: m.id, salience: m.salience, lastSeenAt: m.lastSeenAt })));
 }
 
 export function* getMemories(d: Dialect, scope: UserScope, ids: readonly string[], options: GetOptions = {}): Op<MemoryRecord[]> {
@@ -107,8 +151,23 @@ function patchAssignments(p: MemoryPatch): Stmt[] {
   return set;
 }
 
-export function* updateMemory(d: Dialect, scope: UserScope, id: string, patch: MemoryPatch): Op<boolean> {
+/** Field names of a patch as the API calls them, for the history. */
+const PATCH_FIELDS = { content: 'content', tags: 'tags', meta: 'metadata' } as const;
+
+/** `noted`: record the change in the memory's history (false: the caller records it otherwise). */
+export function* updateMemory(d: Dialect, scope: UserScope, id: string, patch: MemoryPatch, noted = true): Op<boolean> {
   if (!d.isMemoryId(id)) return false;
+  if (noted) {
+    const given = (k: string) => patch[k as keyof typeof PATCH_FIELDS] !== undefined;
+    const fields = Object.entries(PATCH_FIELDS).flatMap(([k, name]) => (given(k) ? [name] : []));
+    const replaced = patch.content !== undefined;
+    yield* noteStoredChange(d, scope, id, {
+      event: replaced ? 'supersede' : 'update',
+      content: replaced ? newContent(patch.content!) : unchangedContent,
+      detail: { fields },
+      at: patch.updatedAt,
+    });
+  }
   const { changes } = yield sql`UPDATE ${raw(d.tables.memories)} SET ${join(patchAssignments(patch), ', ')}
     WHERE id = ${id} AND ${inScope(scope)}`;
   if (changes === 0) return false;
@@ -158,9 +217,27 @@ export function* updateSalience(d: Dialect, scope: UserScope, updates: readonly 
   return (yield* updateSaliences(d, updates.map((update) => ({ scope, update })))).map((u) => u.update.id);
 }
 
-/** Deletes the memory with its vectors and links; null when it is not the scope's, else the sources of the links removed. */
-export function* deleteMemory(d: Dialect, scope: UserScope, id: string): Op<{ linkSources: string[] } | null> {
+/** What an add's history entry has besides its memory, content and time. */
+const FIRST = { previousContent: null, detail: null } as const;
+
+/** The sources of the links a delete removed. */
+type DeletedLinks = { linkSources: string[] };
+
+/** A reinforcement by hand, with its history entry; false when the memory is not the scope's. */
+export function* reinforceMemory(d: Dialect, scope: UserScope, update: Reinforcement): Op<boolean> {
+  if (!d.isMemoryId(update.id)) return false;
+  const { id, salience, lastSeenAt: at } = update;
+  yield* noteStoredChange(d, scope, id, { event: 'reinforce', content: unchangedContent, detail: { salience }, at });
+  return (yield* updateSalience(d, scope, [update])).length > 0;
+}
+
+/**
+ * Deletes the memory with its vectors and links, noting it in its history; null when it is not
+ * the scope's, else the sources of the links removed.
+ */
+export function* deleteMemory(d: Dialect, scope: UserScope, id: string, at: number): Op<DeletedLinks | null> {
   if (!d.isMemoryId(id)) return null;
+  yield* noteStoredChange(d, scope, id, { event: 'delete', content: newContent(null), detail: null, at });
   const { changes } = yield sql`DELETE FROM ${raw(d.tables.memories)} WHERE id = ${id} AND ${inScope(scope)}`;
   if (changes === 0) return null;
   yield sql`DELETE FROM ${raw(d.tables.vectors)} WHERE id = ${id} AND ${inScope(scope)}`;

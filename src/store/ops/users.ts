@@ -74,6 +74,7 @@ function* deleteUserRows(d: Dialect, scope: UserScope): Op<DeletedCounts> {
   // Admin keys have no user (NULL), so only keys acting as this user match.
   const apiKeys = (yield sql`DELETE FROM ${raw(t.apiKeys)} WHERE user_id = ${key}`).changes;
   yield sql`DELETE FROM ${raw(t.stats)} WHERE user_id = ${key}`;
+  yield sql`DELETE FROM ${raw(t.memoryHistory)} WHERE ${inScope(scope)}`;
   return { memories, vectors, waypoints, users, apiKeys, embedLogs };
 }
 

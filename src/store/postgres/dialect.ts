@@ -19,6 +19,7 @@ export function pgNames(pg: Pick<PgConfig, 'memoriesTable' | 'vectorsTable'>): R
     apiKeys: 'openmemory_api_keys',
     userEpochs: 'openmemory_user_epochs',
     userJournal: 'openmemory_user_journal',
+    memoryHistory: 'openmemory_memory_history',
     schemaVersion: 'schema_version',
   });
 }

@@ -113,6 +113,12 @@ function pgDdl(pg: PgTables): MigrationDdl {
     journalLayout: null,
     statsUserColumn: `ALTER TABLE ${t.stats} ADD COLUMN IF NOT EXISTS user_id text`,
     statsUserIndex: idx(n.stats, 'user_ts_idx', 'user_id, ts'),
+    memoryHistory: [
+      `CREATE TABLE IF NOT EXISTS ${t.memoryHistory} (id bigserial PRIMARY KEY, memory_id text NOT NULL, user_id text,
+        event text NOT NULL, content text, previous_content text, detail text, actor text NOT NULL,
+        created_at bigint NOT NULL)`,
+      idx(n.memoryHistory, 'user_memory_idx', 'user_id, memory_id').sql,
+    ],
   };
 }
 

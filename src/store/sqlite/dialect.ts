@@ -14,6 +14,7 @@ export const SQLITE_NAMES: Readonly<Record<LogicalTable, string>> = Object.freez
   apiKeys: 'api_keys',
   userEpochs: 'user_epochs',
   userJournal: 'user_journal',
+  memoryHistory: 'memory_history',
   schemaVersion: 'schema_version',
 });
 

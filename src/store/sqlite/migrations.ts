@@ -40,6 +40,14 @@ const SUPERSEDED = {
   tables: ['memories_search_vocab', 'memories_search', 'vector_epochs'],
 };
 
+// Rows of a user's memory are read in insertion order (the rowid), as they happened.
+const MEMORY_HISTORY = [
+  `CREATE TABLE IF NOT EXISTS memory_history(id integer primary key autoincrement,memory_id text not null,user_id text,
+    event text not null,content text,previous_content text,detail text,actor text not null,
+    created_at integer not null)`,
+  'CREATE INDEX IF NOT EXISTS idx_memory_history_user_memory on memory_history(user_id, memory_id)',
+];
+
 const ddl: MigrationDdl = {
   tables: sqliteDialect.tables,
   memoryIdText: (alias) => `${alias}.id`,
@@ -88,6 +96,7 @@ const ddl: MigrationDdl = {
   // query, each in another user's key range, took 30 µs to insert, and 14 in a rowid table.
   statsUserColumn: 'ALTER TABLE stats ADD COLUMN user_id text',
   statsUserIndex: { name: 'idx_stats_user_ts', sql: 'CREATE INDEX IF NOT EXISTS idx_stats_user_ts on stats(user_id, ts)' },
+  memoryHistory: MEMORY_HISTORY,
   journalLayout: {
     isReady: (f) => !f.isWithoutRowid('userJournal'),
     async create(ctx) {

@@ -80,6 +80,17 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       handler: ({ params, query, scope }) => neighbourhood(engine, scope(query.user_id), params.id, query.depth ?? 2),
     }),
     route({
+      method: 'GET',
+      path: '/memory/:id/history',
+      summary: "A memory's changes, oldest first, with the content before, time and actor; kept after a delete.",
+      params: memoryIdParams,
+      query: userQuery,
+      handler: async ({ params, query, scope }) => ({
+        id: params.id,
+        history: await engine.history(scope(query.user_id), params.id),
+      }),
+    }),
+    route({
       method: 'PATCH',
       path: '/memory/:id',
       summary: "Change a memory's content, tags or metadata.",
