@@ -4,12 +4,11 @@
  */
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
-import { validationError } from '../../errors.js';
+import { OmError, validationError } from '../../errors.js';
 import type { UserScope } from '../../store/scope.js';
 import { authenticate, requireAdmin, resolveScope, type Caller } from './auth.js';
 import { readJsonBody } from './body.js';
 import { nodeRequest, type AppDeps, type AppEnv } from './context.js';
-import { WireError } from './errors.js';
 
 export type Access = 'public' | 'user' | 'admin';
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -67,9 +66,7 @@ function applyRateLimit(c: Context<AppEnv>, deps: AppDeps, client: string): void
   c.header('RateLimit-Reset', String(d.resetSeconds));
   if (!d.allowed) {
     c.header('Retry-After', String(d.resetSeconds));
-    throw new WireError('rate_limited', 'rate_limit_exceeded', `too many requests; retry in ${d.resetSeconds} s`, {
-      retry_after: d.resetSeconds,
-    });
+    throw new OmError('rate_limit_exceeded', `too many requests; retry in ${d.resetSeconds} s`, { retry_after: d.resetSeconds });
   }
 }
 

@@ -4,7 +4,7 @@
  * scope rule.
  */
 import { Hono, type Context } from 'hono';
-import { OmError } from '../../errors.js';
+import { authenticationRequired, OmError } from '../../errors.js';
 import { readJsonBody } from '../http/body.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { authorize } from '../http/route.js';
@@ -26,7 +26,7 @@ export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
   app.post('/', async (c) => {
     c.set('route', '/mcp');
     const caller = await authorize(c, deps, 'user');
-    if (caller.role === 'public') throw new OmError('unauthorized', 'API key required');
+    if (caller.role === 'public') throw authenticationRequired();
     let parsedBody: unknown;
     try {
       parsedBody = await readJsonBody(c, deps.config.maxPayloadBytes);
