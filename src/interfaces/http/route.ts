@@ -93,10 +93,35 @@ export async function authorize(
   return caller;
 }
 
+/** `/memory/:id{<pattern>}` → `/memory/:id`: the route as metrics, logs and OpenAPI name it. */
+export const routeName = (path: string) => path.replace(/:(\w+)\{[^/]*\}/g, ':$1');
+
+function pathPattern(path: string): RegExp {
+  const segments = path.split('/').map((s) => {
+    const param = /^:\w+(?:\{(.*)\})?$/.exec(s);
+    if (param) return param[1] ? `(?:${param[1]})` : '[^/]+';
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  });
+  return new RegExp(`^${segments.join('/')}$`);
+}
+
+/**
+ * The methods the routes serve at a path, for the 405 of a path that exists under another method
+ * (empty: no route has this path). HEAD is served wherever GET is.
+ */
+export function methodsAt(specs: RouteSpec[]): (path: string) => string[] {
+  const patterns = specs.map((s) => ({ method: s.method, pattern: pathPattern(s.path) }));
+  return (path) => {
+    const methods = new Set(patterns.filter((p) => p.pattern.test(path)).map((p) => p.method));
+    return ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'].filter((m) => methods.has(m === 'HEAD' ? 'GET' : (m as Method)));
+  };
+}
+
 export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, specs: RouteSpec[]): void {
   for (const spec of specs) {
+    const name = routeName(spec.path);
     app.on(spec.method, spec.path, async (c) => {
-      c.set('route', spec.path);
+      c.set('route', name);
       const caller = await authorize(c, deps, spec.access ?? 'user', spec.rateLimited ?? true);
       const params = parse(spec.params, c.req.param(), 'path');
       const query = parse(spec.query, c.req.query(), 'query');

@@ -5,6 +5,7 @@ import {
   addMemoryBody,
   deleteMemoryBody,
   listMemoriesQuery,
+  MEMORY_PATH,
   memoryIdParams,
   queryMemoryBody,
   reinforceBody,
@@ -63,7 +64,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
     }),
     route({
       method: 'GET',
-      path: '/memory/:id',
+      path: MEMORY_PATH,
       summary: 'One memory of the user (404 for ids of other users).',
       params: memoryIdParams,
       query: userQuery,
@@ -71,7 +72,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
     }),
     route({
       method: 'PATCH',
-      path: '/memory/:id',
+      path: MEMORY_PATH,
       summary: "Change a memory's content, tags or metadata.",
       params: memoryIdParams,
       body: updateMemoryBody,
@@ -86,7 +87,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
     }),
     route({
       method: 'DELETE',
-      path: '/memory/:id',
+      path: MEMORY_PATH,
       summary: 'Delete a memory with its vectors and links.',
       params: memoryIdParams,
       query: userQuery,
