@@ -79,7 +79,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
   app.use('*', jsonWrites);
 
   const specs: RouteSpec[] = [];
-  const openapi = () => openApiDocument(specs, VERSION);
+  const openapi = () => openApiDocument(specs, VERSION, config.maxPayloadBytes);
   specs.push(
     ...systemRoutes(deps, openapi),
     ...memoryRoutes(deps),
@@ -99,7 +99,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
     const reply = errorReply(err, c.get('requestId') ?? 'unknown', deps.log);
     return c.json(reply.body, reply.status as 400);
   };
-  const allowed = methodsAt(specs);
+  const allowed = methodsAt([...specs, { method: 'POST', path: '/mcp' }]);
   app.notFound((c) => {
     const request = `${c.req.method} ${c.req.path}`;
     const methods = allowed(c.req.path);

@@ -23,10 +23,12 @@ export interface HandlerArgs<B, Q, P> {
   scope: (requested: string | null | undefined) => UserScope;
 }
 
-export interface RouteSpec<B = any, Q = any, P = any> {
+export interface RouteSpec<B = any, Q = any, P = any, R = any> {
   method: Method;
   path: string;
   summary: string;
+  /** Longer notes for /openapi.json (limits, side effects). */
+  description?: string;
   /** Default `user`: any valid key (or none when no key is configured). */
   access?: Access;
   /** Liveness probes must answer while a client is limited: false leaves the route out of the rate limit. */
@@ -34,12 +36,18 @@ export interface RouteSpec<B = any, Q = any, P = any> {
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
+  /** The shape of a 200 answer, for /openapi.json; the handler must return it. */
+  response?: z.ZodType<R>;
+  /** Default `application/json`. */
+  responseType?: string;
   /** Returns the JSON body of a 200 answer, or a complete Response. */
-  handler: (args: HandlerArgs<B, Q, P>) => unknown;
+  handler: (args: HandlerArgs<B, Q, P>) => NoInfer<R> | Response | Promise<NoInfer<R> | Response>;
 }
 
-/** Keeps handler argument types inferred from the schemas. */
-export const route = <B = Record<string, never>, Q = Record<string, never>, P = Record<string, never>>(spec: RouteSpec<B, Q, P>) => spec;
+/** Keeps handler argument types inferred from the schemas, and its result checked against `response`. */
+export const route = <B = Record<string, never>, Q = Record<string, never>, P = Record<string, never>, R = unknown>(
+  spec: RouteSpec<B, Q, P, R>,
+) => spec;
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return {} as T;
@@ -109,7 +117,7 @@ function pathPattern(path: string): RegExp {
  * The methods the routes serve at a path, for the 405 of a path that exists under another method
  * (empty: no route has this path). HEAD is served wherever GET is.
  */
-export function methodsAt(specs: RouteSpec[]): (path: string) => string[] {
+export function methodsAt(specs: Array<Pick<RouteSpec, 'method' | 'path'>>): (path: string) => string[] {
   const patterns = specs.map((s) => ({ method: s.method, pattern: pathPattern(s.path) }));
   return (path) => {
     const methods = new Set(patterns.filter((p) => p.pattern.test(path)).map((p) => p.method));

@@ -17,7 +17,7 @@ const importMcp = () => Promise.all([import('@modelcontextprotocol/sdk/server/we
 let mcpModules: ReturnType<typeof importMcp> | undefined;
 const loadMcp = () => (mcpModules ??= importMcp());
 
-function rpcError(c: Context<AppEnv>, status: 400 | 405, code: number, message: string) {
+function rpcError(c: Context<AppEnv>, status: 400, code: number, message: string) {
   return c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status);
 }
 
@@ -43,10 +43,6 @@ export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
     } finally {
       await server.close();
     }
-  });
-  app.on(['GET', 'PUT', 'DELETE', 'PATCH'], '/', (c) => {
-    c.set('route', '/mcp');
-    return rpcError(c, 405, -32600, 'Method not supported. Use POST /mcp with JSON payload.');
   });
   return app;
 }

@@ -12,6 +12,16 @@ import {
   updateMemoryBody,
   userQuery,
 } from '../../schemas/memory.js';
+import {
+  addBatchReply,
+  addReply,
+  listReply,
+  memoryReply,
+  okReply,
+  queryReply,
+  reinforceReply,
+  updateReply,
+} from '../../schemas/responses.js';
 import { toAddInput, toQueryInput } from '../../wire-input.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
@@ -23,6 +33,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/add',
       summary: 'Store a memory for a user (dedup within that user reinforces the existing one).',
       body: addMemoryBody,
+      response: addReply,
       handler: ({ body, scope }) => engine.add(scope(body.user_id), toAddInput(body)),
     }),
     route({
@@ -30,6 +41,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/add/batch',
       summary: 'Store many memories of one user in one transaction.',
       body: addBatchBody,
+      response: addBatchReply,
       handler: async ({ body, scope }) => ({ results: await engine.addMany(scope(body.user_id), body.items.map(toAddInput)) }),
     }),
     route({
@@ -37,6 +49,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/query',
       summary: "Rank the user's memories for a query.",
       body: queryMemoryBody,
+      response: queryReply,
       handler: ({ body, scope }) => {
         const f = body.filters ?? {};
         return engine.query(scope(f.user_id !== undefined ? f.user_id : body.user_id), toQueryInput(body.query, body.k, f));
@@ -47,6 +60,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/reinforce',
       summary: "Raise a memory's salience.",
       body: reinforceBody,
+      response: reinforceReply,
       handler: async ({ body, scope }) => ({ ok: true, salience: await engine.reinforce(scope(body.user_id), body.id, body.boost) }),
     }),
     route({
@@ -54,6 +68,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/all',
       summary: "List the user's memories, newest first (`l` = limit, `u` = offset).",
       query: listMemoriesQuery,
+      response: listReply,
       handler: async ({ query, scope }) => ({
         items: await engine.list(scope(query.user_id), {
           limit: query.l ?? query.limit ?? 100,
@@ -68,6 +83,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       summary: 'One memory of the user (404 for ids of other users).',
       params: memoryIdParams,
       query: userQuery,
+      response: memoryReply,
       handler: ({ params, query, scope }) => engine.get(scope(query.user_id), params.id),
     }),
     route({
@@ -76,13 +92,14 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       summary: "Change a memory's content, tags or metadata.",
       params: memoryIdParams,
       body: updateMemoryBody,
+      response: updateReply,
       handler: async ({ params, body, scope }) => {
         if (body.content === undefined && body.tags === undefined && body.metadata === undefined) {
           throw validationError('body: give at least one of content, tags, metadata');
         }
         const { user_id, ...patch } = body;
         await engine.update(scope(user_id), params.id, patch);
-        return { id: params.id, updated: true };
+        return { id: params.id, updated: true as const };
       },
     }),
     route({
@@ -92,6 +109,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       params: memoryIdParams,
       query: userQuery,
       body: deleteMemoryBody,
+      response: okReply,
       handler: async ({ params, query, body, scope }) => {
         await engine.delete(scope(query.user_id !== undefined ? query.user_id : body.user_id), params.id);
         return { ok: true };
