@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { Config } from '../../config.js';
+import { OmError } from '../../errors.js';
 import type { MemoryEngine } from '../../engine/api.js';
 import { Compressor } from '../../features/compression/compressor.js';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits } from '../../features/ingest/fetch-url.js';
@@ -16,7 +17,6 @@ import type { AppDeps, AppEnv } from './context.js';
 import { mcpHttpApp } from '../mcp/http.js';
 import { jsonWrites } from './body.js';
 import { originPolicy } from './cors.js';
-import { OmError } from '../../errors.js';
 import { errorReply } from './errors.js';
 import { hostGuard } from './host-guard.js';
 import { HttpMetrics } from './metrics.js';

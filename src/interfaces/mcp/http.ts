@@ -1,7 +1,7 @@
 /**
  * Streamable HTTP MCP at `/mcp`: stateless (a fresh server per request, no session id), plain
  * JSON answers, behind the same API keys and rate limit as the REST routes. The key decides the
- * scope rule.
+ * scope rule. Other methods get the app's 405 (no SSE stream is offered).
  */
 import { Hono, type Context } from 'hono';
 import { authenticationRequired, OmError } from '../../errors.js';
@@ -17,8 +17,8 @@ const importMcp = () => Promise.all([import('@modelcontextprotocol/sdk/server/we
 let mcpModules: ReturnType<typeof importMcp> | undefined;
 const loadMcp = () => (mcpModules ??= importMcp());
 
-function rpcError(c: Context<AppEnv>, status: 400, code: number, message: string) {
-  return c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status);
+function rpcError(c: Context<AppEnv>, code: number, message: string) {
+  return c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, 400);
 }
 
 export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
@@ -31,7 +31,7 @@ export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
     try {
       parsedBody = await readJsonBody(c, deps.config.maxPayloadBytes);
     } catch (err) {
-      if (err instanceof OmError && err.code === 'validation_error') return rpcError(c, 400, -32600, 'Invalid JSON payload');
+      if (err instanceof OmError && err.code === 'validation_error') return rpcError(c, -32600, 'Invalid JSON payload');
       throw err;
     }
     const [{ WebStandardStreamableHTTPServerTransport }, { createMcpServer }] = await loadMcp();
