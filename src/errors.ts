@@ -6,11 +6,11 @@
  * the caller: never SQL, stack traces or another user's data.
  */
 export const ERRORS = {
-  validation_error: { status: 400, meaning: 'the request (body, query or path) is malformed; the message names the field' },
+  validation_error: { status: 400, meaning: 'a malformed body, query or path; the message names the field' },
   authentication_required: { status: 401, meaning: 'an API key is required and none was sent' },
   forbidden: { status: 403, meaning: 'the key may not do this (another user, or an admin route)' },
   invalid_api_key: { status: 403, meaning: 'the API key sent is unknown or revoked' },
-  cross_origin_forbidden: { status: 403, meaning: 'a page of another origin may not call this server (OM_CORS_ORIGINS)' },
+  cross_origin_forbidden: { status: 403, meaning: 'pages of other origins may not call this server (OM_CORS_ORIGINS)' },
   host_not_allowed: { status: 403, meaning: 'the keyless server does not answer this Host name (OM_ALLOWED_HOSTS)' },
   not_found: { status: 404, meaning: "no such memory, user, key or route (another user's ids included)" },
   method_not_allowed: { status: 405, meaning: 'the path exists for other methods, listed in the Allow header' },
@@ -18,15 +18,16 @@ export const ERRORS = {
   payload_too_large: { status: 413, meaning: 'the request body or fetched document is over its limit' },
   quota_exceeded: { status: 413, meaning: 'the user would hold more than OM_MAX_MEMORIES_PER_USER memories' },
   unsupported_media: { status: 415, meaning: 'writes must be JSON; or the document type is not supported' },
-  rate_limit_exceeded: { status: 429, meaning: 'too many requests from this key or address; retry after `retry_after` s' },
+  rate_limit_exceeded: { status: 429, meaning: 'too many requests from this key or address; retry in `retry_after` s' },
   internal: { status: 500, meaning: 'an unexpected error; the server log has it under the request id' },
   upstream_unavailable: { status: 502, meaning: 'the embedding provider failed or answered malformed vectors' },
-  unavailable: { status: 503, meaning: 'busy, shutting down, unreachable, or the database needs a migration; retry later' },
+  unavailable: { status: 503, meaning: 'busy, stopping, unreachable, or the database needs a migration' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
-export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(ERRORS, code);
+export const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && Object.hasOwn(ERRORS, code);
 
 export class OmError extends Error {
   constructor(

@@ -6,9 +6,15 @@
 type Schema = Record<string, any>;
 
 /** Keywords that only annotate or bound values the tests do not probe. */
-const IGNORED = new Set(['description', 'title', 'default', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
-  'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'propertyNames']);
-const CHECKED = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'anyOf', '$ref']);
+const IGNORED = new Set([
+  ...['description', 'title', 'default', 'format', 'propertyNames'],
+  ...['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'],
+  ...['minLength', 'maxLength', 'pattern', 'minItems', 'maxItems'],
+]);
+const CHECKED = new Set([
+  ...['type', 'properties', 'required', 'additionalProperties', 'items'],
+  ...['enum', 'const', 'anyOf', '$ref'],
+]);
 
 function typeOf(value: unknown): string[] {
   if (value === null) return ['null'];
@@ -30,11 +36,14 @@ export function schemaErrors(schema: Schema, value: unknown, root: Schema, at = 
     if (each.every((e) => e.length)) return [`${at}: matches no alternative (${each.map((e) => e[0]).join(' | ')})`];
   }
   const types = schema.type === undefined ? null : [schema.type].flat();
-  if (types && !typeOf(value).some((t) => types.includes(t))) return [`${at}: ${JSON.stringify(value)?.slice(0, 60)} is not ${types.join('|')}`];
+  const shown = JSON.stringify(value)?.slice(0, 60);
+  if (types && !typeOf(value).some((t) => types.includes(t))) return [`${at}: ${shown} is not ${types.join('|')}`];
   if ('const' in schema && value !== schema.const) return [`${at}: not ${JSON.stringify(schema.const)}`];
-  if (schema.enum && !schema.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} not in ${schema.enum.join(', ')}`];
+  if (schema.enum && !schema.enum.includes(value)) return [`${at}: ${shown} not in ${schema.enum.join(', ')}`];
   const errors: string[] = [];
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => errors.push(...schemaErrors(schema.items, v, root, `${at}[${i}]`)));
+  if (Array.isArray(value) && schema.items) {
+    value.forEach((v, i) => errors.push(...schemaErrors(schema.items, v, root, `${at}[${i}]`)));
+  }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>;
     const props: Record<string, Schema> = schema.properties ?? {};
@@ -42,7 +51,9 @@ export function schemaErrors(schema: Schema, value: unknown, root: Schema, at = 
     for (const [key, v] of Object.entries(obj)) {
       if (props[key]) errors.push(...schemaErrors(props[key], v, root, `${at}.${key}`));
       else if (schema.additionalProperties === false) errors.push(`${at}: undocumented ${key}`);
-      else if (schema.additionalProperties) errors.push(...schemaErrors(schema.additionalProperties, v, root, `${at}.${key}`));
+      else if (schema.additionalProperties) {
+        errors.push(...schemaErrors(schema.additionalProperties, v, root, `${at}.${key}`));
+      }
     }
   }
   return errors;

@@ -32,7 +32,9 @@ const DATABASES = {
   },
 };
 
-async function openEngine(env: Record<string, string>, threaded: boolean): Promise<{ engine: MemoryEngine; keys: KeyStore }> {
+type Opened = { engine: MemoryEngine; keys: KeyStore };
+
+async function openEngine(env: Record<string, string>, threaded: boolean): Promise<Opened> {
   if (threaded) {
     const engine = await startThreadedEngine(env, { threads: 1 });
     return { engine, keys: engine.keys };
@@ -43,13 +45,18 @@ async function openEngine(env: Record<string, string>, threaded: boolean): Promi
 
 for (const backend of ['sqlite', 'postgres'] as const) {
   for (const threaded of [false, true]) {
-    test(`reading summaries creates no user (${backend}, engine ${threaded ? 'on a worker thread' : 'in process'})`, async () => {
+    const where = threaded ? 'on a worker thread' : 'in process';
+    test(`reading summaries creates no user (${backend}, engine ${where})`, async () => {
       const db = await DATABASES[backend]();
       const env = { ...db.env, OM_API_KEY: ADMIN, OM_LOG_LEVEL: 'silent' };
       const { engine, keys } = await openEngine(env, threaded);
       try {
         const { app } = createApp({ engine, keys, config: loadConfig(env) });
-        const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+        const headers = {
+          authorization: `Bearer ${ADMIN}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        };
         await engine.add(userScope('alice'), { content: 'Alice keeps bees on the roof' });
         for (const user of ['newbie', '@default', 'alice']) {
           const r = await app.request(`/users/${user}/summary`, { headers });
@@ -58,7 +65,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         const mcp = await app.request('/mcp', {
           method: 'POST',
           headers,
-          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'openmemory_user_summary', arguments: { user_id: 'mcp-newbie' } } }),
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'tools/call',
+            params: { name: 'openmemory_user_summary', arguments: { user_id: 'mcp-newbie' } },
+          }),
         });
         assert.equal(mcp.status, 200);
         assert.equal(((await mcp.json()) as any).result.structuredContent.user_id, 'mcp-newbie');

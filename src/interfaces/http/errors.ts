@@ -16,7 +16,8 @@ export function errorReply(err: unknown, requestId: string, log: Logger): ErrorR
     if (status >= 500) log.error('request failed', { request_id: requestId, code: err.code, error: err });
     // The one detail clients act on; other details (e.g. which part failed validation) stay internal.
     const retryAfter = err.details?.retry_after;
-    return { status, body: { error: err.code, message: err.message, ...(retryAfter !== undefined ? { retry_after: retryAfter } : {}) } };
+    const extra = retryAfter !== undefined ? { retry_after: retryAfter } : {};
+    return { status, body: { error: err.code, message: err.message, ...extra } };
   }
   log.error('unexpected error', { request_id: requestId, error: err, stack: (err as Error)?.stack });
   return { status: 500, body: { error: 'internal', message: 'internal error', request_id: requestId } };

@@ -10,7 +10,8 @@ import { routeName, type RouteSpec } from './route.js';
 type Json = Record<string, any>;
 
 function toSchema(s: z.ZodType, io: 'input' | 'output'): Json {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+  const json = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+  const { $schema: _dialect, ...schema } = json;
   return schema;
 }
 
@@ -29,7 +30,10 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
 /** One shared response per error status, describing each code that answers with it. */
 function errorResponses(): Json {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of Object.keys(ERRORS) as ErrorCode[]) byStatus.set(ERRORS[code].status, [...(byStatus.get(ERRORS[code].status) ?? []), code]);
+  for (const code of Object.keys(ERRORS) as ErrorCode[]) {
+    const { status } = ERRORS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
   return Object.fromEntries(
     [...byStatus].map(([status, codes]) => [
       String(status),
@@ -56,14 +60,17 @@ function errorStatuses(spec: RouteSpec): number[] {
   });
 }
 
+/** `get /memory/{id}` → `getMemoryId`. */
 const operationId = (method: string, path: string) =>
-  `${method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ? ch.toUpperCase() : ''))}`;
+  method.toLowerCase() +
+  path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ? ch.toUpperCase() : ''));
 
 function operation(spec: RouteSpec, path: string, maxPayloadBytes: number): Json {
   const bodyLimit = spec.method === 'GET' ? '' : `Request body at most ${maxPayloadBytes} bytes (OM_MAX_PAYLOAD_SIZE).`;
   const description = [spec.description, bodyLimit].filter(Boolean).join(' ');
   const media = spec.responseType ?? 'application/json';
-  const ok = spec.response ? toSchema(spec.response, 'output') : { type: media === 'application/json' ? 'object' : 'string' };
+  const bare = { type: media === 'application/json' ? 'object' : 'string' };
+  const ok = spec.response ? toSchema(spec.response, 'output') : bare;
   const op: Json = {
     summary: spec.summary,
     ...(description ? { description } : {}),
@@ -86,6 +93,8 @@ function operation(spec: RouteSpec, path: string, maxPayloadBytes: number): Json
 /** POST /mcp is mounted apart from the route table (src/interfaces/mcp/http.ts). */
 function mcpPath(maxPayloadBytes: number): Json {
   const rpc = { type: 'object', properties: { jsonrpc: { const: '2.0' } }, required: ['jsonrpc'] };
+  const json = { 'application/json': { schema: rpc } };
+  const request = { 'application/json': { schema: { ...rpc, required: ['jsonrpc', 'method'] } } };
   return {
     post: {
       summary: 'Model Context Protocol over streamable HTTP: JSON-RPC 2.0, stateless, JSON answers.',
@@ -94,10 +103,10 @@ function mcpPath(maxPayloadBytes: number): Json {
         'tool failures are results with `isError` and `structuredContent: {error, message}` using the codes of the ' +
         `error catalogue. Request body at most ${maxPayloadBytes} bytes (OM_MAX_PAYLOAD_SIZE). Other methods are 405.`,
       operationId: 'postMcp',
-      requestBody: { required: true, content: { 'application/json': { schema: { ...rpc, required: ['jsonrpc', 'method'] } } } },
+      requestBody: { required: true, content: request },
       responses: {
-        '200': { description: 'A JSON-RPC response', content: { 'application/json': { schema: rpc } } },
-        '400': { description: 'A JSON-RPC error (-32600) for a body that is not JSON', content: { 'application/json': { schema: rpc } } },
+        '200': { description: 'A JSON-RPC response', content: json },
+        '400': { description: 'A JSON-RPC error (-32600) for a body that is not JSON', content: json },
         ...Object.fromEntries([401, 403, 413, 415, 429].map((s) => [String(s), errorRef(s)])),
       },
     },

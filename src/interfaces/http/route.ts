@@ -74,7 +74,8 @@ function applyRateLimit(c: Context<AppEnv>, deps: AppDeps, client: string): void
   c.header('RateLimit-Reset', String(d.resetSeconds));
   if (!d.allowed) {
     c.header('Retry-After', String(d.resetSeconds));
-    throw new OmError('rate_limit_exceeded', `too many requests; retry in ${d.resetSeconds} s`, { retry_after: d.resetSeconds });
+    const message = `too many requests; retry in ${d.resetSeconds} s`;
+    throw new OmError('rate_limit_exceeded', message, { retry_after: d.resetSeconds });
   }
 }
 

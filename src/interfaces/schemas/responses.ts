@@ -31,7 +31,7 @@ export const addReply = z.object({
   primary_sector: sector,
   sectors: z.array(sector),
   chunks: z.number().int(),
-  deduplicated: z.literal(true).optional().describe("the content matched one of the user's memories, which was reinforced"),
+  deduplicated: z.literal(true).optional().describe("matched one of the user's memories, which was reinforced instead"),
 }) satisfies z.ZodType<AddResult>;
 
 export const addBatchReply = z.object({ results: z.array(addReply) });

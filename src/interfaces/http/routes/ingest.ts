@@ -15,7 +15,8 @@ export function ingestRoutes({ engine, fetchLimits }: AppDeps): RouteSpec[] {
       summary: 'Ingest a document (txt, md, html, pdf, docx as base64); long ones become a root memory linked to its sections.',
       description:
         'The document travels inside the JSON body, so OM_MAX_PAYLOAD_SIZE bounds it: base64 makes a binary ' +
-        `document about 4/3 larger. \`data\` itself may hold up to ${MAX_DOCUMENT_CHARS} characters when the limit is raised.`,
+        `document about 4/3 larger. \`data\` itself may hold up to ${MAX_DOCUMENT_CHARS} characters ` +
+        'when the limit is raised.',
       body: ingestBody,
       response: ingestReply,
       handler: async ({ body, scope }) => {
