@@ -3,7 +3,7 @@
  * Loads no server, database or native code (test/sdk/client-imports.test.ts proves it),
  * so it runs wherever `fetch` does.
  */
-import { ERROR_CODES, OmError, type ErrorCode } from '../errors.js';
+import { ERRORS, isErrorCode, OmError, type ErrorCode } from '../errors.js';
 import { DEFAULT_USER_NAME } from '../interfaces/default-user.js';
 import type {
   AddOptions,
@@ -33,9 +33,14 @@ export interface MemoryClientOptions {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-function codeFor(status: number): ErrorCode {
-  const match = (Object.entries(ERROR_CODES) as Array<[ErrorCode, number]>).find(([, s]) => s === status);
-  return match ? match[0] : status >= 500 ? 'internal' : 'validation_error';
+/**
+ * The server's own code when it sent one of the catalogue's; otherwise (a proxy, another server)
+ * the first code of the catalogue with that status.
+ */
+function codeFor(status: number, sent: unknown): ErrorCode {
+  if (isErrorCode(sent)) return sent;
+  const match = (Object.keys(ERRORS) as ErrorCode[]).find((code) => ERRORS[code].status === status);
+  return match ?? (status >= 500 ? 'internal' : 'validation_error');
 }
 
 const userQuery = (userId: string | null | undefined): Record<string, string> =>
@@ -84,7 +89,7 @@ export class MemoryClient implements MemoryApi {
     if (!res.ok) {
       const info = (parsed ?? {}) as { error?: unknown; message?: unknown };
       const message = typeof info.message === 'string' ? info.message : `${res.status} ${res.statusText}`;
-      throw new OmError(codeFor(res.status), message, { status: res.status, error: info.error });
+      throw new OmError(codeFor(res.status, info.error), message, { status: res.status, error: info.error });
     }
     return parsed as T;
   }

@@ -51,11 +51,12 @@ describe('openmemory CLI against a server', () => {
     assert.deepEqual(own.json().map((m: any) => m.user_id), ['alice']);
     const other = await remote(key, 'list', '--user', 'bob');
     assert.equal(other.code, 1);
-    assert.match(other.stderr, /forbidden/);
+    assert.equal(other.stderr.trim(), 'forbidden: this API key may only act for its own user');
     assert.equal((await remote(key, 'keys', 'list')).code, 1);
+    // The server's own code, the same as the HTTP body's `error` (src/errors.ts), not one guessed from the status.
     const bad = await remote('wrong-key', 'list');
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /invalid/i);
+    assert.equal(bad.stderr.trim(), 'invalid_api_key: API key is invalid or revoked');
   });
 
   test('local-only commands refuse --url with a usage error', async () => {

@@ -54,7 +54,7 @@ describe('validation and limits', () => {
     const q = await h.call('GET', '/memory/all?l=abc');
     assert.equal(q.status, 400);
     assert.match(q.body.message, /^l: /);
-    const p = await h.call('PATCH', '/memory/some-id', { body: {} });
+    const p = await h.call('PATCH', '/memory/00000000-0000-4000-8000-000000000000', { body: {} });
     assert.equal(p.status, 400);
     assert.match(p.body.message, /at least one of content, tags, metadata/);
   });

@@ -72,10 +72,14 @@ describe('MCP over HTTP (/mcp)', () => {
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const none = await fetch(`${server.url}/mcp`, { method: 'POST', headers, body });
     assert.equal(none.status, 401);
+    assert.deepEqual(await none.json(), { error: 'authentication_required', message: 'API key required' });
     const wrong = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { ...headers, authorization: 'Bearer nope' }, body });
     assert.equal(wrong.status, 403);
+    assert.deepEqual(await wrong.json(), { error: 'invalid_api_key', message: 'API key is invalid or revoked' });
     const get = await fetch(`${server.url}/mcp`, { headers: { authorization: `Bearer ${ADMIN}` } });
     assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'POST');
+    assert.equal(((await get.json()) as { error: string }).error, 'method_not_allowed');
     const bad = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${ADMIN}` }, body: '{oops' });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: { code: number } }).error.code, -32600);

@@ -4,7 +4,7 @@
  * value or the error. Values cross as structured clones (plain data on both sides).
  */
 import type { MemoryEngine } from '../api.js';
-import { ERROR_CODES, OmError, type ErrorCode } from '../../errors.js';
+import { isErrorCode, OmError, type ErrorCode } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 
 /** Every engine method the worker serves; the type check fails when one is missing. */
@@ -66,7 +66,7 @@ export function toWire(err: unknown): WireError {
 
 /** An OmError keeps its code and safe message; anything else stays an unexpected error. */
 export function fromWire(w: WireError): Error {
-  if (w.code !== null && w.code in ERROR_CODES) return new OmError(w.code, w.message, w.details);
+  if (isErrorCode(w.code)) return new OmError(w.code, w.message, w.details);
   const e = new Error(w.message);
   if (w.stack) e.stack = w.stack;
   return e;

@@ -4,8 +4,9 @@
  * Built in-process (tests call `app.request()`); `server.ts` puts it on a socket.
  */
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Config } from '../../config.js';
+import { OmError } from '../../errors.js';
 import type { MemoryEngine } from '../../engine/api.js';
 import { Compressor } from '../../features/compression/compressor.js';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits } from '../../features/ingest/fetch-url.js';
@@ -23,7 +24,7 @@ import { hostGuard } from './host-guard.js';
 import { HttpMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
-import { mountRoutes, type RouteSpec } from './route.js';
+import { methodsAt, mountRoutes, type RouteSpec } from './route.js';
 import { adminRoutes } from './routes/admin.js';
 import { compressionRoutes } from './routes/compression.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -83,7 +84,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
   app.use('*', jsonWrites);
 
   const specs: RouteSpec[] = [];
-  const openapi = () => openApiDocument(specs, VERSION);
+  const openapi = () => openApiDocument(specs, VERSION, config.maxPayloadBytes);
   specs.push(
     ...systemRoutes(deps, openapi),
     ...memoryRoutes(deps),
@@ -102,10 +103,18 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
   // The dashboard page and its two files (src/interfaces/web).
   mountWeb(app);
 
-  app.notFound((c) => c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
-  app.onError((err, c) => {
+  const answer = (c: Context<AppEnv>, err: unknown) => {
     const reply = errorReply(err, c.get('requestId') ?? 'unknown', deps.log);
     return c.json(reply.body, reply.status as 400);
+  };
+  const allowed = methodsAt([...specs, { method: 'POST', path: '/mcp' }]);
+  app.notFound((c) => {
+    const request = `${c.req.method} ${c.req.path}`;
+    const methods = allowed(c.req.path);
+    if (methods.length === 0) return answer(c, new OmError('not_found', `no route ${request}`));
+    c.header('Allow', methods.join(', '));
+    return answer(c, new OmError('method_not_allowed', `no route ${request}; this path takes ${methods.join(', ')}`));
   });
+  app.onError((err, c) => answer(c, err));
   return { app, deps };
 }

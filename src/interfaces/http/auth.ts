@@ -5,12 +5,11 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config.js';
-import { ConfigError, forbidden, OmError } from '../../errors.js';
+import { authenticationRequired, ConfigError, forbidden, invalidApiKey, OmError } from '../../errors.js';
 import { actingAs, LOCAL_ACTOR, scopeFromUserKey, userKey, userScope, type UserScope } from '../../store/scope.js';
 import type { ApiKeyRecord, Store } from '../../store/store.js';
 import type { ApiKeyView } from '../../sdk/types.js';
 import { requestedUser } from '../default-user.js';
-import { authenticationRequired, invalidApiKey } from './errors.js';
 
 export type KeyStore = Pick<Store, 'adminCreateApiKey' | 'adminFindApiKey' | 'adminListApiKeys' | 'adminRevokeApiKey' | 'adminTouchApiKey'>;
 
@@ -67,7 +66,7 @@ async function noteKeyUse(keys: KeyStore, record: ApiKeyRecord, now = Date.now()
  */
 export function resolveScope(caller: Caller, requested: string | null | undefined): UserScope {
   if (caller.role === 'admin') return actingAs(userScope(requestedUser(requested)), caller.keyId ?? LOCAL_ACTOR);
-  if (caller.role === 'public') throw new OmError('unauthorized', 'this route acts for no user');
+  if (caller.role === 'public') throw new OmError('authentication_required', 'this route acts for no user');
   if (requested !== undefined && userScope(requestedUser(requested)).userId !== caller.scope.userId) {
     throw forbidden('this API key may only act for its own user');
   }

@@ -11,7 +11,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../../config.js';
 import type { AppEnv } from './context.js';
-import { WireError } from './errors.js';
+import { OmError } from '../../errors.js';
 
 const ALLOW_METHODS = 'GET,POST,PUT,PATCH,DELETE,OPTIONS';
 const ALLOW_HEADERS = 'Content-Type,Authorization,x-api-key,x-request-id';
@@ -37,8 +37,7 @@ export function originPolicy(config: Readonly<Config>): MiddlewareHandler<AppEnv
       const host = c.req.header('host') ?? new URL(c.req.url).host;
       if (fromOtherOrigin(origin, c.req.header('sec-fetch-site'), host)) {
         // The same answer on every path, so a preflight tells nothing about the routes.
-        throw new WireError(
-          'forbidden',
+        throw new OmError(
           'cross_origin_forbidden',
           keyless
             ? 'requests from pages of other origins are refused without OM_API_KEY (list trusted ones in OM_CORS_ORIGINS)'

@@ -8,7 +8,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../../config.js';
 import { isLoopback } from './auth.js';
 import type { AppEnv } from './context.js';
-import { WireError } from './errors.js';
+import { OmError } from '../../errors.js';
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -26,8 +26,7 @@ export function hostGuard(config: Readonly<Config>): MiddlewareHandler<AppEnv> |
   return async (c, next) => {
     const name = hostName(c.req.header('host') ?? new URL(c.req.url).host);
     if (!allowed.has(name)) {
-      throw new WireError(
-        'forbidden',
+      throw new OmError(
         'host_not_allowed',
         `Host "${name}" is not served: without OM_API_KEY only localhost, 127.0.0.1 and [::1] are (add names to OM_ALLOWED_HOSTS)`,
       );

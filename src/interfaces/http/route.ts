@@ -4,12 +4,11 @@
  */
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
-import { validationError } from '../../errors.js';
+import { OmError, validationError } from '../../errors.js';
 import type { UserScope } from '../../store/scope.js';
 import { authenticate, requireAdmin, resolveScope, type Caller } from './auth.js';
 import { readJsonBody } from './body.js';
 import { nodeRequest, type AppDeps, type AppEnv } from './context.js';
-import { WireError } from './errors.js';
 
 export type Access = 'public' | 'user' | 'admin';
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -24,10 +23,12 @@ export interface HandlerArgs<B, Q, P> {
   scope: (requested: string | null | undefined) => UserScope;
 }
 
-export interface RouteSpec<B = any, Q = any, P = any> {
+export interface RouteSpec<B = any, Q = any, P = any, R = any> {
   method: Method;
   path: string;
   summary: string;
+  /** Longer notes for /openapi.json (limits, side effects). */
+  description?: string;
   /** Default `user`: any valid key (or none when no key is configured). */
   access?: Access;
   /** Liveness probes must answer while a client is limited: false leaves the route out of the rate limit. */
@@ -35,12 +36,18 @@ export interface RouteSpec<B = any, Q = any, P = any> {
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
+  /** The shape of a 200 answer, for /openapi.json; the handler must return it. */
+  response?: z.ZodType<R>;
+  /** Default `application/json`. */
+  responseType?: string;
   /** Returns the JSON body of a 200 answer, or a complete Response. */
-  handler: (args: HandlerArgs<B, Q, P>) => unknown;
+  handler: (args: HandlerArgs<B, Q, P>) => NoInfer<R> | Response | Promise<NoInfer<R> | Response>;
 }
 
-/** Keeps handler argument types inferred from the schemas. */
-export const route = <B = Record<string, never>, Q = Record<string, never>, P = Record<string, never>>(spec: RouteSpec<B, Q, P>) => spec;
+/** Keeps handler argument types inferred from the schemas, and its result checked against `response`. */
+export const route = <B = Record<string, never>, Q = Record<string, never>, P = Record<string, never>, R = unknown>(
+  spec: RouteSpec<B, Q, P, R>,
+) => spec;
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return {} as T;
@@ -67,9 +74,8 @@ function applyRateLimit(c: Context<AppEnv>, deps: AppDeps, client: string): void
   c.header('RateLimit-Reset', String(d.resetSeconds));
   if (!d.allowed) {
     c.header('Retry-After', String(d.resetSeconds));
-    throw new WireError('rate_limited', 'rate_limit_exceeded', `too many requests; retry in ${d.resetSeconds} s`, {
-      retry_after: d.resetSeconds,
-    });
+    const message = `too many requests; retry in ${d.resetSeconds} s`;
+    throw new OmError('rate_limit_exceeded', message, { retry_after: d.resetSeconds });
   }
 }
 
@@ -96,10 +102,35 @@ export async function authorize(
   return caller;
 }
 
+/** `/memory/:id{<pattern>}` → `/memory/:id`: the route as metrics, logs and OpenAPI name it. */
+export const routeName = (path: string) => path.replace(/:(\w+)\{[^/]*\}/g, ':$1');
+
+function pathPattern(path: string): RegExp {
+  const segments = path.split('/').map((s) => {
+    const param = /^:\w+(?:\{(.*)\})?$/.exec(s);
+    if (param) return param[1] ? `(?:${param[1]})` : '[^/]+';
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  });
+  return new RegExp(`^${segments.join('/')}$`);
+}
+
+/**
+ * The methods the routes serve at a path, for the 405 of a path that exists under another method
+ * (empty: no route has this path). HEAD is served wherever GET is.
+ */
+export function methodsAt(specs: Array<Pick<RouteSpec, 'method' | 'path'>>): (path: string) => string[] {
+  const patterns = specs.map((s) => ({ method: s.method, pattern: pathPattern(s.path) }));
+  return (path) => {
+    const methods = new Set(patterns.filter((p) => p.pattern.test(path)).map((p) => p.method));
+    return ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'].filter((m) => methods.has(m === 'HEAD' ? 'GET' : (m as Method)));
+  };
+}
+
 export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, specs: RouteSpec[]): void {
   for (const spec of specs) {
+    const name = routeName(spec.path);
     app.on(spec.method, spec.path, async (c) => {
-      c.set('route', spec.path);
+      c.set('route', name);
       const caller = await authorize(c, deps, spec.access ?? 'user', spec.rateLimited ?? true);
       const params = parse(spec.params, c.req.param(), 'path');
       const query = parse(spec.query, c.req.query(), 'query');

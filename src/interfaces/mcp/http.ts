@@ -1,10 +1,10 @@
 /**
  * Streamable HTTP MCP at `/mcp`: stateless (a fresh server per request, no session id), plain
  * JSON answers, behind the same API keys and rate limit as the REST routes. The key decides the
- * scope rule.
+ * scope rule. Other methods get the app's 405 (no SSE stream is offered).
  */
 import { Hono, type Context } from 'hono';
-import { OmError } from '../../errors.js';
+import { authenticationRequired, OmError } from '../../errors.js';
 import { readJsonBody } from '../http/body.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { authorize } from '../http/route.js';
@@ -17,8 +17,8 @@ const importMcp = () => Promise.all([import('@modelcontextprotocol/sdk/server/we
 let mcpModules: ReturnType<typeof importMcp> | undefined;
 const loadMcp = () => (mcpModules ??= importMcp());
 
-function rpcError(c: Context<AppEnv>, status: 400 | 405, code: number, message: string) {
-  return c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status);
+function rpcError(c: Context<AppEnv>, code: number, message: string) {
+  return c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, 400);
 }
 
 export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
@@ -26,12 +26,12 @@ export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
   app.post('/', async (c) => {
     c.set('route', '/mcp');
     const caller = await authorize(c, deps, 'user');
-    if (caller.role === 'public') throw new OmError('unauthorized', 'API key required');
+    if (caller.role === 'public') throw authenticationRequired();
     let parsedBody: unknown;
     try {
       parsedBody = await readJsonBody(c, deps.config.maxPayloadBytes);
     } catch (err) {
-      if (err instanceof OmError && err.code === 'validation_error') return rpcError(c, 400, -32600, 'Invalid JSON payload');
+      if (err instanceof OmError && err.code === 'validation_error') return rpcError(c, -32600, 'Invalid JSON payload');
       throw err;
     }
     const [{ WebStandardStreamableHTTPServerTransport }, { createMcpServer }] = await loadMcp();
@@ -43,10 +43,6 @@ export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
     } finally {
       await server.close();
     }
-  });
-  app.on(['GET', 'PUT', 'DELETE', 'PATCH'], '/', (c) => {
-    c.set('route', '/mcp');
-    return rpcError(c, 405, -32600, 'Method not supported. Use POST /mcp with JSON payload.');
   });
   return app;
 }

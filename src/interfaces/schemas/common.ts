@@ -33,6 +33,12 @@ export const metadataField = z.record(z.string(), z.unknown()).superRefine((m, c
 
 export const memoryIdField = z.string().min(1).max(128);
 
+/**
+ * Memory ids are UUIDs (every upstream release's too; new ones lower-case, src/store/ids.ts); the
+ * id routes match only this shape, so that `/memory/serach` is an unknown route, not a missing memory.
+ */
+export const UUID_SHAPE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
 /** Integers in query strings arrive as text. */
 export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 

@@ -10,10 +10,12 @@ export const ingestConfig = z.object({
   lg_thresh: z.number().int().min(1).max(10_000_000).optional(),
 });
 
+export const MAX_DOCUMENT_CHARS = 20_000_000;
+
 export const ingestBody = z.object({
   content_type: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(CONTENT_TYPES)),
   /** Plain text for txt/md/html; base64 for pdf/docx. */
-  data: z.string().min(1).max(20_000_000),
+  data: z.string().min(1).max(MAX_DOCUMENT_CHARS),
   metadata: metadataField.optional(),
   config: ingestConfig.optional(),
   user_id: userIdField,

@@ -10,6 +10,7 @@ import {
   tagsField,
   timestampField,
   userIdField,
+  UUID_SHAPE,
 } from './common.js';
 
 export const MAX_CONTENT_CHARS = 200_000;
@@ -74,7 +75,10 @@ export const listMemoriesQuery = z.object({
   user_id: userIdField,
 });
 
-export const memoryIdParams = z.object({ id: memoryIdField });
+export const memoryIdParams = z.object({ id: z.string().regex(new RegExp(`^${UUID_SHAPE}$`)) });
+
+/** The path of one memory's routes. */
+export const MEMORY_PATH = `/memory/:id{${UUID_SHAPE}}`;
 
 export const userQuery = z.object({ user_id: userIdField });
 

@@ -3,6 +3,7 @@
  * /whoami — what the presented key may do (the dashboard's sign-in asks it).
  */
 import { notFound } from '../../../errors.js';
+import { createdKeyReply, keyListReply, revokeKeyReply } from '../../schemas/responses.js';
 import { apiKeyParams, createApiKeyBody } from '../../schemas/users.js';
 import { apiKeyView, createUserKey } from '../auth.js';
 import type { AppDeps } from '../context.js';
@@ -26,6 +27,7 @@ export function adminRoutes({ keys, config }: AppDeps): RouteSpec[] {
       summary: 'Create an API key bound to one user; the secret is shown only in this answer.',
       access: 'admin',
       body: createApiKeyBody,
+      response: createdKeyReply,
       handler: ({ body }) => createUserKey(keys, body.user_id, body.label ?? null),
     }),
     route({
@@ -33,6 +35,7 @@ export function adminRoutes({ keys, config }: AppDeps): RouteSpec[] {
       path: '/admin/keys',
       summary: 'List API keys (never their secrets).',
       access: 'admin',
+      response: keyListReply,
       handler: async () => ({ keys: (await keys.adminListApiKeys()).map(apiKeyView) }),
     }),
     route({
@@ -41,6 +44,7 @@ export function adminRoutes({ keys, config }: AppDeps): RouteSpec[] {
       summary: 'Revoke an API key.',
       access: 'admin',
       params: apiKeyParams,
+      response: revokeKeyReply,
       handler: async ({ params }) => {
         if (!(await keys.adminRevokeApiKey(params.id, Date.now()))) throw notFound('API key');
         return { ok: true, id: params.id };

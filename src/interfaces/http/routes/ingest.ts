@@ -3,7 +3,8 @@ import { anyAddress, isPublicAddress } from '../../../features/ingest/address-po
 import { sourceOf } from '../../../features/ingest/extract.js';
 import { fetchDocument } from '../../../features/ingest/fetch-url.js';
 import { ingestDocument } from '../../../features/ingest/ingest.js';
-import { ingestBody, ingestUrlBody } from '../../schemas/ingest.js';
+import { ingestBody, ingestUrlBody, MAX_DOCUMENT_CHARS } from '../../schemas/ingest.js';
+import { ingestReply } from '../../schemas/responses.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
 
@@ -13,7 +14,12 @@ export function ingestRoutes({ engine, fetchLimits, parser }: AppDeps): RouteSpe
       method: 'POST',
       path: '/memory/ingest',
       summary: 'Ingest a document (txt, md, html, pdf, docx as base64); long ones become a root memory linked to its sections.',
+      description:
+        'The document travels inside the JSON body, so OM_MAX_PAYLOAD_SIZE bounds it: base64 makes a binary ' +
+        `document about 4/3 larger. \`data\` itself may hold up to ${MAX_DOCUMENT_CHARS} characters ` +
+        'when the limit is raised.',
       body: ingestBody,
+      response: ingestReply,
       handler: async ({ body, scope }) => {
         const s = scope(body.user_id);
         const doc = await parser.extract(sourceOf(body.content_type, body.data));
@@ -24,7 +30,9 @@ export function ingestRoutes({ engine, fetchLimits, parser }: AppDeps): RouteSpe
       method: 'POST',
       path: '/memory/ingest/url',
       summary: 'Fetch a web page (http/https, size and time limited; non-public hosts for the admin only) and ingest it.',
+      description: `The page may be at most ${fetchLimits.maxBytes} bytes, fetched within ${fetchLimits.timeoutMs} ms.`,
       body: ingestUrlBody,
+      response: ingestReply,
       handler: async ({ body, scope, caller }) => {
         const s = scope(body.user_id);
         const allowed = caller.role === 'admin' ? anyAddress : isPublicAddress;

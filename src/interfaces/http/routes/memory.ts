@@ -5,6 +5,7 @@ import {
   addMemoryBody,
   deleteMemoryBody,
   listMemoriesQuery,
+  MEMORY_PATH,
   memoryIdParams,
   memoryLinksQuery,
   queryMemoryBody,
@@ -13,6 +14,16 @@ import {
   userQuery,
 } from '../../schemas/memory.js';
 import { neighbourhood } from '../../../features/graph.js';
+import {
+  addBatchReply,
+  addReply,
+  listReply,
+  memoryReply,
+  okReply,
+  queryReply,
+  reinforceReply,
+  updateReply,
+} from '../../schemas/responses.js';
 import { toAddInput, toQueryInput } from '../../wire-input.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
@@ -24,6 +35,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/add',
       summary: 'Store a memory for a user (dedup within that user reinforces the existing one).',
       body: addMemoryBody,
+      response: addReply,
       handler: ({ body, scope }) => engine.add(scope(body.user_id), toAddInput(body)),
     }),
     route({
@@ -31,6 +43,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/add/batch',
       summary: 'Store many memories of one user in one transaction.',
       body: addBatchBody,
+      response: addBatchReply,
       handler: async ({ body, scope }) => ({ results: await engine.addMany(scope(body.user_id), body.items.map(toAddInput)) }),
     }),
     route({
@@ -38,6 +51,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/query',
       summary: "Rank the user's memories for a query.",
       body: queryMemoryBody,
+      response: queryReply,
       handler: ({ body, scope }) => {
         const f = body.filters ?? {};
         return engine.query(scope(f.user_id !== undefined ? f.user_id : body.user_id), toQueryInput(body.query, body.k, f));
@@ -48,6 +62,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/reinforce',
       summary: "Raise a memory's salience.",
       body: reinforceBody,
+      response: reinforceReply,
       handler: async ({ body, scope }) => ({ ok: true, salience: await engine.reinforce(scope(body.user_id), body.id, body.boost) }),
     }),
     route({
@@ -55,6 +70,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/all',
       summary: "List the user's memories, newest first (`l` = limit, `u` = offset).",
       query: listMemoriesQuery,
+      response: listReply,
       handler: async ({ query, scope }) => ({
         items: await engine.list(scope(query.user_id), {
           limit: query.l ?? query.limit ?? 100,
@@ -65,15 +81,16 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
     }),
     route({
       method: 'GET',
-      path: '/memory/:id',
+      path: MEMORY_PATH,
       summary: 'One memory of the user (404 for ids of other users).',
       params: memoryIdParams,
       query: userQuery,
+      response: memoryReply,
       handler: ({ params, query, scope }) => engine.get(scope(query.user_id), params.id),
     }),
     route({
       method: 'GET',
-      path: '/memory/:id/links',
+      path: `${MEMORY_PATH}/links`,
       summary: "The user's waypoint graph around a memory: its links, and (depth 2) theirs; at most 40 memories.",
       params: memoryIdParams,
       query: memoryLinksQuery,
@@ -81,7 +98,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
     }),
     route({
       method: 'GET',
-      path: '/memory/:id/history',
+      path: `${MEMORY_PATH}/history`,
       summary: "A memory's changes, oldest first, with the content before, time and actor; kept after a delete.",
       params: memoryIdParams,
       query: userQuery,
@@ -92,26 +109,28 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
     }),
     route({
       method: 'PATCH',
-      path: '/memory/:id',
+      path: MEMORY_PATH,
       summary: "Change a memory's content, tags or metadata.",
       params: memoryIdParams,
       body: updateMemoryBody,
+      response: updateReply,
       handler: async ({ params, body, scope }) => {
         if (body.content === undefined && body.tags === undefined && body.metadata === undefined) {
           throw validationError('body: give at least one of content, tags, metadata');
         }
         const { user_id, ...patch } = body;
         await engine.update(scope(user_id), params.id, patch);
-        return { id: params.id, updated: true };
+        return { id: params.id, updated: true as const };
       },
     }),
     route({
       method: 'DELETE',
-      path: '/memory/:id',
+      path: MEMORY_PATH,
       summary: 'Delete a memory with its vectors and links.',
       params: memoryIdParams,
       query: userQuery,
       body: deleteMemoryBody,
+      response: okReply,
       handler: async ({ params, query, body, scope }) => {
         await engine.delete(scope(query.user_id !== undefined ? query.user_id : body.user_id), params.id);
         return { ok: true };

@@ -112,6 +112,7 @@ export function systemRoutes({ engine, config, metrics, startedAt }: AppDeps, op
       path: '/metrics',
       summary: 'Admin: Prometheus metrics (requests, latency, memories per sector, jobs, embedding calls).',
       access: 'admin',
+      responseType: 'text/plain',
       handler: async ({ c }) => {
         const sectors = await engine.adminSectorStats();
         const jobs = new Map<string, { runs: number; items: number }>();

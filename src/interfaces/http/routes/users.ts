@@ -1,5 +1,12 @@
 /** /users/* — summaries and bulk operations on one user's memories; `@default` names the default user. */
 import { storedUserScope } from '../../../store/scope.js';
+import {
+  deleteUserReply,
+  regenerateAllReply,
+  regenerateReply,
+  summaryReply,
+  userMemoriesReply,
+} from '../../schemas/responses.js';
 import { userListQuery, userMemoriesQuery, userPathParams } from '../../schemas/users.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';
@@ -40,6 +47,7 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/users/summaries/regenerate-all',
       summary: 'Admin: regenerate the summary of every user.',
       access: 'admin',
+      response: regenerateAllReply,
       handler: async () => {
         const users = await engine.adminListUsers();
         for (const u of users) await engine.regenerateSummary(storedUserScope(u));
@@ -51,6 +59,7 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/users/:user_id/summary',
       summary: "The user's summary.",
       params: userPathParams,
+      response: summaryReply,
       handler: ({ params, scope }) => engine.userSummary(scope(params.user_id)),
     }),
     route({
@@ -58,6 +67,7 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/users/:user_id/summary/regenerate',
       summary: "Recompute the user's summary now.",
       params: userPathParams,
+      response: regenerateReply,
       handler: async ({ params, scope }) => {
         const s = await engine.regenerateSummary(scope(params.user_id));
         return { ok: true, user_id: s.user_id, summary: s.summary, reflection_count: s.reflection_count, updated_at: s.updated_at };
@@ -69,6 +79,7 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
       summary: "List the user's memories (`l` = limit, `u` = offset).",
       params: userPathParams,
       query: userMemoriesQuery,
+      response: userMemoriesReply,
       handler: async ({ params, query, scope }) => {
         const s = scope(params.user_id);
         return { user_id: s.userId, items: await engine.list(s, { limit: query.l ?? 100, offset: query.u ?? 0 }) };
@@ -79,6 +90,7 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/users/:user_id/memories',
       summary: "Erase the user: all of its memories, vectors, links, embed logs, summary and API keys.",
       params: userPathParams,
+      response: deleteUserReply,
       handler: async ({ params, scope }) => {
         const counts = await engine.deleteUser(scope(params.user_id));
         return { ok: true, deleted: counts.memories, counts };
