@@ -129,9 +129,8 @@ test('HTML nesting is measured as the parser would nest it', () => {
 });
 
 test('deep HTML is refused at OM_INGEST_MAX_DEPTH before the DOM parser sees it', async () => {
-  const started = performance.now();
+  // The pre-scan stops counting one past the limit: a depth of 257 is its answer, not the DOM parser's.
   await rejectsWith(extract('html', deepHtml(16_000)), 'document_too_large', /nests elements 257 deep, over OM_INGEST_MAX_DEPTH=256/);
-  assert.ok(performance.now() - started < 5000, 'refused without parsing');
   assert.match((await extract('html', deepHtml(200))).text, /deep/);
 });
 
