@@ -16,6 +16,8 @@ export interface TableNames {
   apiKeys: string;
   userEpochs: string;
   userJournal: string;
+  temporalFacts: string;
+  temporalEdges: string;
   schemaVersion: string;
 }
 

@@ -254,8 +254,8 @@ export interface StaleQuery {
   /** Only memories with this primary sector. */
   sector?: string;
   /**
-   * Only memories with a vector upstream OpenMemory wrote (`model` NULL): the upgrade's
-   * selection. Otherwise also vectors of another model or dimension, and memories with none.
+   * Only memories with a vector upstream OpenMemory wrote (`model` NULL) or with none (upstream's
+   * ingest root has none): the upgrade's selection. Otherwise also vectors of another model or dimension.
    */
   upstreamOnly?: boolean;
   /** Keyset paging: only memories after this one (in id order, or in storage order where the backend has one). */

@@ -109,6 +109,13 @@ async function verify(config: Readonly<Config>, store: MigratableStore, io: Io):
   const result = await verifyAgainstFreshInstall(config, store);
   for (const [table, n] of Object.entries(result.data.rows)) io.out(`rows ${table}: ${n}`);
   io.out(`vectors without a model (to re-embed): ${result.data.vectorsWithoutModel}`);
+  // Information, not drift: upstream's values kept as written, and memories similarity cannot reach.
+  for (const [what, n] of Object.entries(result.data.misplaced)) io.out(`note: ${what}: ${n} rows as upstream wrote them`);
+  const { withoutVectors } = result.data;
+  if (withoutVectors.count > 0) {
+    const more = withoutVectors.count > withoutVectors.ids.length ? ', …' : '';
+    io.out(`note: ${withoutVectors.count} memories without vectors (not embedded; \`openmemory reembed\` retries): ${withoutVectors.ids.join(', ')}${more}`);
+  }
   for (const d of result.drift) io.out(`drift: ${d.kind} ${d.object}${d.expected ? ` expected ${d.expected}` : ''}${d.actual ? ` found ${d.actual}` : ''}`);
   const ownership = result.data.vectorsWithOtherUser + result.data.waypointsWithOtherUser;
   if (ownership > 0) io.out(`ownership: ${result.data.vectorsWithOtherUser} vectors and ${result.data.waypointsWithOtherUser} links carry another user than their memory`);

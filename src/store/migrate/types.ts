@@ -18,6 +18,8 @@ export type LogicalTable =
   | 'apiKeys'
   | 'userEpochs'
   | 'userJournal'
+  | 'temporalFacts'
+  | 'temporalEdges'
   | 'schemaVersion';
 
 export interface MigrationContext {

@@ -19,6 +19,8 @@ export function pgNames(pg: Pick<PgConfig, 'memoriesTable' | 'vectorsTable'>): R
     apiKeys: 'openmemory_api_keys',
     userEpochs: 'openmemory_user_epochs',
     userJournal: 'openmemory_user_journal',
+    temporalFacts: 'openmemory_temporal_facts',
+    temporalEdges: 'openmemory_temporal_edges',
     schemaVersion: 'schema_version',
   });
 }

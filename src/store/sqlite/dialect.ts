@@ -14,6 +14,8 @@ export const SQLITE_NAMES: Readonly<Record<LogicalTable, string>> = Object.freez
   apiKeys: 'api_keys',
   userEpochs: 'user_epochs',
   userJournal: 'user_journal',
+  temporalFacts: 'temporal_facts',
+  temporalEdges: 'temporal_edges',
   schemaVersion: 'schema_version',
 });
 
