@@ -11,6 +11,8 @@
  */
 import type { MemoryRecord, Sector, SectorVector, UserRecord, Waypoint } from '../core/types.js';
 import type { TermLookup } from '../core/vocabulary.js';
+import type { Fact } from '../core/temporal.js';
+import type { FactPatch, FactQuery, VolatileFact } from './ops/temporal.js';
 import type { UserScope } from './scope.js';
 
 /** Facts about a backend that callers may ask about; never branch on the backend's name. */
@@ -214,6 +216,8 @@ export interface DeletedCounts {
   vectors: number;
   waypoints: number;
   users: number;
+  /** Temporal facts (their edges go with them). */
+  facts: number;
 }
 
 export interface ApiKeyRecord {
@@ -359,14 +363,31 @@ export interface Store {
   /** Creates the user row if missing, then sets the summary (and adds to reflection_count). */
   saveUserSummary(scope: UserScope, summary: string, reflectionIncrement: number, now: number): Promise<UserRecord>;
   userStats(scope: UserScope): Promise<UserStats>;
-  /** Deletes every memory, vector, waypoint and the user row of the scope. */
+  /** Deletes every memory, vector, waypoint, temporal fact and edge, and the user row of the scope. */
   deleteUserData(scope: UserScope): Promise<DeletedCounts>;
+
+  // ---- temporal facts ------------------------------------------------------
+  findFacts(scope: UserScope, query: FactQuery): Promise<Fact[]>;
+  getFact(scope: UserScope, id: string): Promise<Fact | null>;
+  /** Inserts the fact, closing the current one of its subject and predicate that it supersedes (one transaction). */
+  insertFact(scope: UserScope, fact: Omit<Fact, 'userId' | 'validTo'>): Promise<Fact>;
+  /** The patched fact, or null when the id is not the scope's. */
+  updateFact(scope: UserScope, id: string, patch: FactPatch, now: number): Promise<Fact | null>;
+  factCounts(scope: UserScope): Promise<{ active: number; total: number }>;
+  volatileFacts(scope: UserScope, subject: string | undefined, limit: number): Promise<VolatileFact[]>;
+  /** Upstream's confidence decay over every user's current facts; returns how many changed. */
+  adminDecayFacts(rate: number, now: number): Promise<number>;
 
   // ---- spanning users (jobs, CLI, admin routes) ---------------------------
   /** Every user that has a row in `users` or owns a memory; the default user as `null`. */
   adminListUsers(): Promise<Array<string | null>>;
   adminSectorStats(): Promise<SectorStat[]>;
   adminCountMemories(): Promise<number>;
+  /**
+   * The owner of a memory (null: the default user), undefined when no memory has the id: for an
+   * admin acting on a memory by id without naming its user, as v1.2 let it.
+   */
+  adminMemoryOwner(id: string): Promise<string | null | undefined>;
   adminVectorModels(): Promise<ModelCount[]>;
   /** {@link Store.staleMemories} of every user in one walk of the primary key, each with its owner. */
   adminStaleMemories(query: StaleQuery): Promise<AdminStaleMemory[]>;

@@ -42,6 +42,11 @@ test("head-7a5e7c8: recognised, upgraded at start-up; the admin key's tenant, de
       assert.equal((await engine.list(userScope('beta'), { limit: 1000 })).length, counts.get('b60c30834404371a'));
       assert.equal((await engine.list(userScope('c550d2c5f9864147'), { limit: 1000 })).length, counts.get('c550d2c5f9864147'), 'an unmapped tenant keeps its id');
       assert.equal((await engine.list(userScope(alpha), { limit: 1000 })).length, 0);
+      // Facts follow their tenant: head kept 4 per tenant, 12 for c550d2c5f9864147.
+      const facts = async (scope: ReturnType<typeof userScope>) => (await engine.findFacts(scope, { order: 'time' })).length;
+      assert.deepEqual([await facts(DEFAULT_SCOPE), await facts(userScope('beta')), await facts(userScope('c550d2c5f9864147'))], [8, 4, 12]);
+      const [current] = await engine.findFacts(userScope('c550d2c5f9864147'), { subject: 'Ilse', predicate: 'prefers', current: true, order: 'time' });
+      assert.equal(current?.object, 'stained glass', "an upgraded fact is served as the user's current one");
     } finally {
       await engine.close();
     }
@@ -72,6 +77,8 @@ for (const f of ['release-1.2.3', 'release-1.3.0'].flatMap((set) => allFixtures(
         const found = await engine.query(DEFAULT_SCOPE, { query: one.content.slice(0, 200), k: 10, reinforce: false });
         assert.ok(found.matches.some((m) => m.id === one.id), 'a query without user_id finds it');
         assert.deepEqual(await engine.list(userScope('anonymous'), { limit: 10 }), []);
+        // v1.2.3 and v1.3.0 kept facts without a user (only SQLite could store them): the default user's now.
+        assert.equal((await engine.findFacts(DEFAULT_SCOPE, { order: 'time' })).length, f.engine === 'sqlite' ? 12 : 0);
       } finally {
         await engine.close();
       }

@@ -128,8 +128,14 @@ function shard(scope: UserScope, count: number): number {
   return (h >>> 0) % count;
 }
 
-type PerUser = Exclude<(typeof ENGINE_METHODS)[number], 'adminListUsers' | 'adminSectorStats' | 'jobStats' | 'embeddingMetrics' | 'modelStats'>;
-const PER_USER: readonly PerUser[] = ['add', 'addMany', 'query', 'get', 'list', 'update', 'delete', 'link', 'reinforce', 'userSummary', 'regenerateSummary', 'deleteUser', 'userStats'];
+type PerUser = Exclude<
+  (typeof ENGINE_METHODS)[number],
+  'adminListUsers' | 'adminSectorStats' | 'adminDecayFacts' | 'adminMemoryOwner' | 'jobStats' | 'embeddingMetrics' | 'modelStats'
+>;
+const PER_USER: readonly PerUser[] = [
+  'add', 'addMany', 'query', 'get', 'list', 'update', 'delete', 'link', 'reinforce', 'userSummary', 'regenerateSummary', 'deleteUser', 'userStats',
+  'addFact', 'findFacts', 'updateFact', 'factTimeline', 'compareFacts', 'factStats', 'volatileFacts',
+];
 
 export async function startThreadedEngine(
   env: Record<string, string | undefined>,
@@ -156,6 +162,8 @@ export async function startThreadedEngine(
     ...perUser,
     adminListUsers: () => first.call('engine', 'adminListUsers', []),
     adminSectorStats: () => first.call('engine', 'adminSectorStats', []),
+    adminDecayFacts: (rate) => first.call('engine', 'adminDecayFacts', [rate]),
+    adminMemoryOwner: (id) => first.call('engine', 'adminMemoryOwner', [id]),
     jobStats: (since) => first.call('engine', 'jobStats', [since]),
     embeddingMetrics: async () => (await all<Awaited<ReturnType<MemoryEngine['embeddingMetrics']>>>('embeddingMetrics')).reduce(mergeEmbedMetrics, {}),
     modelStats: async () => (await all<{ users: number; bytes: number }>('modelStats')).reduce((a, b) => ({ users: a.users + b.users, bytes: a.bytes + b.bytes })),

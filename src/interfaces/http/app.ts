@@ -28,6 +28,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { lgmRoutes } from './routes/lgm.js';
 import { memoryRoutes } from './routes/memory.js';
 import { systemRoutes, VERSION } from './routes/system.js';
+import { temporalRoutes } from './routes/temporal.js';
 import { userRoutes } from './routes/users.js';
 
 export interface AppOptions {
@@ -85,6 +86,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
     ...ideRoutes(deps),
     ...compressionRoutes(deps),
     ...lgmRoutes(deps),
+    ...temporalRoutes(deps),
     ...adminRoutes(deps),
   );
   const limiter = config.rateLimit.enabled ? new RateLimiter(config.rateLimit.max, config.rateLimit.windowMs) : null;

@@ -5,6 +5,7 @@ import type { Op, Row } from '../driver.js';
 import { scopeFromUserKey, userKey, type UserScope } from '../scope.js';
 import { inScope, raw, sql } from '../sql.js';
 import type { DeletedCounts, SectorStat, UserStats } from '../store.js';
+import { deleteUserFacts } from './temporal.js';
 
 const DAY_MS = 86_400_000;
 
@@ -66,5 +67,6 @@ export function* deleteUserData(d: Dialect, scope: UserScope): Op<DeletedCounts>
   const vectors = (yield sql`DELETE FROM ${raw(t.vectors)} WHERE ${inScope(scope)}`).changes;
   const memories = (yield sql`DELETE FROM ${raw(t.memories)} WHERE ${inScope(scope)}`).changes;
   const users = (yield sql`DELETE FROM ${raw(t.users)} WHERE user_id = ${userKey(scope)}`).changes;
-  return { memories, vectors, waypoints, users };
+  const facts = yield* deleteUserFacts(d, scope);
+  return { memories, vectors, waypoints, users, facts };
 }
