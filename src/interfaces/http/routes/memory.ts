@@ -46,7 +46,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       path: '/memory/reinforce',
       summary: "Raise a memory's salience.",
       body: reinforceBody,
-      handler: async ({ body, scope }) => ({ ok: true, salience: await engine.reinforce(scope(body.user_id), body.id, body.boost) }),
+      handler: async ({ body, memoryScope }) => ({ ok: true, salience: await engine.reinforce(await memoryScope(body.user_id, body.id), body.id, body.boost) }),
     }),
     route({
       method: 'GET',
@@ -64,10 +64,10 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
     route({
       method: 'GET',
       path: '/memory/:id',
-      summary: 'One memory of the user (404 for ids of other users).',
+      summary: 'One memory of the user (404 for ids of other users; the admin key naming no user reaches any, as v1.2).',
       params: memoryIdParams,
       query: userQuery,
-      handler: ({ params, query, scope }) => engine.get(scope(query.user_id), params.id),
+      handler: async ({ params, query, memoryScope }) => engine.get(await memoryScope(query.user_id, params.id), params.id),
     }),
     route({
       method: 'PATCH',
@@ -75,12 +75,12 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       summary: "Change a memory's content, tags or metadata.",
       params: memoryIdParams,
       body: updateMemoryBody,
-      handler: async ({ params, body, scope }) => {
+      handler: async ({ params, body, memoryScope }) => {
         if (body.content === undefined && body.tags === undefined && body.metadata === undefined) {
           throw validationError('body: give at least one of content, tags, metadata');
         }
         const { user_id, ...patch } = body;
-        await engine.update(scope(user_id), params.id, patch);
+        await engine.update(await memoryScope(user_id, params.id), params.id, patch);
         return { id: params.id, updated: true };
       },
     }),
@@ -91,8 +91,8 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       params: memoryIdParams,
       query: userQuery,
       body: deleteMemoryBody,
-      handler: async ({ params, query, body, scope }) => {
-        await engine.delete(scope(query.user_id !== undefined ? query.user_id : body.user_id), params.id);
+      handler: async ({ params, query, body, memoryScope }) => {
+        await engine.delete(await memoryScope(query.user_id !== undefined ? query.user_id : body.user_id, params.id), params.id);
         return { ok: true };
       },
     }),
