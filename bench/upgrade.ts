@@ -57,7 +57,8 @@ export async function benchUpgrade(sizes: readonly number[] = [100_000]): Promis
   try {
     const figures: UpgradeFigure[] = [];
     const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-    const large = path.resolve(repoRoot, '../shared/fixtures/pre-1.2/openmemory-v1.1-large.sqlite');
+    const fixtures = process.env.OM_FIXTURES_DIR ?? path.resolve(repoRoot, '../shared/fixtures');
+    const large = path.join(fixtures, 'pre-1.2/openmemory-v1.1-large.sqlite');
     const copy = path.join(dir, 'large.sqlite');
     copyFileSync(large, copy);
     figures.push(await timeUpgrade('fixture pre-1.2 large (SQLite)', copy));

@@ -69,6 +69,16 @@ for (const f of ['release-1.2.3', 'release-1.3.0'].flatMap((set) => allFixtures(
     try {
       const anonymous = f.manifest.memories.filter((m) => m.user_id === 'anonymous');
       assert.ok(anonymous.length > 150, 'the fixture stores "no user" as anonymous');
+      if (f.engine === 'sqlite') {
+        // Before the upgrade, verify names upstream's misplaced values and the memory no vector reaches.
+        const before = io(db.env);
+        assert.equal(await migrateCommand(['verify'], before.io), 4);
+        const out = before.out.join('\n');
+        assert.match(out, /^note: memories\.segment_not_integer: \d+ rows as upstream wrote them$/m);
+        assert.match(out, /^note: memories\.version_null: 1 rows/m);
+        const root = f.manifest.memories.find((m) => (m.user_id?.length ?? 0) > 256)!;
+        assert.match(out, new RegExp(`^note: 1 memories without vectors .*${root.id}`, 'm'), 'the ingest root is named');
+      }
       const engine = await Memory.open({ config: db.config, jobs: false });
       try {
         const listed = new Set((await engine.list(DEFAULT_SCOPE, { limit: 1000 })).map((m) => m.id));
