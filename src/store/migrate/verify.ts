@@ -100,13 +100,17 @@ export async function dataChecks(
       if (n > 0) misplaced[what] = n;
     }
   }
+  // Upstream head's SQLite file keeps its vectors under another name until upgraded (drift says so).
+  const vectorsHere = facts.tables.has(names.vectors);
   const vectorless = `FROM ${t.memories} m WHERE NOT EXISTS (SELECT 1 FROM ${t.vectors} v WHERE v.id = m.id)`;
-  const { rows: named } = await ctx.run(sql`SELECT m.id AS id ${raw(vectorless)} ORDER BY m.id LIMIT ${NAMED_WITHOUT_VECTORS}`);
+  const { rows: named } = vectorsHere
+    ? await ctx.run(sql`SELECT m.id AS id ${raw(vectorless)} ORDER BY m.id LIMIT ${NAMED_WITHOUT_VECTORS}`)
+    : { rows: [] };
   return {
     misplaced,
-    withoutVectors: { count: await scalar(ctx, `SELECT COUNT(*) AS n ${vectorless}`), ids: named.map((r) => String(r.id)) },
+    withoutVectors: { count: vectorsHere ? await scalar(ctx, `SELECT COUNT(*) AS n ${vectorless}`) : 0, ids: named.map((r) => String(r.id)) },
     rows,
-    vectorsWithOtherUser: memoriesOwned ? await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t.vectors} v JOIN ${t.memories} m ON m.id = v.id WHERE ${owner('v')}`) : 0,
+    vectorsWithOtherUser: memoriesOwned && vectorsHere ? await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t.vectors} v JOIN ${t.memories} m ON m.id = v.id WHERE ${owner('v')}`) : 0,
     waypointsWithOtherUser: memoriesOwned
       ? await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t.waypoints} w JOIN ${t.memories} m ON ${idText('m')} = w.src_id WHERE ${owner('w')}`)
       : 0,
