@@ -10,11 +10,20 @@ import { test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { Memory } from '../../src/engine/memory.js';
 import { migrateCommand } from '../../src/interfaces/cli/migrate.js';
-import { upstreamTenant } from '../../src/store/migrate/user-map.js';
+import { upgradeSettings, upstreamTenant } from '../../src/store/migrate/user-map.js';
 import { verifyAgainstFreshInstall } from '../../src/store/migrate/verify-install.js';
 import { DEFAULT_SCOPE, userScope } from '../../src/store/scope.js';
 import { allFixtures, type Fixture } from './fixtures.js';
 import { io, missingFromManifest, prepareFixture, withStore, withUpgradedOwners } from './harness.js';
+
+test('OM_UPGRADE_USER_MAP: pairs split at the first colon, @default for the default user, applied over the built-in renames', () => {
+  const config = loadConfig({ OM_UPGRADE_USER_MAP: ' b60c30834404371a:dev:team/α , anonymous:guest,x:@default' });
+  assert.deepEqual(config.upgradeUserMap, [['b60c30834404371a', 'dev:team/α'], ['anonymous', 'guest'], ['x', null]]);
+  assert.throws(() => loadConfig({ OM_UPGRADE_USER_MAP: 'no-colon' }), /OM_UPGRADE_USER_MAP/);
+  assert.throws(() => loadConfig({ OM_UPGRADE_USER_MAP: 'a:' }), /OM_UPGRADE_USER_MAP/);
+  const renames = new Map(upgradeSettings('k', config.upgradeUserMap).userRenames);
+  assert.deepEqual([renames.get('anonymous'), renames.get('dev-no-auth'), renames.get(upstreamTenant('k')), renames.get('x')], ['guest', null, null, null]);
+});
 
 const fixture = (set: string, engine: Fixture['engine']) => allFixtures().find((f) => f.set === set && f.engine === engine)!;
 const perUser = (f: Fixture) => {
@@ -30,6 +39,9 @@ test("head-7a5e7c8: recognised, upgraded at start-up; the admin key's tenant, de
     const status = io(db.env);
     assert.equal(await migrateCommand(['status'], status.io), 3);
     assert.match(status.out.join('\n'), /layout: OpenMemory head/);
+    const drifted = io(db.env);
+    assert.equal(await migrateCommand(['verify'], drifted.io), 4);
+    assert.match(drifted.out.join('\n'), /^drift: missing_table vectors$/m);
 
     const alpha = upstreamTenant('fx-head-key-alpha');
     assert.equal(alpha, '0c998277c136c821', "head's tenant: the first 16 hex digits of sha256(key)");
