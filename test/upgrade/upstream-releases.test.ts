@@ -45,6 +45,9 @@ test("head-7a5e7c8: recognised, upgraded at start-up; the admin key's tenant, de
 
     const alpha = upstreamTenant('fx-head-key-alpha');
     assert.equal(alpha, '0c998277c136c821', "head's tenant: the first 16 hex digits of sha256(key)");
+    // The fixture's project_id columns are all NULL: one project, kept in the memory's metadata.
+    const inProject = f.manifest.memories.find((m) => m.user_id === 'c550d2c5f9864147')!;
+    await db.sql(`UPDATE memories SET project_id = 'proj-a' WHERE id = '${inProject.id}'`);
     const env = { ...db.env, OM_API_KEY: 'fx-head-key-alpha', OM_UPGRADE_USER_MAP: 'b60c30834404371a:beta' };
     const counts = perUser(f);
     const engine = await Memory.open({ config: loadConfig(env), jobs: false });
@@ -54,6 +57,7 @@ test("head-7a5e7c8: recognised, upgraded at start-up; the admin key's tenant, de
       assert.equal((await engine.list(userScope('beta'), { limit: 1000 })).length, counts.get('b60c30834404371a'));
       assert.equal((await engine.list(userScope('c550d2c5f9864147'), { limit: 1000 })).length, counts.get('c550d2c5f9864147'), 'an unmapped tenant keeps its id');
       assert.equal((await engine.list(userScope(alpha), { limit: 1000 })).length, 0);
+      assert.equal((await engine.get(userScope('c550d2c5f9864147'), inProject.id)).metadata.project_id, 'proj-a');
       // Facts follow their tenant: head kept 4 per tenant, 12 for c550d2c5f9864147.
       const facts = async (scope: ReturnType<typeof userScope>) => (await engine.findFacts(scope, { order: 'time' })).length;
       assert.deepEqual([await facts(DEFAULT_SCOPE), await facts(userScope('beta')), await facts(userScope('c550d2c5f9864147'))], [8, 4, 12]);
