@@ -64,7 +64,9 @@ export function compareAt(facts: readonly Fact[], time1: number, time2: number):
   const at = (t: number) => {
     const byPredicate = new Map<string, Fact>();
     // The latest-starting fact of a predicate stands for it, as the current one does.
-    for (const f of facts) if (holdsAt(f, t) && (byPredicate.get(f.predicate)?.validFrom ?? -Infinity) <= f.validFrom) byPredicate.set(f.predicate, f);
+    for (const f of facts) {
+      if (holdsAt(f, t) && (byPredicate.get(f.predicate)?.validFrom ?? -Infinity) <= f.validFrom) byPredicate.set(f.predicate, f);
+    }
     return byPredicate;
   };
   const [before, after] = [at(time1), at(time2)];

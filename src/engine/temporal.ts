@@ -99,10 +99,17 @@ function subjectHistory(ctx: EngineContext, scope: UserScope, subject: string, p
 }
 
 export async function factTimeline(ctx: EngineContext, scope: UserScope, subject: string, predicate?: string): Promise<TimelineView[]> {
-  return timeline(await subjectHistory(ctx, scope, subject, predicate)).map((e) => ({ ...e, timestamp: iso(e.timestamp) }));
+  const entries = timeline(await subjectHistory(ctx, scope, subject, predicate));
+  return entries.map((e) => ({ ...e, timestamp: iso(e.timestamp) }));
 }
 
-export async function compareFacts(ctx: EngineContext, scope: UserScope, subject: string, time1: number, time2: number): Promise<FactComparisonView> {
+export async function compareFacts(
+  ctx: EngineContext,
+  scope: UserScope,
+  subject: string,
+  time1: number,
+  time2: number,
+): Promise<FactComparisonView> {
   const c = compareAt(await subjectHistory(ctx, scope, subject), time1, time2);
   return {
     added: c.added.map(toFactView),

@@ -42,7 +42,11 @@ export const currentFactQuery = z.object({ subject: subjectField, predicate: pre
 
 export const factIdParams = z.object({ id: z.string().min(1).max(128) });
 
-export const updateFactBody = z.object({ confidence: score01.optional(), metadata: metadataField.optional(), user_id: userIdField });
+export const updateFactBody = z.object({
+  confidence: score01.optional(),
+  metadata: metadataField.optional(),
+  user_id: userIdField,
+});
 
 export const invalidateFactBody = z.object({ valid_to: timeField.optional().describe('default: now'), user_id: userIdField });
 
@@ -69,4 +73,8 @@ export const userOnlyQuery = z.object({ user_id: userIdField });
 
 export const decayFactsBody = z.object({ decay_rate: score01.optional().describe('default 0.01') });
 
-export const volatileFactsQuery = z.object({ subject: subjectField.optional(), limit: queryInt(1, 1000).optional(), user_id: userIdField });
+export const volatileFactsQuery = z.object({
+  subject: subjectField.optional(),
+  limit: queryInt(1, 1000).optional(),
+  user_id: userIdField,
+});

@@ -41,7 +41,12 @@ function renamed(renames: UserRenames, col: string): Stmt {
 }
 
 /** Renames the user of the rows of `table` (a `user_id` column) that `where` selects; returns the rows changed. */
-export async function renameUsers(ctx: MigrationContext, renames: UserRenames, table: string, where: Stmt = sql`1 = 1`): Promise<number> {
+export async function renameUsers(
+  ctx: MigrationContext,
+  renames: UserRenames,
+  table: string,
+  where: Stmt = sql`1 = 1`,
+): Promise<number> {
   if (renames.length === 0) return 0;
   const { changes } = await ctx.run(sql`UPDATE ${raw(table)} SET user_id = ${renamed(renames, 'user_id')}
     WHERE user_id IN ${list(renames.map(([from]) => from))} AND ${where}`);
@@ -55,7 +60,8 @@ export async function renameUsers(ctx: MigrationContext, renames: UserRenames, t
 export async function renameUserRows(ctx: MigrationContext, renames: UserRenames, users: string): Promise<void> {
   for (const [from, to] of renames) {
     const key = to ?? DEFAULT_USER_KEY;
-    await ctx.run(sql`DELETE FROM ${raw(users)} WHERE user_id = ${from} AND EXISTS (SELECT 1 FROM ${raw(users)} u WHERE u.user_id = ${key})`);
+    await ctx.run(sql`DELETE FROM ${raw(users)} WHERE user_id = ${from}
+      AND EXISTS (SELECT 1 FROM ${raw(users)} u WHERE u.user_id = ${key})`);
     await ctx.run(sql`UPDATE ${raw(users)} SET user_id = ${key} WHERE user_id = ${from}`);
   }
 }

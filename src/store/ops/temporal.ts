@@ -107,8 +107,9 @@ export function* insertFact(d: Dialect, scope: UserScope, f: Omit<Fact, 'userId'
   const { rows } = yield sql`SELECT MIN(valid_from) AS next FROM ${t} WHERE ${same} AND valid_from >= ${f.validFrom}`;
   const next = rows[0]?.next;
   const validTo = next === null || next === undefined ? null : closedAt(Number(next));
+  const metadata = f.metadata === null ? null : JSON.stringify(f.metadata);
   yield sql`INSERT INTO ${t} (${raw(COLUMNS)}) VALUES (${f.id}, ${scope.userId}, ${f.projectId}, ${f.subject}, ${f.predicate},
-    ${f.object}, ${f.validFrom}, ${validTo}, ${f.confidence}, ${f.lastUpdated}, ${f.metadata === null ? null : JSON.stringify(f.metadata)})`;
+    ${f.object}, ${f.validFrom}, ${validTo}, ${f.confidence}, ${f.lastUpdated}, ${metadata})`;
   return { ...f, userId: scope.userId, validTo };
 }
 
