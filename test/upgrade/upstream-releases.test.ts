@@ -138,3 +138,19 @@ test("release-1.2.3 (postgresql): upstream's stats rows carried over, our stats 
     await db.cleanup();
   }
 });
+
+test('release-1.2.3 (sqlite): `migrate up --user-map anonymous:guest` gives the memories stored without a user to a user of the operator\'s choice', async () => {
+  const f = fixture('release-1.2.3', 'sqlite');
+  const db = await prepareFixture(f);
+  try {
+    const up = io(db.env);
+    assert.equal(await migrateCommand(['up', '--no-backup', '--no-reembed', '--user-map', 'anonymous:guest'], up.io), 0, up.err.join('\n'));
+    await withStore(db, async (store) => {
+      assert.equal(await store.countMemories(userScope('guest')), perUser(f).get('anonymous'));
+      assert.equal(await store.countMemories(DEFAULT_SCOPE), 0);
+    });
+    await assert.rejects(migrateCommand(['up', '--user-map', 'nocolon'], io(db.env).io), /OM_UPGRADE_USER_MAP/);
+  } finally {
+    await db.cleanup();
+  }
+});

@@ -30,6 +30,7 @@ export const MIGRATE_HELP = `usage: openmemory migrate <status|plan|up|verify> [
   up            apply all pending steps in one transaction, then re-embed upstream vectors
                   --no-backup   SQLite: skip the copy taken before the upgrade
                   --no-reembed  leave upstream vectors (model NULL) as they are
+                  --user-map M  upstream users renamed, as OM_UPGRADE_USER_MAP (from:to,…; @default)
   verify        compare the schema with a fresh install of the same configuration; row counts;
                 ownership of vectors and links (exit 4 on drift)
 exit codes: 0 ok, 1 failed (database unchanged), 2 usage, 3 pending, 4 drift, 5 refused,
@@ -127,7 +128,12 @@ async function verify(config: Readonly<Config>, store: MigratableStore, io: Io):
 export async function migrateCommand(args: string[], io: Io): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { 'no-backup': { type: 'boolean' }, 'no-reembed': { type: 'boolean' }, help: { type: 'boolean' } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { 'no-backup': { type: 'boolean' }, 'no-reembed': { type: 'boolean' }, 'user-map': { type: 'string' }, help: { type: 'boolean' } },
+    });
   } catch (e) {
     io.err((e as Error).message);
     io.err(MIGRATE_HELP);
@@ -138,7 +144,8 @@ export async function migrateCommand(args: string[], io: Io): Promise<number> {
     io.err(MIGRATE_HELP);
     return parsed.values.help ? EXIT.ok : EXIT.usage;
   }
-  const config = loadConfig(io.env);
+  const userMap = parsed.values['user-map'];
+  const config = loadConfig(userMap === undefined ? io.env : { ...io.env, OM_UPGRADE_USER_MAP: userMap });
   const store = openBackend(config);
   try {
     if (sub === 'status') return await status(store, io);
