@@ -23,9 +23,13 @@ const SUPERSEDED_INDEXES = ['content_fts_idx', 'content_tsv_idx', 'content_searc
 
 type PgTables = Pick<PgConfig, 'schema' | 'memoriesTable' | 'vectorsTable'>;
 
-/** Upstream's PostgreSQL stats table (v1.2.3 to head): in the schema under this name, with these columns. */
+/**
+ * Upstream's PostgreSQL stats table (v1.2.3 to head): in the schema under this name, with exactly
+ * these columns and an index under our stats index's name (what tells it from a table of another
+ * application that happens to be called `stats`).
+ */
 const UPSTREAM_STATS = 'stats';
-const STATS_COLUMNS = ['type', 'count', 'ts'];
+const STATS_COLUMNS = 'id,type,count,ts';
 
 function pgDdl(pg: PgTables): MigrationDdl {
   const n = pgNames(pg);
@@ -38,7 +42,9 @@ function pgDdl(pg: PgTables): MigrationDdl {
   const supersededIndexes = SUPERSEDED_INDEXES.map((suffix) => `${n.memories}_${suffix}`);
   const supersededTriggers = SUPERSEDED_TRIGGERS.map((suffix) => `${n.vectors}_${suffix}`);
   const statsIndexes = [idx(n.stats, 'ts_idx', 'ts'), idx(n.stats, 'type_idx', 'type')];
-  const upstreamStats = (f: SchemaFacts) => STATS_COLUMNS.every((c) => f.shape.tables.get(UPSTREAM_STATS)?.columns.has(c));
+  const upstreamStats = (f: SchemaFacts) =>
+    [...(f.shape.tables.get(UPSTREAM_STATS)?.columns.keys() ?? [])].sort().join(',') === STATS_COLUMNS.split(',').sort().join(',') &&
+    statsIndexes.some((i) => f.shape.indexTables.get(i.name) === UPSTREAM_STATS);
   const temporalIndexes = {
     facts: idx(n.temporalFacts, 'user_subject_idx', 'user_id, subject, predicate, valid_from'),
     edges: idx(n.temporalEdges, 'user_source_idx', 'user_id, source_id'),
