@@ -52,6 +52,12 @@ export interface Config {
   dbPath: string;
   pg: PgConfig;
   autoMigrate: boolean;
+  /**
+   * OM_UPGRADE_USER_MAP: upstream user ids (HEAD's tenant hashes, …) renamed when an upstream
+   * database is upgraded; `null` is the default user. Applied over the built-in renames
+   * (src/store/migrate/user-map.ts).
+   */
+  upgradeUserMap: ReadonlyArray<readonly [string, string | null]>;
   port: number;
   host: string;
   /** Allow binding beyond loopback without an API key. */
@@ -243,6 +249,18 @@ function originList(env: Env, name: string): string[] | '*' {
   });
 }
 
+/** `from:to,…` (split at the first colon: upstream's tenant ids hold none); `to` = `@default` is the default user. */
+function userMap(env: Env, name: string): Array<[string, string | null]> {
+  const v = str(env, name);
+  if (v === null) return [];
+  return v.split(',').map((pair) => {
+    const at = pair.indexOf(':');
+    const [from, to] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    if (at < 1 || to === '') throw new ConfigError(name, `must be upstream-user:user pairs separated by commas (@default for the default user); got "${pair}"`);
+    return [from, to === '@default' ? null : to];
+  });
+}
+
 /** Parses the environment; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonly<Config> {
   const backend = oneOf(env, 'OM_METADATA_BACKEND', ['sqlite', 'postgres'] as const, 'sqlite');
@@ -271,6 +289,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
       vectorsTable: identifier(env, 'OM_VECTOR_TABLE', 'openmemory_vectors'),
     },
     autoMigrate: bool(env, 'OM_AUTO_MIGRATE', true),
+    upgradeUserMap: userMap(env, 'OM_UPGRADE_USER_MAP'),
     port: int(env, 'OM_PORT', 8080, 0, 65535),
     host: str(env, 'OM_HOST') ?? '127.0.0.1',
     allowInsecureBind: bool(env, 'OM_ALLOW_INSECURE_BIND', false),

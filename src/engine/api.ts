@@ -9,6 +9,8 @@ import type { Sector } from '../core/types.js';
 import type { EmbedMetricsSnapshot } from '../embed/metrics.js';
 import type { DeletedCounts, HistoryEvent, ModelStats, SectorStat, StatRow, UserStats } from '../store/store.js';
 import type { UserScope } from '../store/scope.js';
+import type { VolatileFact } from '../store/ops/temporal.js';
+import type { AddFactInput, FactComparisonView, FactStatsView, FactView, FindFactsInput, TimelineView } from './temporal.js';
 
 export interface AddInput {
   content: string;
@@ -217,6 +219,22 @@ export interface MemoryEngine {
   regenerateSummary(scope: UserScope): Promise<UserSummaryView>;
   deleteUser(scope: UserScope): Promise<DeletedCounts>;
   userStats(scope: UserScope): Promise<UserStats>;
+  /** A temporal fact of the user; it closes the user's current fact of the same subject and predicate. */
+  addFact(scope: UserScope, input: AddFactInput): Promise<FactView>;
+  findFacts(scope: UserScope, input: FindFactsInput): Promise<FactView[]>;
+  /** Confidence, metadata or the end of validity of one of the user's facts; not_found otherwise. */
+  updateFact(scope: UserScope, id: string, patch: { confidence?: number; metadata?: Record<string, unknown>; validTo?: number }): Promise<FactView>;
+  factTimeline(scope: UserScope, subject: string, predicate?: string): Promise<TimelineView[]>;
+  compareFacts(scope: UserScope, subject: string, time1: number, time2: number): Promise<FactComparisonView>;
+  factStats(scope: UserScope): Promise<FactStatsView>;
+  volatileFacts(scope: UserScope, subject: string | undefined, limit: number): Promise<VolatileFact[]>;
+  /** Admin: upstream's confidence decay over every user's current facts. */
+  adminDecayFacts(rate: number): Promise<number>;
+  /**
+   * Admin: the user owning a memory, for admin calls by id that name no user (v1.2 acted on the
+   * memory wherever it lived); undefined when no memory has the id.
+   */
+  adminMemoryOwner(id: string): Promise<string | null | undefined>;
   /** Admin: every user id (default user as null). */
   adminListUsers(): Promise<Array<string | null>>;
   adminSectorStats(): Promise<SectorStat[]>;

@@ -46,6 +46,22 @@ import { queryMemories } from './query.js';
 import { SummaryQueue, computeSummary, saveSummary } from './summaries.js';
 import { exportPage } from './transfer/export.js';
 import { importIntoUser } from './transfer/import.js';
+import {
+  addFact,
+  compareFacts,
+  factStats,
+  factTimeline,
+  findFacts,
+  updateFact,
+  volatileFacts,
+  type AddFactInput,
+  type FactComparisonView,
+  type FactStatsView,
+  type FactView,
+  type FindFactsInput,
+  type TimelineView,
+} from './temporal.js';
+import type { VolatileFact } from '../store/ops/temporal.js';
 
 export interface OpenOptions {
   config?: Readonly<Config>;
@@ -240,6 +256,42 @@ export class Memory implements MemoryEngine {
 
   userStats(scope: UserScope): Promise<UserStats> {
     return this.#settled(scope, () => this.ctx.store.userStats(scope));
+  }
+
+  addFact(scope: UserScope, input: AddFactInput): Promise<FactView> {
+    return addFact(this.ctx, scope, input);
+  }
+
+  findFacts(scope: UserScope, input: FindFactsInput): Promise<FactView[]> {
+    return findFacts(this.ctx, scope, input);
+  }
+
+  updateFact(scope: UserScope, id: string, patch: { confidence?: number; metadata?: Record<string, unknown>; validTo?: number }): Promise<FactView> {
+    return updateFact(this.ctx, scope, id, patch);
+  }
+
+  factTimeline(scope: UserScope, subject: string, predicate?: string): Promise<TimelineView[]> {
+    return factTimeline(this.ctx, scope, subject, predicate);
+  }
+
+  compareFacts(scope: UserScope, subject: string, time1: number, time2: number): Promise<FactComparisonView> {
+    return compareFacts(this.ctx, scope, subject, time1, time2);
+  }
+
+  factStats(scope: UserScope): Promise<FactStatsView> {
+    return factStats(this.ctx, scope);
+  }
+
+  volatileFacts(scope: UserScope, subject: string | undefined, limit: number): Promise<VolatileFact[]> {
+    return volatileFacts(this.ctx, scope, subject, limit);
+  }
+
+  adminDecayFacts(rate: number): Promise<number> {
+    return this.ctx.store.adminDecayFacts(rate, this.ctx.now());
+  }
+
+  adminMemoryOwner(id: string): Promise<string | null | undefined> {
+    return this.ctx.store.adminMemoryOwner(id);
   }
 
   adminListUsers(): Promise<Array<string | null>> {

@@ -3,8 +3,9 @@
  * - `openmemory reembed` (which `stale: 'not-current'`): every memory whose vectors the
  *   configured embedder did not write (another provider, model or dimension, upstream's
  *   vectors with `model` NULL, or no vector at all);
- * - the upgrade (`stale: 'upstream'`, after `migrate up` and at start-up): only the vectors
- *   upstream OpenMemory wrote (`model` NULL), which live in another space than ours. Vectors that
+ * - the upgrade (`stale: 'upstream'`, after `migrate up` and at start-up): the vectors upstream
+ *   OpenMemory wrote (`model` NULL), which live in another space than ours, and memories with no
+ *   vector (upstream's ingest root, which no similarity could reach). Vectors that
  *   record a model are kept; a mismatch among those is reported at start-up, not redone
  *   behind the operator's back (a remote provider bills per call).
  *

@@ -17,6 +17,8 @@ export interface TableNames {
   userEpochs: string;
   userJournal: string;
   memoryHistory: string;
+  temporalFacts: string;
+  temporalEdges: string;
   schemaVersion: string;
 }
 

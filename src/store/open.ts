@@ -4,6 +4,7 @@ import { OmError } from '../errors.js';
 import { describeLayout } from './migrate/layout.js';
 import { describeReport } from './migrate/runner.js';
 import type { MigrationReport, MigrationTarget } from './migrate/types.js';
+import { upgradeSettings } from './migrate/user-map.js';
 import { explainPgFailure, openPostgresStore } from './postgres/index.js';
 import { openSqliteStore } from './sqlite/index.js';
 import type { Store } from './store.js';
@@ -26,7 +27,8 @@ export interface OpenOptions {
 }
 
 export function openBackend(config: Readonly<Config>): MigratableStore {
-  return config.backend === 'postgres' ? openPostgresStore(config.pg) : openSqliteStore(config.dbPath);
+  const upgrade = upgradeSettings(config.apiKey, config.upgradeUserMap);
+  return config.backend === 'postgres' ? openPostgresStore(config.pg, upgrade) : openSqliteStore(config.dbPath, upgrade);
 }
 
 /** Throws when the migration was refused or a step failed; the store is closed then. */

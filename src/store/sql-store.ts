@@ -3,6 +3,7 @@
  * backend's driver against the backend's dialect. Adapters differ only in those two objects.
  */
 import type { MemoryRecord, Sector, SectorVector, UserRecord, Waypoint } from '../core/types.js';
+import { DAY_MS, DECAY_FLOOR, type Fact } from '../core/temporal.js';
 import { UserModels } from './cache/user-models.js';
 import type { Dialect } from './dialect.js';
 import type { Driver, Op } from './driver.js';
@@ -12,6 +13,7 @@ import { insertedData, type ModelData } from './ops/model-data.js';
 import { recordRecalls, type RecallWritten } from './ops/recalls.js';
 import * as history from './ops/history.js';
 import * as memories from './ops/memories.js';
+import * as temporal from './ops/temporal.js';
 import * as users from './ops/users.js';
 import * as vectors from './ops/vectors.js';
 import * as waypoints from './ops/waypoints.js';
@@ -224,11 +226,36 @@ export class SqlStore implements Store {
     return done.result;
   }
 
+  findFacts(scope: UserScope, query: temporal.FactQuery): Promise<Fact[]> {
+    return this.driver.read(temporal.findFacts(this.dialect, scope, query));
+  }
+  getFact(scope: UserScope, id: string): Promise<Fact | null> {
+    return this.driver.read(temporal.getFact(this.dialect, scope, id));
+  }
+  insertFact(scope: UserScope, fact: Omit<Fact, 'userId' | 'validTo'>): Promise<Fact> {
+    return this.driver.write(temporal.insertFact(this.dialect, scope, fact));
+  }
+  updateFact(scope: UserScope, id: string, patch: temporal.FactPatch, now: number): Promise<Fact | null> {
+    return this.driver.write(temporal.updateFact(this.dialect, scope, id, patch, now));
+  }
+  factCounts(scope: UserScope): Promise<{ active: number; total: number }> {
+    return this.driver.read(temporal.factCounts(this.dialect, scope));
+  }
+  volatileFacts(scope: UserScope, subject: string | undefined, limit: number): Promise<temporal.VolatileFact[]> {
+    return this.driver.read(temporal.volatileFacts(this.dialect, scope, subject, limit));
+  }
+  adminDecayFacts(rate: number, now: number): Promise<number> {
+    return this.driver.write(temporal.adminDecayFacts(this.dialect, rate, now, DECAY_FLOOR, DAY_MS));
+  }
+
   adminListUsers(): Promise<Array<string | null>> {
     return this.driver.read(admin.adminListUsers(this.dialect));
   }
   adminSectorStats(): Promise<SectorStat[]> {
     return this.driver.read(admin.adminSectorStats(this.dialect));
+  }
+  adminMemoryOwner(id: string): Promise<string | null | undefined> {
+    return this.driver.read(admin.adminMemoryOwner(this.dialect, id));
   }
   adminCountMemories(): Promise<number> {
     return this.driver.read(admin.adminCountMemories(this.dialect));

@@ -11,6 +11,8 @@
  */
 import type { MemoryRecord, Sector, SectorVector, UserRecord, Waypoint } from '../core/types.js';
 import type { TermLookup } from '../core/vocabulary.js';
+import type { Fact } from '../core/temporal.js';
+import type { FactPatch, FactQuery, VolatileFact } from './ops/temporal.js';
 import type { UserScope } from './scope.js';
 
 /** Facts about a backend that callers may ask about; never branch on the backend's name. */
@@ -274,6 +276,8 @@ export interface DeletedCounts {
   /** The user's API keys: an erased user can no longer call. */
   apiKeys: number;
   embedLogs: number;
+  /** Temporal facts (their edges go with them). */
+  facts: number;
 }
 
 export interface ApiKeyRecord {
@@ -314,8 +318,8 @@ export interface StaleQuery {
   /** Only memories with this primary sector. */
   sector?: string;
   /**
-   * Only memories with a vector upstream OpenMemory wrote (`model` NULL): the upgrade's
-   * selection. Otherwise also vectors of another model or dimension, and memories with none.
+   * Only memories with a vector upstream OpenMemory wrote (`model` NULL) or with none (upstream's
+   * ingest root has none): the upgrade's selection. Otherwise also vectors of another model or dimension.
    */
   upstreamOnly?: boolean;
   /** Keyset paging: only memories after this one (in id order, or in storage order where the backend has one). */
@@ -427,18 +431,35 @@ export interface Store {
   saveUserSummary(scope: UserScope, summary: string, reflectionIncrement: number, now: number): Promise<UserRecord>;
   userStats(scope: UserScope): Promise<UserStats>;
   /**
-   * Erases the user: every memory, vector, waypoint, history entry, embed log, API key, journal
-   * entry, stats row and the user row. Only the user's epoch counter stays (its key and a number):
-   * other processes compare it with the models they hold, and a counter going back would let them
-   * keep serving the erased data.
+   * Erases the user: every memory, vector, waypoint, history entry, temporal fact and edge, embed
+   * log, API key, journal entry, stats row and the user row. Only the user's epoch counter stays
+   * (its key and a number): other processes compare it with the models they hold, and a counter
+   * going back would let them keep serving the erased data.
    */
   deleteUserData(scope: UserScope): Promise<DeletedCounts>;
+
+  // ---- temporal facts ------------------------------------------------------
+  findFacts(scope: UserScope, query: FactQuery): Promise<Fact[]>;
+  getFact(scope: UserScope, id: string): Promise<Fact | null>;
+  /** Inserts the fact, closing the current one of its subject and predicate that it supersedes (one transaction). */
+  insertFact(scope: UserScope, fact: Omit<Fact, 'userId' | 'validTo'>): Promise<Fact>;
+  /** The patched fact, or null when the id is not the scope's. */
+  updateFact(scope: UserScope, id: string, patch: FactPatch, now: number): Promise<Fact | null>;
+  factCounts(scope: UserScope): Promise<{ active: number; total: number }>;
+  volatileFacts(scope: UserScope, subject: string | undefined, limit: number): Promise<VolatileFact[]>;
+  /** Upstream's confidence decay over every user's current facts; returns how many changed. */
+  adminDecayFacts(rate: number, now: number): Promise<number>;
 
   // ---- spanning users (jobs, CLI, admin routes) ---------------------------
   /** Every user that has a row in `users` or owns a memory; the default user as `null`. */
   adminListUsers(): Promise<Array<string | null>>;
   adminSectorStats(): Promise<SectorStat[]>;
   adminCountMemories(): Promise<number>;
+  /**
+   * The owner of a memory (null: the default user), undefined when no memory has the id: for an
+   * admin acting on a memory by id without naming its user, as v1.2 let it.
+   */
+  adminMemoryOwner(id: string): Promise<string | null | undefined>;
   adminVectorModels(): Promise<ModelCount[]>;
   /** {@link Store.staleMemories} of every user in one walk of the primary key, each with its owner. */
   adminStaleMemories(query: StaleQuery): Promise<AdminStaleMemory[]>;

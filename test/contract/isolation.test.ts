@@ -137,7 +137,7 @@ contract('isolation', (current) => {
     const { store } = current();
     const mem = await seed(store);
     for (const [victim, scope] of SCOPES) {
-      assert.deepEqual(await store.deleteUserData(scope), { memories: 1, vectors: 1, waypoints: 1, users: 1, apiKeys: 0, embedLogs: 0 }, victim);
+      assert.deepEqual(await store.deleteUserData(scope), { memories: 1, vectors: 1, waypoints: 1, users: 1, apiKeys: 0, embedLogs: 0, facts: 0 }, victim);
       for (const [other, otherScope] of SCOPES) {
         const expected = SCOPES.findIndex(([n]) => n === other) > SCOPES.findIndex(([n]) => n === victim) ? 1 : 0;
         assert.equal(await store.countMemories(otherScope), expected, `${other} after erasing ${victim}`);

@@ -49,9 +49,9 @@ contract('users', (current) => {
     const b = item({}, [], [{ dstId: a.memory.id, weight: 0.5 }]);
     await store.insertMemories(alice, [a, b]);
     await store.saveUserSummary(alice, 's', 1, 1);
-    assert.deepEqual(await store.deleteUserData(alice), { memories: 2, vectors: 2, waypoints: 1, users: 1, apiKeys: 0, embedLogs: 0 });
+    assert.deepEqual(await store.deleteUserData(alice), { memories: 2, vectors: 2, waypoints: 1, users: 1, apiKeys: 0, embedLogs: 0, facts: 0 });
     assert.equal(await store.countMemories(alice), 0);
     assert.equal(await store.getUser(alice), null);
-    assert.deepEqual(await store.deleteUserData(alice), { memories: 0, vectors: 0, waypoints: 0, users: 0, apiKeys: 0, embedLogs: 0 });
+    assert.deepEqual(await store.deleteUserData(alice), { memories: 0, vectors: 0, waypoints: 0, users: 0, apiKeys: 0, embedLogs: 0, facts: 0 });
   });
 });

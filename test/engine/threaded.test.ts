@@ -59,6 +59,18 @@ for (const [backend, threads] of BACKENDS.flatMap((b) => [[b, 1], [b, 3]] as con
         assert.equal((await engine.userStats(ann)).memories, 3);
         assert.ok(typeof (await engine.userSummary(ann)).summary === 'string');
         assert.ok(typeof (await engine.regenerateSummary(ann)).summary === 'string');
+        const fact = await engine.addFact(ann, { subject: 'Ann', predicate: 'flies_to', object: 'Lisbon', validFrom: 1_000, confidence: 1, metadata: null });
+        await engine.addFact(ann, { subject: 'Ann', predicate: 'flies_to', object: 'Porto', validFrom: 2_000, confidence: 0.9, metadata: null });
+        assert.deepEqual((await engine.findFacts(ann, { subject: 'Ann', at: 1_500, order: 'time' })).map((f) => f.object), ['Lisbon']);
+        assert.equal((await engine.updateFact(ann, fact.id, { confidence: 0.5 })).confidence, 0.5);
+        assert.equal((await engine.factTimeline(ann, 'Ann')).length, 3);
+        assert.equal((await engine.compareFacts(ann, 'Ann', 1_500, 2_500)).changed.length, 1);
+        assert.deepEqual(await engine.factStats(ann), { active_facts: 1, historical_facts: 1, total_facts: 2, historical_percentage: '50.00%' });
+        assert.equal((await engine.volatileFacts(ann, 'Ann', 5))[0]?.change_count, 2);
+        assert.equal(await engine.adminDecayFacts(0.01), 1);
+        assert.equal(await engine.adminMemoryOwner(added.id), 'ann');
+        assert.equal(await engine.adminMemoryOwner('00000000-0000-4000-8000-000000000000'), undefined);
+        await rejectsWith(engine.updateFact(userScope('bo'), fact.id, { confidence: 0.1 }), 'not_found');
         // Users divided among the workers: each sees its own, the admin calls see them all.
         const others = ['bo', 'cy', 'di', 'ed'].map((u) => userScope(u));
         for (const u of others) await engine.add(u, { content: `${u.userId} likes green tea` });

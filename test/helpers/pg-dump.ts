@@ -37,7 +37,7 @@ function mapSchemas(text: string, map: Record<string, string>): string {
   let out = text;
   for (const [from, to] of Object.entries(map)) {
     const target = `"${to.replace(/"/g, '""')}"`;
-    out = out.replace(new RegExp(`(^|[\\s(,])"?${from}"?\\.`, 'g'), `$1${target}.`);
+    out = out.replace(new RegExp(`(^|[\\s(,'])"?${from}"?\\.`, 'g'), `$1${target}.`);
     out = out.replace(new RegExp(`^(CREATE SCHEMA(?: IF NOT EXISTS)?) "?${from}"?;`, 'i'), `$1 ${target};`);
   }
   return out;

@@ -14,6 +14,7 @@ describe('openmemory-js@0.3.0 against the server', () => {
   let admin: OpenMemory;
   let alice: OpenMemory;
   let aliceId: string;
+  let bobId: string;
 
   before(async () => {
     srv = await listen({ OM_API_KEY: ADMIN });
@@ -36,7 +37,7 @@ describe('openmemory-js@0.3.0 against the server', () => {
     aliceId = added.id;
     assert.equal(added.primary_sector, 'episodic');
     await admin.add('The default user likes Rembrandt paintings');
-    await admin.add('Bob visited the Rijksmuseum too', { user_id: 'bob' } as any);
+    bobId = (await admin.add('Bob visited the Rijksmuseum too', { user_id: 'bob' } as any)).id;
     const q = await alice.query('Rijksmuseum Amsterdam', { k: 5 });
     assert.deepEqual(q.matches.map((m) => m.id), [aliceId]);
     const viaFilter = await admin.query('Rijksmuseum', { k: 5, filters: { user_id: 'alice' } } as any);
@@ -71,7 +72,7 @@ describe('openmemory-js@0.3.0 against the server', () => {
   test('update and delete (no body, the SDK way)', async () => {
     const u: any = await alice.update(aliceId, { content: 'I visited the Rijksmuseum and the Van Gogh museum', tags: ['art'] });
     assert.deepEqual(u, { id: aliceId, updated: true });
-    await assert.rejects(admin.delete(aliceId), /404/, "the admin without user_id acts for the default user, which doesn't own it");
+    await assert.rejects(alice.delete(bobId), /404/, "a user key never reaches another user's memory");
     assert.deepEqual(await alice.delete(aliceId), { ok: true });
     await assert.rejects(alice.delete(aliceId), /404/);
   });
@@ -111,5 +112,24 @@ describe('openmemory-js@0.3.0 against the server', () => {
     assert.equal(refl.memory.node, 'reflect');
     const cfg: any = await alice.lgmGetConfig();
     assert.equal(cfg.namespace_default, 'default');
+  });
+
+  test('one shared admin key, as a v1.2 deployment: by-id calls without user_id act on the memory wherever it lives', async () => {
+    const { id } = await admin.add('Carol keeps her bicycle in the courtyard shed', { user_id: 'carol' } as any);
+    assert.equal((await admin.reinforce(id)).ok, true);
+    assert.deepEqual(await admin.update(id, { content: 'Carol keeps her bicycle in the basement now' }), { id, updated: true });
+    const got = await fetch(`${srv.server.url}/memory/${id}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    assert.equal(got.status, 200);
+    const memory = (await got.json()) as { user_id: string; content: string };
+    assert.deepEqual([memory.user_id, memory.content], ['carol', 'Carol keeps her bicycle in the basement now'], 'updated in place, still carol\'s');
+    const found = await admin.query('bicycle basement', { k: 5, filters: { user_id: 'carol' } } as any);
+    assert.deepEqual(found.matches.map((m) => m.id), [id]);
+    // A user key still sees only its own, and naming a user still scopes the admin.
+    await assert.rejects(alice.reinforce(id), /404/);
+    await assert.rejects(alice.update(id, { content: 'x' }), /404/);
+    const named = await fetch(`${srv.server.url}/memory/${id}?user_id=bob`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    assert.equal(named.status, 404);
+    assert.deepEqual(await admin.delete(id), { ok: true });
+    await assert.rejects(admin.delete(id), /404/);
   });
 });

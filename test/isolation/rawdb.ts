@@ -9,7 +9,7 @@ import pg from 'pg';
 
 export interface RawDb {
   all(query: string): Promise<Array<Record<string, unknown>>>;
-  readonly tables: { memories: string; vectors: string; waypoints: string; users: string; apiKeys: string; schemaVersion: string };
+  readonly tables: { memories: string; vectors: string; waypoints: string; users: string; apiKeys: string; schemaVersion: string; temporalFacts: string };
   close(): Promise<void>;
 }
 
@@ -17,7 +17,15 @@ export function openRawSqlite(file: string): RawDb {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   return {
     all: async (query) => db.prepare(query).all() as Array<Record<string, unknown>>,
-    tables: { memories: 'memories', vectors: 'vectors', waypoints: 'waypoints', users: 'users', apiKeys: 'api_keys', schemaVersion: 'schema_version' },
+    tables: {
+      memories: 'memories',
+      vectors: 'vectors',
+      waypoints: 'waypoints',
+      users: 'users',
+      apiKeys: 'api_keys',
+      schemaVersion: 'schema_version',
+      temporalFacts: 'temporal_facts',
+    },
     close: async () => void db.close(),
   };
 }
@@ -35,6 +43,7 @@ export async function openRawPg(url: string, schema: string): Promise<RawDb> {
       users: t('openmemory_users'),
       apiKeys: t('openmemory_api_keys'),
       schemaVersion: t('schema_version'),
+      temporalFacts: t('openmemory_temporal_facts'),
     },
     close: () => client.end(),
   };
@@ -57,7 +66,7 @@ function canonical(row: Record<string, unknown>): string {
 
 /**
  * One fingerprint per (user, table) over every row of the named users (`null` = default user):
- * memories, vectors, waypoints and the users row. Two equal fingerprints mean nothing of that
+ * memories, vectors, waypoints, temporal facts and the users row. Two equal fingerprints mean nothing of that
  * user changed.
  */
 export async function userFingerprints(db: RawDb, users: ReadonlyArray<string | null>): Promise<Map<string, string>> {
@@ -75,7 +84,7 @@ export async function userFingerprints(db: RawDb, users: ReadonlyArray<string | 
   };
   const byUserId = (r: Record<string, unknown>) => (r.user_id === null ? '' : String(r.user_id));
   const t = db.tables;
-  for (const [name, table] of [['memories', t.memories], ['vectors', t.vectors], ['waypoints', t.waypoints]] as const) {
+  for (const [name, table] of [['memories', t.memories], ['vectors', t.vectors], ['waypoints', t.waypoints], ['temporalFacts', t.temporalFacts]] as const) {
     take(name, await db.all(`SELECT * FROM ${table} WHERE ${where('user_id', 'user_id IS NULL')}`), byUserId);
   }
   take('users', await db.all(`SELECT * FROM ${t.users} WHERE ${where('user_id', "user_id = ''")}`), byUserId);

@@ -17,6 +17,7 @@ interface Victim {
   marker: string;
   ids: string[];
   session: string;
+  fact: string;
 }
 
 async function plant(h: Harness, key: string, marker: string): Promise<Victim> {
@@ -33,7 +34,9 @@ async function plant(h: Harness, key: string, marker: string): Promise<Victim> {
   await ok('POST', '/api/ide/events', { event_type: 'edit', file_path: `/src/${marker}.ts`, content: text, session_id: session });
   await ok('POST', '/lgm/store', { node: 'plan', content: text, namespace: 'shared-ns', graph_id: 'g1' });
   await ok('POST', '/memory/query', { query: SECRET_WORDS, k: 10 });
-  return { marker, ids: ids.filter(Boolean), session };
+  // Every victim's fact shares a subject and predicate with alice's probe: hers must close none of theirs.
+  const fact = (await ok('POST', '/api/temporal/fact', { subject: 'Lighthouse', predicate: 'keeps', object: text })).id as string;
+  return { marker, ids: [...ids.filter(Boolean), fact], session, fact };
 }
 
 function bodyFor(path: string, bob: Victim): unknown {
@@ -52,11 +55,12 @@ function bodyFor(path: string, bob: Victim): unknown {
     '/lgm/retrieve': { node: 'plan', query: SECRET_WORDS, namespace: 'shared-ns', graph_id: 'g1', limit: 100 },
     '/lgm/context': { node: 'plan', namespace: 'shared-ns', graph_id: 'g1', limit: 100 },
     '/lgm/reflection': { node: 'plan', namespace: 'shared-ns', graph_id: 'g1' },
+    '/api/temporal/fact': { subject: 'Lighthouse', predicate: 'keeps', object: 'alice probe', confidence: 0.2 },
   };
   return bodies[path] ?? { text: SECRET_WORDS, texts: [SECRET_WORDS] };
 }
 
-const ADMIN_WIDE = new Set(['/users/summaries/regenerate-all', '/users']);
+const ADMIN_WIDE = new Set(['/users/summaries/regenerate-all', '/users', '/api/temporal/decay']);
 
 for (const backend of ['sqlite', 'postgres'] as Backend[]) {
   test(`every route on ${backend}: alice never sees or changes bob's or the default user's data`, { timeout: 300_000 }, async () => {
@@ -76,7 +80,7 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       for (const [template, ops] of Object.entries(doc.paths)) {
         for (const method of Object.keys(ops).map((m) => m.toUpperCase())) {
           const paths = template.includes('{')
-            ? ['bob', 'alice', ...bob.ids.slice(0, 1), bob.session].map((p) => template.replace(/\{[^}]+\}/, encodeURIComponent(p)))
+            ? ['bob', 'alice', ...bob.ids.slice(0, 1), bob.session, bob.fact].map((p) => template.replace(/\{[^}]+\}/, encodeURIComponent(p)))
             : [template];
           for (const path of paths) {
             // The admin key may act for anyone it names in a path (it names only alice there) and

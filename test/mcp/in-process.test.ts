@@ -19,6 +19,10 @@ const TOOLS = [
   'openmemory_query',
   'openmemory_reinforce',
   'openmemory_store',
+  'openmemory_temporal_fact_compare',
+  'openmemory_temporal_fact_create',
+  'openmemory_temporal_fact_query',
+  'openmemory_temporal_timeline',
   'openmemory_user_summary',
 ];
 
@@ -60,6 +64,21 @@ for (const backend of BACKENDS) {
       assert.ok(store.inputSchema.properties && 'user_id' in store.inputSchema.properties && 'tags' in store.inputSchema.properties);
       const query = tools.find((t) => t.name === 'openmemory_query')!;
       assert.ok(query.inputSchema.properties && 'filters' in query.inputSchema.properties);
+    });
+
+    test("temporal facts per user: create closes the current one, query as of a time, timeline, compare", async () => {
+      const paris = await call(admin, 'openmemory_temporal_fact_create', { subject: 'Ann', predicate: 'lives_in', object: 'Paris', valid_from: '2020-01-01', user_id: 'ann' });
+      assert.equal(paris.isError, undefined, paris.content[0]?.text);
+      await call(admin, 'openmemory_temporal_fact_create', { subject: 'Ann', predicate: 'lives_in', object: 'Rome', valid_from: Date.parse('2022-01-01'), user_id: 'ann' });
+      const then = await call(admin, 'openmemory_temporal_fact_query', { subject: 'Ann', at: '2021-01-01', user_id: 'ann' });
+      assert.deepEqual(then.structuredContent.facts.map((f: any) => f.object), ['Paris']);
+      assert.deepEqual((await call(admin, 'openmemory_temporal_fact_query', { subject: 'Ann' })).structuredContent.facts, [], 'the default user has none');
+      const tl = await call(admin, 'openmemory_temporal_timeline', { subject: 'Ann', user_id: 'ann' });
+      assert.deepEqual(tl.structuredContent.timeline.map((e: any) => e.change_type), ['created', 'invalidated', 'created']);
+      const cmp = await call(admin, 'openmemory_temporal_fact_compare', { subject: 'Ann', time1: '2021-01-01', time2: '2023-01-01', user_id: 'ann' });
+      assert.equal(cmp.structuredContent.summary.changed, 1);
+      const bad = await call(admin, 'openmemory_temporal_fact_query', { subject: 'Ann', at: 'soon', user_id: 'ann' });
+      assert.equal(bad.isError, true);
     });
 
     test('stores and queries per user; one user never sees the other', async () => {

@@ -50,13 +50,18 @@ test('status, plan, verify, up, status, verify on a pre-1.2 SQLite file', async 
     assert.equal(await (await prepareSqlite(backup)).dump(), original, 'the backup is the database as it was');
     assert.match(up.err, /^migration 2\.0\.0: .* …$/m, 'steps report progress on stderr');
     assert.match(up.err, /re-embedding upstream vectors with .*: \d+\/\d+ memories \(100%\)/);
-    assert.match(up.out, /re-embedded 535 memories/);
+    // All 536: upstream's ingest root, which had no vector, is embedded too.
+    assert.match(up.out, /re-embedded 536 memories/);
 
     assert.equal((await cli(db.env, 'status')).code, 0);
     const verify = await cli(db.env, 'verify');
     assert.equal(verify.code, 0, verify.out);
     assert.match(verify.out, /rows memories: 536/);
     assert.match(verify.out, /no drift/);
+    // The root-child ingest row keeps its timestamp sector and 566-character owner, reported, not drift.
+    assert.match(verify.out, /^note: memories\.unknown_sector: 1 rows/m);
+    assert.match(verify.out, /^note: memories\.overlong_user_id: 1 rows/m);
+    assert.doesNotMatch(verify.out, /segment_not_integer|version_null|without vectors/);
   } finally {
     await db.cleanup();
   }

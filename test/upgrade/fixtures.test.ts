@@ -12,7 +12,7 @@ import { migrateCommand } from '../../src/interfaces/cli/migrate.js';
 import { verifyAgainstFreshInstall } from '../../src/store/migrate/verify-install.js';
 import { storedUserScope, userScope } from '../../src/store/scope.js';
 import { allFixtures, type Fixture } from './fixtures.js';
-import { fixtureLabel, io, missingFromManifest, prepareFixture, withStore, type PreparedDb } from './harness.js';
+import { fixtureLabel, io, missingFromManifest, prepareFixture, withStore, withUpgradedOwners, type PreparedDb } from './harness.js';
 
 /** Memories worth querying for: unique enough text that a query made of its words should find it. */
 function samples(f: Fixture, contents: Map<string, string>): Array<{ id: string; user: string | null; query: string }> {
@@ -62,7 +62,14 @@ async function recallCheck(f: Fixture, db: PreparedDb) {
   }
 }
 
-for (const f of allFixtures()) {
+/** Rows of an upstream table in the manifest (PostgreSQL lists them schema-qualified). */
+function upstreamRows(f: Fixture, table: string): number {
+  const tables = (f.manifest as { tables?: Record<string, number> }).tables ?? {};
+  return tables[table] ?? tables[`${f.schema}.${table}`] ?? 0;
+}
+
+for (const upstream of allFixtures()) {
+  const f = withUpgradedOwners(upstream);
   describe(`upgrade ${fixtureLabel(f)}`, () => {
     test('migrate up keeps every manifest memory under its user, fixes ownership, matches a fresh install, is idempotent', async () => {
       const db = await prepareFixture(f);
@@ -90,6 +97,10 @@ for (const f of allFixtures()) {
           assert.equal(verify.data.waypointsWithOtherUser, 0);
           assert.equal(verify.data.vectorsWithoutModel, 0, 'upstream vectors were re-embedded');
           assert.equal(verify.data.rows.memories, f.manifest.memories.length);
+          assert.equal(verify.data.withoutVectors.count, 0, 'every memory has vectors after re-embedding (upstream\'s ingest root too)');
+          for (const repaired of ['memories.segment_not_integer', 'memories.version_null']) assert.equal(verify.data.misplaced[repaired], undefined);
+          assert.equal(verify.data.rows.temporalFacts, upstreamRows(upstream, 'temporal_facts'), 'every upstream temporal fact is kept');
+          assert.ok((verify.data.rows.stats ?? 0) >= upstreamRows(upstream, 'stats'), 'upstream stats rows are kept');
         });
         const before = await db.dump();
         const second = io(db.env);

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openBackend, type MigratableStore } from '../../src/store/open.js';
+import { upgradeSettings } from '../../src/store/migrate/user-map.js';
 import { storedUserScope } from '../../src/store/scope.js';
 import { restorePgDump } from '../helpers/pg-dump.js';
 import { testPgUrl, uniqueName } from '../helpers/pg.js';
@@ -158,3 +159,13 @@ export const io = (env: Record<string, string>) => {
 };
 
 export const fixtureLabel = (f: Fixture) => `${f.set}/${path.basename(f.file)} (${f.engine})`;
+
+/**
+ * The fixture as it reads after an upgrade without OM_API_KEY or OM_UPGRADE_USER_MAP: upstream's
+ * `anonymous` (v1.2.3 on) and head's `dev-no-auth` are the default user.
+ */
+export function withUpgradedOwners(f: Fixture): Fixture {
+  const renames = new Map(upgradeSettings(null, []).userRenames);
+  const owner = (u: string | null) => (u !== null && renames.has(u) ? renames.get(u)! : u);
+  return { ...f, manifest: { ...f.manifest, memories: f.manifest.memories.map((m) => ({ ...m, user_id: owner(m.user_id) })) } };
+}

@@ -130,11 +130,13 @@ function shard(scope: UserScope, count: number): number {
 
 type PerUser = Exclude<
   (typeof ENGINE_METHODS)[number],
-  'adminListUsers' | 'adminSectorStats' | 'jobStats' | 'adminUserJobStats' | 'embeddingMetrics' | 'modelStats'
+  'adminListUsers' | 'adminSectorStats' | 'adminDecayFacts' | 'adminMemoryOwner' | 'jobStats' | 'adminUserJobStats' |
+  'embeddingMetrics' | 'modelStats'
 >;
 const PER_USER: readonly PerUser[] = [
   'add', 'addMany', 'addDocument', 'query', 'get', 'list', 'update', 'delete', 'link', 'links', 'exportPage',
   'importLines', 'history', 'reinforce', 'userSummary', 'regenerateSummary', 'deleteUser', 'userStats', 'userJobStats',
+  'addFact', 'findFacts', 'updateFact', 'factTimeline', 'compareFacts', 'factStats', 'volatileFacts',
 ];
 
 export async function startThreadedEngine(
@@ -162,6 +164,8 @@ export async function startThreadedEngine(
     ...perUser,
     adminListUsers: () => first.call('engine', 'adminListUsers', []),
     adminSectorStats: () => first.call('engine', 'adminSectorStats', []),
+    adminDecayFacts: (rate) => first.call('engine', 'adminDecayFacts', [rate]),
+    adminMemoryOwner: (id) => first.call('engine', 'adminMemoryOwner', [id]),
     jobStats: (since) => first.call('engine', 'jobStats', [since]),
     adminUserJobStats: (since) => first.call('engine', 'adminUserJobStats', [since]),
     embeddingMetrics: async () => (await all<Awaited<ReturnType<MemoryEngine['embeddingMetrics']>>>('embeddingMetrics')).reduce(mergeEmbedMetrics, {}),

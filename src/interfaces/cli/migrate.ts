@@ -32,6 +32,7 @@ export const MIGRATE_HELP = `usage: openmemory migrate <status|plan|up|verify> [
   up            apply all pending steps in one transaction, then re-embed upstream vectors
                   --no-backup   SQLite: skip the copy taken before the upgrade
                   --no-reembed  leave upstream vectors (model NULL) as they are
+                  --user-map M  upstream users renamed, as OM_UPGRADE_USER_MAP (from:to,…; @default)
   verify        compare the schema with a fresh install of the same configuration; row counts;
                 ownership of vectors and links (exit 4 on drift)
 exit codes: 0 ok, 1 failed (database unchanged), 2 usage, 3 pending, 4 drift, 5 refused,
@@ -112,6 +113,13 @@ async function verify(config: Readonly<Config>, store: MigratableStore, io: Io):
   const result = await verifyAgainstFreshInstall(config, store);
   for (const [table, n] of Object.entries(result.data.rows)) io.out(`rows ${table}: ${n}`);
   io.out(`vectors without a model (to re-embed): ${result.data.vectorsWithoutModel}`);
+  // Information, not drift: upstream's values kept as written, and memories similarity cannot reach.
+  for (const [what, n] of Object.entries(result.data.misplaced)) io.out(`note: ${what}: ${n} rows as upstream wrote them`);
+  const { withoutVectors } = result.data;
+  if (withoutVectors.count > 0) {
+    const more = withoutVectors.count > withoutVectors.ids.length ? ', …' : '';
+    io.out(`note: ${withoutVectors.count} memories without vectors (not embedded; \`openmemory reembed\` retries): ${withoutVectors.ids.join(', ')}${more}`);
+  }
   for (const d of result.drift) io.out(`drift: ${d.kind} ${d.object}${d.expected ? ` expected ${d.expected}` : ''}${d.actual ? ` found ${d.actual}` : ''}`);
   const ownership = result.data.vectorsWithOtherUser + result.data.waypointsWithOtherUser;
   if (ownership > 0) io.out(`ownership: ${result.data.vectorsWithOtherUser} vectors and ${result.data.waypointsWithOtherUser} links carry another user than their memory`);
@@ -123,7 +131,12 @@ async function verify(config: Readonly<Config>, store: MigratableStore, io: Io):
 export async function migrateCommand(args: string[], io: Io): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { 'no-backup': { type: 'boolean' }, 'no-reembed': { type: 'boolean' }, help: { type: 'boolean' } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { 'no-backup': { type: 'boolean' }, 'no-reembed': { type: 'boolean' }, 'user-map': { type: 'string' }, help: { type: 'boolean' } },
+    });
   } catch (e) {
     io.err((e as Error).message);
     io.err(MIGRATE_HELP);
@@ -137,7 +150,8 @@ export async function migrateCommand(args: string[], io: Io): Promise<number> {
     io.err(MIGRATE_HELP);
     return parsed.values.help ? EXIT.ok : EXIT.usage;
   }
-  const config = loadConfig(io.env);
+  const userMap = parsed.values['user-map'];
+  const config = loadConfig(userMap === undefined ? io.env : { ...io.env, OM_UPGRADE_USER_MAP: userMap });
   const store = openBackend(config);
   try {
     if (sub === 'status') return await status(store, io);

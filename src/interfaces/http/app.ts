@@ -34,6 +34,7 @@ import { lgmRoutes } from './routes/lgm.js';
 import { memoryRoutes } from './routes/memory.js';
 import { systemRoutes, VERSION } from './routes/system.js';
 import { transferRoutes } from './routes/transfer.js';
+import { temporalRoutes } from './routes/temporal.js';
 import { userRoutes } from './routes/users.js';
 
 export interface AppOptions {
@@ -95,6 +96,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
     ...ideRoutes(deps),
     ...compressionRoutes(deps),
     ...lgmRoutes(deps),
+    ...temporalRoutes(deps),
     ...adminRoutes(deps),
   );
   mountRoutes(app, deps, specs);

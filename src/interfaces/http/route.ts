@@ -5,7 +5,7 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { OmError, validationError } from '../../errors.js';
-import type { UserScope } from '../../store/scope.js';
+import { storedUserScope, type UserScope } from '../../store/scope.js';
 import { authenticate, requireAdmin, resolveScope, type Caller } from './auth.js';
 import { readJsonBody } from './body.js';
 import { nodeRequest, type AppDeps, type AppEnv } from './context.js';
@@ -21,6 +21,12 @@ export interface HandlerArgs<B, Q, P> {
   caller: Caller;
   /** The scope for a user id the request names (undefined = none named). */
   scope: (requested: string | null | undefined) => UserScope;
+  /**
+   * The scope to act on memory `id` in: the admin key naming no user acts on the memory wherever
+   * it lives, as v1.2's one shared key did (an explicit admin lookup of its owner); any other
+   * caller, or a named user, as {@link scope}.
+   */
+  memoryScope: (requested: string | null | undefined, id: string) => Promise<UserScope>;
 }
 
 export interface RouteSpec<B = any, Q = any, P = any, R = any> {
@@ -136,7 +142,14 @@ export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, specs: RouteSpec[]
       const query = parse(spec.query, c.req.query(), 'query');
       const body = spec.body ? parse(spec.body, await readJsonBody(c, deps.config.maxPayloadBytes), 'body') : {};
       const scope = (requested: string | null | undefined) => resolveScope(caller, requested);
-      const out = await spec.handler({ c, body, query, params, caller, scope });
+      const memoryScope = async (requested: string | null | undefined, id: string) => {
+        if (caller.role === 'admin' && requested === undefined) {
+          const owner = await deps.engine.adminMemoryOwner(id);
+          if (owner !== undefined) return storedUserScope(owner);
+        }
+        return scope(requested);
+      };
+      const out = await spec.handler({ c, body, query, params, caller, scope, memoryScope });
       return out instanceof Response ? out : c.json(out ?? { ok: true });
     });
   }

@@ -18,6 +18,7 @@ import {
   userQuery,
 } from '../schemas/memory.js';
 import { historyText } from '../history-text.js';
+import { addFactBody, compareFactsQuery, factQuery, timelineQuery } from '../schemas/temporal.js';
 import { toAddInput, toListInput, toQueryInput } from '../wire-input.js';
 import { preview, toolError, toolResult } from './tool-result.js';
 
@@ -59,6 +60,10 @@ export const TOOL_NAMES = [
   'openmemory_reinforce',
   'openmemory_delete',
   'openmemory_user_summary',
+  'openmemory_temporal_fact_create',
+  'openmemory_temporal_fact_query',
+  'openmemory_temporal_timeline',
+  'openmemory_temporal_fact_compare',
 ] as const;
 
 const READ_ONLY = { readOnlyHint: true, openWorldHint: false } as const;
@@ -152,5 +157,52 @@ export function registerTools(server: McpServer, ctx: ToolContext): string[] {
       return toolResult(s, s.summary || 'Nothing is remembered about this user yet.');
     }),
   );
+  registerTemporalTools(server, ctx, guarded);
   return [...TOOL_NAMES];
+}
+
+/** Upstream v1.3's temporal fact tools (names as upstream), on the schemas of /api/temporal. */
+function registerTemporalTools(
+  server: McpServer,
+  { engine, scope }: ToolContext,
+  guarded: <A>(run: (args: A) => Promise<CallToolResult>) => (args: A) => Promise<CallToolResult>,
+): void {
+  server.registerTool(
+    'openmemory_temporal_fact_create',
+    { description: "Store a fact (subject, predicate, object) valid from a time; it closes the user's current fact of that subject and predicate.", inputSchema: addFactBody },
+    guarded(async ({ user_id, valid_from, confidence, metadata, ...spo }) => {
+      const f = await engine.addFact(scope(user_id), { ...spo, validFrom: valid_from ?? Date.now(), confidence: confidence ?? 1, metadata: metadata ?? null });
+      return toolResult(f, `Created temporal fact ${f.id}: ${f.subject} ${f.predicate} ${f.object} (from ${f.valid_from}).`);
+    }),
+  );
+
+  server.registerTool(
+    'openmemory_temporal_fact_query',
+    { description: "The user's facts matching subject, predicate or object that hold at a time (default now).", inputSchema: factQuery, annotations: READ_ONLY },
+    guarded(async ({ user_id, at, min_confidence, subject, predicate, object }) => {
+      const facts = await engine.findFacts(scope(user_id), { subject, predicate, object, at: at ?? Date.now(), minConfidence: min_confidence ?? 0, order: 'confidence' });
+      const text = facts.map((f) => `${f.subject} ${f.predicate} ${f.object} (since ${f.valid_from}, confidence ${f.confidence}) id=${f.id}`).join('\n');
+      return toolResult({ facts, count: facts.length }, text || 'No facts found matching the criteria.');
+    }),
+  );
+
+  server.registerTool(
+    'openmemory_temporal_timeline',
+    { description: "Every creation and invalidation of the user's facts about a subject, oldest first.", inputSchema: timelineQuery, annotations: READ_ONLY },
+    guarded(async ({ user_id, subject, predicate }) => {
+      const timeline = await engine.factTimeline(scope(user_id), subject, predicate);
+      const text = timeline.map((e) => `${e.timestamp} ${e.change_type}: ${e.subject} ${e.predicate} ${e.object}`).join('\n');
+      return toolResult({ subject, timeline, count: timeline.length }, text || `No facts about ${subject}.`);
+    }),
+  );
+
+  server.registerTool(
+    'openmemory_temporal_fact_compare',
+    { description: "The user's facts about a subject at two times: added, removed, changed, unchanged.", inputSchema: compareFactsQuery, annotations: READ_ONLY },
+    guarded(async ({ user_id, subject, time1, time2 }) => {
+      const c = await engine.compareFacts(scope(user_id), subject, time1, time2);
+      const summary = { added: c.added.length, removed: c.removed.length, changed: c.changed.length, unchanged: c.unchanged.length };
+      return toolResult({ subject, ...c, summary }, `${subject}: ${Object.entries(summary).map(([k, n]) => `${n} ${k}`).join(', ')}.`);
+    }),
+  );
 }

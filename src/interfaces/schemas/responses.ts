@@ -103,6 +103,7 @@ const deletedCounts = z.object({
   users: z.number().int(),
   apiKeys: z.number().int(),
   embedLogs: z.number().int(),
+  facts: z.number().int(),
 }) satisfies z.ZodType<DeletedCounts>;
 
 export const deleteUserReply = z.object({ ok: z.literal(true), deleted: z.number().int(), counts: deletedCounts });

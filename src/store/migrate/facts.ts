@@ -14,6 +14,8 @@ export interface SchemaShape {
   /** Physical table name → shape (regular and virtual tables). */
   tables: Map<string, TableShape>;
   indexes: Set<string>;
+  /** Index name → the table it is on (a name alone does not say whose it is: upstream's leftovers took some of ours). */
+  indexTables: Map<string, string>;
   triggers: Set<string>;
   /** Rows of `schema_version`, if the table exists. */
   versions: string[];
@@ -45,6 +47,10 @@ export class SchemaFacts {
   }
   hasIndex(name: string): boolean {
     return this.shape.indexes.has(name);
+  }
+  /** The index exists and is on logical table `t`. */
+  hasIndexOn(name: string, t: LogicalTable): boolean {
+    return this.shape.indexTables.get(name) === this.names[t];
   }
   hasTrigger(name: string): boolean {
     return this.shape.triggers.has(name);

@@ -4,7 +4,9 @@
  * duplicate links keep the strongest weight, shifted co-activation rows get their weight back,
  * and vectors take their memory's owner. Memories are never touched.
  */
+import { SECTORS } from '../../core/types.js';
 import type { TableNames } from '../dialect.js';
+import { MAX_USER_ID_LENGTH } from '../scope.js';
 import { raw, sameUser, sql, type Stmt } from '../sql.js';
 import type { MigrationDdl } from './steps.js';
 import type { MigrationContext } from './types.js';
@@ -62,4 +64,35 @@ export async function repairVectorOwners(ctx: MigrationContext, t: TableNames): 
     WHERE EXISTS (SELECT 1 FROM ${raw(t.memories)} m WHERE m.id = ${raw(t.vectors)}.id
       AND NOT ${raw(sameUser('m.user_id', `${t.vectors}.user_id`))})`);
   ctx.report('vectors.owner_corrected', owners.changes);
+}
+
+/** Rows upstream wrote into the wrong columns, as `where` clauses over `memories` (verify counts what is left). */
+export function misplacedValues(storedType: ((column: string) => string) | null): Record<string, string> {
+  const sectors = SECTORS.map((s) => `'${s}'`).join(', ');
+  return {
+    ...(storedType ? { 'memories.segment_not_integer': `${storedType('segment')} <> 'integer'` } : {}),
+    'memories.version_null': 'version IS NULL',
+    'memories.unknown_sector': `primary_sector NOT IN (${sectors})`,
+    'memories.overlong_user_id': `length(user_id) > ${MAX_USER_ID_LENGTH}`,
+  };
+}
+
+/**
+ * Values upstream wrote into the wrong columns (the root-child ingest row of every 1.x-to-head
+ * SQLite file, and the text `segment` every later row inherited from it): internal columns get a
+ * valid value; what a user may recognise is kept and counted.
+ */
+export async function repairMisplacedValues(ctx: MigrationContext, memories: string, storedType: ((column: string) => string) | null) {
+  const where = misplacedValues(storedType);
+  const change = async (what: string, text: string) => ctx.report(what, (await ctx.run(sql`${raw(text)}`)).changes);
+  if (where['memories.segment_not_integer']) {
+    await change('memories.segment_not_integer_reset', `UPDATE ${memories} SET segment = 0 WHERE ${where['memories.segment_not_integer']}`);
+  }
+  await change('memories.version_null_set_1', `UPDATE ${memories} SET version = 1 WHERE version IS NULL`);
+  // '' and NULL are both the default user to every interface; one spelling keeps the scope one scope.
+  await change('memories.empty_user_id_made_default', `UPDATE ${memories} SET user_id = NULL WHERE user_id = ''`);
+  for (const what of ['memories.unknown_sector', 'memories.overlong_user_id']) {
+    const { rows } = await ctx.run(sql`SELECT COUNT(*) AS n FROM ${raw(memories)} WHERE ${raw(where[what]!)}`);
+    ctx.report(`${what}_kept`, Number(rows[0]?.n ?? 0));
+  }
 }

@@ -7,7 +7,9 @@ import type { TableNames } from '../dialect.js';
 import type { Stmt } from '../sql.js';
 import type { SchemaFacts } from './facts.js';
 import type { MigrationContext, MigrationStep } from './types.js';
-import { linkRepairCounts, rekeyedLinks, repairVectorOwners } from './repairs.js';
+import { linkRepairCounts, rekeyedLinks, repairMisplacedValues, repairVectorOwners } from './repairs.js';
+import { migrateUpstreamFacts, temporalReady, type TemporalDdl } from './temporal.js';
+import { renameUserRows, renameUsers, type UpgradeSettings } from './user-map.js';
 
 export interface IndexDef {
   name: string;
@@ -29,6 +31,8 @@ export interface MigrationDdl {
   readonly shiftedWaypoint: string | null;
   /** SQL expression: the weight that row `w` meant (for shifted rows, recovered from `user_id`). */
   readonly waypointWeight: string;
+  /** SQL for the stored type of a column where the backend lets any type into any column (SQLite), or null. */
+  readonly storedType: ((column: string) => string) | null;
   readonly addVectorModel: string;
   readonly perUserIndexes: readonly IndexDef[];
   /** Our tables: `stats` (PostgreSQL never had it) and `api_keys`. */
@@ -47,6 +51,13 @@ export interface MigrationDdl {
   readonly statsUserIndex: IndexDef;
   /** Every change of a memory by hand, per user (../ops/history.ts). */
   readonly memoryHistory: readonly string[];
+  readonly temporal: TemporalDdl;
+  /**
+   * Upstream's own stats table where it is not ours (PostgreSQL `stats`, which took our stats
+   * indexes' names): its rows carried into ours, the table dropped, our indexes on our table.
+   * Null where upstream's stats table is ours (SQLite).
+   */
+  readonly upstreamStats: SchemaFeature | null;
 }
 
 /** Something a step adds whose presence is read from the schema facts. */
@@ -70,7 +81,8 @@ function featureStep(version: string, description: string, feature: SchemaFeatur
   return { version, description, isApplied: (f) => feature.isReady(f), up: (ctx) => feature.create(ctx) };
 }
 
-export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
+export function buildSteps(ddl: MigrationDdl, settings: UpgradeSettings): MigrationStep[] {
+  const { userRenames } = settings;
   return [
     {
       version: '1.2.0',
@@ -87,9 +99,13 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
     },
     {
       version: '2.0.0',
-      description: 'waypoints keyed by (src_id, dst_id) and owned by their source memory; v1.2 link and vector repairs',
+      description: "waypoints keyed by (src_id, dst_id) and owned by their source memory; upstream's users renamed (anonymous = the default user), misplaced values, link and vector repairs",
       isApplied: isRekeyed,
+      // Every upstream layout passes here once (none keyed links by (src_id, dst_id)); ours never comes back.
       async up(ctx) {
+        ctx.report('memories.user_renamed', await renameUsers(ctx, userRenames, ddl.tables.memories));
+        await renameUserRows(ctx, userRenames, ddl.tables.users);
+        await repairMisplacedValues(ctx, ddl.tables.memories, ddl.storedType);
         for (const [what, n] of Object.entries(await linkRepairCounts(ctx, ddl))) ctx.report(what, n);
         const kept = await ddl.replaceWaypoints(ctx, (temp) => rekeyedLinks(ddl, temp));
         ctx.report('waypoints.kept', kept);
@@ -121,6 +137,13 @@ export function buildSteps(ddl: MigrationDdl): MigrationStep[] {
     // 2.0.4 to 2.0.8 built a database full-text index and vector epochs; 2.0.9 replaces both.
     featureStep('2.0.9', 'per-user change journal keeping in-process user models coherent (replaces the full-text index and vector epochs)', ddl.userJournal),
     ...(ddl.journalLayout ? [featureStep('2.0.10', 'the change journal stored as a rowid table (an entry costs half as much to write)', ddl.journalLayout)] : []),
+    {
+      version: '2.1.0',
+      description: "temporal facts and edges per user (upstream's tables, v1.2.3 to head, carried over under their user)",
+      isApplied: (f) => temporalReady(f, ddl.temporal),
+      up: (ctx) => migrateUpstreamFacts(ctx, ddl.temporal, userRenames),
+    },
+    ...(ddl.upstreamStats ? [featureStep('2.1.1', "upstream's stats table carried into ours, our stats indexes on our table", ddl.upstreamStats)] : []),
     {
       version: '2.3.0',
       description: 'memory history: each add, update, reinforcement by hand, supersede and delete, content before',

@@ -19,6 +19,8 @@ export type LogicalTable =
   | 'userEpochs'
   | 'userJournal'
   | 'memoryHistory'
+  | 'temporalFacts'
+  | 'temporalEdges'
   | 'schemaVersion';
 
 export interface MigrationContext {

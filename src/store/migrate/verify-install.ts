@@ -52,10 +52,10 @@ async function freshInstallShape(config: Readonly<Config>): Promise<SchemaShape>
 export async function verifyAgainstFreshInstall(config: Readonly<Config>, store: MigratableStore): Promise<VerifyResult> {
   const target = store.migrationTarget();
   const actual = (await target.introspect()).shape;
-  const [tables, idText] =
+  const [tables, idText, storedType] =
     config.backend === 'sqlite'
-      ? [sqliteDialect.tables, (a: string) => `${a}.id`]
-      : [postgresDialect(config.pg).tables, (a: string) => `CAST(${a}.id AS TEXT)`];
-  const data = await target.transaction((ctx) => dataChecks(ctx, tables, actual, target.names, idText));
+      ? [sqliteDialect.tables, (a: string) => `${a}.id`, (c: string) => `typeof(${c})`]
+      : [postgresDialect(config.pg).tables, (a: string) => `CAST(${a}.id AS TEXT)`, null];
+  const data = await target.transaction((ctx) => dataChecks(ctx, tables, actual, target.names, idText, storedType));
   return { drift: schemaDrift(actual, await freshInstallShape(config)), data };
 }

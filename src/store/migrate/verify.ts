@@ -5,10 +5,11 @@
 import type { TableNames } from '../dialect.js';
 import { raw, sameUser, sql } from '../sql.js';
 import type { SchemaShape, TableShape } from './facts.js';
+import { misplacedValues } from './repairs.js';
 import type { MigrationContext } from './types.js';
 
 export interface Drift {
-  kind: 'missing_table' | 'extra_table' | 'missing_column' | 'extra_column' | 'column_type' | 'primary_key' | 'storage' | 'missing_index' | 'extra_index' | 'missing_trigger' | 'extra_trigger';
+  kind: 'missing_table' | 'extra_table' | 'missing_column' | 'extra_column' | 'column_type' | 'primary_key' | 'storage' | 'missing_index' | 'extra_index' | 'index_table' | 'missing_trigger' | 'extra_trigger';
   object: string;
   expected?: string;
   actual?: string;
@@ -45,6 +46,11 @@ export function schemaDrift(actual: SchemaShape, fresh: SchemaShape): Drift[] {
     if (storage(want) !== storage(have)) out.push({ kind: 'storage', object: name, expected: storage(want), actual: storage(have) });
   }
   for (const name of actual.tables.keys()) if (!fresh.tables.has(name)) out.push({ kind: 'extra_table', object: name });
+  // An index of ours by name on another table (upstream's leftover `stats` took two names on PostgreSQL) is no index of ours.
+  for (const [name, table] of fresh.indexTables) {
+    const on = actual.indexTables.get(name);
+    if (on !== undefined && on !== table) out.push({ kind: 'index_table', object: name, expected: table, actual: on });
+  }
   return [...out, ...compareNames('index', fresh.indexes, actual.indexes), ...compareNames('trigger', fresh.triggers, actual.triggers)];
 }
 
@@ -55,7 +61,13 @@ export interface DataChecks {
   waypointsWithOtherUser: number;
   /** Vectors no embedder of ours wrote (model NULL): recall needs them re-embedded. */
   vectorsWithoutModel: number;
+  /** Rows holding what upstream wrote into the wrong columns (./repairs.ts), by kind; information, not drift. */
+  misplaced: Record<string, number>;
+  /** Memories with no vector, which no similarity search finds (the first few ids, and how many). */
+  withoutVectors: { count: number; ids: string[] };
 }
+
+const NAMED_WITHOUT_VECTORS = 20;
 
 
 async function scalar(ctx: MigrationContext, text: string): Promise<number> {
@@ -70,6 +82,7 @@ export async function dataChecks(
   facts: SchemaShape,
   names: Readonly<Record<keyof TableNames, string>>,
   idText: (alias: string) => string,
+  storedType: ((column: string) => string) | null,
 ): Promise<DataChecks> {
   const rows: Record<string, number> = {};
   for (const key of Object.keys(t) as Array<keyof TableNames>) {
@@ -80,9 +93,24 @@ export async function dataChecks(
   const owner = (alias: string) =>
     has(alias === 'v' ? 'vectors' : 'waypoints', 'user_id') ? `NOT ${sameUser(`${alias}.user_id`, 'm.user_id')}` : 'm.user_id IS NOT NULL';
   const memoriesOwned = has('memories', 'user_id');
+  const misplaced: Record<string, number> = {};
+  if (memoriesOwned && has('memories', 'version')) {
+    for (const [what, where] of Object.entries(misplacedValues(storedType))) {
+      const n = await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t.memories} WHERE ${where}`);
+      if (n > 0) misplaced[what] = n;
+    }
+  }
+  // Upstream head's SQLite file keeps its vectors under another name until upgraded (drift says so).
+  const vectorsHere = facts.tables.has(names.vectors);
+  const vectorless = `FROM ${t.memories} m WHERE NOT EXISTS (SELECT 1 FROM ${t.vectors} v WHERE v.id = m.id)`;
+  const { rows: named } = vectorsHere
+    ? await ctx.run(sql`SELECT m.id AS id ${raw(vectorless)} ORDER BY m.id LIMIT ${NAMED_WITHOUT_VECTORS}`)
+    : { rows: [] };
   return {
+    misplaced,
+    withoutVectors: { count: vectorsHere ? await scalar(ctx, `SELECT COUNT(*) AS n ${vectorless}`) : 0, ids: named.map((r) => String(r.id)) },
     rows,
-    vectorsWithOtherUser: memoriesOwned ? await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t.vectors} v JOIN ${t.memories} m ON m.id = v.id WHERE ${owner('v')}`) : 0,
+    vectorsWithOtherUser: memoriesOwned && vectorsHere ? await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t.vectors} v JOIN ${t.memories} m ON m.id = v.id WHERE ${owner('v')}`) : 0,
     waypointsWithOtherUser: memoriesOwned
       ? await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t.waypoints} w JOIN ${t.memories} m ON ${idText('m')} = w.src_id WHERE ${owner('w')}`)
       : 0,

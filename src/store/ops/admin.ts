@@ -19,6 +19,15 @@ export function* adminSectorStats(d: Dialect): Op<SectorStat[]> {
   return decodeSectorStats(rows);
 }
 
+/** The owner of memory `id` (null: the default user), or undefined when there is no such memory. */
+export function* adminMemoryOwner(d: Dialect, id: string): Op<string | null | undefined> {
+  if (!d.isMemoryId(id)) return undefined;
+  const { rows } = yield sql`SELECT user_id FROM ${raw(d.tables.memories)} WHERE id = ${id}`;
+  if (rows.length === 0) return undefined;
+  const owner = rows[0]!.user_id;
+  return owner === null || owner === undefined ? null : String(owner);
+}
+
 export function* adminCountMemories(d: Dialect): Op<number> {
   const { rows } = yield sql`SELECT COUNT(*) AS n FROM ${raw(d.tables.memories)}`;
   return Number(rows[0]?.n ?? 0);

@@ -35,10 +35,9 @@ type Selection = Omit<StaleQuery, 'afterId' | 'limit'>;
 
 function staleVectors(d: Dialect, owners: Owners, q: Selection): Stmt {
   const vectors = raw(d.tables.vectors);
-  if (q.upstreamOnly) return sql`EXISTS (SELECT 1 FROM ${vectors} v WHERE v.id = m.id AND ${vectorOwned(owners)} AND v.model IS NULL)`;
+  const other = q.upstreamOnly ? sql`v.model IS NULL` : sql`(v.model IS NULL OR v.model <> ${q.model} OR v.dim <> ${q.dim})`;
   return sql`(NOT EXISTS (SELECT 1 FROM ${vectors} v WHERE v.id = m.id AND ${vectorOwned(owners)})
-    OR EXISTS (SELECT 1 FROM ${vectors} v WHERE v.id = m.id AND ${vectorOwned(owners)}
-      AND (v.model IS NULL OR v.model <> ${q.model} OR v.dim <> ${q.dim})))`;
+    OR EXISTS (SELECT 1 FROM ${vectors} v WHERE v.id = m.id AND ${vectorOwned(owners)} AND ${other}))`;
 }
 
 function staleWhere(d: Dialect, owners: Owners, q: Selection, indexed: boolean): Stmt {

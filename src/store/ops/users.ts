@@ -6,6 +6,7 @@ import { scopeFromUserKey, userKey, type UserScope } from '../scope.js';
 import { journaled, type Journaled } from './journal.js';
 import { inScope, raw, sql } from '../sql.js';
 import type { DeletedCounts, SectorStat, UserStats } from '../store.js';
+import { deleteUserFacts } from './temporal.js';
 
 const DAY_MS = 86_400_000;
 
@@ -75,7 +76,8 @@ function* deleteUserRows(d: Dialect, scope: UserScope): Op<DeletedCounts> {
   const apiKeys = (yield sql`DELETE FROM ${raw(t.apiKeys)} WHERE user_id = ${key}`).changes;
   yield sql`DELETE FROM ${raw(t.stats)} WHERE user_id = ${key}`;
   yield sql`DELETE FROM ${raw(t.memoryHistory)} WHERE ${inScope(scope)}`;
-  return { memories, vectors, waypoints, users, apiKeys, embedLogs };
+  const facts = yield* deleteUserFacts(d, scope);
+  return { memories, vectors, waypoints, users, apiKeys, embedLogs, facts };
 }
 
 /**

@@ -20,6 +20,8 @@ export function pgNames(pg: Pick<PgConfig, 'memoriesTable' | 'vectorsTable'>): R
     userEpochs: 'openmemory_user_epochs',
     userJournal: 'openmemory_user_journal',
     memoryHistory: 'openmemory_memory_history',
+    temporalFacts: 'openmemory_temporal_facts',
+    temporalEdges: 'openmemory_temporal_edges',
     schemaVersion: 'schema_version',
   });
 }

@@ -4,13 +4,19 @@ import type { PgConfig } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import type { MigrationReport, MigrationTarget } from '../migrate/types.js';
 import { upgradeAtomically } from '../migrate/upgrade.js';
+import { NO_RENAMES, type UpgradeSettings } from '../migrate/user-map.js';
 import { SqlStore } from '../sql-store.js';
 import { postgresDialect } from './dialect.js';
 import { PostgresDriver } from './driver.js';
 import { postgresMigrationTarget } from './migrations.js';
 
 export class PostgresStore extends SqlStore {
-  constructor(private readonly pgDriver: PostgresDriver, private readonly pg: PgConfig, location: string) {
+  constructor(
+    private readonly pgDriver: PostgresDriver,
+    private readonly pg: PgConfig,
+    location: string,
+    private readonly upgrade: UpgradeSettings,
+  ) {
     super(pgDriver, postgresDialect(pg), location);
   }
 
@@ -20,7 +26,7 @@ export class PostgresStore extends SqlStore {
   }
 
   migrationTarget(): MigrationTarget {
-    return postgresMigrationTarget(this.pgDriver, this.pg);
+    return postgresMigrationTarget(this.pgDriver, this.pg, this.upgrade);
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -98,6 +104,6 @@ function describe(c: PgConfig): string {
   return `postgres://${c.host ?? 'localhost'}:${c.port ?? 5432}/${c.database} (${c.schema})`;
 }
 
-export function openPostgresStore(config: PgConfig): PostgresStore {
-  return new PostgresStore(new PostgresDriver(PostgresDriver.pool(poolConfig(config))), config, describe(config));
+export function openPostgresStore(config: PgConfig, upgrade: UpgradeSettings = NO_RENAMES): PostgresStore {
+  return new PostgresStore(new PostgresDriver(PostgresDriver.pool(poolConfig(config))), config, describe(config), upgrade);
 }

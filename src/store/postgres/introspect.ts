@@ -29,7 +29,7 @@ export async function introspectPostgres(client: Queryable, schema: string, vers
     [schema],
   );
   for (const r of keys.rows) tables.get(r.table_name)?.primaryKey.push(r.column_name);
-  const idx = await client.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1', [schema]);
+  const idx = await client.query<{ indexname: string; tablename: string }>('SELECT indexname, tablename FROM pg_indexes WHERE schemaname = $1', [schema]);
   const versions = tables.has(versionTable)
     ? (await client.query<{ version: string }>(`SELECT version FROM ${ident(schema, versionTable)}`)).rows.map((r) => r.version)
     : [];
@@ -38,5 +38,11 @@ export async function introspectPostgres(client: Queryable, schema: string, vers
      WHERE n.nspname = $1 AND NOT tg.tgisinternal`,
     [schema],
   );
-  return { tables, indexes: new Set(idx.rows.map((r) => r.indexname)), triggers: new Set(trg.rows.map((r) => r.tgname)), versions };
+  return {
+    tables,
+    indexes: new Set(idx.rows.map((r) => r.indexname)),
+    indexTables: new Map(idx.rows.map((r) => [r.indexname, r.tablename])),
+    triggers: new Set(trg.rows.map((r) => r.tgname)),
+    versions,
+  };
 }

@@ -8,6 +8,7 @@ import { postgresLegacy } from '../migrate/legacy/dialect.js';
 import { legacySteps } from '../migrate/legacy/steps.js';
 import { buildSteps, type MigrationDdl } from '../migrate/steps.js';
 import type { MigrationContext, MigrationTarget } from '../migrate/types.js';
+import type { UpgradeSettings } from '../migrate/user-map.js';
 import { ident, raw, sql } from '../sql.js';
 import { pgNames, postgresDialect } from './dialect.js';
 import { PostgresDriver } from './driver.js';
@@ -22,6 +23,14 @@ const SUPERSEDED_INDEXES = ['content_fts_idx', 'content_tsv_idx', 'content_searc
 
 type PgTables = Pick<PgConfig, 'schema' | 'memoriesTable' | 'vectorsTable'>;
 
+/**
+ * Upstream's PostgreSQL stats table (v1.2.3 to head): in the schema under this name, with exactly
+ * these columns and an index under our stats index's name (what tells it from a table of another
+ * application that happens to be called `stats`).
+ */
+const UPSTREAM_STATS = 'stats';
+const STATS_COLUMNS = 'id,type,count,ts';
+
 function pgDdl(pg: PgTables): MigrationDdl {
   const n = pgNames(pg);
   const t = postgresDialect(pg).tables;
@@ -32,6 +41,14 @@ function pgDdl(pg: PgTables): MigrationDdl {
   const waypointUserIdx = idx(n.waypoints, 'user_idx', 'user_id');
   const supersededIndexes = SUPERSEDED_INDEXES.map((suffix) => `${n.memories}_${suffix}`);
   const supersededTriggers = SUPERSEDED_TRIGGERS.map((suffix) => `${n.vectors}_${suffix}`);
+  const statsIndexes = [idx(n.stats, 'ts_idx', 'ts'), idx(n.stats, 'type_idx', 'type')];
+  const upstreamStats = (f: SchemaFacts) =>
+    [...(f.shape.tables.get(UPSTREAM_STATS)?.columns.keys() ?? [])].sort().join(',') === STATS_COLUMNS.split(',').sort().join(',') &&
+    statsIndexes.some((i) => f.shape.indexTables.get(i.name) === UPSTREAM_STATS);
+  const temporalIndexes = {
+    facts: idx(n.temporalFacts, 'user_subject_idx', 'user_id, subject, predicate, valid_from'),
+    edges: idx(n.temporalEdges, 'user_source_idx', 'user_id, source_id'),
+  };
   return {
     tables: t,
     memoryIdText: (alias) => `CAST(${alias}.id AS TEXT)`,
@@ -75,6 +92,7 @@ function pgDdl(pg: PgTables): MigrationDdl {
     // PostgreSQL rejected v1.2's 5-for-6 co-activation insert outright, so no shifted rows exist there.
     shiftedWaypoint: null,
     waypointWeight: 'w.weight',
+    storedType: null,
     addVectorModel: `ALTER TABLE ${t.vectors} ADD COLUMN IF NOT EXISTS model text`,
     perUserIndexes: [
       idx(n.memories, 'user_created_idx', 'user_id, created_at'),
@@ -85,8 +103,7 @@ function pgDdl(pg: PgTables): MigrationDdl {
     ],
     ownTables: [
       `CREATE TABLE IF NOT EXISTS ${t.stats} (id bigserial PRIMARY KEY, type text NOT NULL, count integer DEFAULT 1, ts bigint NOT NULL)`,
-      idx(n.stats, 'ts_idx', 'ts').sql,
-      idx(n.stats, 'type_idx', 'type').sql,
+      ...statsIndexes.map((i) => i.sql),
       `CREATE TABLE IF NOT EXISTS ${t.apiKeys} (id text PRIMARY KEY, user_id text, role text NOT NULL, label text,
         key_hash text NOT NULL UNIQUE, created_at bigint NOT NULL, revoked_at bigint, last_used_at bigint)`,
     ],
@@ -119,10 +136,44 @@ function pgDdl(pg: PgTables): MigrationDdl {
         created_at bigint NOT NULL)`,
       idx(n.memoryHistory, 'user_memory_idx', 'user_id, memory_id').sql,
     ],
+    temporal: {
+      facts: t.temporalFacts,
+      edges: t.temporalEdges,
+      factsIndex: temporalIndexes.facts.name,
+      edgesIndex: temporalIndexes.edges.name,
+      upstream: { facts: 'temporal_facts', edges: 'temporal_edges', qualify: q },
+      async create(ctx) {
+        await ctx.exec(`CREATE TABLE IF NOT EXISTS ${t.temporalFacts} (id text PRIMARY KEY, user_id text, project_id text,
+          subject text NOT NULL, predicate text NOT NULL, object text NOT NULL, valid_from bigint NOT NULL, valid_to bigint,
+          confidence double precision NOT NULL, last_updated bigint NOT NULL, metadata text)`);
+        await ctx.exec(temporalIndexes.facts.sql);
+        await ctx.exec(`CREATE TABLE IF NOT EXISTS ${t.temporalEdges} (id text PRIMARY KEY, user_id text, source_id text NOT NULL,
+          target_id text NOT NULL, relation_type text NOT NULL, valid_from bigint NOT NULL, valid_to bigint,
+          weight double precision NOT NULL, metadata text)`);
+        await ctx.exec(temporalIndexes.edges.sql);
+      },
+    },
+    upstreamStats: {
+      isReady: (f) => !upstreamStats(f) && statsIndexes.every((i) => f.hasIndexOn(i.name, 'stats')),
+      async create(ctx) {
+        if (upstreamStats(await ctx.introspect())) {
+          const { changes } = await ctx.run(sql`INSERT INTO ${raw(t.stats)} (type, count, ts)
+            SELECT type, count, ts FROM ${raw(q(UPSTREAM_STATS))} ORDER BY id`);
+          ctx.report('stats.carried_over', changes);
+          // Its indexes (named as ours) and its sequence go with it.
+          await ctx.exec(`DROP TABLE ${q(UPSTREAM_STATS)}`);
+        }
+        const f = await ctx.introspect();
+        for (const i of statsIndexes) {
+          if (f.hasIndex(i.name) && !f.hasIndexOn(i.name, 'stats')) await ctx.exec(`DROP INDEX ${q(i.name)}`);
+          await ctx.exec(i.sql);
+        }
+      },
+    },
   };
 }
 
-export function postgresMigrationTarget(driver: PostgresDriver, pg: PgTables): MigrationTarget {
+export function postgresMigrationTarget(driver: PostgresDriver, pg: PgTables, settings: UpgradeSettings): MigrationTarget {
   const names = pgNames(pg);
   const versionTable = ident(pg.schema, names.schemaVersion);
   const contextFor = (client: Parameters<typeof PostgresDriver.exec>[0]): MigrationContext => ({
@@ -132,7 +183,7 @@ export function postgresMigrationTarget(driver: PostgresDriver, pg: PgTables): M
     report: () => {},
   });
   return {
-    steps: [...legacySteps(postgresLegacy(postgresDialect(pg).tables, pg), pgDdl(pg)), ...buildSteps(pgDdl(pg))],
+    steps: [...legacySteps(postgresLegacy(postgresDialect(pg).tables, pg), pgDdl(pg)), ...buildSteps(pgDdl(pg), settings)],
     names,
     introspect: () => contextFor(driver.pool).introspect(),
     transaction: (fn) =>

@@ -15,6 +15,8 @@ export const SQLITE_NAMES: Readonly<Record<LogicalTable, string>> = Object.freez
   userEpochs: 'user_epochs',
   userJournal: 'user_journal',
   memoryHistory: 'memory_history',
+  temporalFacts: 'temporal_facts',
+  temporalEdges: 'temporal_edges',
   schemaVersion: 'schema_version',
 });
 

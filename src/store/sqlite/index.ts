@@ -9,6 +9,7 @@ import type { MigrationReport, MigrationTarget } from '../migrate/types.js';
 import { upgradeAtomically } from '../migrate/upgrade.js';
 import { createPrivateFile, makePrivateDir } from '../private-files.js';
 import type { UserScope } from '../scope.js';
+import { NO_RENAMES, type UpgradeSettings } from '../migrate/user-map.js';
 import { SqlStore } from '../sql-store.js';
 import type { DeletedCounts } from '../store.js';
 import { sqliteDialect } from './dialect.js';
@@ -16,7 +17,7 @@ import { isBusy, SqliteDriver } from './driver.js';
 import { sqliteMigrationTarget } from './migrations.js';
 
 export class SqliteStore extends SqlStore {
-  constructor(private readonly sqlite: SqliteDriver, file: string) {
+  constructor(private readonly sqlite: SqliteDriver, file: string, private readonly upgrade: UpgradeSettings) {
     super(sqlite, sqliteDialect, file);
   }
 
@@ -25,7 +26,7 @@ export class SqliteStore extends SqlStore {
   }
 
   migrationTarget(): MigrationTarget {
-    return sqliteMigrationTarget(this.sqlite);
+    return sqliteMigrationTarget(this.sqlite, this.upgrade);
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -68,7 +69,7 @@ function useWal(db: Database.Database): void {
   }
 }
 
-export function openSqliteStore(file: string): SqliteStore {
+export function openSqliteStore(file: string, upgrade: UpgradeSettings = NO_RENAMES): SqliteStore {
   makePrivateDir(path.dirname(file));
   createPrivateFile(file);
   const db = new Database(file);
@@ -84,5 +85,5 @@ export function openSqliteStore(file: string): SqliteStore {
   // once (bulk ingest of one large user +8%); the log file is kept at most 64 MB.
   db.pragma('wal_autocheckpoint = 10000');
   db.pragma(`journal_size_limit = ${64 * 2 ** 20}`);
-  return new SqliteStore(new SqliteDriver(db), file);
+  return new SqliteStore(new SqliteDriver(db), file, upgrade);
 }

@@ -12,13 +12,17 @@ interface ColumnInfo {
 
 export function introspectSqlite(db: Database.Database): SchemaShape {
   const objects = db
-    .prepare(`SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'`)
-    .all() as Array<{ type: string; name: string; sql: string | null }>;
+    .prepare(`SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'`)
+    .all() as Array<{ type: string; name: string; tbl_name: string; sql: string | null }>;
   const tables = new Map<string, TableShape>();
   const indexes = new Set<string>();
+  const indexTables = new Map<string, string>();
   const triggers = new Set<string>();
   for (const o of objects) {
-    if (o.type === 'index') indexes.add(o.name);
+    if (o.type === 'index') {
+      indexes.add(o.name);
+      indexTables.set(o.name, o.tbl_name);
+    }
     else if (o.type === 'trigger') triggers.add(o.name);
     else if (o.type === 'table') {
       const cols = db.prepare(`PRAGMA table_info(${ident(o.name)})`).all() as ColumnInfo[];
@@ -39,5 +43,5 @@ export function introspectSqlite(db: Database.Database): SchemaShape {
         (r) => String(r.version),
       )
     : [];
-  return { tables, indexes, triggers, versions };
+  return { tables, indexes, indexTables, triggers, versions };
 }

@@ -5,7 +5,8 @@ import { sqliteLegacy } from '../migrate/legacy/dialect.js';
 import { legacySteps } from '../migrate/legacy/steps.js';
 import { buildSteps, type MigrationDdl } from '../migrate/steps.js';
 import type { MigrationContext, MigrationTarget } from '../migrate/types.js';
-import { sql } from '../sql.js';
+import type { UpgradeSettings } from '../migrate/user-map.js';
+import { ident, sql } from '../sql.js';
 import { SQLITE_NAMES, sqliteDialect } from './dialect.js';
 import type { SqliteDriver } from './driver.js';
 import { introspectSqlite } from './introspect.js';
@@ -67,6 +68,7 @@ const ddl: MigrationDdl = {
   },
   shiftedWaypoint: SHIFTED,
   waypointWeight: `CASE WHEN ${SHIFTED} AND w.weight > 1 THEN CAST(w.user_id AS REAL) ELSE w.weight END`,
+  storedType: (column) => `typeof(${column})`,
   addVectorModel: 'ALTER TABLE vectors ADD COLUMN model text',
   perUserIndexes: [
     { name: 'idx_memories_user_created', sql: 'CREATE INDEX IF NOT EXISTS idx_memories_user_created on memories(user_id, created_at)' },
@@ -107,13 +109,32 @@ const ddl: MigrationDdl = {
       await ctx.exec('ALTER TABLE user_journal_rowid RENAME TO user_journal');
     },
   },
+  temporal: {
+    facts: 'temporal_facts',
+    edges: 'temporal_edges',
+    factsIndex: 'idx_temporal_facts_user_subject',
+    edgesIndex: 'idx_temporal_edges_user_source',
+    // Upstream's tables hold our names.
+    upstream: { facts: 'temporal_facts', edges: 'temporal_edges', qualify: ident },
+    async create(ctx) {
+      await ctx.exec(`CREATE TABLE IF NOT EXISTS temporal_facts(id text primary key,user_id text,project_id text,subject text not null,
+        predicate text not null,object text not null,valid_from integer not null,valid_to integer,confidence real not null,
+        last_updated integer not null,metadata text)`);
+      await ctx.exec('CREATE INDEX IF NOT EXISTS idx_temporal_facts_user_subject on temporal_facts(user_id, subject, predicate, valid_from)');
+      await ctx.exec(`CREATE TABLE IF NOT EXISTS temporal_edges(id text primary key,user_id text,source_id text not null,
+        target_id text not null,relation_type text not null,valid_from integer not null,valid_to integer,weight real not null,metadata text)`);
+      await ctx.exec('CREATE INDEX IF NOT EXISTS idx_temporal_edges_user_source on temporal_edges(user_id, source_id)');
+    },
+  },
+  // SQLite's `stats` is upstream's table.
+  upstreamStats: null,
 };
 
 function journalTable(name: string): string {
   return `CREATE TABLE IF NOT EXISTS ${name}(user_key text not null, epoch integer not null, changes text not null, primary key(user_key, epoch))`;
 }
 
-export function sqliteMigrationTarget(driver: SqliteDriver): MigrationTarget {
+export function sqliteMigrationTarget(driver: SqliteDriver, settings: UpgradeSettings): MigrationTarget {
   const db: Database.Database = driver.db;
   const ctx: MigrationContext = {
     exec: async (text) => void db.exec(text),
@@ -122,7 +143,7 @@ export function sqliteMigrationTarget(driver: SqliteDriver): MigrationTarget {
     report: () => {},
   };
   return {
-    steps: [...legacySteps(sqliteLegacy(sqliteDialect.tables), ddl), ...buildSteps(ddl)],
+    steps: [...legacySteps(sqliteLegacy(sqliteDialect.tables), ddl), ...buildSteps(ddl, settings)],
     names: SQLITE_NAMES,
     introspect: ctx.introspect,
     async transaction(fn) {

@@ -63,7 +63,7 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       summary: "Raise a memory's salience.",
       body: reinforceBody,
       response: reinforceReply,
-      handler: async ({ body, scope }) => ({ ok: true, salience: await engine.reinforce(scope(body.user_id), body.id, body.boost) }),
+      handler: async ({ body, memoryScope }) => ({ ok: true, salience: await engine.reinforce(await memoryScope(body.user_id, body.id), body.id, body.boost) }),
     }),
     route({
       method: 'GET',
@@ -82,11 +82,11 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
     route({
       method: 'GET',
       path: MEMORY_PATH,
-      summary: 'One memory of the user (404 for ids of other users).',
+      summary: 'One memory of the user (404 for ids of other users; the admin key naming no user reaches any, as v1.2).',
       params: memoryIdParams,
       query: userQuery,
       response: memoryReply,
-      handler: ({ params, query, scope }) => engine.get(scope(query.user_id), params.id),
+      handler: async ({ params, query, memoryScope }) => engine.get(await memoryScope(query.user_id, params.id), params.id),
     }),
     route({
       method: 'GET',
@@ -114,12 +114,12 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       params: memoryIdParams,
       body: updateMemoryBody,
       response: updateReply,
-      handler: async ({ params, body, scope }) => {
+      handler: async ({ params, body, memoryScope }) => {
         if (body.content === undefined && body.tags === undefined && body.metadata === undefined) {
           throw validationError('body: give at least one of content, tags, metadata');
         }
         const { user_id, ...patch } = body;
-        await engine.update(scope(user_id), params.id, patch);
+        await engine.update(await memoryScope(user_id, params.id), params.id, patch);
         return { id: params.id, updated: true as const };
       },
     }),
@@ -131,8 +131,8 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       query: userQuery,
       body: deleteMemoryBody,
       response: okReply,
-      handler: async ({ params, query, body, scope }) => {
-        await engine.delete(scope(query.user_id !== undefined ? query.user_id : body.user_id), params.id);
+      handler: async ({ params, query, body, memoryScope }) => {
+        await engine.delete(await memoryScope(query.user_id !== undefined ? query.user_id : body.user_id, params.id), params.id);
         return { ok: true };
       },
     }),

@@ -13,6 +13,8 @@ export interface LegacyDialect {
   /** `ADD COLUMN IF NOT EXISTS` where the backend has it; the steps add only missing columns anyway. */
   readonly addColumn: string;
   readonly types: { blob: string; real: string; time: string };
+  /** Upstream head's vector table where its name is not this schema's (SQLite), or null. */
+  readonly headVectorTable: string | null;
   /** SQL for the stored type of a column where the backend lets any type into any column (SQLite), or null. */
   readonly storedType: ((column: string) => string) | null;
   /** Indexes upstream left under names this schema does not use, replaced by the v1.2 step's own. */
@@ -30,6 +32,7 @@ export function sqliteLegacy(tables: TableNames): LegacyDialect {
   return {
     tables,
     legacyFullText: { name: 'memories_fts', qualified: ident('memories_fts') },
+    headVectorTable: 'openmemory_vectors',
     addColumn: 'ADD COLUMN',
     types: { blob: 'blob', real: 'real', time: 'integer' },
     storedType: (column) => `typeof(${column})`,
@@ -50,6 +53,7 @@ export function postgresLegacy(tables: TableNames, pg: Pick<PgConfig, 'schema' |
   return {
     tables,
     legacyFullText: { name: 'openmemory_memories_fts', qualified: ident(schema, 'openmemory_memories_fts') },
+    headVectorTable: null,
     addColumn: 'ADD COLUMN IF NOT EXISTS',
     types: { blob: 'bytea', real: 'double precision', time: 'bigint' },
     storedType: null,

@@ -12,16 +12,16 @@
  * - Indexes under names our schema does not use: the migration document's SQLite names run on
  *   PostgreSQL, and v1.x's fixed names on custom-named PostgreSQL tables.
  */
-import { SECTORS } from '../../../core/types.js';
-import { MAX_USER_ID_LENGTH } from '../../scope.js';
 import { raw, sql } from '../../sql.js';
 import type { SchemaFacts } from '../facts.js';
 import type { MigrationDdl } from '../steps.js';
 import type { MigrationContext, MigrationStep } from '../types.js';
 import type { LegacyDialect } from './dialect.js';
 
-/** Both sort before the common 1.2.0 step, which refuses a pre-1.2 layout. */
+/** All sort before the common 1.2.0 step, which refuses a pre-1.2 layout. */
 export const RELEASE_11_VERSION = '1.1.1';
+/** Before the step that adds vectors.user_id, which needs the vector table under its name. */
+export const HEAD_LAYOUT_VERSION = '1.1.0';
 export const PER_USER_COLUMNS_VERSION = '1.1.2';
 export const STRAY_INDEXES_VERSION = '1.1.3';
 
@@ -63,13 +63,40 @@ async function addMissingColumns(ctx: MigrationContext, d: LegacyDialect, table:
   }
 }
 
-async function reportChanges(ctx: MigrationContext, what: string, text: string) {
-  ctx.report(what, (await ctx.run(sql`${raw(text)}`)).changes);
+/** Metadata of an upstream row with its project added (text that is no JSON object is kept beside it). */
+function withProject(meta: unknown, projectId: string): string {
+  let parsed: unknown = {};
+  try {
+    parsed = meta === null || meta === undefined ? {} : JSON.parse(String(meta));
+  } catch {
+    parsed = String(meta);
+  }
+  const object = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : { meta: parsed };
+  return JSON.stringify({ project_id: projectId, ...object });
 }
 
-async function reportCount(ctx: MigrationContext, what: string, where: string) {
-  const { rows } = await ctx.run(sql`SELECT COUNT(*) AS n FROM ${raw(where)}`);
-  ctx.report(what, Number(rows[0]?.n ?? 0));
+const PROJECT_ID = 'project_id';
+
+/** The current head: `project_id` on memories, vectors and links, and (SQLite) the vector table under its PostgreSQL name. */
+function headLayout(d: LegacyDialect): MigrationStep {
+  const renamedVectors = (f: SchemaFacts) => d.headVectorTable !== null && f.hasTable(d.headVectorTable) && !f.has('vectors');
+  const withProjects = (f: SchemaFacts) => (['memories', 'vectors', 'waypoints'] as const).filter((t) => f.hasColumn(t, PROJECT_ID));
+  return {
+    version: HEAD_LAYOUT_VERSION,
+    description: "upstream head: the vector table takes this schema's name; project_id goes into the memory's metadata (vectors and links held copies)",
+    isApplied: (f) => !renamedVectors(f) && withProjects(f).length === 0,
+    async up(ctx) {
+      if (renamedVectors(await ctx.introspect())) await ctx.exec(`ALTER TABLE ${d.headVectorTable} RENAME TO ${d.tables.vectors}`);
+      const tables = withProjects(await ctx.introspect());
+      if (tables.includes('memories')) {
+        const m = d.tables.memories;
+        const { rows } = await ctx.run(sql`SELECT id, meta, project_id FROM ${raw(m)} WHERE project_id IS NOT NULL`);
+        for (const r of rows) await ctx.run(sql`UPDATE ${raw(m)} SET meta = ${withProject(r.meta, String(r.project_id))} WHERE id = ${r.id}`);
+        ctx.report('memories.project_id_kept_in_meta', rows.length);
+      }
+      for (const t of tables) await ctx.exec(`ALTER TABLE ${d.tables[t]} DROP COLUMN ${PROJECT_ID}`);
+    },
+  };
 }
 
 function release11(d: LegacyDialect): MigrationStep {
@@ -89,33 +116,15 @@ function release11(d: LegacyDialect): MigrationStep {
   };
 }
 
-/**
- * Values upstream wrote into the wrong columns (fixtures/pre-1.2/README.md, the root-child ingest
- * row): internal columns get a valid value; what a user may recognise is kept and counted.
- */
-async function repairMisplacedValues(ctx: MigrationContext, d: LegacyDialect) {
-  const m = d.tables.memories;
-  if (d.storedType) {
-    await reportChanges(ctx, 'memories.segment_not_integer_reset', `UPDATE ${m} SET segment = 0 WHERE ${d.storedType('segment')} <> 'integer'`);
-  }
-  await reportChanges(ctx, 'memories.version_null_set_1', `UPDATE ${m} SET version = 1 WHERE version IS NULL`);
-  // '' and NULL are both the default user to every interface; one spelling keeps the scope one scope.
-  await reportChanges(ctx, 'memories.empty_user_id_made_default', `UPDATE ${m} SET user_id = NULL WHERE user_id = ''`);
-  const sectors = SECTORS.map((s) => `'${s}'`).join(', ');
-  await reportCount(ctx, 'memories.unknown_sector_kept', `${m} WHERE primary_sector NOT IN (${sectors})`);
-  await reportCount(ctx, 'memories.overlong_user_id_kept', `${m} WHERE length(user_id) > ${MAX_USER_ID_LENGTH}`);
-}
-
 /** The common 1.2.0 step sees a v1.2 layout once these steps ran, so what v1.2 adds besides columns comes from here. */
 type V12 = Pick<MigrationDdl, 'createV12'>;
 
 function perUserColumns(d: LegacyDialect, v12: V12): MigrationStep {
   return {
     version: PER_USER_COLUMNS_VERSION,
-    description: "in-between schema: vectors and waypoints gain user_id (filled from their memory by 2.0.0); misplaced values repaired",
+    description: 'in-between schema: vectors and waypoints gain user_id (filled from their memory by 2.0.0)',
     isApplied: (f) => !f.has('memories') || (f.hasColumn('vectors', 'user_id') && f.hasColumn('waypoints', 'user_id')),
     async up(ctx) {
-      await repairMisplacedValues(ctx, d);
       await addMissingColumns(ctx, d, 'vectors', [['user_id', 'text']]);
       await addMissingColumns(ctx, d, 'waypoints', [['user_id', 'text']]);
       await v12.createV12(ctx);
@@ -144,5 +153,5 @@ function strayIndexes(d: LegacyDialect, v12: V12): MigrationStep {
 }
 
 export function legacySteps(d: LegacyDialect, v12: V12): MigrationStep[] {
-  return [release11(d), perUserColumns(d, v12), strayIndexes(d, v12)];
+  return [headLayout(d), release11(d), perUserColumns(d, v12), strayIndexes(d, v12)];
 }
