@@ -75,6 +75,10 @@ export interface Config {
     keywordBoost: number;
     keywordMinLength: number;
     reinforceOnQuery: boolean;
+    /** Order query candidates by reciprocal-rank fusion of their signals (else by v1.2's weighted composite). */
+    rankFusion: boolean;
+    /** Link memories of one thread (metadata `thread_id`) in the order they are added. */
+    threadLinks: boolean;
     maxActiveQueries: number;
   };
   jobs: {
@@ -252,6 +256,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
       keywordBoost: num(env, 'OM_KEYWORD_BOOST', 2.5, 0),
       keywordMinLength: int(env, 'OM_KEYWORD_MIN_LENGTH', 3, 1, 64),
       reinforceOnQuery: bool(env, 'OM_DECAY_REINFORCE_ON_QUERY', true),
+      rankFusion: bool(env, 'OM_RANK_FUSION', true),
+      threadLinks: bool(env, 'OM_THREAD_LINKS', true),
       maxActiveQueries: int(env, 'OM_MAX_ACTIVE', 64, 1),
     },
     jobs: {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { classify, sectorsOf } from '../core/classify.js';
 import { DEDUP_BOOST, clamp01 } from '../core/decay.js';
 import { sectorLambda } from '../core/sectors.js';
+import { THREAD_LINK_WEIGHT, threadOf } from '../core/thread.js';
 import { unitCosine } from '../core/vector.js';
 import { fingerprintBits, isNearDuplicate, sameWording, simhash, type FingerprintBits } from '../core/simhash.js';
 import type { Sector } from '../core/types.js';
@@ -133,6 +134,8 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
   const rows: NewMemory[] = [];
   const peers: Peer[] = [];
   const peerVectors = new BatchPeers();
+  /** The newest memory of each thread written by this call so far. */
+  const threadTails = new Map<string, string>();
   // One epoch read for the whole call: the user's writes are serialised, and the batch's own memories are its peers.
   const view = await ctx.store.view(scope);
   for (const [i, p] of fresh.entries()) {
@@ -158,6 +161,9 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
     }
     const id = randomUUID();
     const createdAt = p.input.createdAt ?? now;
+    const thread = ctx.config.engine.threadLinks ? threadOf(p.input.metadata) : null;
+    const previous = thread === null ? undefined : (threadTails.get(thread) ?? view.threadTail(thread));
+    if (thread !== null) threadTails.set(thread, id);
     rows.push({
       memory: {
         id,
@@ -179,7 +185,8 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
         feedbackScore: 0,
       },
       vectors: e.vectors,
-      waypoints: links.waypoints,
+      waypoints: previous === undefined ? links.waypoints : [...links.waypoints.filter((w) => w.dstId !== previous), { dstId: previous, weight: THREAD_LINK_WEIGHT }],
+      incoming: previous === undefined ? undefined : [{ srcId: previous, weight: THREAD_LINK_WEIGHT }],
     });
     results[p.index] = { id, primary_sector: c.primary, sectors: sectorsOf(c), chunks: e.chunks };
     peers.push({ primary: e.vectors[0]!.vector, index: p.index, bits, tags: p.tags });

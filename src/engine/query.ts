@@ -5,7 +5,8 @@
  * after the embedding call reads the user's in-process view: no round trip per candidate.
  */
 import { classify } from '../core/classify.js';
-import { decayedSalience, recency, salienceAnchor } from '../core/decay.js';
+import { clamp01, decayedSalience, recency, salienceAnchor } from '../core/decay.js';
+import { fuseRanks } from '../core/fusion.js';
 import { keywordQuery, keywordScore, tokenized } from '../core/keyword.js';
 import { fusedSimilarity, scoreOf, tagMatch, weigh, type ScoreParts, type Weighed } from '../core/scoring.js';
 import { sectorLambda } from '../core/sectors.js';
@@ -130,6 +131,7 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   const tagged = plan.tags.length > 0;
   const kept: Scored[] = [];
   const weights: Weighed[] = [];
+  const bm25: number[] = [];
   let best = 0;
   expandViaWaypoints(view, direct, plan.k * 2).forEach((reach, row) => {
     const m = view.memoryAt(row);
@@ -152,9 +154,47 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
     if (weighed.relevance > best) best = weighed.relevance;
     kept.push({ memory: m, salience, cosines, path: reach.path, parts, score: 0 });
     weights.push(weighed);
+    bm25.push(textRank.get(row) ?? 0);
   });
   kept.forEach((c, i) => (c.score = scoreOf(weights[i]!, best)));
+  if (ctx.config.engine.rankFusion) fuseScores(kept, bm25);
   return kept.filter((c) => c.score >= plan.minScore).sort((a, b) => b.score - a.score || b.salience - a.salience);
+}
+
+/**
+ * Weight of each signal in the fusion. The synthetic embedder's cosine is lexical without term
+ * rarity, so it counts for a quarter; waypoint support carries a thread's neighbours.
+ */
+const FUSED = { text: 1, similarity: 0.25, keyword: 1, waypoint: 1, tag: 1 };
+/** How much what a memory has earned (salience, recency) moves it: enough to order near-equals, not more. */
+const EARNED_TIE = 0.02;
+
+/**
+ * Orders the candidates by reciprocal-rank fusion of their signals (core/fusion.ts): BM25 within
+ * the user, vector similarity, the keyword score (phrase, word sequences, grams), waypoint support
+ * and tags. Each score becomes the fused value times the best composite score among them, so
+ * scores keep their order and a query that nothing answers well still scores low.
+ */
+function fuseScores(kept: Scored[], bm25: readonly number[]): void {
+  const n = kept.length;
+  const signal = (weight: number, of: (c: Scored, i: number) => number) => ({ weight, scores: Float64Array.from(kept, of) });
+  const fused = fuseRanks(
+    [
+      signal(FUSED.text, (_, i) => bm25[i]!),
+      signal(FUSED.similarity, (c) => c.parts.similarity),
+      signal(FUSED.keyword, (c) => c.parts.keyword),
+      signal(FUSED.waypoint, (c) => c.parts.waypoint),
+      signal(FUSED.tag, (c) => c.parts.tag),
+    ],
+    n,
+  );
+  let top = 0;
+  for (const c of kept) top = Math.max(top, c.score);
+  for (let i = 0; i < n; i++) {
+    const c = kept[i]!;
+    const earned = (clamp01(c.parts.salience) + clamp01(c.parts.recency)) / 2;
+    c.score = (top * fused[i]! * (1 + EARNED_TIE * earned)) / (1 + EARNED_TIE);
+  }
 }
 
 function toMatch(s: Scored): QueryMatch {

@@ -90,7 +90,7 @@ export class SqlStore implements Store {
     await this.#journaled(
       scope,
       memories.insertMemories(this.dialect, scope, items, embedLog),
-      () => ({ rows: ids, vectors: ids, links: ids }),
+      (links) => ({ rows: ids, vectors: ids, links: [...new Set([...ids, ...links.map((l) => l.srcId)])] }),
       (links) => insertedData(scope, items, links),
     );
   }

@@ -11,7 +11,7 @@ import { chunks, count, inScope, inScopeById, join, list, raw, sql, type Stmt } 
 import type { GetOptions, ListOptions, MemoryPatch, NewMemory, SalienceUpdate } from '../store.js';
 import { insertVectors } from './vectors.js';
 import { writeEmbedLogs } from './admin.js';
-import { writeLinks, type Link } from './waypoints.js';
+import { outgoingWaypoints, writeLinks, type Link } from './waypoints.js';
 
 const COLS = raw(MEMORY_COLUMNS.join(', '));
 /** The columns without the mean vector (a kilobyte per row at 256 dimensions) for readers that do not use it. */
@@ -34,7 +34,10 @@ export function idChunk(d: Dialect): number {
   return Math.max(1, d.capabilities.maxParams - 16);
 }
 
-/** Returns the links written (those between two of the user's memories). */
+/**
+ * Returns the links written (those between two of the user's memories), and every link of a
+ * stored memory that now links to a new one.
+ */
 export function* insertMemories(d: Dialect, scope: UserScope, items: readonly NewMemory[], embedLog?: { model: string; ts: number }): Op<Link[]> {
   const seen = new Set<string>();
   for (const { memory } of items) {
@@ -50,12 +53,17 @@ export function* insertMemories(d: Dialect, scope: UserScope, items: readonly Ne
   yield* insertVectors(d, scope, items.map(({ memory, vectors }) => ({ id: memory.id, vectors })));
   // After every memory of the batch exists, so links between new memories resolve.
   const now = Date.now();
-  const links = items.flatMap(({ memory, waypoints }) =>
-    waypoints.map((w) => ({ srcId: memory.id, dstId: w.dstId, weight: w.weight })),
-  );
+  const links = items.flatMap(({ memory, waypoints, incoming }) => [
+    ...waypoints.map((w) => ({ srcId: memory.id, dstId: w.dstId, weight: w.weight })),
+    ...(incoming ?? []).map((w) => ({ srcId: w.srcId, dstId: memory.id, weight: w.weight })),
+  ]);
   const written = yield* writeLinks(d, scope, links, now);
+  // A stored memory that links to a new one: what is known of its links must be all of them.
+  const fresh = new Set(items.map(({ memory }) => memory.id));
+  const older = [...new Set(written.filter((l) => !fresh.has(l.srcId)).map((l) => l.srcId))];
+  const known = older.length === 0 ? written : [...written.filter((l) => fresh.has(l.srcId)), ...(yield* outgoingWaypoints(d, scope, older))];
   if (embedLog) yield* writeEmbedLogs(d, items.map(({ memory }) => ({ id: memory.id, ...embedLog, status: 'completed' as const, err: null })));
-  return written;
+  return known;
 }
 
 export function* getMemories(d: Dialect, scope: UserScope, ids: readonly string[], options: GetOptions = {}): Op<MemoryRecord[]> {
