@@ -79,6 +79,8 @@ export interface Config {
     rankFusion: boolean;
     /** Link memories of one thread (metadata `thread_id`) in the order they are added. */
     threadLinks: boolean;
+    /** Share of a text hit's BM25 its linked neighbours (thread turns, similar memories) earn as context; 0: off. */
+    contextShare: number;
     maxActiveQueries: number;
   };
   jobs: {
@@ -258,6 +260,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
       reinforceOnQuery: bool(env, 'OM_DECAY_REINFORCE_ON_QUERY', true),
       rankFusion: bool(env, 'OM_RANK_FUSION', true),
       threadLinks: bool(env, 'OM_THREAD_LINKS', true),
+      contextShare: num(env, 'OM_CONTEXT_SHARE', 0.5, 0),
       maxActiveQueries: int(env, 'OM_MAX_ACTIVE', 64, 1),
     },
     jobs: {

@@ -15,12 +15,13 @@ import { topByScore } from '../core/top.js';
 import { SECTORS, type Sector } from '../core/types.js';
 import { OmError } from '../errors.js';
 import type { UserScope } from '../store/scope.js';
-import type { RecallMemory, TextHit, UserView, VectorProbe } from '../store/store.js';
+import type { RecallMemory, UserView, VectorProbe } from '../store/store.js';
 import type { QueryInput, QueryMatch, QueryResult } from './api.js';
 import type { EngineContext } from './context.js';
 import { expandViaWaypoints } from './expand.js';
 import { planQuery, type QueryPlan } from './query-input.js';
 import { reinforceResults } from './query-reinforce.js';
+import { contextScores } from './text-context.js';
 import { vectorSectors } from './views.js';
 
 const CANDIDATES_PER_K = 3;
@@ -86,12 +87,17 @@ function seeds(plan: QueryPlan, view: UserView, textRank: ReadonlyMap<number, nu
 }
 
 /**
- * Text hits as candidates, by rank relative to the best hit. Hits far below the best matched
+ * Text hits (and their contextual neighbours) as candidates, by score relative to the best. Hits far below the best matched
  * only words that are common among the user's memories: they are left to the vector search.
  */
-function textCandidates(hits: readonly TextHit[]): Map<number, number> {
-  const best = hits[0]?.rank ?? 0;
-  return new Map(hits.filter((h) => h.rank >= TEXT_FLOOR * best).map((h) => [h.row, best > 0 ? h.rank / best : 0]));
+function textCandidates(scores: ReadonlyMap<number, number>): Map<number, number> {
+  let best = 0;
+  scores.forEach((s) => (best = Math.max(best, s)));
+  const out = new Map<number, number>();
+  scores.forEach((s, row) => {
+    if (best > 0 && s >= TEXT_FLOOR * best) out.set(row, s / best);
+  });
+  return out;
 }
 
 export async function queryMemories(ctx: EngineContext, scope: UserScope, input: QueryInput): Promise<QueryResult> {
@@ -106,6 +112,13 @@ export async function queryMemories(ctx: EngineContext, scope: UserScope, input:
   } finally {
     ctx.activeQueries.count--;
   }
+}
+
+/** Text candidates, with the memories linked to text hits at `share` of their context score. */
+function withContext(text: ReadonlyMap<number, number>, context: ReadonlyMap<number, number>, share: number): Map<number, number> {
+  const out = new Map(text);
+  context.forEach((s, row) => out.set(row, Math.max(out.get(row) ?? 0, share * s)));
+  return out;
 }
 
 async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Promise<Scored[]> {
@@ -123,15 +136,19 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   // As ids in the user's vocabulary, as the memories' tokens are held (-1: no memory has it).
   const countedTerms = counted.map((t) => view.terms.find(t) ?? -1);
   const probe = view.probe(new Map(SECTORS.map((s, i) => [s, embedded[i]!])));
-  const textRank = textCandidates(view.searchText(counted, perList(plan)));
+  const hits = view.searchText(counted, perList(plan));
+  const textRank = textCandidates(new Map(hits.map((h) => [h.row, h.rank])));
+  const contextShare = ctx.config.engine.contextShare;
+  const contextRank = contextShare > 0 ? textCandidates(contextScores(view, hits)) : new Map<number, number>();
   // Candidates are keyed by their row in the view from here on: it is not written to until the ranking is done.
-  const direct = seeds(plan, view, textRank, probe);
+  const direct = seeds(plan, view, withContext(textRank, contextRank, contextShare), probe);
   if (direct.size === 0) return [];
   const keywords = keywordQuery(query, ctx.config.engine.keywordMinLength, view.terms);
   const tagged = plan.tags.length > 0;
   const kept: Scored[] = [];
   const weights: Weighed[] = [];
   const bm25: number[] = [];
+  const context: number[] = [];
   let best = 0;
   expandViaWaypoints(view, direct, plan.k * 2).forEach((reach, row) => {
     const m = view.memoryAt(row);
@@ -155,9 +172,10 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
     kept.push({ memory: m, salience, cosines, path: reach.path, parts, score: 0 });
     weights.push(weighed);
     bm25.push(textRank.get(row) ?? 0);
+    context.push(contextRank.get(row) ?? 0);
   });
   kept.forEach((c, i) => (c.score = scoreOf(weights[i]!, best)));
-  if (ctx.config.engine.rankFusion) fuseScores(kept, bm25);
+  if (ctx.config.engine.rankFusion) fuseScores(kept, bm25, context, contextShare);
   return kept.filter((c) => c.score >= plan.minScore).sort((a, b) => b.score - a.score || b.salience - a.salience);
 }
 
@@ -171,16 +189,17 @@ const EARNED_TIE = 0.02;
 
 /**
  * Orders the candidates by reciprocal-rank fusion of their signals (core/fusion.ts): BM25 within
- * the user, vector similarity, the keyword score (phrase, word sequences, grams), waypoint support
+ * the user, the context score (the BM25 of linked memories, weighed `contextWeight`), vector similarity, the keyword score (phrase, word sequences, grams), waypoint support
  * and tags. Each score becomes the fused value times the best composite score among them, so
  * scores keep their order and a query that nothing answers well still scores low.
  */
-function fuseScores(kept: Scored[], bm25: readonly number[]): void {
+function fuseScores(kept: Scored[], bm25: readonly number[], context: readonly number[], contextWeight: number): void {
   const n = kept.length;
   const signal = (weight: number, of: (c: Scored, i: number) => number) => ({ weight, scores: Float64Array.from(kept, of) });
   const fused = fuseRanks(
     [
       signal(FUSED.text, (_, i) => bm25[i]!),
+      signal(contextWeight, (_, i) => context[i]!),
       signal(FUSED.similarity, (c) => c.parts.similarity),
       signal(FUSED.keyword, (c) => c.parts.keyword),
       signal(FUSED.waypoint, (c) => c.parts.waypoint),
