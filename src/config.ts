@@ -79,6 +79,8 @@ export interface Config {
     rankFusion: boolean;
     /** Link memories of one thread (metadata `thread_id`) in the order they are added. */
     threadLinks: boolean;
+    /** Weight of the link from a thread's memory back to the one before it (forward: core/thread THREAD_LINK_WEIGHT). */
+    threadBackWeight: number;
     /** Share of a text hit's BM25 its linked neighbours (thread turns, similar memories) earn as context; 0: off. */
     contextShare: number;
     maxActiveQueries: number;
@@ -260,6 +262,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
       reinforceOnQuery: bool(env, 'OM_DECAY_REINFORCE_ON_QUERY', true),
       rankFusion: bool(env, 'OM_RANK_FUSION', true),
       threadLinks: bool(env, 'OM_THREAD_LINKS', true),
+      threadBackWeight: num(env, 'OM_THREAD_BACK_WEIGHT', 0.6, 0.1, 1),
       contextShare: num(env, 'OM_CONTEXT_SHARE', 0.5, 0),
       maxActiveQueries: int(env, 'OM_MAX_ACTIVE', 64, 1),
     },

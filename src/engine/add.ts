@@ -185,7 +185,7 @@ async function addLocked(ctx: EngineContext, scope: UserScope, inputs: readonly 
         feedbackScore: 0,
       },
       vectors: e.vectors,
-      waypoints: previous === undefined ? links.waypoints : [...links.waypoints.filter((w) => w.dstId !== previous), { dstId: previous, weight: THREAD_LINK_WEIGHT }],
+      waypoints: previous === undefined ? links.waypoints : [...links.waypoints.filter((w) => w.dstId !== previous), { dstId: previous, weight: ctx.config.engine.threadBackWeight }],
       incoming: previous === undefined ? undefined : [{ srcId: previous, weight: THREAD_LINK_WEIGHT }],
     });
     results[p.index] = { id, primary_sector: c.primary, sectors: sectorsOf(c), chunks: e.chunks };

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { userScope } from '../../src/store/scope.js';
+import type { UserView } from '../../src/store/store.js';
+import { THREAD_LINK_WEIGHT } from '../../src/core/thread.js';
 import { BACKENDS, type OpenedEngine } from './backends.js';
 
 const kim = userScope('kim');
@@ -14,6 +16,8 @@ const CHAT = [
   'Lou: Nice! Did the vendor make it?',
   'Kim: Yes, she throws every piece on her own wheel.',
 ];
+
+const linkWeight = (view: UserView, src: string, dst: string) => view.outgoing(src).find((l) => l.dstId === dst)?.weight;
 
 for (const backend of BACKENDS) {
   describe(`threads and event time (${backend.name})`, () => {
@@ -41,6 +45,12 @@ for (const backend of BACKENDS) {
       for (const id of ids) assert.ok(!view.outgoing(id).some((l) => louIds.has(l.dstId)));
     });
 
+    test('the link to the next turn weighs THREAD_LINK_WEIGHT, the link back OM_THREAD_BACK_WEIGHT (default 0.6)', async () => {
+      const view = await e.memory.store.view(kim);
+      assert.equal(linkWeight(view, ids[1]!, ids[2]!), THREAD_LINK_WEIGHT);
+      assert.equal(linkWeight(view, ids[2]!, ids[1]!), 0.6);
+    });
+
     test('a question matching one turn brings the answer in the next turn within reach', async () => {
       const { matches } = await e.memory.query(kim, { query: 'what did Kim buy at the weekend market?', k: 3, reinforce: false });
       assert.ok(matches.slice(0, 3).some((m) => m.id === ids[1]), JSON.stringify(matches.map((m) => m.content)));
@@ -59,6 +69,17 @@ for (const backend of BACKENDS) {
     let e: OpenedEngine;
     before(async () => (e = await backend.open({ OM_THREAD_LINKS: 'false' })));
     after(() => e.cleanup());
+
+    test('OM_THREAD_BACK_WEIGHT sets the weight of the link back', async () => {
+      const other = await backend.open({ OM_THREAD_BACK_WEIGHT: '0.3' });
+      try {
+        const a = await other.memory.add(kim, { content: 'Lou: where is the spare tent?', metadata: { thread_id: 't' } });
+        const b = await other.memory.add(kim, { content: 'Kim: rolled up under the stairs', metadata: { thread_id: 't' } });
+        assert.equal(linkWeight(await other.memory.store.view(kim), b.id, a.id), 0.3);
+      } finally {
+        await other.cleanup();
+      }
+    });
 
     test('OM_THREAD_LINKS=false: a thread adds no links', async () => {
       const a = await e.memory.add(kim, { content: 'Lou: where is the spare tent?', metadata: { thread_id: 't' } });
