@@ -14,7 +14,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../scripts/embedded-pg.mjs';
 import { userCorpus, rng, type Needle } from './corpus.js';
 import { postJson, runConcurrent, stats, type LatencyStats } from './load.js';
-import { startServer } from './server.js';
+import { serverEnvArgs, startServer } from './server.js';
 import { checkTargets } from './targets.js';
 import { benchUpgrade, printFigures } from './upgrade.js';
 
@@ -50,21 +50,7 @@ const SINGLE_ADDS = quick ? 200 : 1000;
 const BATCH = 500;
 /** `--cpu-prof DIR`: profile each benchmarked server (open the .cpuprofile files in Chrome DevTools). */
 const cpuProfDir = args.includes('--cpu-prof') ? path.resolve(option('cpu-prof', 'bench/results/profiles')) : undefined;
-/**
- * `--server-env OM_X=V` (repeatable): a setting of the benchmarked server, e.g. OM_ENGINE_THREADS=2.
- * Where it listens, its database and its key are the bench's own: such a setting is refused,
- * not silently overridden (a bench of another database, or one stalled on 401s, would mislead).
- */
-const BENCH_OWNED = /^OM_(PORT|HOST|API_KEY|METADATA_BACKEND|DB_PATH|PG_\w+)$/;
-const serverEnv = Object.fromEntries(
-  args.flatMap((a, i) => (a === '--server-env' ? [args[i + 1] ?? ''] : [])).map((kv) => {
-    const at = kv.indexOf('=');
-    const name = kv.slice(0, at);
-    if (!name.startsWith('OM_') || at < 0) throw new Error(`--server-env takes OM_NAME=value, not '${kv}'`);
-    if (BENCH_OWNED.test(name)) throw new Error(`--server-env cannot set ${name}: the bench chooses the server's address, database and key itself`);
-    return [name, kv.slice(at + 1)];
-  }),
-);
+const serverEnv = serverEnvArgs(args);
 
 interface AddResult { id: string; deduplicated?: boolean }
 interface QueryResponse { matches: Array<{ id: string }> }

@@ -64,3 +64,22 @@ export async function startServer(env: Record<string, string>, cpuProfDir?: stri
       }),
   };
 }
+
+/**
+ * `--server-env OM_X=V` (repeatable): a setting of the benchmarked server, e.g. OM_ENGINE_THREADS=2.
+ * Where it listens, its database and its key are the bench's own: such a setting is refused,
+ * not silently overridden (a bench of another database, or one stalled on 401s, would mislead).
+ */
+const BENCH_OWNED = /^OM_(PORT|HOST|API_KEY|METADATA_BACKEND|DB_PATH|PG_\w+)$/;
+
+export function serverEnvArgs(args: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    args.flatMap((a, i) => (a === '--server-env' ? [args[i + 1] ?? ''] : [])).map((kv) => {
+      const at = kv.indexOf('=');
+      const name = kv.slice(0, at);
+      if (!name.startsWith('OM_') || at < 0) throw new Error(`--server-env takes OM_NAME=value, not '${kv}'`);
+      if (BENCH_OWNED.test(name)) throw new Error(`--server-env cannot set ${name}: the bench chooses the server's address, database and key itself`);
+      return [name, kv.slice(at + 1)];
+    }),
+  );
+}

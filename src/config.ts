@@ -113,6 +113,14 @@ export interface Config {
     keywordBoost: number;
     keywordMinLength: number;
     reinforceOnQuery: boolean;
+    /** Order query candidates by reciprocal-rank fusion of their signals (else by v1.2's weighted composite). */
+    rankFusion: boolean;
+    /** Link memories of one thread (metadata `thread_id`) in the order they are added. */
+    threadLinks: boolean;
+    /** Weight of the link from a thread's memory back to the one before it (forward: core/thread THREAD_LINK_WEIGHT). */
+    threadBackWeight: number;
+    /** Share of a text hit's BM25 its linked neighbours (thread turns, similar memories) earn as context; 0: off. */
+    contextShare: number;
     maxActiveQueries: number;
   };
   jobs: {
@@ -351,6 +359,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
       keywordBoost: num(env, 'OM_KEYWORD_BOOST', 2.5, 0),
       keywordMinLength: int(env, 'OM_KEYWORD_MIN_LENGTH', 3, 1, 64),
       reinforceOnQuery: bool(env, 'OM_DECAY_REINFORCE_ON_QUERY', true),
+      rankFusion: bool(env, 'OM_RANK_FUSION', true),
+      threadLinks: bool(env, 'OM_THREAD_LINKS', true),
+      threadBackWeight: num(env, 'OM_THREAD_BACK_WEIGHT', 0.6, 0.1, 1),
+      contextShare: num(env, 'OM_CONTEXT_SHARE', 0.5, 0),
       maxActiveQueries: int(env, 'OM_MAX_ACTIVE', 64, 1),
     },
     jobs: {

@@ -4,7 +4,7 @@
  * once against the vocabulary its candidates' term ids come from; each candidate is then read as
  * ids, and what an id means to the query is worked out once per query, not once per candidate.
  */
-import { canonicalTokens, isKeyword } from './tokens.js';
+import { isKeyword, termTokens } from './tokens.js';
 import type { TermLookup, TermMarks } from './vocabulary.js';
 
 const PHRASE = 1.0;
@@ -33,7 +33,7 @@ export interface TokenizedText {
   tokens: readonly string[];
 }
 
-export const tokenized = (text: string): TokenizedText => ({ text, tokens: canonicalTokens(text) });
+export const tokenized = (text: string): TokenizedText => ({ text, tokens: termTokens(text) });
 
 /** A word key: one token (weight 1), or two or three consecutive tokens (weight 2). */
 interface WordKey {

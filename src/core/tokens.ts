@@ -4,6 +4,7 @@
  * produce tokens: letter runs of any script, each CJK character plus CJK bigrams (those
  * scripts do not separate words), and each emoji — so such texts neither vanish nor collide.
  */
+import { stemWord } from './stem.js';
 
 const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['prefer', 'like', 'love', 'enjoy', 'favor'],
@@ -49,17 +50,34 @@ export function stem(word: string): string {
   return word;
 }
 
-/** Canonical forms of words seen so far, per `fold`: texts repeat their words, and scoring a query tokenizes dozens of texts. */
-const WORD_MEMO = [new Map<string, string>(), new Map<string, string>()] as const;
+/**
+ * How words become tokens. `folded` and `exact` (synonyms kept apart, for deduplication) are the
+ * forms stored values derive from (synthetic vectors, fingerprints): they keep the light stemmer
+ * above so those values stay comparable across versions. `terms` is what the user's lexical index
+ * and the keyword score read, built in process from the text: the fuller stemmer of ./stem.ts,
+ * then synonym groups.
+ */
+export type WordForm = 'folded' | 'exact' | 'terms';
+
+function formOf(word: string, form: WordForm): string {
+  const light = stem(word);
+  // Function words are not stemmed for the index ("was" is no form of "wa").
+  if (form === 'exact' || (form === 'terms' && (FUNCTION_WORDS.has(word) || STOPWORDS.has(light)))) return light;
+  const folded = CANONICAL.get(word) ?? CANONICAL.get(light);
+  if (folded !== undefined) return folded;
+  return form === 'folded' ? light : stemWord(word);
+}
+
+/** Canonical forms of words seen so far, per form: texts repeat their words, and scoring a query tokenizes dozens of texts. */
+const WORD_MEMO: Record<WordForm, Map<string, string>> = { folded: new Map(), exact: new Map(), terms: new Map() };
 const WORD_MEMO_LIMIT = 50_000;
 const MEMO_WORD_MAX = 40;
 
-function canonicalWord(word: string, fold: boolean): string {
-  const memo = WORD_MEMO[fold ? 1 : 0];
+function canonicalWord(word: string, form: WordForm): string {
+  const memo = WORD_MEMO[form];
   let canon = memo.get(word);
   if (canon === undefined) {
-    const stemmed = stem(word);
-    canon = fold ? (CANONICAL.get(word) ?? CANONICAL.get(stemmed) ?? stemmed) : stemmed;
+    canon = formOf(word, form);
     if (word.length > MEMO_WORD_MAX) return canon;
     if (memo.size >= WORD_MEMO_LIMIT) memo.clear();
     memo.set(word, canon);
@@ -88,10 +106,19 @@ function pushCjk(out: string[], run: string): void {
  * (deduplication must not merge "likes tea" into "loves tea").
  */
 export function canonicalTokens(text: string, fold = true): string[] {
+  return tokensOf(text, fold ? 'folded' : 'exact');
+}
+
+/** The tokens of the user's lexical index (BM25, keyword score, overlap): see {@link WordForm}. */
+export function termTokens(text: string): string[] {
+  return tokensOf(text, 'terms');
+}
+
+function tokensOf(text: string, form: WordForm): string[] {
   const out: string[] = [];
   // ASCII is its own NFKC form and holds no marks, emoji or CJK: its runs are plain words.
   if (ASCII_TEXT.test(text)) {
-    for (const word of text.toLowerCase().match(ASCII_RUN) ?? []) pushWord(out, word, fold);
+    for (const word of text.toLowerCase().match(ASCII_RUN) ?? []) pushWord(out, word, form);
     return out;
   }
   for (const run of text.normalize('NFKC').toLowerCase().match(RUN) ?? []) {
@@ -101,15 +128,15 @@ export function canonicalTokens(text: string, fold = true): string[] {
     }
     for (const part of run.match(CJK_SPLIT) ?? []) {
       if (CJK.test(part)) pushCjk(out, part);
-      else if (ASCII_WORD.test(part)) pushWord(out, part, fold);
+      else if (ASCII_WORD.test(part)) pushWord(out, part, form);
       else if (Array.from(part).length >= 2 || /\p{N}/u.test(part)) out.push(part);
     }
   }
   return out;
 }
 
-function pushWord(out: string[], word: string, fold: boolean): void {
-  const token = canonicalWord(word, fold);
+function pushWord(out: string[], word: string, form: WordForm): void {
+  const token = canonicalWord(word, form);
   // Single letters say nothing, but a single digit is often the fact itself ("3 bags").
   if (token.length >= 2 || (token.length === 1 && token >= '0' && token <= '9')) out.push(token);
 }
@@ -118,7 +145,11 @@ export function tokenSet(text: string, fold = true): Set<string> {
   return new Set(canonicalTokens(text, fold));
 }
 
-/** Function words (canonical forms) carry little meaning; matching them says nothing about relevance. */
+/**
+ * Function words (canonical forms) carry little meaning; matching them says nothing about relevance.
+ * Synthetic vectors weigh them down, so this list is part of what stored vectors mean: extend
+ * {@link FUNCTION_WORDS} instead.
+ */
 const STOPWORDS = new Set(
   ('the a an and or but of to in on at for from by with about as is are was were be been am it its this that these those ' +
     'my your his her our their me him us them you he she we they what which who whom whose where how why do doe did ' +
@@ -129,10 +160,23 @@ const STOPWORDS = new Set(
 
 export const isStopword = (token: string): boolean => STOPWORDS.has(token);
 
+/** More function words the lexical index leaves out of a query's counted terms, as written (before any folding). */
+const FUNCTION_WORDS = new Set(
+  ('when whenever ever being does doing i im ive id ill youre youve youll hes shes its were weve theyre theyve lets ' +
+    'mine yours hers ours theirs myself yourself himself herself itself ourselves themselves ' +
+    'because until since though although either neither nor yet again once more most other such same own ' +
+    'get got gets really oh yeah hey hi yes okay ok well much many lot lots thing things something anything ' +
+    'may might must shall let would also am being both few further having nor per via')
+    .split(' '),
+);
+
+/** A function word for the lexical index: {@link isStopword} or one of {@link FUNCTION_WORDS}. */
+export const isFunctionWord = (token: string): boolean => STOPWORDS.has(token) || FUNCTION_WORDS.has(token);
+
 /** The query tokens that overlap counts (v1.2's overlap term): its content words, or all its tokens when it has none. */
 export function overlapTokens(query: Iterable<string>): string[] {
   const all = [...new Set(query)];
-  const content = all.filter((t) => !isStopword(t));
+  const content = all.filter((t) => !isFunctionWord(t));
   return content.length > 0 ? content : all;
 }
 

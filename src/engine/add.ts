@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { classify, sectorsOf } from '../core/classify.js';
 import { DEDUP_BOOST, clamp01 } from '../core/decay.js';
 import { sectorLambda } from '../core/sectors.js';
+import { THREAD_LINK_WEIGHT, threadOf } from '../core/thread.js';
 import { unitCosine } from '../core/vector.js';
 import { fingerprintBits, isNearDuplicate, sameWording, simhash, type FingerprintBits } from '../core/simhash.js';
 import type { Sector } from '../core/types.js';
@@ -170,6 +171,8 @@ export async function addLocked(
   const rows: NewMemory[] = [];
   const peers: Peer[] = [];
   const peerVectors = new BatchPeers();
+  /** The newest memory of each thread written by this call so far. */
+  const threadTails = new Map<string, string>();
   // One epoch read for the whole call: the user's writes are serialised, and the batch's own memories are its peers.
   const view = await ctx.store.view(scope);
   for (const [i, p] of fresh.entries()) {
@@ -195,6 +198,9 @@ export async function addLocked(
     }
     const id = p.input.id ?? randomUUID();
     const createdAt = p.input.createdAt ?? now;
+    const thread = ctx.config.engine.threadLinks ? threadOf(p.input.metadata) : null;
+    const previous = thread === null ? undefined : (threadTails.get(thread) ?? view.threadTail(thread));
+    if (thread !== null) threadTails.set(thread, id);
     rows.push({
       memory: {
         id,
@@ -216,7 +222,8 @@ export async function addLocked(
         feedbackScore: 0,
       },
       vectors: e.vectors,
-      waypoints: links.waypoints,
+      waypoints: previous === undefined ? links.waypoints : [...links.waypoints.filter((w) => w.dstId !== previous), { dstId: previous, weight: ctx.config.engine.threadBackWeight }],
+      incoming: previous === undefined ? undefined : [{ srcId: previous, weight: THREAD_LINK_WEIGHT }],
       actor: queued[p.index]!.actor,
     });
     results[p.index] = { id, primary_sector: c.primary, sectors: sectorsOf(c), chunks: e.chunks };

@@ -5,7 +5,8 @@
  * after the embedding call reads the user's in-process view: no round trip per candidate.
  */
 import { classify } from '../core/classify.js';
-import { decayedSalience, recency, salienceAnchor } from '../core/decay.js';
+import { clamp01, decayedSalience, recency, salienceAnchor } from '../core/decay.js';
+import { fuseRanks } from '../core/fusion.js';
 import { keywordQuery, keywordScore, tokenized } from '../core/keyword.js';
 import { fusedSimilarity, scoreOf, tagMatch, weigh, type ScoreParts, type Weighed } from '../core/scoring.js';
 import { sectorLambda } from '../core/sectors.js';
@@ -14,12 +15,13 @@ import { topByScore } from '../core/top.js';
 import { SECTORS, type Sector } from '../core/types.js';
 import { OmError } from '../errors.js';
 import type { UserScope } from '../store/scope.js';
-import type { RecallMemory, TextHit, UserView, VectorProbe } from '../store/store.js';
+import type { RecallMemory, UserView, VectorProbe } from '../store/store.js';
 import type { QueryInput, QueryMatch, QueryResult } from './api.js';
 import type { EngineContext } from './context.js';
 import { expandViaWaypoints } from './expand.js';
 import { planQuery, type QueryPlan } from './query-input.js';
 import { reinforceResults } from './query-reinforce.js';
+import { contextScores } from './text-context.js';
 import { vectorSectors } from './views.js';
 
 const CANDIDATES_PER_K = 3;
@@ -85,12 +87,17 @@ function seeds(plan: QueryPlan, view: UserView, textRank: ReadonlyMap<number, nu
 }
 
 /**
- * Text hits as candidates, by rank relative to the best hit. Hits far below the best matched
+ * Text hits (and their contextual neighbours) as candidates, by score relative to the best. Hits far below the best matched
  * only words that are common among the user's memories: they are left to the vector search.
  */
-function textCandidates(hits: readonly TextHit[]): Map<number, number> {
-  const best = hits[0]?.rank ?? 0;
-  return new Map(hits.filter((h) => h.rank >= TEXT_FLOOR * best).map((h) => [h.row, best > 0 ? h.rank / best : 0]));
+function textCandidates(scores: ReadonlyMap<number, number>): Map<number, number> {
+  let best = 0;
+  scores.forEach((s) => (best = Math.max(best, s)));
+  const out = new Map<number, number>();
+  scores.forEach((s, row) => {
+    if (best > 0 && s >= TEXT_FLOOR * best) out.set(row, s / best);
+  });
+  return out;
 }
 
 export async function queryMemories(ctx: EngineContext, scope: UserScope, input: QueryInput): Promise<QueryResult> {
@@ -105,6 +112,13 @@ export async function queryMemories(ctx: EngineContext, scope: UserScope, input:
   } finally {
     ctx.activeQueries.count--;
   }
+}
+
+/** Text candidates, with the memories linked to text hits at `share` of their context score. */
+function withContext(text: ReadonlyMap<number, number>, context: ReadonlyMap<number, number>, share: number): Map<number, number> {
+  const out = new Map(text);
+  context.forEach((s, row) => out.set(row, Math.max(out.get(row) ?? 0, share * s)));
+  return out;
 }
 
 async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Promise<Scored[]> {
@@ -122,14 +136,19 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   // As ids in the user's vocabulary, as the memories' tokens are held (-1: no memory has it).
   const countedTerms = counted.map((t) => view.terms.find(t) ?? -1);
   const probe = view.probe(new Map(SECTORS.map((s, i) => [s, embedded[i]!])));
-  const textRank = textCandidates(view.searchText(counted, perList(plan)));
+  const hits = view.searchText(counted, perList(plan));
+  const textRank = textCandidates(new Map(hits.map((h) => [h.row, h.rank])));
+  const contextShare = ctx.config.engine.contextShare;
+  const contextRank = contextShare > 0 ? textCandidates(contextScores(view, hits)) : new Map<number, number>();
   // Candidates are keyed by their row in the view from here on: it is not written to until the ranking is done.
-  const direct = seeds(plan, view, textRank, probe);
+  const direct = seeds(plan, view, withContext(textRank, contextRank, contextShare), probe);
   if (direct.size === 0) return [];
   const keywords = keywordQuery(query, ctx.config.engine.keywordMinLength, view.terms);
   const tagged = plan.tags.length > 0;
   const kept: Scored[] = [];
   const weights: Weighed[] = [];
+  const bm25: number[] = [];
+  const context: number[] = [];
   let best = 0;
   expandViaWaypoints(view, direct, plan.k * 2).forEach((reach, row) => {
     const m = view.memoryAt(row);
@@ -152,9 +171,49 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
     if (weighed.relevance > best) best = weighed.relevance;
     kept.push({ memory: m, salience, cosines, path: reach.path, parts, score: 0 });
     weights.push(weighed);
+    bm25.push(textRank.get(row) ?? 0);
+    context.push(contextRank.get(row) ?? 0);
   });
   kept.forEach((c, i) => (c.score = scoreOf(weights[i]!, best)));
+  if (ctx.config.engine.rankFusion) fuseScores(kept, bm25, context, contextShare);
   return kept.filter((c) => c.score >= plan.minScore).sort((a, b) => b.score - a.score || b.salience - a.salience);
+}
+
+/**
+ * Weight of each signal in the fusion. The synthetic embedder's cosine is lexical without term
+ * rarity, so it counts for a quarter; waypoint support carries a thread's neighbours.
+ */
+const FUSED = { text: 1, similarity: 0.25, keyword: 1, waypoint: 1, tag: 1 };
+/** How much what a memory has earned (salience, recency) moves it: enough to order near-equals, not more. */
+const EARNED_TIE = 0.02;
+
+/**
+ * Orders the candidates by reciprocal-rank fusion of their signals (core/fusion.ts): BM25 within
+ * the user, the context score (the BM25 of linked memories, weighed `contextWeight`), vector similarity, the keyword score (phrase, word sequences, grams), waypoint support
+ * and tags. Each score becomes the fused value times the best composite score among them, so
+ * scores keep their order and a query that nothing answers well still scores low.
+ */
+function fuseScores(kept: Scored[], bm25: readonly number[], context: readonly number[], contextWeight: number): void {
+  const n = kept.length;
+  const signal = (weight: number, of: (c: Scored, i: number) => number) => ({ weight, scores: Float64Array.from(kept, of) });
+  const fused = fuseRanks(
+    [
+      signal(FUSED.text, (_, i) => bm25[i]!),
+      signal(contextWeight, (_, i) => context[i]!),
+      signal(FUSED.similarity, (c) => c.parts.similarity),
+      signal(FUSED.keyword, (c) => c.parts.keyword),
+      signal(FUSED.waypoint, (c) => c.parts.waypoint),
+      signal(FUSED.tag, (c) => c.parts.tag),
+    ],
+    n,
+  );
+  let top = 0;
+  for (const c of kept) top = Math.max(top, c.score);
+  for (let i = 0; i < n; i++) {
+    const c = kept[i]!;
+    const earned = (clamp01(c.parts.salience) + clamp01(c.parts.recency)) / 2;
+    c.score = (top * fused[i]! * (1 + EARNED_TIE * earned)) / (1 + EARNED_TIE);
+  }
 }
 
 function toMatch(s: Scored): QueryMatch {

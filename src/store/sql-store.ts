@@ -98,7 +98,7 @@ export class SqlStore implements Store {
     await this.#journaled(
       scope,
       memories.insertMemories(this.dialect, scope, items, options),
-      () => ({ rows: [...ids, ...merged], vectors: ids, links: ids }),
+      (links) => ({ rows: [...ids, ...merged], vectors: ids, links: [...new Set([...ids, ...links.map((l) => l.srcId)])] }),
       // Merged memories are read back (repeats are rare); new ones are known from what was written.
       merged.length === 0 ? (links) => insertedData(scope, items, links) : undefined,
     );

@@ -36,6 +36,8 @@ export interface NewMemory {
   vectors: SectorVector[];
   /** Outgoing links of the new memory; destinations must belong to the same user or they are ignored. */
   waypoints: Array<{ dstId: string; weight: number }>;
+  /** Links from memories of the same user to the new one (its predecessor in a thread links forward). */
+  incoming?: Array<{ srcId: string; weight: number }>;
   /** Who added it, for its history, when not the scope's actor (adds of several callers written together). */
   actor?: string;
   /** Later adds of the same call that repeated it: recorded as superseding it, after its add. */
@@ -210,6 +212,11 @@ export interface UserView {
   outgoingAt(row: number): RowLinks;
   /** One query's vectors (one per sector) against the user's vector indexes. */
   probe(queries: ReadonlyMap<Sector, Float32Array>): VectorProbe;
+  /**
+   * The newest memory of a thread (memories whose metadata has this `thread_id`): the latest
+   * `created_at`, among equal ones the last added.
+   */
+  threadTail(thread: string): string | undefined;
   /** The best memories for these canonical tokens by BM25 over the user's own memories. */
   searchText(tokens: readonly string[], limit: number): TextHit[];
 }

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { canonicalTokens } from '../../src/core/tokens.js';
+import { termTokens } from '../../src/core/tokens.js';
 import { SECTORS } from '../../src/core/types.js';
 import { JOURNAL_WINDOW } from '../../src/store/ops/journal.js';
 import { openStore } from '../../src/store/open.js';
@@ -44,7 +44,7 @@ function snapshot(view: UserView, ids: readonly string[]) {
       return SECTORS.map((s) => probe.nearest(s, 10).map(byRow));
     }),
     similarities: ids.map((id) => [...view.probe(new Map(SECTORS.map((s) => [s, PROBES[2]!]))).similarities(id)]),
-    text: WORDS.map((w) => view.searchText(canonicalTokens(w), 10).map(byRow)),
+    text: WORDS.map((w) => view.searchText(termTokens(w), 10).map(byRow)),
   };
 }
 

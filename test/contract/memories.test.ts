@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { it } from 'node:test';
 import { OmError } from '../../src/errors.js';
-import { canonicalTokens } from '../../src/core/tokens.js';
+import { termTokens } from '../../src/core/tokens.js';
 import { userScope } from '../../src/store/scope.js';
 import { contract } from './backends.js';
 import { item, T0, vec } from './data.js';
@@ -39,7 +39,7 @@ contract('memories', (current) => {
         { ...columns, meta: JSON.parse(metaJson) },
         { id: m.id, content: m.content, primarySector: m.primarySector, simhash: m.simhash, tags: m.tags, meta: m.meta, createdAt: m.createdAt, lastSeenAt: m.lastSeenAt, salience: m.salience, feedbackScore: m.feedbackScore },
       );
-      assert.deepEqual(Array.from(terms, (t) => view.terms.term(t)), canonicalTokens(m.content));
+      assert.deepEqual(Array.from(terms, (t) => view.terms.term(t)), termTokens(m.content));
     }
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { canonicalTokens } from '../../src/core/tokens.js';
+import { termTokens } from '../../src/core/tokens.js';
 import { userScope, type UserScope } from '../../src/store/scope.js';
 import type { Store } from '../../src/store/store.js';
 import { contract } from './backends.js';
@@ -9,7 +9,7 @@ import { item } from './data.js';
 const alice = userScope('alice');
 
 async function search(store: Store, scope: UserScope, text: string, limit: number): Promise<string[]> {
-  return (await store.view(scope)).searchText(canonicalTokens(text), limit).map((h) => h.id);
+  return (await store.view(scope)).searchText(termTokens(text), limit).map((h) => h.id);
 }
 
 contract('text search', (current) => {
@@ -19,7 +19,7 @@ contract('text search', (current) => {
     const one = item({ content: 'A small museum near the harbour' });
     const none = item({ content: 'Grocery list: eggs, milk' });
     await store.insertMemories(alice, [both, one, none]);
-    const hits = (await store.view(alice)).searchText(canonicalTokens('Paris museum'), 10);
+    const hits = (await store.view(alice)).searchText(termTokens('Paris museum'), 10);
     assert.deepEqual(hits.map((h) => h.id), [both.memory.id, one.memory.id]);
     assert.ok(hits[0]!.rank > hits[1]!.rank);
     assert.equal((await search(store, alice, 'museum', 1)).length, 1);

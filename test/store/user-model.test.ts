@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalTokens } from '../../src/core/tokens.js';
+import { termTokens } from '../../src/core/tokens.js';
 import { UserModel } from '../../src/store/cache/user-model.js';
 import type { ModelData } from '../../src/store/ops/model-data.js';
 import type { RecallRow } from '../../src/store/store.js';
@@ -31,7 +31,7 @@ function readings(model: UserModel, ids: readonly string[]) {
     assert.deepEqual(Array.from({ length: count }, (_, i) => ({ dstId: model.idAt(dstRows[start + i]!), weight: weights[start + i] })), model.outgoing(h.id));
     assert.equal(model.memoryAt(h.row)?.content, model.memory(h.id)?.content);
   }
-  for (const h of model.searchText(canonicalTokens('topic1'), 100)) assert.equal(model.idAt(h.row), h.id, 'a text hit names its memory by row');
+  for (const h of model.searchText(termTokens('topic1'), 100)) assert.equal(model.idAt(h.row), h.id, 'a text hit names its memory by row');
   return { size: model.size, hits: hits.map((h) => h.id).sort(), links: ids.map((x) => model.outgoing(x)) };
 }
 

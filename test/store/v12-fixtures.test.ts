@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
-import { canonicalTokens } from '../../src/core/tokens.js';
+import { termTokens } from '../../src/core/tokens.js';
 import { openBackend } from '../../src/store/open.js';
 import { userScope } from '../../src/store/scope.js';
 import { freshPgSchema } from '../helpers/pg.js';
@@ -126,7 +126,7 @@ for (const c of CASES) {
         const sample = expected.find((m) => m.user_id !== null) ?? expected[0]!;
         const content = (await store.getMemory(userScope(sample.user_id), sample.id))!.content;
         const word = content.match(/\p{L}{4,}/u)?.[0] ?? content;
-        const hits = (await store.view(userScope(sample.user_id))).searchText(canonicalTokens(word), 1000);
+        const hits = (await store.view(userScope(sample.user_id))).searchText(termTokens(word), 1000);
         assert.ok(hits.some((h) => h.id === sample.id), `text search finds "${word}"`);
 
         const again = await store.migrate();

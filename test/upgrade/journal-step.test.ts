@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { canonicalTokens } from '../../src/core/tokens.js';
+import { termTokens } from '../../src/core/tokens.js';
 import { verifyAgainstFreshInstall } from '../../src/store/migrate/verify-install.js';
 import { openBackend } from '../../src/store/open.js';
 import { userScope } from '../../src/store/scope.js';
@@ -83,7 +83,7 @@ for (const backend of BACKENDS) {
           assert.ok(!tables.some((t) => /vector_epochs|memories_search/.test(t)), tables.join(', '));
           for (const u of USERS) {
             const view = await store.view(u);
-            const hits = view.searchText(canonicalTokens('vault code kept'), 10).map((h) => view.memory(h.id)?.content);
+            const hits = view.searchText(termTokens('vault code kept'), 10).map((h) => view.memory(h.id)?.content);
             assert.deepEqual(hits, [`vault code kept by ${u.userId ?? 'default'}`]);
             // Writes run without the dropped triggers and are journaled.
             await store.insertMemories(u, [item({ content: 'another one' }, [vec('semantic', [0, 1, 0, 0])])]);

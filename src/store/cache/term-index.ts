@@ -1,5 +1,5 @@
 /**
- * One user's inverted index over canonical content tokens (core/tokens, as vocabulary ids), ranked by BM25 with
+ * One user's inverted index over content terms (core/tokens termTokens, as vocabulary ids), ranked by BM25 with
  * the user's own term statistics: a term is rare or common within this user's memories, not
  * across everyone's. A search reads the postings of the rarest query terms first and stops
  * adding terms past a budget of postings: common terms weigh little in BM25 but would multiply

@@ -4,7 +4,8 @@
  * the database once, then kept current by applying what the user's change journal names
  * (../ops/journal.ts): a query reads no row, link or posting from the database.
  */
-import { canonicalTokens } from '../../core/tokens.js';
+import { threadOfJson } from '../../core/thread.js';
+import { termTokens } from '../../core/tokens.js';
 import type { Sector } from '../../core/types.js';
 import { Vocabulary, type TermLookup } from '../../core/vocabulary.js';
 import type { Change } from '../ops/journal.js';
@@ -40,6 +41,8 @@ export class UserModel implements UserView {
   #text = this.#newTermIndex();
   readonly #links = new LinkRows();
   readonly #vectors = new Map<string, UnitMatrix>();
+  /** The newest memory of each thread (see {@link UserView.threadTail}). */
+  readonly #threads = new Map<string, { id: string; createdAt: number }>();
 
   constructor(epoch: number, data: ModelData) {
     this.epoch = epoch;
@@ -138,24 +141,44 @@ export class UserModel implements UserView {
     return new QueryProbe(indexes, (id) => this.#rows.rowOf(id));
   }
 
+  threadTail(thread: string): string | undefined {
+    return this.#threads.get(thread)?.id;
+  }
+
   searchText(tokens: readonly string[], limit: number): TextHit[] {
     const terms = tokens.flatMap((t) => this.#vocabulary.find(t) ?? []);
     return this.#text.search(terms, limit).map((h) => ({ id: this.#rows.idAt(h.row)!, row: h.row, rank: h.score }));
   }
 
   #put(data: RecallRow): void {
-    const { row, replaced, fresh } = this.#rows.put(data, () => canonicalTokens(data.content));
+    const { row, replaced, fresh } = this.#rows.put(data, () => termTokens(data.content));
     if (replaced) this.#text.remove(row, replaced);
     if (fresh || replaced) this.#text.add(row, this.#rows.termsAt(row));
+    const thread = threadOfJson(data.metaJson);
+    const tail = thread === null ? undefined : this.#threads.get(thread);
+    if (thread !== null && (!tail || data.createdAt >= tail.createdAt)) this.#threads.set(thread, { id: data.id, createdAt: data.createdAt });
   }
 
   #remove(id: string): void {
     const row = this.#rows.rowOf(id);
     if (row === undefined) return;
     this.#text.remove(row, this.#rows.termsAt(row));
+    const thread = threadOfJson(this.#rows.memory(row)!.metaJson);
     this.#rows.remove(id);
+    if (thread !== null && this.#threads.get(thread)?.id === id) this.#retail(thread);
     // Links to it go with their sources' next change (the journal names them with its removal).
     this.#links.set(row, []);
+  }
+
+  /** Finds the thread's newest memory again after its tail was removed (rare: a scan of the rows). */
+  #retail(thread: string): void {
+    this.#threads.delete(thread);
+    for (let row = 0; row < this.#rows.span; row++) {
+      const m = this.#rows.memory(row);
+      if (!m || threadOfJson(m.metaJson) !== thread) continue;
+      const tail = this.#threads.get(thread);
+      if (!tail || m.createdAt >= tail.createdAt) this.#threads.set(thread, { id: m.id, createdAt: m.createdAt });
+    }
   }
 
   #newTermIndex(): TermIndex {

@@ -21,7 +21,7 @@ import type {
 import { newContent, noteStoredChange, unchangedContent, writeHistory } from './history.js';
 import { insertVectors } from './vectors.js';
 import { writeEmbedLogs } from './admin.js';
-import { writeLinks, type Link } from './waypoints.js';
+import { outgoingWaypoints, writeLinks, type Link } from './waypoints.js';
 
 const COLS = raw(MEMORY_COLUMNS.join(', '));
 /** The columns without the mean vector (a kilobyte per row at 256 dimensions) for readers that do not use it. */
@@ -66,10 +66,15 @@ export function* insertMemories(
   yield* insertVectors(d, scope, items.map(({ memory, vectors }) => ({ id: memory.id, vectors })));
   // After every memory of the batch exists, so links between new memories resolve.
   const now = Date.now();
-  const links = items.flatMap(({ memory, waypoints }) =>
-    waypoints.map((w) => ({ srcId: memory.id, dstId: w.dstId, weight: w.weight })),
-  );
+  const links = items.flatMap(({ memory, waypoints, incoming }) => [
+    ...waypoints.map((w) => ({ srcId: memory.id, dstId: w.dstId, weight: w.weight })),
+    ...(incoming ?? []).map((w) => ({ srcId: w.srcId, dstId: memory.id, weight: w.weight })),
+  ]);
   const written = yield* writeLinks(d, scope, links, now);
+  // A stored memory that links to a new one: what is known of its links must be all of them.
+  const fresh = new Set(items.map(({ memory }) => memory.id));
+  const older = [...new Set(written.filter((l) => !fresh.has(l.srcId)).map((l) => l.srcId))];
+  const known = older.length === 0 ? written : [...written.filter((l) => fresh.has(l.srcId)), ...(yield* outgoingWaypoints(d, scope, older))];
   if (embedLog) yield* writeEmbedLogs(d, items.map(({ memory }) => ({ id: memory.id, ...embedLog, status: 'completed' as const, err: null })));
   yield* writeHistory(
     d,
@@ -88,7 +93,7 @@ export function* insertMemories(
     ]),
   );
   yield* mergeRepeats(d, scope, merges, at);
-  return written;
+  return known;
 }
 
 /** The existing memories an add repeated: reinforced, with the repeat's tags, each noted as superseded by it. */
