@@ -26,7 +26,8 @@ export interface OpenOptions {
 }
 
 export function openBackend(config: Readonly<Config>): MigratableStore {
-  return config.backend === 'postgres' ? openPostgresStore(config.pg) : openSqliteStore(config.dbPath);
+  const models = { modelBudgetBytes: config.modelMemoryMb * 2 ** 20 };
+  return config.backend === 'postgres' ? openPostgresStore(config.pg, models) : openSqliteStore(config.dbPath, models);
 }
 
 /** Throws when the migration was refused or a step failed; the store is closed then. */

@@ -35,6 +35,7 @@ export class UserModels {
   /** Epoch reads of calls made in the same tick share one statement. */
   readonly #epochReads = new Map<string, Promise<number>>();
   #bytes = 0;
+  readonly #counts = { loads: 0, loadMs: 0, loadMsMax: 0, evictions: 0 };
 
   constructor(
     private readonly driver: Driver,
@@ -43,7 +44,7 @@ export class UserModels {
   ) {}
 
   stats(): ModelStats {
-    return { users: this.#models.size, bytes: this.#bytes };
+    return { users: this.#models.size, bytes: this.#bytes, budgetBytes: this.budgetBytes, ...this.#counts };
   }
 
   /** The user's model if this process holds one, as it is (no epoch read). */
@@ -95,9 +96,14 @@ export class UserModels {
         if (this.#models.get(key) === model) return this.#resize(model, () => model.apply(change, data, entries.at(-1)!.epoch));
       }
     }
+    const started = performance.now();
     const { epoch, ...data } = await this.driver.read(loadModelData(this.dialect, scope));
     this.#drop(key);
     const fresh = new UserModel(epoch, data);
+    const ms = performance.now() - started;
+    this.#counts.loads += 1;
+    this.#counts.loadMs += ms;
+    this.#counts.loadMsMax = Math.max(this.#counts.loadMsMax, ms);
     this.#models.set(key, fresh);
     this.#bytes += fresh.bytes;
     this.#evict(key);
@@ -143,7 +149,9 @@ export class UserModels {
   #evict(keep: string | null): void {
     for (const key of [...this.#models.keys()]) {
       if (this.#bytes <= this.budgetBytes) break;
-      if (key !== keep) this.#drop(key);
+      if (key === keep) continue;
+      this.#drop(key);
+      this.#counts.evictions += 1;
     }
   }
 }

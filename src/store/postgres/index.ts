@@ -4,14 +4,19 @@ import type { PgConfig } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import type { MigrationReport, MigrationTarget } from '../migrate/types.js';
 import { upgradeAtomically } from '../migrate/upgrade.js';
-import { SqlStore } from '../sql-store.js';
+import { SqlStore, type SqlStoreOptions } from '../sql-store.js';
 import { postgresDialect } from './dialect.js';
 import { PostgresDriver } from './driver.js';
 import { postgresMigrationTarget } from './migrations.js';
 
 export class PostgresStore extends SqlStore {
-  constructor(private readonly pgDriver: PostgresDriver, private readonly pg: PgConfig, location: string) {
-    super(pgDriver, postgresDialect(pg), location);
+  constructor(
+    private readonly pgDriver: PostgresDriver,
+    private readonly pg: PgConfig,
+    location: string,
+    options?: SqlStoreOptions,
+  ) {
+    super(pgDriver, postgresDialect(pg), location, options);
   }
 
   /** The database server owns backups (pg_dump); there is no file to copy. */
@@ -98,6 +103,6 @@ function describe(c: PgConfig): string {
   return `postgres://${c.host ?? 'localhost'}:${c.port ?? 5432}/${c.database} (${c.schema})`;
 }
 
-export function openPostgresStore(config: PgConfig): PostgresStore {
-  return new PostgresStore(new PostgresDriver(PostgresDriver.pool(poolConfig(config))), config, describe(config));
+export function openPostgresStore(config: PgConfig, options?: SqlStoreOptions): PostgresStore {
+  return new PostgresStore(new PostgresDriver(PostgresDriver.pool(poolConfig(config))), config, describe(config), options);
 }
