@@ -1,7 +1,8 @@
 /**
  * The `cold` scenario: `users` × 1,000 memories loaded, the server restarted, then each user's
- * first query (its model loaded from the database on the engine thread), then warm queries (at
- * least 500) of users drawn uniformly, both at concurrency 8. The server's /metrics say how many models were
+ * first query (its model loaded from the database on the engine thread) at concurrency 8 while one
+ * client queries a user already loaded (what a load makes the others wait), then warm queries (at
+ * least 500) of users drawn uniformly, at concurrency 8. The server's /metrics say how many models were
  * loaded and how long the loads took.
  */
 import { rng, userCorpus, type Needle } from './corpus.js';
@@ -16,8 +17,10 @@ const WARM_QUERIES = 500;
 export interface ColdFigures {
   backend: string;
   scenario: string;
-  /** Every user's first query, users in random order. */
+  /** Every user's first query but one, users in random order. */
   first_touch: LatencyStats;
+  /** Queries of the one user loaded before, one at a time, while those first queries ran. */
+  warm_during_loads: LatencyStats;
   /** Queries of users drawn at random, all of whose models are loaded. */
   warm: LatencyStats;
   model_loads: number;
@@ -52,8 +55,23 @@ export async function runCold(backend: string, users: number, env: Record<string
     const r = rng(4242);
     const byUser = Array.from({ length: users }, (_, u) => needles.filter((n) => n.user === `user-${u}`));
     const ask = (n: Needle) => postJson(server.base, '/memory/query', { query: n.query, k: 10, user_id: n.user });
-    const order = byUser.map((list) => list[0]!).sort(() => r() - 0.5);
+    const [loaded, ...others] = byUser.map((list) => list[0]!);
+    await ask(loaded!);
+    const order = others.sort(() => r() - 0.5);
+    let touching = true;
+    const beside: number[] = [];
+    const besideStart = performance.now();
+    const besides = (async () => {
+      while (touching) {
+        const t0 = performance.now();
+        await ask(byUser[0]![beside.length % 5]!);
+        beside.push(performance.now() - t0);
+      }
+    })();
     const first = await runConcurrent(order.length, CONCURRENCY, (i) => ask(order[i]!).then(() => {}));
+    touching = false;
+    await besides;
+    const besideMs = performance.now() - besideStart;
     const loads = await modelMetrics(server);
     const plan = Array.from({ length: Math.max(users, WARM_QUERIES) }, () => byUser[Math.floor(r() * users)]![Math.floor(r() * 5)]!);
     const warm = await runConcurrent(plan.length, CONCURRENCY, (i) => ask(plan[i]!).then(() => {}));
@@ -61,6 +79,7 @@ export async function runCold(backend: string, users: number, env: Record<string
       backend,
       scenario: `cold (${users} users x 1k, restarted)`,
       first_touch: stats(first.latencies, first.wallMs),
+      warm_during_loads: stats(beside, besideMs),
       warm: stats(warm.latencies, warm.wallMs),
       model_loads: loads.loads,
       model_load_ms_mean: Math.round((loads.seconds * 1000 * 10) / Math.max(1, loads.loads)) / 10,

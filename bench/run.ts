@@ -345,7 +345,7 @@ console.table(
 if (coldResults.length > 0) {
   console.table(
     coldResults.flatMap((r) =>
-      (['first_touch', 'warm'] as const).map((phase) => ({
+      (['first_touch', 'warm_during_loads', 'warm'] as const).map((phase) => ({
         backend: r.backend,
         scenario: r.scenario,
         phase,
