@@ -32,10 +32,19 @@ export interface ColdFigures {
 async function modelMetrics(server: BenchServer) {
   const text = await (await fetch(`${server.base}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  return { loads: value('om_user_model_loads'), seconds: value('om_user_model_load_seconds_total'), max: value('om_user_model_load_seconds_max') };
+  return {
+    loads: value('om_user_model_loads'),
+    seconds: value('om_user_model_load_seconds_total'),
+    max: value('om_user_model_load_seconds_max'),
+  };
 }
 
-export async function runCold(backend: string, users: number, env: Record<string, string>, cpuProfDir?: string): Promise<ColdFigures> {
+export async function runCold(
+  backend: string,
+  users: number,
+  env: Record<string, string>,
+  cpuProfDir?: string,
+): Promise<ColdFigures> {
   const needles: Needle[] = [];
   const loading = await startServer(env);
   try {

@@ -45,9 +45,10 @@ if (!existsSync(file)) {
 const db = new Database(file, { readonly: true });
 const driver = new SqliteDriver(db);
 const where = 'WHERE user_id = ?';
-const sqlRows = () => db.prepare(`SELECT ${RECALL_COLUMNS.join(', ')} FROM memories ${where} ORDER BY rowid`).all(user) as Array<Record<string, unknown>>;
-const sqlVectors = () => db.prepare(`SELECT id, sector, v, model FROM vectors ${where} ORDER BY rowid`).all(user) as Array<Record<string, unknown>>;
-const sqlLinks = () => db.prepare(`SELECT src_id, dst_id, weight, created_at, updated_at FROM waypoints ${where}`).all(user) as Array<Record<string, unknown>>;
+const select = (text: string) => () => db.prepare(text).all(user) as Array<Record<string, unknown>>;
+const sqlRows = select(`SELECT ${RECALL_COLUMNS.join(', ')} FROM memories ${where} ORDER BY rowid`);
+const sqlVectors = select(`SELECT id, sector, v, model FROM vectors ${where} ORDER BY rowid`);
+const sqlLinks = select(`SELECT src_id, dst_id, weight, created_at, updated_at FROM waypoints ${where}`);
 
 /**
  * The least CPU time (this process's, user + system) of `repeat` runs: on a shared machine wall
@@ -90,7 +91,7 @@ const figures: Array<[string, number]> = [
   ['  build: all', await fastest(() => new UserModel(data.epoch, data))],
   ['    build: rows + term index', await fastest(() => new UserModel(data.epoch, { ...empty, rows: data.rows }))],
   ['      tokenise contents', await fastest(() => data.rows.map((r) => canonicalTokens(r.content)))],
-  ['    build: vector indexes', await fastest(() => new UserModel(data.epoch, { ...empty, rows: data.rows, vectors: data.vectors })) ],
+  ['    build: vector indexes', await fastest(() => new UserModel(data.epoch, { ...empty, rows: data.rows, vectors: data.vectors }))],
   ['    build: links', await fastest(() => new UserModel(data.epoch, { ...empty, rows: data.rows, links: data.links }))],
 ];
 console.log(`${file}: ${data.rows.length} memories, ${data.vectors.length} vectors, ${data.links.length} links; least CPU time of ${repeat} runs`);

@@ -432,7 +432,7 @@ export interface Store {
   /** Every user's rows since `ts`. */
   adminUserStatsSince(ts: number): Promise<StatRow[]>;
 
-  /** The user models this process holds (see {@link Store.view}): how many, their estimated bytes, the budget, loads and evictions. */
+  /** The user models this process holds (see {@link Store.view}): count, estimated bytes, budget, loads, evictions. */
   modelStats(): ModelStats;
 
   close(): Promise<void>;

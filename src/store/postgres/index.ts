@@ -104,5 +104,6 @@ function describe(c: PgConfig): string {
 }
 
 export function openPostgresStore(config: PgConfig, options?: SqlStoreOptions): PostgresStore {
-  return new PostgresStore(new PostgresDriver(PostgresDriver.pool(poolConfig(config))), config, describe(config), options);
+  const driver = new PostgresDriver(PostgresDriver.pool(poolConfig(config)));
+  return new PostgresStore(driver, config, describe(config), options);
 }
