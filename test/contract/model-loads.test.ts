@@ -1,7 +1,6 @@
 /**
  * A user's model is loaded without holding up other users: their queries are answered between
- * the slices of its build, and loads of several users run one after another, each answering as
- * soon as its own is done.
+ * the slices of its build.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -37,7 +36,7 @@ for (const backend of BACKENDS) {
       await blank?.cleanup();
     });
 
-    it("answers a loaded user's views while large users' models load, and the large ones in order", async () => {
+    it("answers a loaded user's views while large users' models load", async () => {
       store = await open();
       await store.view(small);
       const order: string[] = [];
@@ -48,7 +47,8 @@ for (const backend of BACKENDS) {
         // Asked after both loads began: answered from the model held, between their slices.
         new Promise((resolve) => setImmediate(resolve)).then(() => viewed('small', store.view(small))),
       ]);
-      assert.deepEqual(order, ['small', 'large-1', 'large-2']);
+      // The large ones build in the order their reads end: on PostgreSQL, either.
+      assert.deepEqual([order[0], ...order.slice(1).sort()], ['small', 'large-1', 'large-2']);
       assert.equal((await store.view(large[1]!)).size, LARGE);
       const stats = store.modelStats();
       assert.equal(stats.loads, 3);
