@@ -6,6 +6,7 @@ export interface LatencyStats {
   p50: number;
   p95: number;
   p99: number;
+  max: number;
   mean: number;
   qps: number;
 }
@@ -36,6 +37,7 @@ export function stats(latencies: number[], wallMs: number): LatencyStats {
     p50: round(at(0.5)),
     p95: round(at(0.95)),
     p99: round(at(0.99)),
+    max: round(sorted.at(-1) ?? 0),
     mean: round(sorted.reduce((s, x) => s + x, 0) / Math.max(1, sorted.length)),
     qps: round((sorted.length * 1000) / wallMs),
   };

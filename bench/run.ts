@@ -1,8 +1,11 @@
 /**
- * `npm run bench [-- --quick] [--backend sqlite|postgres|both] [--scenarios 10k,100k,heavy] [--no-upgrade] [--server-env OM_X=V]...`
+ * `npm run bench [-- --quick] [--backend sqlite|postgres|both] [--scenarios 10k,100k,heavy,cold] [--cold-users 40]
+ *   [--no-upgrade] [--server-env OM_X=V]...`
  *
  * Starts the server on a fresh database per backend and scenario, loads a generated corpus
  * through the HTTP API, queries it, and prints a table plus a JSON file in bench/results/.
+ * `cold` (./cold.ts, not run unless named) restarts the server after loading and times users'
+ * first queries, which load their models, against warm ones.
  * Then times the upgrade of pre-1.2 databases (./upgrade.ts): the 5,000-memory fixture, and a
  * generated 100,000-memory one unless `--quick`.
  */
@@ -12,6 +15,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../scripts/embedded-pg.mjs';
+import { runCold, type ColdFigures } from './cold.js';
 import { userCorpus, rng, type Needle } from './corpus.js';
 import { postJson, runConcurrent, stats, type LatencyStats } from './load.js';
 import { serverEnvArgs, startServer } from './server.js';
@@ -40,7 +44,9 @@ const SCENARIOS: Record<string, Scenario> = quick
       '100k': { name: '100k (100 users x 1k)', users: 100, perUser: 1000, needlesPerUser: 5 },
       heavy: { name: 'heavy (1 user x 100k)', users: 1, perUser: 100_000, needlesPerUser: 300 },
     };
-const chosen = quick ? Object.values(SCENARIOS) : option('scenarios', '10k,100k,heavy').split(',').map((s) => SCENARIOS[s]!).filter(Boolean);
+const named = option('scenarios', '10k,100k,heavy').split(',');
+const chosen = quick ? Object.values(SCENARIOS) : named.map((s) => SCENARIOS[s]!).filter(Boolean);
+const coldUsers = quick || !named.includes('cold') ? 0 : Number(option('cold-users', '40'));
 /**
  * Queries per concurrency: at 1 for latency and recall; at 8, three times as many, for throughput
  * over several seconds (a phase of 1.5 s moved by a tenth with whether a pause fell inside it).
@@ -257,6 +263,7 @@ async function machine(pgUrl: string | null) {
 }
 
 const results = [];
+const coldResults: ColdFigures[] = [];
 const embedded = backends.includes('postgres') && !process.env.OM_TEST_PG_URL ? await startEmbeddedPostgres() : null;
 const pgUrl = process.env.OM_TEST_PG_URL ?? embedded?.url ?? null;
 let machineAtStart: Awaited<ReturnType<typeof machine>> | undefined;
@@ -271,6 +278,16 @@ try {
       process.stderr.write(`bench: ${JSON.stringify(r)}\n`);
     }
   }
+  for (const backend of coldUsers > 0 ? backends : []) {
+    process.stderr.write(`bench: ${backend} cold (${coldUsers} users)...\n`);
+    const db = await dbEnv(backend, pgUrl, `${backend}_cold_${coldUsers}`);
+    try {
+      coldResults.push(await runCold(backend, coldUsers, { ...serverEnv, ...db.env }, cpuProfDir));
+      process.stderr.write(`bench: ${JSON.stringify(coldResults.at(-1))}\n`);
+    } finally {
+      await db.drop();
+    }
+  }
 } finally {
   if (embedded) await embedded.stop();
 }
@@ -278,9 +295,12 @@ const upgradeSizes = quick ? [] : [100_000];
 if (!flag('no-upgrade')) process.stderr.write(`bench: upgrade of pre-1.2 databases...\n`);
 const upgrade = flag('no-upgrade') ? [] : await benchUpgrade(upgradeSizes);
 
-const settings = { embeddings: 'synthetic', dim: 256, queries: QUERIES, single_adds: SINGLE_ADDS, batch: BATCH, quick, scenarios: chosen.map((s) => s.name), backends, server_env: serverEnv };
+const settings = {
+  embeddings: 'synthetic', dim: 256, queries: QUERIES, single_adds: SINGLE_ADDS, batch: BATCH, quick,
+  scenarios: chosen.map((s) => s.name), cold_users: coldUsers, backends, server_env: serverEnv,
+};
 const targets = checkTargets(results);
-const report = { at: new Date().toISOString(), machine: machineAtStart, settings, results, targets, upgrade };
+const report = { at: new Date().toISOString(), machine: machineAtStart, settings, results, cold: coldResults, targets, upgrade };
 const m = report.machine!;
 console.log(`machine: ${m.cpus}, ${m.memory_gb} GB, ${m.platform}, load average at start ${m.load_average}`);
 console.log(`versions: node ${m.node}, SQLite ${m.sqlite}${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}`);
@@ -308,6 +328,21 @@ console.table(
     'B/mem': r.db_bytes_per_memory_beyond_vectors,
   })),
 );
+if (coldResults.length > 0) {
+  console.table(
+    coldResults.flatMap((r) =>
+      (['first_touch', 'warm_during_loads', 'warm'] as const).map((phase) => ({
+        backend: r.backend,
+        scenario: r.scenario,
+        phase,
+        ...r[phase],
+        'loads': phase === 'first_touch' ? r.model_loads : '',
+        'load ms mean/max': phase === 'first_touch' ? `${r.model_load_ms_mean}/${r.model_load_ms_max}` : '',
+        'rss MB': r.server_peak_rss_mb,
+      })),
+    ),
+  );
+}
 const outDir = path.join(import.meta.dirname, 'results');
 mkdirSync(outDir, { recursive: true });
 const out = path.join(outDir, `bench-${report.at.replace(/[:.]/g, '-')}.json`);

@@ -68,6 +68,11 @@ export interface Config {
    */
   engineThreads: number;
   /**
+   * Memory the user models held in process may take (estimated), shared by the engine threads;
+   * past it the least recently used are dropped and loaded again on their next use.
+   */
+  modelMemoryMb: number;
+  /**
    * Host names accepted besides localhost/127.0.0.1/[::1] while the keyless loopback server
    * guards against DNS rebinding; `null` turns the guard off (OM_ALLOWED_HOSTS=*).
    */
@@ -269,6 +274,16 @@ function userMap(env: Env, name: string): Array<[string, string | null]> {
   });
 }
 
+/**
+ * OM_MODEL_MEMORY_MB when unset: a quarter of the machine's memory, at least 64 MB and at most 2 GB.
+ * Models' typed arrays are most of their size but the process holds more (heap, SQLite cache,
+ * requests): at 320 MB of models the server was measured at 820 MB resident, so a quarter keeps it
+ * near half the machine; past 2 GB a shared server would lend the cache more than it asked for.
+ */
+export function defaultModelMemoryMb(totalBytes = os.totalmem()): number {
+  return Math.min(2048, Math.max(64, Math.floor(totalBytes / 4 / 2 ** 20)));
+}
+
 /** Parses the environment; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonly<Config> {
   const backend = oneOf(env, 'OM_METADATA_BACKEND', ['sqlite', 'postgres'] as const, 'sqlite');
@@ -303,6 +318,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     allowInsecureBind: bool(env, 'OM_ALLOW_INSECURE_BIND', false),
     // A second thread pays off only with a second core to run it.
     engineThreads: int(env, 'OM_ENGINE_THREADS', os.availableParallelism() > 1 ? 1 : 0, 0, 64),
+    modelMemoryMb: int(env, 'OM_MODEL_MEMORY_MB', defaultModelMemoryMb(), 1, 2 ** 20),
     allowedHosts: hostList(env, 'OM_ALLOWED_HOSTS'),
     apiKey,
     corsOrigins: originList(env, 'OM_CORS_ORIGINS'),

@@ -28,7 +28,10 @@ export interface OpenOptions {
 
 export function openBackend(config: Readonly<Config>): MigratableStore {
   const upgrade = upgradeSettings(config.apiKey, config.upgradeUserMap);
-  return config.backend === 'postgres' ? openPostgresStore(config.pg, upgrade) : openSqliteStore(config.dbPath, upgrade);
+  const models = { modelBudgetBytes: config.modelMemoryMb * 2 ** 20 };
+  return config.backend === 'postgres'
+    ? openPostgresStore(config.pg, upgrade, models)
+    : openSqliteStore(config.dbPath, upgrade, models);
 }
 
 /** Throws when the migration was refused or a step failed; the store is closed then. */

@@ -2,6 +2,7 @@
  * The Store both adapters share: every method is a shared operation (./ops) run by the
  * backend's driver against the backend's dialect. Adapters differ only in those two objects.
  */
+import { defaultModelMemoryMb } from '../config.js';
 import type { MemoryRecord, Sector, SectorVector, UserRecord, Waypoint } from '../core/types.js';
 import { DAY_MS, DECAY_FLOOR, type Fact } from '../core/temporal.js';
 import { UserModels } from './cache/user-models.js';
@@ -47,9 +48,6 @@ import type {
   StatRow,
 } from './store.js';
 
-/** Memory for the user models of this process, beyond which the least recently used are dropped. */
-const MODEL_BUDGET_BYTES = 320 * 2 ** 20;
-
 /** A model's memories and links as a recall left them, from the model as it was before (see UserModels.written). */
 function recallState(model: UserView, written: RecallWritten): ModelData {
   const rows = written.salience.flatMap((u) => {
@@ -69,6 +67,11 @@ function recallState(model: UserView, written: RecallWritten): ModelData {
   };
 }
 
+export interface SqlStoreOptions {
+  /** Memory for the user models of this store, beyond which the least recently used are dropped. */
+  modelBudgetBytes?: number;
+}
+
 export class SqlStore implements Store {
   readonly capabilities: StoreCapabilities;
   readonly #models: UserModels;
@@ -77,9 +80,10 @@ export class SqlStore implements Store {
     protected readonly driver: Driver,
     protected readonly dialect: Dialect,
     readonly location: string,
+    options: SqlStoreOptions = {},
   ) {
     this.capabilities = dialect.capabilities;
-    this.#models = new UserModels(driver, dialect, MODEL_BUDGET_BYTES);
+    this.#models = new UserModels(driver, dialect, options.modelBudgetBytes ?? defaultModelMemoryMb() * 2 ** 20);
   }
 
   /**

@@ -350,7 +350,30 @@ export interface AdminStaleMemory extends StaleMemory {
 
 export interface ModelStats {
   users: number;
+  /** Estimated bytes the models held take. */
   bytes: number;
+  /** The most they may take (OM_MODEL_MEMORY_MB). */
+  budgetBytes: number;
+  /** Models loaded whole from the database (first use, after an eviction, or a change too large to catch up on). */
+  loads: number;
+  /** Milliseconds those loads took, in all and the longest. */
+  loadMs: number;
+  loadMsMax: number;
+  /** Models dropped to stay within the budget. */
+  evictions: number;
+}
+
+/** The stats of several stores (engine threads) as one: sums, and the longest load. */
+export function mergeModelStats(a: ModelStats, b: ModelStats): ModelStats {
+  return {
+    users: a.users + b.users,
+    bytes: a.bytes + b.bytes,
+    budgetBytes: a.budgetBytes + b.budgetBytes,
+    loads: a.loads + b.loads,
+    loadMs: a.loadMs + b.loadMs,
+    loadMsMax: Math.max(a.loadMsMax, b.loadMsMax),
+    evictions: a.evictions + b.evictions,
+  };
 }
 
 export interface ModelCount {
@@ -494,7 +517,7 @@ export interface Store {
   /** Every user's rows since `ts`. */
   adminUserStatsSince(ts: number): Promise<StatRow[]>;
 
-  /** The user models this process holds (see {@link Store.view}): how many, and their estimated bytes. */
+  /** The user models this process holds (see {@link Store.view}): count, estimated bytes, budget, loads, evictions. */
   modelStats(): ModelStats;
 
   close(): Promise<void>;

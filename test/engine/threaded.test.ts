@@ -20,14 +20,14 @@ const BACKENDS = [
     name: 'sqlite',
     async env() {
       const t = tmpDir('om-thread-');
-      return { env: { OM_DB_PATH: `${t.dir}/om.sqlite`, OM_LOG_LEVEL: 'silent' }, cleanup: async () => t.cleanup() };
+      return { env: { OM_DB_PATH: `${t.dir}/om.sqlite`, OM_LOG_LEVEL: 'silent', OM_MODEL_MEMORY_MB: '90' }, cleanup: async () => t.cleanup() };
     },
   },
   {
     name: 'postgres',
     async env() {
       const s = await freshPgSchema('thread');
-      return { env: { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: s.url, OM_PG_SCHEMA: s.schema, OM_LOG_LEVEL: 'silent' }, cleanup: s.drop };
+      return { env: { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: s.url, OM_PG_SCHEMA: s.schema, OM_LOG_LEVEL: 'silent', OM_MODEL_MEMORY_MB: '90' }, cleanup: s.drop };
     },
   },
 ];
@@ -80,6 +80,7 @@ for (const [backend, threads] of BACKENDS.flatMap((b) => [[b, 1], [b, 3]] as con
         assert.ok(Array.isArray(await engine.jobStats(0)));
         assert.deepEqual(await engine.embeddingMetrics(), {});
         assert.equal((await engine.modelStats()).users, 5);
+        assert.equal((await engine.modelStats()).budgetBytes, 90 * 2 ** 20, 'the workers share OM_MODEL_MEMORY_MB');
 
         await rejectsWith(engine.get(ann, '00000000-0000-4000-8000-000000000000'), 'not_found');
         await rejectsWith(engine.add(ann, { content: '' }), 'validation_error');

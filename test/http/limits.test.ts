@@ -1,11 +1,11 @@
 /**
- * Limits of the HTTP layer: OM_API_KEY strength, OM_CORS_ORIGINS syntax, the rate limit on /mcp
+ * Limits of the HTTP layer: OM_API_KEY strength, OM_MODEL_MEMORY_MB, OM_CORS_ORIGINS syntax, the rate limit on /mcp
  * and not on /health, what /health shows, nesting depth, metadata size, list size and the
  * per-user memory quota (both backends).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loadConfig } from '../../src/config.js';
+import { defaultModelMemoryMb, loadConfig } from '../../src/config.js';
 import { MAX_BODY_DEPTH } from '../../src/interfaces/http/body.js';
 import { MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from '../../src/interfaces/schemas/common.js';
 import { userScope } from '../../src/store/scope.js';
@@ -22,6 +22,17 @@ describe('settings', () => {
       assert.throws(() => loadConfig({ OM_API_KEY: weak }), (e: unknown) => e instanceof ConfigError && /^OM_API_KEY: must be at least 16 characters/.test(e.message), weak);
     }
     assert.equal(loadConfig({ OM_API_KEY: '9f86d081884c7d65' }).apiKey, '9f86d081884c7d65');
+  });
+
+  test('OM_MODEL_MEMORY_MB is a whole number of megabytes; unset, a quarter of the machine within 64 MB..2 GB', () => {
+    assert.equal(loadConfig({ OM_MODEL_MEMORY_MB: '512' }).modelMemoryMb, 512);
+    assert.equal(loadConfig({}).modelMemoryMb, defaultModelMemoryMb());
+    assert.equal(defaultModelMemoryMb(4 * 2 ** 30), 1024);
+    assert.equal(defaultModelMemoryMb(128 * 2 ** 30), 2048);
+    assert.equal(defaultModelMemoryMb(128 * 2 ** 20), 64);
+    for (const bad of ['0', '-5', '1.5', 'lots']) {
+      assert.throws(() => loadConfig({ OM_MODEL_MEMORY_MB: bad }), (e: unknown) => e instanceof ConfigError && /^OM_MODEL_MEMORY_MB: must be/.test(e.message), bad);
+    }
   });
 
   test('OM_CORS_ORIGINS takes exact origins or *', () => {

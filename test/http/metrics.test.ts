@@ -56,3 +56,21 @@ test('an in-process embedder has no provider series', async () => {
     await h.close();
   }
 });
+
+test('/metrics reports the user models: held, bytes, budget, loads, load time and evictions', async () => {
+  const h = await openHarness('sqlite', { OM_MODEL_MEMORY_MB: '48' });
+  try {
+    for (const user of ['ann', 'bo']) await h.call('POST', '/memory/add', { body: { content: `${user} walks the dog at dawn`, user_id: user } });
+    for (const user of ['ann', 'bo', 'cy']) await h.call('POST', '/memory/query', { body: { query: 'dog', user_id: user } });
+    const text = (await h.call('GET', '/metrics')).body as string;
+    assert.equal(sample(text, 'om_user_model_budget_bytes'), 48 * 2 ** 20);
+    assert.equal(sample(text, 'om_user_models'), 3);
+    assert.ok(sample(text, 'om_user_model_bytes') > 0);
+    assert.ok(sample(text, 'om_user_model_loads') >= 3);
+    assert.ok(sample(text, 'om_user_model_load_seconds_total') > 0);
+    assert.ok(sample(text, 'om_user_model_load_seconds_max') <= sample(text, 'om_user_model_load_seconds_total'));
+    assert.equal(sample(text, 'om_user_model_evictions'), 0);
+  } finally {
+    await h.close();
+  }
+});

@@ -66,3 +66,20 @@ test('a model read by rows agrees with one read by ids, after removals renumber 
   assert.equal(model.weight(id(1), id(2)), 0.6);
   assert.equal(model.weight(id(2), id(3)), undefined, 'a link to a removed memory is gone');
 });
+
+test('a model built in slices, pausing between them, answers as one built at once', async () => {
+  const all = Array.from({ length: 700 }, (_, i) => i);
+  const data: ModelData = {
+    rows: all.map(row),
+    vectors: all.map((i) => ({ id: id(i), sector: 'semantic', vector: vector(i), model: null })),
+    links: all.map((i) => ({ srcId: id(i), dstId: id((i + 1) % 700), weight: 0.5 })),
+  };
+  let pauses = 0;
+  const sliced = await UserModel.build(3, data, async () => {
+    pauses += 1;
+  });
+  assert.ok(pauses >= 5, `paused ${pauses} times`);
+  assert.equal(sliced.epoch, 3);
+  assert.equal(sliced.bytes, new UserModel(3, data).bytes);
+  assert.deepEqual(readings(sliced, all.map(id)), readings(new UserModel(3, data), all.map(id)));
+});

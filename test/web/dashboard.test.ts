@@ -114,6 +114,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const text = await page.text('main');
       assert.match(text, /Memories of alice/);
       assert.match(text, /Requests since start-up/, 'admin sees the request figures');
+      assert.match(text, /Users held in memory[\s\S]*used \/ budget \(OM_MODEL_MEMORY_MB\)\s+[\d.]+ \/ [\d,]+ MB/, 'and the user models');
       assert.match(text, new RegExp(`Storage\\s+${backend === 'postgres' ? 'PostgreSQL' : 'SQLite'}`));
       const users = await page.evaluate<string[]>(`[...document.querySelectorAll('#user-picker option')].map(o => o.value)`);
       assert.ok(users.includes('alice') && users.includes('bob'));
@@ -193,7 +194,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(await page.evaluate('localStorage.length'), 1, 'stay signed in keeps the key');
       const menu = await page.text('nav.menu');
       assert.doesNotMatch(menu, /Users|API keys/);
-      assert.doesNotMatch(await page.text('main'), /Requests since start-up/);
+      assert.doesNotMatch(await page.text('main'), /Requests since start-up|Users held in memory/);
       await open('#/memories?user=bob', 'memories');
       const list = await page.text('main');
       assert.match(list, /Memories of alice/);

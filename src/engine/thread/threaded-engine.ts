@@ -10,10 +10,11 @@
  * fail as `unavailable`, and `onStopped` tells the server to stop.
  */
 import { Worker } from 'node:worker_threads';
+import { loadConfig } from '../../config.js';
 import { mergeEmbedMetrics } from '../../embed/metrics.js';
 import { OmError } from '../../errors.js';
 import { userKey, type UserScope } from '../../store/scope.js';
-import type { Store } from '../../store/store.js';
+import { mergeModelStats, type ModelStats, type Store } from '../../store/store.js';
 import type { MemoryEngine } from '../api.js';
 import { fromWire, type Call, type ENGINE_METHODS, type KEY_METHODS, type Reply, type Ready } from './protocol.js';
 
@@ -139,11 +140,17 @@ const PER_USER: readonly PerUser[] = [
   'addFact', 'findFacts', 'updateFact', 'factTimeline', 'compareFacts', 'factStats', 'volatileFacts',
 ];
 
+/** Each worker holds its own users' models: the configured budget is divided among them. */
+function workerModelMemoryMb(env: Record<string, string | undefined>, threads: number): number {
+  return Math.max(1, Math.floor(loadConfig(env).modelMemoryMb / threads));
+}
+
 export async function startThreadedEngine(
   env: Record<string, string | undefined>,
   options: { threads?: number; onStopped?: (err: Error) => void } = {},
 ): Promise<ThreadedEngine> {
   const onStopped = options.onStopped ?? (() => {});
+  env = { ...env, OM_MODEL_MEMORY_MB: String(workerModelMemoryMb(env, options.threads ?? 1)) };
   // The first worker opens the store alone: it migrates the schema before the others connect.
   const first = new EngineWorker(env, true);
   const workers = [first];
@@ -169,7 +176,7 @@ export async function startThreadedEngine(
     jobStats: (since) => first.call('engine', 'jobStats', [since]),
     adminUserJobStats: (since) => first.call('engine', 'adminUserJobStats', [since]),
     embeddingMetrics: async () => (await all<Awaited<ReturnType<MemoryEngine['embeddingMetrics']>>>('embeddingMetrics')).reduce(mergeEmbedMetrics, {}),
-    modelStats: async () => (await all<{ users: number; bytes: number }>('modelStats')).reduce((a, b) => ({ users: a.users + b.users, bytes: a.bytes + b.bytes })),
+    modelStats: async () => (await all<ModelStats>('modelStats')).reduce(mergeModelStats),
     keys: {
       adminCreateApiKey: keys('adminCreateApiKey'),
       adminFindApiKey: keys('adminFindApiKey'),

@@ -11,11 +11,15 @@ import { Vocabulary, type TermLookup } from '../../core/vocabulary.js';
 import type { Change } from '../ops/journal.js';
 import type { ModelData, ModelLink, ModelVector } from '../ops/model-data.js';
 import type { Link, RecallMemory, RecallRow, RowLinks, TextHit, UserView, VectorProbe } from '../store.js';
+import { UnitRows } from '../unit-rows.js';
 import { appendRows, forgetMemoryRows, liveRows, removeRows, toUnitMatrix, type UnitMatrix } from '../vector-index.js';
 import { LinkRows } from './link-rows.js';
 import { MemoryRows } from './memory-rows.js';
 import { QueryProbe } from './query-probe.js';
 import { TermIndex } from './term-index.js';
+
+/** Memories or vectors a slice of a model's build takes (see UserModel.build). */
+const BUILD_SLICE = 256;
 
 /** Past this share of emptied rows, rows are renumbered and the term index rebuilt. */
 const MAX_EMPTY_SHARE = 0.25;
@@ -46,13 +50,35 @@ export class UserModel implements UserView {
 
   constructor(epoch: number, data: ModelData) {
     this.epoch = epoch;
-    for (const row of data.rows) this.#put(row);
+    for (const _ of this.#build(data));
+  }
+
+  /**
+   * The model built in slices, `pause` awaited between them: otherwise one user's load (14 ms of CPU
+   * at 1,000 memories, several times that on a busy machine) holds up every other user's queries.
+   */
+  static async build(epoch: number, data: ModelData, pause: () => Promise<void>): Promise<UserModel> {
+    const model = new UserModel(epoch, { rows: [], vectors: [], links: [] });
+    for (const _ of model.#build(data)) await pause();
+    return model;
+  }
+
+  /** Builds the model from `data`, yielding after each slice of about a millisecond's work. */
+  *#build(data: ModelData): Generator<void> {
+    for (let i = 0; i < data.rows.length; i += BUILD_SLICE) {
+      for (const row of data.rows.slice(i, i + BUILD_SLICE)) this.#put(row);
+      yield;
+    }
     this.#setLinks(data.links, data.links.map((l) => l.srcId));
+    yield;
     for (const [key, list] of groupVectors(data.vectors)) {
       const dim = list[0]!.vector.length;
-      const flat = new Float32Array(list.length * dim);
-      list.forEach((v, i) => flat.set(v.vector, i * dim));
-      this.#vectors.set(key, toUnitMatrix({ ids: list.map((v) => this.#rows.intern(v.id)), dim, data: flat }));
+      const rows = new UnitRows(dim, list.length);
+      for (let i = 0; i < list.length; i += BUILD_SLICE) {
+        list.slice(i, i + BUILD_SLICE).forEach((v, j) => rows.set(i + j, v.vector));
+        yield;
+      }
+      this.#vectors.set(key, { ids: list.map((v) => this.#rows.intern(v.id)), dim, rows });
     }
     this.#text.compact();
   }

@@ -5,7 +5,7 @@ import { ConfigError } from '../../errors.js';
 import type { MigrationReport, MigrationTarget } from '../migrate/types.js';
 import { upgradeAtomically } from '../migrate/upgrade.js';
 import { NO_RENAMES, type UpgradeSettings } from '../migrate/user-map.js';
-import { SqlStore } from '../sql-store.js';
+import { SqlStore, type SqlStoreOptions } from '../sql-store.js';
 import { postgresDialect } from './dialect.js';
 import { PostgresDriver } from './driver.js';
 import { postgresMigrationTarget } from './migrations.js';
@@ -16,8 +16,9 @@ export class PostgresStore extends SqlStore {
     private readonly pg: PgConfig,
     location: string,
     private readonly upgrade: UpgradeSettings,
+    options?: SqlStoreOptions,
   ) {
-    super(pgDriver, postgresDialect(pg), location);
+    super(pgDriver, postgresDialect(pg), location, options);
   }
 
   /** The database server owns backups (pg_dump); there is no file to copy. */
@@ -104,6 +105,7 @@ function describe(c: PgConfig): string {
   return `postgres://${c.host ?? 'localhost'}:${c.port ?? 5432}/${c.database} (${c.schema})`;
 }
 
-export function openPostgresStore(config: PgConfig, upgrade: UpgradeSettings = NO_RENAMES): PostgresStore {
-  return new PostgresStore(new PostgresDriver(PostgresDriver.pool(poolConfig(config))), config, describe(config), upgrade);
+export function openPostgresStore(config: PgConfig, upgrade: UpgradeSettings = NO_RENAMES, options?: SqlStoreOptions): PostgresStore {
+  const driver = new PostgresDriver(PostgresDriver.pool(poolConfig(config)));
+  return new PostgresStore(driver, config, describe(config), upgrade, options);
 }

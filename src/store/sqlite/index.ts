@@ -10,15 +10,20 @@ import { upgradeAtomically } from '../migrate/upgrade.js';
 import { createPrivateFile, makePrivateDir } from '../private-files.js';
 import type { UserScope } from '../scope.js';
 import { NO_RENAMES, type UpgradeSettings } from '../migrate/user-map.js';
-import { SqlStore } from '../sql-store.js';
+import { SqlStore, type SqlStoreOptions } from '../sql-store.js';
 import type { DeletedCounts } from '../store.js';
 import { sqliteDialect } from './dialect.js';
 import { isBusy, SqliteDriver } from './driver.js';
 import { sqliteMigrationTarget } from './migrations.js';
 
 export class SqliteStore extends SqlStore {
-  constructor(private readonly sqlite: SqliteDriver, file: string, private readonly upgrade: UpgradeSettings) {
-    super(sqlite, sqliteDialect, file);
+  constructor(
+    private readonly sqlite: SqliteDriver,
+    file: string,
+    private readonly upgrade: UpgradeSettings,
+    options?: SqlStoreOptions,
+  ) {
+    super(sqlite, sqliteDialect, file, options);
   }
 
   backup(): Promise<string> {
@@ -69,7 +74,7 @@ function useWal(db: Database.Database): void {
   }
 }
 
-export function openSqliteStore(file: string, upgrade: UpgradeSettings = NO_RENAMES): SqliteStore {
+export function openSqliteStore(file: string, upgrade: UpgradeSettings = NO_RENAMES, options?: SqlStoreOptions): SqliteStore {
   makePrivateDir(path.dirname(file));
   createPrivateFile(file);
   const db = new Database(file);
@@ -85,5 +90,5 @@ export function openSqliteStore(file: string, upgrade: UpgradeSettings = NO_RENA
   // once (bulk ingest of one large user +8%); the log file is kept at most 64 MB.
   db.pragma('wal_autocheckpoint = 10000');
   db.pragma(`journal_size_limit = ${64 * 2 ** 20}`);
-  return new SqliteStore(new SqliteDriver(db), file, upgrade);
+  return new SqliteStore(new SqliteDriver(db), file, upgrade, options);
 }

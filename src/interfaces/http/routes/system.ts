@@ -66,6 +66,15 @@ function processGauges(models: ModelStats): Gauge[] {
     gauge('om_process_resident_bytes', 'Resident memory of the server process (every thread).', process.memoryUsage.rss()),
     gauge('om_user_models', 'Users whose memories the engine holds in memory.', models.users),
     gauge('om_user_model_bytes', 'Estimated bytes those user models hold.', models.bytes),
+    gauge('om_user_model_budget_bytes', 'Bytes the user models may hold (OM_MODEL_MEMORY_MB).', models.budgetBytes),
+    gauge('om_user_model_loads', 'User models loaded whole from the database since start-up.', models.loads),
+    gauge(
+      'om_user_model_load_seconds_total',
+      'Time those loads took: reading, and building in slices (not the work run between them).',
+      models.loadMs / 1000,
+    ),
+    gauge('om_user_model_load_seconds_max', 'Slowest of those loads.', models.loadMsMax / 1000),
+    gauge('om_user_model_evictions', 'User models dropped to stay within the budget since start-up.', models.evictions),
   ];
 }
 

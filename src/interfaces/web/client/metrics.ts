@@ -42,3 +42,17 @@ export function requestFigures(samples: Sample[]) {
   const count = sum('om_http_request_duration_seconds_count');
   return { total, errors, meanMs: count ? (seconds / count) * 1000 : 0, routes };
 }
+
+/** The users' models the engine holds in memory (om_user_model_*), in MB, and the loads so far. */
+export function modelFigures(samples: Sample[]) {
+  const value = (name: string) => samples.find((s) => s.name === name)?.value ?? 0;
+  const loads = value('om_user_model_loads');
+  return {
+    users: value('om_user_models'),
+    usedMb: value('om_user_model_bytes') / 2 ** 20,
+    budgetMb: value('om_user_model_budget_bytes') / 2 ** 20,
+    loads,
+    meanLoadMs: loads ? (value('om_user_model_load_seconds_total') / loads) * 1000 : 0,
+    evictions: value('om_user_model_evictions'),
+  };
+}

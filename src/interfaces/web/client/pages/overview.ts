@@ -3,7 +3,7 @@ import { api, apiText, qs } from '../api.js';
 import type { PageContext } from '../context.js';
 import { h } from '../dom.js';
 import { fixed, lastDays, num, when } from '../format.js';
-import { parseMetrics, requestFigures } from '../metrics.js';
+import { modelFigures, parseMetrics, requestFigures } from '../metrics.js';
 import { bars, columns, empty, facts, section } from '../ui.js';
 
 interface Stats {
@@ -43,7 +43,9 @@ async function adminSections(): Promise<Node[]> {
     api<{ total: number; users: Array<{ user_id: string | null; memories: number }> }>('GET', '/users?l=20&fields=counts'),
     apiText('/metrics'),
   ]);
-  const figures = requestFigures(parseMetrics(metrics));
+  const samples = parseMetrics(metrics);
+  const figures = requestFigures(samples);
+  const models = modelFigures(samples);
   return [
     section(
       `Memories per user (${num(users.total)} users)`,
@@ -58,6 +60,16 @@ async function adminSections(): Promise<Node[]> {
       ]),
       figures.routes.length ? h('h3', null, 'Busiest routes (mean ms)') : null,
       figures.routes.length ? bars(figures.routes.slice(0, 8).map((r) => ({ label: r.route, value: Math.round(r.meanMs * 10) / 10 }))) : null,
+    ),
+    section(
+      'Users held in memory',
+      facts([
+        ['Users', num(models.users)],
+        ['Memory used / budget (OM_MODEL_MEMORY_MB)', `${fixed(models.usedMb, 1)} / ${num(Math.round(models.budgetMb))} MB`],
+        ['Loads since start-up', num(models.loads)],
+        ['Mean load', `${fixed(models.meanLoadMs, 1)} ms`],
+        ['Dropped to stay within the budget', num(models.evictions)],
+      ]),
     ),
   ];
 }
