@@ -68,7 +68,7 @@ for (const backend of BACKENDS) {
 
     it('deletes memories, vectors, links, embed logs, summary, API keys and journal of the user', async () => {
       const counts = await store.deleteUserData(alice);
-      assert.deepEqual(counts, { memories: 2, vectors: 2, waypoints: 1, users: 1, apiKeys: 2, embedLogs: 2 });
+      assert.deepEqual(counts, { memories: 2, vectors: 2, waypoints: 1, users: 1, apiKeys: 2, embedLogs: 2, facts: 0 });
       for (const table of ['memories', 'vectors', 'waypoints'] as const) assert.equal(await rows(table, 'user_id', ['alice']), 0, table);
       assert.equal(await rows('users', 'user_id', ['alice']), 0);
       assert.equal(await rows('apiKeys', 'user_id', ['alice']), 0);

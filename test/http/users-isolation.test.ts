@@ -220,7 +220,7 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       const erin = (await h.call('POST', '/admin/keys', { body: { user_id: 'erin' } })).body;
       assert.equal((await h.call('POST', '/memory/add', { key: erin.key, body: { content: 'Erin is allergic to walnuts' } })).status, 200);
       const del = await h.call('DELETE', '/users/erin/memories', { key: erin.key });
-      assert.deepEqual(del.body.counts, { memories: 1, vectors: 1, waypoints: 0, users: 1, apiKeys: 1, embedLogs: 1 });
+      assert.deepEqual(del.body.counts, { memories: 1, vectors: 1, waypoints: 0, users: 1, apiKeys: 1, embedLogs: 1, facts: 0 });
       const after = await h.call('GET', '/memory/all', { key: erin.key });
       assert.deepEqual([after.status, after.body.error], [403, 'invalid_api_key']);
       assert.ok(!(await h.call('GET', '/admin/keys')).body.keys.some((k: any) => k.id === erin.id));
