@@ -3,6 +3,7 @@
  * (src/interfaces/schemas), so both transports validate alike; where v1.2's MCP tools spelled an
  * argument differently, the schema is derived from the route's with that spelling added.
  */
+import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { MemoryEngine, MemoryView, QueryResult } from '../../engine/api.js';
@@ -11,13 +12,13 @@ import {
   addMemoryBody,
   deleteMemoryBody,
   listMemoriesQuery,
-  memoryIdParams,
   queryFilters,
   queryMemoryBody,
   reinforceBody,
   userQuery,
 } from '../schemas/memory.js';
 import { historyText } from '../history-text.js';
+import { memoryIdField } from '../schemas/common.js';
 import { addFactBody, compareFactsQuery, factQuery, timelineQuery } from '../schemas/temporal.js';
 import { toAddInput, toListInput, toQueryInput } from '../wire-input.js';
 import { preview, toolError, toolResult } from './tool-result.js';
@@ -34,8 +35,11 @@ export interface ToolContext {
 const listArgs = listMemoriesQuery.pick({ limit: true, offset: true, sector: true, user_id: true });
 /** The HTTP query body plus v1.2's MCP spelling: `sector` and `min_salience` beside `query`. */
 const queryArgs = queryMemoryBody.extend({ sector: queryFilters.shape.sector, min_salience: queryFilters.shape.min_salience });
-const memoryArgs = memoryIdParams.extend(userQuery.shape);
-const deleteArgs = memoryIdParams.extend(deleteMemoryBody.shape);
+// Any string: an id that is no memory of the user is a tool error an agent can read ("not found"),
+// not a protocol error as the HTTP path's UUID shape would make it.
+const memoryId = z.object({ id: memoryIdField });
+const memoryArgs = memoryId.extend(userQuery.shape);
+const deleteArgs = memoryId.extend(deleteMemoryBody.shape);
 
 const round = (n: number, digits: number) => Number(n.toFixed(digits));
 
