@@ -229,6 +229,7 @@ function referenceMs() {
       sink += d;
     }
   });
+  if (Number.isNaN(sink)) throw new Error('the reference work went wrong');
   const db = new Database(':memory:');
   db.exec('CREATE TABLE t(id TEXT PRIMARY KEY, body TEXT)');
   const insert = db.prepare('INSERT INTO t VALUES (?, ?)');

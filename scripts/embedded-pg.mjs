@@ -29,7 +29,7 @@ export async function startEmbeddedPostgres() {
     persistent: false,
     createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
     onLog: () => {},
-    onError: (e) => process.stderr.write(String(e) + '\n'),
+    onError: (e) => process.stderr.write(`${String(e)}\n`),
   });
   await pg.initialise();
   await pg.start();

@@ -16,7 +16,7 @@ export interface Logger {
 
 export type LogSink = (line: string) => void;
 
-const stderrSink: LogSink = (line) => process.stderr.write(line + '\n');
+const stderrSink: LogSink = (line) => process.stderr.write(`${line}\n`);
 
 function errorFields(value: unknown): unknown {
   return value instanceof Error ? { name: value.name, message: value.message } : value;

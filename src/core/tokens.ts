@@ -89,6 +89,7 @@ const RUN = /[\p{L}\p{M}\p{N}]+|\p{Extended_Pictographic}/gu;
 const CJK_SPLIT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
 const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const ASCII_WORD = /^[a-z0-9]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII, control characters included
 const ASCII_TEXT = /^[\x00-\x7f]*$/;
 const ASCII_RUN = /[a-z0-9]+/g;
 const EMOJI = /^\p{Extended_Pictographic}$/u;

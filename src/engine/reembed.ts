@@ -129,7 +129,7 @@ export async function reembed(store: Store, embedder: Embedder, options: Reembed
 async function rewritePage(store: Store, embedder: Embedder, page: readonly Stale[], report: ReembedReport, now: () => number): Promise<void> {
   const log = (ids: readonly string[], err: string | null) =>
     store.writeEmbedLogs(ids.map((id) => ({ id, model: embedder.id, status: err === null ? 'completed' : 'failed', ts: now(), err })));
-  let embedded;
+  let embedded: Awaited<ReturnType<typeof embedItems>>;
   try {
     embedded = await embedItems(embedder, page.map((s) => ({ text: s.content, sectors: s.sectors })));
   } catch (err) {

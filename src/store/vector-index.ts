@@ -141,7 +141,7 @@ export function cosineAt(index: UnitMatrix, q: Float32Array, row: number, dots?:
 }
 
 /** Quantized rows can put a cosine a hair past ±1. */
-const clampCosine = (c: number): number => (c > 1 ? 1 : c < -1 ? -1 : c);
+const clampCosine = (c: number): number => Math.min(1, Math.max(-1, c));
 
 /** Rows a search reads exactly because the index is small (0 for an index a partition narrows). */
 export const exactRows = (index: UnitMatrix): number => (index.ids.length < PARTITION_MIN_ROWS ? index.ids.length : 0);

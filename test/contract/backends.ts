@@ -108,7 +108,9 @@ async function sqliteBlank(): Promise<BlankDatabase> {
   const all = (text: string) =>
     withDb((db) => {
       const st = db.prepare(text);
-      return st.reader ? (st.all() as Array<Record<string, unknown>>) : (st.run(), []);
+      if (st.reader) return st.all() as Array<Record<string, unknown>>;
+      st.run();
+      return [];
     });
   return {
     env: { OM_METADATA_BACKEND: 'sqlite', OM_DB_PATH: file, OM_LOG_LEVEL: 'silent' },

@@ -48,7 +48,8 @@ const WORDS = ('apple river mountain violin copper garden rocket pencil harbor l
 
 /** Distinct enough that no two memories are deduplicated. */
 function sentence(seed: number): string {
-  return Array.from({ length: 8 }, (_, k) => WORDS[(seed * 7 + k * k * 3 + seed * k) % WORDS.length]).join(' ') + ` ${seed}`;
+  const words = Array.from({ length: 8 }, (_, k) => WORDS[(seed * 7 + k * k * 3 + seed * k) % WORDS.length]);
+  return `${words.join(' ')} ${seed}`;
 }
 
 /** Memories written with the synthetic embedder, as a database before a provider change. */

@@ -68,8 +68,8 @@ describe('a remote provider at engine start-up', () => {
     assert.match(out[0]!, /^re-embedded 2 of 2 memories \(\d+ vectors\) with openai:text-embedding-3-small\/16; 0 changed or deleted meanwhile$/);
     // Off a terminal: the first line and the last (the one in between is within the log interval).
     assert.equal(err.length, 2);
-    assert.match(err[0]!, /^\[-{30}\] 0\/2  0\.0%  0\.0\/s  ETA --:--$/);
-    assert.match(err[1]!, /^\[#{30}\] 2\/2  100\.0%/);
+    assert.match(err[0]!, /^\[-{30}\] 0\/2 {2}0\.0% {2}0\.0\/s {2}ETA --:--$/);
+    assert.match(err[1]!, /^\[#{30}\] 2\/2 {2}100\.0%/);
 
     // On a terminal the bar is redrawn in place and ends with a newline.
     const drawn: string[] = [];

@@ -14,7 +14,7 @@ for (const backend of BACKENDS) {
     after(() => e.cleanup());
 
     test('classifies, keeps the full content and honours metadata.sector', async () => {
-      const long = 'I went to the store today. '.repeat(40) + 'The end.';
+      const long = `${'I went to the store today. '.repeat(40)}The end.`;
       const r = await e.memory.add(alice, { content: long, tags: ['shop'] });
       assert.equal(r.primary_sector, 'episodic');
       const got = await e.memory.get(alice, r.id);

@@ -34,7 +34,11 @@ function backend(name: string, database: () => Promise<Database>): Backend {
     async open(env = {}, options = {}) {
       const db = await database();
       const memory = await Memory.open({ jobs: false, ...options, config: db.config(env) });
-      return { memory, cleanup: async () => (await memory.close(), await db.drop()) };
+      const cleanup = async () => {
+        await memory.close();
+        await db.drop();
+      };
+      return { memory, cleanup };
     },
   };
 }

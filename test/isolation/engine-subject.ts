@@ -38,14 +38,24 @@ export async function openDb(backend: BackendName, extraEnv: Record<string, stri
     const config = loadConfig({ ...PROPERTY_ENV, ...env, ...extraEnv });
     const memory = await Memory.open({ config, jobs: false, logger });
     const raw = openRawSqlite(config.dbPath);
-    return { config, memory, loggedErrors, raw, env, cleanup: async () => (await raw.close(), await memory.close(), tmp.cleanup()) };
+    const cleanup = async () => {
+      await raw.close();
+      await memory.close();
+      tmp.cleanup();
+    };
+    return { config, memory, loggedErrors, raw, env, cleanup };
   }
   const pg = await freshPgSchema('iso');
   const env = { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema };
   const config = loadConfig({ ...PROPERTY_ENV, ...env, ...extraEnv });
   const memory = await Memory.open({ config, jobs: false, logger });
   const raw = await openRawPg(pg.url, pg.schema);
-  return { config, memory, loggedErrors, raw, env, cleanup: async () => (await raw.close(), await memory.close(), await pg.drop()) };
+  const cleanup = async () => {
+    await raw.close();
+    await memory.close();
+    await pg.drop();
+  };
+  return { config, memory, loggedErrors, raw, env, cleanup };
 }
 
 /** Runs `fn`, turning an OmError into its code; anything else is a real failure and propagates. */

@@ -31,7 +31,7 @@ function outcomeOf(r: Reply, what: string): Outcome<any> {
 
 export function httpSubject(h: Harness, raw: RawDb, name: string): Subject {
   const keys = new Map<User, string>();
-  const viaAdmin = (u: User) => u !== null && u.endsWith('_u2');
+  const viaAdmin = (u: User): boolean => u?.endsWith('_u2') === true;
   async function as(u: User): Promise<{ key: string | undefined; user: Record<string, string> }> {
     if (viaAdmin(u)) return { key: undefined, user: { user_id: u! } };
     let key = keys.get(u);

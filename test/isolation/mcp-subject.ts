@@ -17,7 +17,7 @@ type ToolAnswer = { isError?: boolean; structuredContent?: any; content: Array<{
 export function mcpSubject(db: OpenedDb, name: string): Subject & { close(): Promise<void> } {
   const engine = engineSubject(db, name);
   const sessions = new Map<User, Client>();
-  const viaAdmin = (u: User) => u !== null && u.endsWith('_u2');
+  const viaAdmin = (u: User): boolean => u?.endsWith('_u2') === true;
   const log = createLogger('silent');
 
   async function session(u: User): Promise<{ client: Client; named: Record<string, string> }> {

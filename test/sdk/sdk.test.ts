@@ -14,7 +14,11 @@ sdkBehaviour({
   async open() {
     const tmp = tmpDir('om-sdk-');
     const api = new Memory({ path: path.join(tmp.dir, 'om.sqlite'), env: { OM_LOG_LEVEL: 'silent' }, jobs: false });
-    return { api, cleanup: async () => (await api.close(), tmp.cleanup()) };
+    const cleanup = async () => {
+      await api.close();
+      tmp.cleanup();
+    };
+    return { api, cleanup };
   },
 });
 
@@ -24,7 +28,11 @@ sdkBehaviour({
     const pg = await freshPgSchema('sdk');
     const config = loadConfig({ OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema, OM_LOG_LEVEL: 'silent' });
     const api = new Memory({ config, jobs: false });
-    return { api, cleanup: async () => (await api.close(), await pg.drop()) };
+    const cleanup = async () => {
+      await api.close();
+      await pg.drop();
+    };
+    return { api, cleanup };
   },
 });
 
@@ -41,6 +49,12 @@ sdkBehaviour({
   async open() {
     const pg = await freshPgSchema('sdkr');
     const server = await listeningServer(ADMIN, { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema });
-    return { api: new MemoryClient({ url: server.url, apiKey: ADMIN }), cleanup: async () => (await server.close(), await pg.drop()) };
+    return {
+      api: new MemoryClient({ url: server.url, apiKey: ADMIN }),
+      cleanup: async () => {
+        await server.close();
+        await pg.drop();
+      },
+    };
   },
 });

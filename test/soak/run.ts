@@ -65,7 +65,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         const op = adding ? 'add' : roll < 0.2 ? 'delete' : roll < 0.6 ? 'query' : roll < 0.72 ? 'get' : roll < 0.8 ? 'list' : roll < 0.9 ? 'update' : 'delete';
         const id = mine.length ? pick(mine) : '';
         try {
-          let r;
+          let r: Awaited<ReturnType<typeof request>>;
           if (op === 'add') r = await request(server.url, 'POST', '/memory/add', { content: `${user} note ${c}-${n} about ${pick(TOPICS)} ${Math.random().toString(36).slice(2, 8)}`, tags: ['soak'], ...named }, key);
           else if (op === 'query') r = await request(server.url, 'POST', '/memory/query', { query: pick(TOPICS), k: 8, filters: named }, key);
           else if (op === 'get') r = await request(server.url, 'GET', `/memory/${id}${qs}`, undefined, key);

@@ -123,7 +123,7 @@ async function extractDocx(source: Binary, limits: IngestLimits): Promise<Extrac
   const bytes = Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.length);
   checkZip(bytes, limits);
   const { default: mammoth } = await import('mammoth');
-  let out;
+  let out: Awaited<ReturnType<typeof mammoth.convertToHtml>>;
   try {
     // Images would come back as base64 data URIs in the text; a memory keeps the words only.
     const convertImage = mammoth.images.imgElement(async () => ({ src: '' }));
@@ -142,9 +142,10 @@ export async function parseSource(source: Source, limits: IngestLimits): Promise
       return extractPdf(source, limits);
     case 'docx':
       return extractDocx(source, limits);
-    case 'html':
+    case 'html': {
       const markdown = await htmlToMarkdown(source.text, limits);
       return textExtraction(source, source.method, markdown, limits, { original_html_length: source.text.length });
+    }
     case 'text':
       return textExtraction(source, source.method, source.text, limits);
   }

@@ -5,7 +5,7 @@
  */
 import type { MemoryEngine } from '../../engine/api.js';
 import type { UserScope } from '../../store/scope.js';
-import { type Extraction } from './extract.js';
+import type { Extraction } from './extract.js';
 import { overLimit, type IngestLimits } from './limits.js';
 import { splitSections } from './sections.js';
 

@@ -5,6 +5,7 @@
  * objects can draw millions of characters). A broken page (a page tree with a cycle, a bad
  * object) is the document's fault: a validation error.
  */
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { OmError } from '../../errors.js';
 import { overLimit, type IngestLimits } from './limits.js';
 
@@ -19,7 +20,7 @@ const unreadable = (err: unknown) =>
 
 export async function pdfToText(bytes: Uint8Array, limits: IngestLimits): Promise<PdfText> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  let doc;
+  let doc: PDFDocumentProxy;
   try {
     doc = await pdfjs.getDocument({
       data: bytes,

@@ -119,8 +119,8 @@ if (isEntryPoint()) {
   });
   const io: Io = {
     env: process.env,
-    out: (l) => process.stdout.write(l + '\n'),
-    err: (l) => process.stderr.write(l + '\n'),
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
     errIsTTY: process.stderr.isTTY === true,
     errInPlace: (text) => process.stderr.write(text === '\n' ? text : `\r\x1b[2K${text}`),
   };

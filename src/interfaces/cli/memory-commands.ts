@@ -23,7 +23,10 @@ const CONTENT_OPTIONS = {
 } as const;
 
 function printMemory(io: Io, json: boolean | undefined, m: MemoryView): void {
-  if (json) return printJson(io, m);
+  if (json) {
+    printJson(io, m);
+    return;
+  }
   printRecord(io, {
     id: m.id,
     user: m.user_id ?? '(default)',

@@ -128,15 +128,18 @@ async function verify(config: Readonly<Config>, store: MigratableStore, io: Io):
   return clean ? EXIT.ok : EXIT.drift;
 }
 
+const parseMigrateArgs = (args: string[]) =>
+  parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { 'no-backup': { type: 'boolean' }, 'no-reembed': { type: 'boolean' }, 'user-map': { type: 'string' }, help: { type: 'boolean' } },
+  });
+
 export async function migrateCommand(args: string[], io: Io): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseMigrateArgs>;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { 'no-backup': { type: 'boolean' }, 'no-reembed': { type: 'boolean' }, 'user-map': { type: 'string' }, help: { type: 'boolean' } },
-    });
+    parsed = parseMigrateArgs(args);
   } catch (e) {
     io.err((e as Error).message);
     io.err(MIGRATE_HELP);

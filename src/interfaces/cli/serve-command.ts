@@ -7,7 +7,7 @@ import { Memory } from '../../engine/memory.js';
 import { startThreadedEngine } from '../../engine/thread/threaded-engine.js';
 import { createLogger, type Logger } from '../../log.js';
 import { checkBind, type KeyStore } from '../http/auth.js';
-import { startServer } from '../http/server.js';
+import { startServer, type RunningServer } from '../http/server.js';
 import { parseCommand } from './args.js';
 import type { Command } from './command.js';
 import type { Io } from './io.js';
@@ -90,7 +90,7 @@ export const serveCommand: Command = {
       stop = resolve;
     });
     const { engine, keys, location } = await openEngine(config, io, log, () => stop());
-    let server;
+    let server: RunningServer;
     try {
       server = await startServer({ config, engine, keys, log });
     } catch (err) {

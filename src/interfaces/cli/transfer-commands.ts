@@ -133,7 +133,10 @@ async function runServiceImport(io: Io, values: ServiceFlags): Promise<number> {
     // The bar's line ends before anything else is printed, whichever way the import ends.
     const ended = () => (bar as Progress | null)?.finish();
     return run.then(
-      (r) => (ended(), r),
+      (r) => {
+        ended();
+        return r;
+      },
       (err: unknown) => {
         ended();
         io.err(`import stopped; rerun the same command to resume (state in ${statePath})`);

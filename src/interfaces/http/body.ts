@@ -17,7 +17,7 @@ export const MAX_BODY_DEPTH = 64;
 
 const READ_ONLY = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const isJson = (type: string | undefined) => type?.split(';')[0]!.trim().toLowerCase() === 'application/json';
+const isJson = (type: string | undefined) => type?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 
 /**
  * Every write is labelled `Content-Type: application/json`, else 415. A browser sends a page's

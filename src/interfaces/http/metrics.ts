@@ -72,6 +72,6 @@ export class HttpMetrics {
         out.push(`${g.name}${labels.length ? `{${labels.join(',')}}` : ''} ${s.value}`);
       }
     }
-    return out.join('\n') + '\n';
+    return `${out.join('\n')}\n`;
   }
 }

@@ -7,10 +7,10 @@ import { ERRORS, type ErrorCode } from '../../errors.js';
 import { errorReply } from '../schemas/responses.js';
 import { routeName, type RouteSpec } from './route.js';
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 
-function toSchema(s: z.ZodType, io: 'input' | 'output'): Json {
-  const json = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+function toSchema(s: z.ZodType, io: 'input' | 'output') {
+  const json = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
   const { $schema: _dialect, ...schema } = json;
   return schema;
 }
@@ -19,7 +19,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
   const json = toSchema(schema, 'input');
   const required = new Set<string>(json.required ?? []);
-  return Object.entries((json.properties ?? {}) as Record<string, unknown>).map(([name, s]) => ({
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
     name,
     in: where,
     required: where === 'path' || required.has(name),

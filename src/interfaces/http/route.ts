@@ -29,7 +29,7 @@ export interface HandlerArgs<B, Q, P> {
   memoryScope: (requested: string | null | undefined, id: string) => Promise<UserScope>;
 }
 
-export interface RouteSpec<B = any, Q = any, P = any, R = any> {
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown> {
   method: Method;
   path: string;
   summary: string;
@@ -46,8 +46,11 @@ export interface RouteSpec<B = any, Q = any, P = any, R = any> {
   response?: z.ZodType<R>;
   /** Default `application/json`. */
   responseType?: string;
-  /** Returns the JSON body of a 200 answer, or a complete Response. */
-  handler: (args: HandlerArgs<B, Q, P>) => NoInfer<R> | Response | Promise<NoInfer<R> | Response>;
+  /**
+   * Returns the JSON body of a 200 answer, or a complete Response. A method, so that a list of
+   * routes of different shapes is a `RouteSpec[]` (each parses its own body before calling it).
+   */
+  handler(args: HandlerArgs<B, Q, P>): NoInfer<R> | Response | Promise<NoInfer<R> | Response>;
 }
 
 /** Keeps handler argument types inferred from the schemas, and its result checked against `response`. */

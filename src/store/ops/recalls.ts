@@ -7,7 +7,7 @@ import { recalledWeight } from '../../core/decay.js';
 import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
 import { storedUserKey, userKey, type UserScope } from '../scope.js';
-import { chunks, join, list, raw, sql } from '../sql.js';
+import { chunks, list, raw, sql } from '../sql.js';
 import { linkKey, type LinkKey, type RecallWrite, type SalienceUpdate } from '../store.js';
 import { journaledUsers, type Journaled } from './journal.js';
 import { idChunk, updateSaliences, usableIds } from './memories.js';

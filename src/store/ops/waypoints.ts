@@ -32,7 +32,7 @@ export function* ownersOf(d: Dialect, ids: readonly string[]): Op<Map<string, st
  * links) lock them in the same order on PostgreSQL instead of deadlocking.
  */
 function inLockOrder<L extends { link: Link }>(links: readonly L[]): L[] {
-  const key = (l: L) => l.link.srcId + '\u0000' + l.link.dstId;
+  const key = (l: L) => `${l.link.srcId}\u0000${l.link.dstId}`;
   return [...links].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 

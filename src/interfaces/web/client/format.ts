@@ -10,7 +10,7 @@ export const fixed = (n: number, digits = 2) => n.toFixed(digits);
 export function when(ts: number | string | null | undefined): string {
   if (ts === null || ts === undefined) return '—';
   const d = new Date(Number(ts));
-  return Number.isNaN(d.getTime()) ? '—' : d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  return Number.isNaN(d.getTime()) ? '—' : `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 }
 
 export const preview = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max)}…` : text);

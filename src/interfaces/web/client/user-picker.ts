@@ -20,7 +20,10 @@ export function forgetUserList(): void {
 function knownUsers(): Promise<string[]> {
   known ??= api<UsersPage>('GET', '/users?l=200&fields=ids').then(
     (r) => r.users.map((u) => u.user_id ?? DEFAULT_USER),
-    () => ((known = null), []), // the page itself reports what failed
+    () => {
+      known = null; // the page itself reports what failed
+      return [];
+    },
   );
   return known;
 }
