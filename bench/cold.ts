@@ -52,7 +52,10 @@ export async function runCold(
       const corpus = userCorpus(`user-${u}`, PER_USER, 5, 1000 + u);
       needles.push(...corpus.needles);
       for (let i = 0; i < corpus.items.length; i += BATCH) {
-        await postJson(loading.base, '/memory/add/batch', { user_id: `user-${u}`, items: corpus.items.slice(i, i + BATCH) });
+        await postJson(loading.base, '/memory/add/batch', {
+          user_id: `user-${u}`,
+          items: corpus.items.slice(i, i + BATCH),
+        });
       }
     }
   } finally {
@@ -82,7 +85,10 @@ export async function runCold(
     await besides;
     const besideMs = performance.now() - besideStart;
     const loads = await modelMetrics(server);
-    const plan = Array.from({ length: Math.max(users, WARM_QUERIES) }, () => byUser[Math.floor(r() * users)]![Math.floor(r() * 5)]!);
+    const plan = Array.from(
+      { length: Math.max(users, WARM_QUERIES) },
+      () => byUser[Math.floor(r() * users)]![Math.floor(r() * 5)]!,
+    );
     const warm = await runConcurrent(plan.length, CONCURRENCY, (i) => ask(plan[i]!).then(() => {}));
     return {
       backend,

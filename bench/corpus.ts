@@ -27,7 +27,24 @@ export function rng(seed: number): () => number {
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
-const SYLLABLES = ['ka', 'zor', 'vel', 'mi', 'tra', 'quo', 'ben', 'lys', 'dar', 'few', 'gho', 'pim', 'rax', 'sul', 'tey', 'wun'];
+const SYLLABLES = [
+  'ka',
+  'zor',
+  'vel',
+  'mi',
+  'tra',
+  'quo',
+  'ben',
+  'lys',
+  'dar',
+  'few',
+  'gho',
+  'pim',
+  'rax',
+  'sul',
+  'tey',
+  'wun',
+];
 function pseudoWord(r: () => number): string {
   let w = '';
   const n = 3 + Math.floor(r() * 2);
@@ -36,8 +53,24 @@ function pseudoWord(r: () => number): string {
 }
 
 const PEOPLE = ['Alice', 'Bruno', 'Chen', 'Dara', 'Emeka', 'Fatima', 'Goran', 'Hana', 'Ivan', 'Jun', 'Kofi', 'Lena'];
-const PLACES = ['the cafe on Main Street', 'the airport', 'the office', 'the gym', 'the park', 'the library', 'the market', 'the harbour'];
-const TOPICS = ['the budget review', 'the product launch', 'the hiring plan', 'the database migration', 'the quarterly report', 'the design sprint'];
+const PLACES = [
+  'the cafe on Main Street',
+  'the airport',
+  'the office',
+  'the gym',
+  'the park',
+  'the library',
+  'the market',
+  'the harbour',
+];
+const TOPICS = [
+  'the budget review',
+  'the product launch',
+  'the hiring plan',
+  'the database migration',
+  'the quarterly report',
+  'the design sprint',
+];
 const FEELINGS = ['happy', 'anxious', 'excited', 'calm', 'worried', 'grateful', 'frustrated', 'proud'];
 const TOOLS = ['docker', 'the linter', 'the backup script', 'the VPN client', 'the build pipeline', 'the test suite'];
 const FACTS = [
@@ -49,25 +82,49 @@ const FACTS = [
   'The speed of light is about 300,000 kilometres per second.',
 ];
 const OBJECTS = ['spare key', 'signed contract', 'passport copy', 'router password', 'warranty card', 'access badge'];
-const STORES = ['the blue folder in the hallway closet', 'the top drawer of the desk', 'a shoebox under the bed', 'the safe in the basement', 'the glovebox of the car', 'the kitchen cabinet above the sink'];
+const STORES = [
+  'the blue folder in the hallway closet',
+  'the top drawer of the desk',
+  'a shoebox under the bed',
+  'the safe in the basement',
+  'the glovebox of the car',
+  'the kitchen cabinet above the sink',
+];
 
 function filler(r: () => number): CorpusItem {
   switch (Math.floor(r() * 5)) {
     case 0:
-      return { content: `Yesterday I met ${pick(r, PEOPLE)} at ${pick(r, PLACES)} and we talked about ${pick(r, TOPICS)}.`, tags: ['event'] };
+      return {
+        content: `Yesterday I met ${pick(r, PEOPLE)} at ${pick(r, PLACES)} and we talked about ${pick(r, TOPICS)}.`,
+        tags: ['event'],
+      };
     case 1:
       return { content: pick(r, FACTS), tags: ['fact'] };
     case 2:
-      return { content: `To restart ${pick(r, TOOLS)}, first stop it, then clear the cache, and finally run it again.`, tags: ['howto'] };
+      return {
+        content: `To restart ${pick(r, TOOLS)}, first stop it, then clear the cache, and finally run it again.`,
+        tags: ['howto'],
+      };
     case 3:
-      return { content: `I felt ${pick(r, FEELINGS)} after ${pick(r, TOPICS)} with ${pick(r, PEOPLE)}.`, tags: ['feeling'] };
+      return {
+        content: `I felt ${pick(r, FEELINGS)} after ${pick(r, TOPICS)} with ${pick(r, PEOPLE)}.`,
+        tags: ['feeling'],
+      };
     default:
-      return { content: `I realize that ${pick(r, TOPICS)} taught me a lesson about planning ahead.`, tags: ['reflection'] };
+      return {
+        content: `I realize that ${pick(r, TOPICS)} taught me a lesson about planning ahead.`,
+        tags: ['reflection'],
+      };
   }
 }
 
 /** `perUser` memories for `user`, of which `needles` are needle facts. */
-export function userCorpus(user: string, perUser: number, needles: number, seed: number): { items: CorpusItem[]; needles: Needle[] } {
+export function userCorpus(
+  user: string,
+  perUser: number,
+  needles: number,
+  seed: number,
+): { items: CorpusItem[]; needles: Needle[] } {
   const r = rng(seed);
   const items: CorpusItem[] = [];
   const found: Needle[] = [];

@@ -30,17 +30,27 @@ const concurrency = option('concurrency', 8);
 
 const file = path.join(os.tmpdir(), `om-engine-queries-${users}x1000.sqlite`);
 const fresh = !existsSync(file);
-const config = loadConfig({ OM_METADATA_BACKEND: 'sqlite', OM_DB_PATH: file, OM_LOG_LEVEL: 'warn', OM_DECAY_INTERVAL_MINUTES: '0', OM_USER_SUMMARY_INTERVAL: '0' });
+const config = loadConfig({
+  OM_METADATA_BACKEND: 'sqlite',
+  OM_DB_PATH: file,
+  OM_LOG_LEVEL: 'warn',
+  OM_DECAY_INTERVAL_MINUTES: '0',
+  OM_USER_SUMMARY_INTERVAL: '0',
+});
 const engine = await Memory.open({ config, jobs: false });
 const needles: Needle[] = [];
 for (let u = 0; u < users; u++) {
   const corpus = userCorpus(`user-${u}`, 1000, 20, 1000 + u);
   needles.push(...corpus.needles);
-  if (fresh) for (let i = 0; i < corpus.items.length; i += 500) await engine.addMany(userScope(`user-${u}`), corpus.items.slice(i, i + 500));
+  if (fresh)
+    for (let i = 0; i < corpus.items.length; i += 500)
+      await engine.addMany(userScope(`user-${u}`), corpus.items.slice(i, i + 500));
 }
 const r = rng(4242);
 const plan = Array.from({ length: queries }, () => needles[Math.floor(r() * needles.length)]!);
-console.log(`${file}: ${users} users x 1,000 memories${fresh ? ' (generated now)' : ''}; ${queries} queries a round at concurrency ${concurrency}`);
+console.log(
+  `${file}: ${users} users x 1,000 memories${fresh ? ' (generated now)' : ''}; ${queries} queries a round at concurrency ${concurrency}`,
+);
 for (let round = 0; round < rounds; round++) {
   const cpu = process.cpuUsage();
   const start = performance.now();
@@ -51,6 +61,8 @@ for (let round = 0; round < rounds; round++) {
   await engine.settle();
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
-  console.log(`round ${round}: ${(wallMs / queries).toFixed(3)} ms a query, CPU ${((used.user + used.system) / 1000 / queries).toFixed(3)} ms a query`);
+  console.log(
+    `round ${round}: ${(wallMs / queries).toFixed(3)} ms a query, CPU ${((used.user + used.system) / 1000 / queries).toFixed(3)} ms a query`,
+  );
 }
 await engine.close();

@@ -12,7 +12,11 @@ export interface LatencyStats {
 }
 
 /** Runs `task(i)` for i in [0, n) with at most `concurrency` in flight; returns per-task latency (ms) and wall time. */
-export async function runConcurrent(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; wallMs: number }> {
+export async function runConcurrent(
+  n: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<{ latencies: number[]; wallMs: number }> {
   const latencies = new Array<number>(n);
   let next = 0;
   const start = performance.now();
@@ -53,14 +57,19 @@ class Connection {
   #buffer: Buffer = Buffer.alloc(0);
   #waiting: { resolve(r: { status: number; body: string }): void; reject(err: Error): void } | null = null;
 
-  constructor(private readonly host: string, private readonly port: number) {}
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
 
   request(method: string, path: string, body: string): Promise<{ status: number; body: string }> {
     const socket = (this.#socket ??= this.#connect());
     return new Promise((resolve, reject) => {
       this.#waiting = { resolve, reject };
       // One write: a request in two segments costs both sides a system call more.
-      socket.write(`${method} ${path} HTTP/1.1\r\nhost: ${this.host}:${this.port}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.write(
+        `${method} ${path} HTTP/1.1\r\nhost: ${this.host}:${this.port}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
     });
   }
 

@@ -38,7 +38,10 @@ const option = (name: string, fallback: string | null): string | null => {
 };
 const dataFile = option('data', null);
 if (!dataFile) throw new Error('--data FILE (a LoCoMo JSON file) is required');
-const conversations = (JSON.parse(readFileSync(dataFile, 'utf8')) as Conversation[]).slice(0, Number(option('convs', '1000')));
+const conversations = (JSON.parse(readFileSync(dataFile, 'utf8')) as Conversation[]).slice(
+  0,
+  Number(option('convs', '1000')),
+);
 const embedders = option('embedders', 'synthetic,local')!.split(',');
 const overHttp = args.includes('--http');
 const run = `${process.pid}`;
@@ -71,7 +74,9 @@ async function overServer(env: Record<string, string>): Promise<Client> {
   return {
     add: async (user, content, metadata) => void (await post('/memory/add', { content, metadata, user_id: user })),
     query: async (user, query) =>
-      ((await post('/memory/query', { query, k: 10, user_id: user, filters: { user_id: user } })).matches ?? []).map((m) => m.content),
+      ((await post('/memory/query', { query, k: 10, user_id: user, filters: { user_id: user } })).matches ?? []).map(
+        (m) => m.content,
+      ),
     rssMb: () => server.peakRssMb(),
     cpuMs: () => server.cpuMs(),
     close: () => server.stop(),
@@ -136,8 +141,11 @@ async function measure(embedder: string): Promise<void> {
   const all = empty();
   for (const t of byCategory.values()) for (const key of Object.keys(all) as (keyof Tally)[]) all[key] += t[key];
   const row = (t: Tally) => [t.any1, t.any5, t.any10, t.all10].map((x) => (x / t.n).toFixed(3)).join(' / ');
-  console.log(`${embedder}${overHttp ? ' over HTTP' : ' in process'}: any@1 / any@5 / any@10 / all@10 ${row(all)} (${all.n} questions)`);
-  for (const [cat, t] of [...byCategory].sort(([a], [b]) => a - b)) console.log(`  category ${cat}: ${row(t)} (${t.n})`);
+  console.log(
+    `${embedder}${overHttp ? ' over HTTP' : ' in process'}: any@1 / any@5 / any@10 / all@10 ${row(all)} (${all.n} questions)`,
+  );
+  for (const [cat, t] of [...byCategory].sort(([a], [b]) => a - b))
+    console.log(`  category ${cat}: ${row(t)} (${t.n})`);
   console.log(
     `  open ${openMs.toFixed(0)} ms, ${(adds / (addMs / 1000)).toFixed(1)} adds/s (${(addCpuMs / adds).toFixed(2)} ms CPU an add), ` +
       `${(queryMs / queries).toFixed(1)} ms a query, ` +

@@ -45,7 +45,20 @@ const serverEnv = serverEnvArgs(args);
 const CATEGORIES = [1, 2, 3, 4];
 const KS = [1, 5, 10];
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 /** "1:56 pm on 8 May, 2023" → epoch ms (UTC); the data writes every date this way. */
 export function turnTime(date: string): number {
   const m = /^(\d{1,2}):(\d{2})\s*(am|pm) on (\d{1,2}) (\w+),? (\d{4})$/i.exec(date.trim());
@@ -66,7 +79,11 @@ const tally = (): Tally => ({ n: 0, any: KS.map(() => 0), all5: 0, all10: 0 });
 
 const dir = path.join(os.tmpdir(), `om-locomo-${process.pid}`);
 mkdirSync(dir, { recursive: true });
-const server = await startServer({ OM_METADATA_BACKEND: 'sqlite', OM_DB_PATH: path.join(dir, 'locomo.sqlite'), ...serverEnv });
+const server = await startServer({
+  OM_METADATA_BACKEND: 'sqlite',
+  OM_DB_PATH: path.join(dir, 'locomo.sqlite'),
+  ...serverEnv,
+});
 const overall = tally();
 const byCategory = new Map(CATEGORIES.map((c) => [c, tally()]));
 const perConversation: Array<{ conv: string; questions: number; any5: number; any10: number }> = [];
@@ -91,14 +108,25 @@ try {
     for (const q of c.qa) {
       if (!CATEGORIES.includes(q.cat) || q.ev.length === 0) continue;
       const t0 = performance.now();
-      const res = await postJson<{ matches: Array<{ id: string }> }>(server.base, '/memory/query', { query: q.q, k: 10, user_id: user, filters: { user_id: user } });
+      const res = await postJson<{ matches: Array<{ id: string }> }>(server.base, '/memory/query', {
+        query: q.q,
+        k: 10,
+        user_id: user,
+        filters: { user_id: user },
+      });
       const ms = performance.now() - t0;
       latencies.push(ms);
       queryWall += ms;
       const turns = res.matches.map((m) => (turnOf.get(m.id) ?? '').split(' '));
       const evidence = new Set(q.ev);
       const firstHit = turns.findIndex((ids) => ids.some((id) => evidence.has(id)));
-      const covered = (k: number) => new Set(turns.slice(0, k).flat().filter((id) => evidence.has(id))).size / evidence.size;
+      const covered = (k: number) =>
+        new Set(
+          turns
+            .slice(0, k)
+            .flat()
+            .filter((id) => evidence.has(id)),
+        ).size / evidence.size;
       for (const t of [overall, byCategory.get(q.cat)!, mine]) {
         t.n++;
         KS.forEach((k, i) => (t.any[i]! += firstHit >= 0 && firstHit < k ? 1 : 0));
@@ -106,7 +134,12 @@ try {
         t.all10 += covered(10);
       }
     }
-    perConversation.push({ conv: c.conv, questions: mine.n, any5: round(mine.any[1]! / mine.n), any10: round(mine.any[2]! / mine.n) });
+    perConversation.push({
+      conv: c.conv,
+      questions: mine.n,
+      any5: round(mine.any[1]! / mine.n),
+      any10: round(mine.any[2]! / mine.n),
+    });
   }
 } finally {
   await server.stop();
@@ -119,19 +152,43 @@ function round(x: number): number {
 
 function figures(t: Tally) {
   const share = (x: number) => round(x / Math.max(1, t.n));
-  return { questions: t.n, any1: share(t.any[0]!), any5: share(t.any[1]!), any10: share(t.any[2]!), all5: share(t.all5), all10: share(t.all10) };
+  return {
+    questions: t.n,
+    any1: share(t.any[0]!),
+    any5: share(t.any[1]!),
+    any10: share(t.any[2]!),
+    all5: share(t.all5),
+    all10: share(t.all10),
+  };
 }
 
-const rows = [['overall', figures(overall)] as const, ...CATEGORIES.map((c) => [`category ${c}`, figures(byCategory.get(c)!)] as const)];
+const rows = [
+  ['overall', figures(overall)] as const,
+  ...CATEGORIES.map((c) => [`category ${c}`, figures(byCategory.get(c)!)] as const),
+];
 const latency = stats(latencies, queryWall);
-console.log(`LoCoMo ${path.basename(file)}: conversations ${conversations.map((c) => c.conv).join(', ')}${Object.keys(serverEnv).length ? `; ${JSON.stringify(serverEnv)}` : ''}`);
+console.log(
+  `LoCoMo ${path.basename(file)}: conversations ${conversations.map((c) => c.conv).join(', ')}${Object.keys(serverEnv).length ? `; ${JSON.stringify(serverEnv)}` : ''}`,
+);
 console.table(Object.fromEntries(rows.map(([name, f]) => [name, f])));
-console.table(Object.fromEntries(perConversation.map((p) => [p.conv, { questions: p.questions, any5: p.any5, any10: p.any10 }])));
+console.table(
+  Object.fromEntries(perConversation.map((p) => [p.conv, { questions: p.questions, any5: p.any5, any10: p.any10 }])),
+);
 console.log(`query latency ms: p50 ${latency.p50}, p95 ${latency.p95}, mean ${latency.mean}`);
 const outDir = path.join(import.meta.dirname, 'results');
 mkdirSync(outDir, { recursive: true });
 const label = option('label');
-const out = path.join(outDir, `locomo-${label ? `${label}-` : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-const report = { at: new Date().toISOString(), file: path.basename(file), conversations: perConversation, serverEnv, figures: Object.fromEntries(rows), latency };
+const out = path.join(
+  outDir,
+  `locomo-${label ? `${label}-` : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+);
+const report = {
+  at: new Date().toISOString(),
+  file: path.basename(file),
+  conversations: perConversation,
+  serverEnv,
+  figures: Object.fromEntries(rows),
+  latency,
+};
 writeFileSync(out, JSON.stringify(report, null, 2));
 console.log(`written ${path.relative(process.cwd(), out)}`);

@@ -35,10 +35,16 @@ const user = 'user-0';
 
 const file = path.join(os.tmpdir(), `om-model-load-${memories}.sqlite`);
 if (!existsSync(file)) {
-  const config = loadConfig({ OM_DB_PATH: file, OM_LOG_LEVEL: 'warn', OM_DECAY_INTERVAL_MINUTES: '0', OM_USER_SUMMARY_INTERVAL: '0' });
+  const config = loadConfig({
+    OM_DB_PATH: file,
+    OM_LOG_LEVEL: 'warn',
+    OM_DECAY_INTERVAL_MINUTES: '0',
+    OM_USER_SUMMARY_INTERVAL: '0',
+  });
   const engine = await Memory.open({ config, jobs: false });
   const corpus = userCorpus(user, memories, Math.min(20, memories), 1000);
-  for (let i = 0; i < corpus.items.length; i += 500) await engine.addMany(userScope(user), corpus.items.slice(i, i + 500));
+  for (let i = 0; i < corpus.items.length; i += 500)
+    await engine.addMany(userScope(user), corpus.items.slice(i, i + 500));
   await engine.close();
 }
 
@@ -77,10 +83,13 @@ const data: ModelData & { epoch: number } = await driver.read(loadModelData(sqli
 const empty = { rows: [], vectors: [], links: [] };
 const figures: Array<[string, number]> = [
   ['first load in the process', (firstUsed.user + firstUsed.system) / 1000],
-  ['whole load (read, decode, build)', await fastest(async () => {
-    const { epoch, ...d } = await driver.read(loadModelData(sqliteDialect, userScope(user)));
-    return new UserModel(epoch, d);
-  })],
+  [
+    'whole load (read, decode, build)',
+    await fastest(async () => {
+      const { epoch, ...d } = await driver.read(loadModelData(sqliteDialect, userScope(user)));
+      return new UserModel(epoch, d);
+    }),
+  ],
   ['  read + decode (loadModelData)', await fastest(() => driver.read(loadModelData(sqliteDialect, userScope(user))))],
   ['    SQL memories', await fastest(sqlRows)],
   ['    SQL vectors', await fastest(sqlVectors)],
@@ -91,10 +100,18 @@ const figures: Array<[string, number]> = [
   ['  build: all', await fastest(() => new UserModel(data.epoch, data))],
   ['    build: rows + term index', await fastest(() => new UserModel(data.epoch, { ...empty, rows: data.rows }))],
   ['      tokenise contents', await fastest(() => data.rows.map((r) => canonicalTokens(r.content)))],
-  ['    build: vector indexes', await fastest(() => new UserModel(data.epoch, { ...empty, rows: data.rows, vectors: data.vectors }))],
-  ['    build: links', await fastest(() => new UserModel(data.epoch, { ...empty, rows: data.rows, links: data.links }))],
+  [
+    '    build: vector indexes',
+    await fastest(() => new UserModel(data.epoch, { ...empty, rows: data.rows, vectors: data.vectors })),
+  ],
+  [
+    '    build: links',
+    await fastest(() => new UserModel(data.epoch, { ...empty, rows: data.rows, links: data.links })),
+  ],
 ];
-console.log(`${file}: ${data.rows.length} memories, ${data.vectors.length} vectors, ${data.links.length} links; least CPU time of ${repeat} runs`);
+console.log(
+  `${file}: ${data.rows.length} memories, ${data.vectors.length} vectors, ${data.links.length} links; least CPU time of ${repeat} runs`,
+);
 for (const [name, ms] of figures) console.log(`${name.padEnd(38)} ${ms.toFixed(2).padStart(8)} ms`);
 console.log('(vector indexes and links are shown with the rows they need: subtract "rows + term index")');
 db.close();

@@ -26,7 +26,8 @@ CREATE INDEX idx_stats_type on stats(type);
 
 const SECTORS = ['episodic', 'semantic', 'procedural', 'emotional', 'reflective'];
 const USERS = [null, null, 'alice', 'bob@example.com', "carol_o'neil", '山田太郎'];
-const WORDS = 'meeting garden budget recipe river project deadline coffee violin harbor winter invoice lantern puzzle'.split(' ');
+const WORDS =
+  'meeting garden budget recipe river project deadline coffee violin harbor winter invoice lantern puzzle'.split(' ');
 
 /** A deterministic pseudo-random stream, so every run builds the same database. */
 function rng(seed: number): () => number {
@@ -55,7 +56,9 @@ export function generatePre12Sqlite(file: string, count: number, dim = 256): voi
   );
   const insVec = db.prepare('INSERT INTO vectors(id,sector,v,dim) VALUES (?,?,?,?)');
   const insWp = db.prepare('INSERT INTO waypoints(src_id,dst_id,weight,created_at,updated_at) VALUES (?,?,?,?,?)');
-  const insUser = db.prepare('INSERT OR IGNORE INTO users(user_id,summary,reflection_count,created_at,updated_at) VALUES (?,NULL,0,?,?)');
+  const insUser = db.prepare(
+    'INSERT OR IGNORE INTO users(user_id,summary,reflection_count,created_at,updated_at) VALUES (?,NULL,0,?,?)',
+  );
   const ids: string[] = [];
   db.transaction(() => {
     for (let i = 0; i < count; i += 1) {
@@ -64,7 +67,17 @@ export function generatePre12Sqlite(file: string, count: number, dim = 256): voi
       const sector = SECTORS[Math.floor(next() * SECTORS.length)]!;
       const words = Array.from({ length: 12 }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ');
       const t = 1_795_000_000_000 + i * 1000;
-      insMem.run(id, user, `Memory ${i}: ${words}`, (i * 2654435761).toString(16).padStart(16, '0').slice(-16), sector, t, t, t, 0.4 + next() * 0.5);
+      insMem.run(
+        id,
+        user,
+        `Memory ${i}: ${words}`,
+        (i * 2654435761).toString(16).padStart(16, '0').slice(-16),
+        sector,
+        t,
+        t,
+        t,
+        0.4 + next() * 0.5,
+      );
       insVec.run(id, sector, vectorBlob(next, dim), dim);
       if (next() < 0.5) insVec.run(id, sector === 'semantic' ? 'episodic' : 'semantic', vectorBlob(next, dim), dim);
       const dst = ids.length > 0 && next() < 0.2 ? ids[Math.floor(next() * ids.length)]! : id;

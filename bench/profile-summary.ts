@@ -24,7 +24,8 @@ const lastUs = lastAt >= 0 ? Number(args.splice(lastAt, 2)[1]) * 1e6 : Infinity;
 const skipAt = args.indexOf('--skip-last');
 const skipUs = skipAt >= 0 ? Number(args.splice(skipAt, 2)[1]) * 1e6 : 0;
 const [file, limit = '25'] = args;
-if (!file || Number.isNaN(lastUs) || Number.isNaN(skipUs)) throw new Error('usage: profile-summary.ts FILE.cpuprofile [N] [--last SECONDS] [--skip-last SECONDS]');
+if (!file || Number.isNaN(lastUs) || Number.isNaN(skipUs))
+  throw new Error('usage: profile-summary.ts FILE.cpuprofile [N] [--last SECONDS] [--skip-last SECONDS]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
@@ -54,5 +55,10 @@ profile.samples.forEach((id, i) => {
   }
 });
 const top = (m: Map<string, number>) =>
-  [...m].sort((a, b) => b[1] - a[1]).slice(0, Number(limit)).map(([fn, us]) => `${((100 * us) / all).toFixed(1).padStart(5)}%  ${fn}`);
-console.log(`sampled ${(all / 1e6).toFixed(1)} s\n-- self --\n${top(self).join('\n')}\n-- total --\n${top(total).join('\n')}`);
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(limit))
+    .map(([fn, us]) => `${((100 * us) / all).toFixed(1).padStart(5)}%  ${fn}`);
+console.log(
+  `sampled ${(all / 1e6).toFixed(1)} s\n-- self --\n${top(self).join('\n')}\n-- total --\n${top(total).join('\n')}`,
+);

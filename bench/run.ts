@@ -58,8 +58,13 @@ const BATCH = 500;
 const cpuProfDir = args.includes('--cpu-prof') ? path.resolve(option('cpu-prof', 'bench/results/profiles')) : undefined;
 const serverEnv = serverEnvArgs(args);
 
-interface AddResult { id: string; deduplicated?: boolean }
-interface QueryResponse { matches: Array<{ id: string }> }
+interface AddResult {
+  id: string;
+  deduplicated?: boolean;
+}
+interface QueryResponse {
+  matches: Array<{ id: string }>;
+}
 
 /**
  * "Beyond its vectors" leaves out the vectors table with its indexes and the per-memory mean
@@ -84,7 +89,11 @@ async function dbEnv(backend: string, pgUrl: string | null, tag: string): Promis
       async size() {
         const db = new Database(file, { readonly: true });
         try {
-          const pages = db.prepare(`SELECT SUM(pgsize) AS n FROM dbstat WHERE name NOT IN (SELECT name FROM sqlite_schema WHERE tbl_name = 'vectors')`).get() as { n: number };
+          const pages = db
+            .prepare(
+              `SELECT SUM(pgsize) AS n FROM dbstat WHERE name NOT IN (SELECT name FROM sqlite_schema WHERE tbl_name = 'vectors')`,
+            )
+            .get() as { n: number };
           const means = db.prepare('SELECT SUM(length(mean_vec)) AS n FROM memories').get() as { n: number | null };
           return pages.n - (means.n ?? 0);
         } finally {
@@ -101,7 +110,12 @@ async function dbEnv(backend: string, pgUrl: string | null, tag: string): Promis
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"`);
   const tables = async () =>
-    (await client.query(`SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`, [schema])).rows as Array<{ oid: number; relname: string }>;
+    (
+      await client.query(
+        `SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`,
+        [schema],
+      )
+    ).rows as Array<{ oid: number; relname: string }>;
   return {
     env: { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pgUrl!, OM_PG_SCHEMA: schema },
     async size() {
@@ -110,7 +124,9 @@ async function dbEnv(backend: string, pgUrl: string | null, tag: string): Promis
         if (t.relname === 'openmemory_vectors') continue;
         bytes += Number((await client.query('SELECT pg_total_relation_size($1::oid)::bigint AS n', [t.oid])).rows[0].n);
       }
-      const means = await client.query(`SELECT COALESCE(SUM(octet_length(mean_vec)), 0)::bigint AS n FROM "${schema}".openmemory_memories`);
+      const means = await client.query(
+        `SELECT COALESCE(SUM(octet_length(mean_vec)), 0)::bigint AS n FROM "${schema}".openmemory_memories`,
+      );
       return bytes - Number(means.rows[0].n);
     },
     // What autovacuum does after a table grows this much (the shared test server runs with it off).
@@ -139,7 +155,10 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
       const corpus = userCorpus(user, sc.perUser, sc.needlesPerUser, 1000 + u);
       needles.push(...corpus.needles);
       for (let i = 0; i < corpus.items.length; i += BATCH) {
-        const res = await postJson<{ results: AddResult[] }>(server.base, '/memory/add/batch', { user_id: user, items: corpus.items.slice(i, i + BATCH) });
+        const res = await postJson<{ results: AddResult[] }>(server.base, '/memory/add/batch', {
+          user_id: user,
+          items: corpus.items.slice(i, i + BATCH),
+        });
         for (const r of res.results) owner.set(r.id, user);
         loaded += res.results.length;
       }
@@ -155,7 +174,10 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
     for (const c of [1, 8]) {
       const corpus = userCorpus(`single-${c}`, SINGLE_ADDS, 0, 77 + c);
       const { wallMs } = await runConcurrent(SINGLE_ADDS, c, async (i) => {
-        const r = await postJson<AddResult>(server.base, '/memory/add', { user_id: `single-${c}`, ...corpus.items[i]! });
+        const r = await postJson<AddResult>(server.base, '/memory/add', {
+          user_id: `single-${c}`,
+          ...corpus.items[i]!,
+        });
         owner.set(r.id, `single-${c}`);
       });
       single[`c${c}`] = Math.round((SINGLE_ADDS * 1000) / wallMs);
@@ -170,19 +192,29 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
     const latency: Record<string, LatencyStats> = {};
     // CPU per query, of the server (all threads) and of this load generator: whether the cores were the bound.
     const cpuPerQuery: Record<string, { server_ms: number; client_ms: number }> = {};
-    let hits1 = 0, hits5 = 0, hits10 = 0, crossUser = 0, asked = 0;
+    let hits1 = 0,
+      hits5 = 0,
+      hits10 = 0,
+      crossUser = 0,
+      asked = 0;
     for (const c of [1, 8] as const) {
       const plan = planOf(QUERIES[`c${c}`]);
       const serverCpu0 = server.cpuMs();
       const clientCpu0 = process.cpuUsage();
       const { latencies, wallMs } = await runConcurrent(plan.length, c, async (i) => {
         const n = plan[i]!;
-        const res = await postJson<QueryResponse>(server.base, '/memory/query', { query: n.query, k: 10, user_id: n.user });
+        const res = await postJson<QueryResponse>(server.base, '/memory/query', {
+          query: n.query,
+          k: 10,
+          user_id: n.user,
+        });
         const ids = res.matches.map((m) => m.id);
         crossUser += ids.filter((id) => owner.get(id) !== n.user).length;
         if (c === 1) {
           asked++;
-          const rank = res.matches.findIndex((m) => owner.get(m.id) === n.user && (m as { content?: string }).content === n.content);
+          const rank = res.matches.findIndex(
+            (m) => owner.get(m.id) === n.user && (m as { content?: string }).content === n.content,
+          );
           if (rank === 0) hits1++;
           if (rank >= 0 && rank < 5) hits5++;
           if (rank >= 0 && rank < 10) hits10++;
@@ -191,7 +223,10 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
       latency[`c${c}`] = stats(latencies, wallMs);
       const client = process.cpuUsage(clientCpu0);
       const perQuery = (ms: number) => Math.round((ms / plan.length) * 100) / 100;
-      cpuPerQuery[`c${c}`] = { server_ms: perQuery(server.cpuMs() - serverCpu0), client_ms: perQuery((client.user + client.system) / 1000) };
+      cpuPerQuery[`c${c}`] = {
+        server_ms: perQuery(server.cpuMs() - serverCpu0),
+        client_ms: perQuery((client.user + client.system) / 1000),
+      };
     }
     return {
       backend,
@@ -217,7 +252,14 @@ async function runScenario(backend: string, sc: Scenario, pgUrl: string | null) 
  * compared: the same build ran three times slower on one 2-core VM than on another.
  */
 function referenceMs() {
-  const best = (f: () => void) => Math.min(...[0, 1, 2].map(() => { const t = performance.now(); f(); return performance.now() - t; }));
+  const best = (f: () => void) =>
+    Math.min(
+      ...[0, 1, 2].map(() => {
+        const t = performance.now();
+        f();
+        return performance.now() - t;
+      }),
+    );
   const rows = new Float32Array(20_000 * 256).map((_, i) => Math.sin(i));
   const q = rows.subarray(0, 256);
   // Accumulated outside the loop, so the work cannot be optimised away.
@@ -233,9 +275,13 @@ function referenceMs() {
   const db = new Database(':memory:');
   db.exec('CREATE TABLE t(id TEXT PRIMARY KEY, body TEXT)');
   const insert = db.prepare('INSERT INTO t VALUES (?, ?)');
-  db.transaction(() => { for (let i = 0; i < 20_000; i++) insert.run(`id-${i}`, `body of row ${i}`); })();
+  db.transaction(() => {
+    for (let i = 0; i < 20_000; i++) insert.run(`id-${i}`, `body of row ${i}`);
+  })();
   const get = db.prepare('SELECT body FROM t WHERE id = ?');
-  const reads = best(() => { for (let i = 0; i < 20_000; i++) get.get(`id-${(i * 7919) % 20_000}`); });
+  const reads = best(() => {
+    for (let i = 0; i < 20_000; i++) get.get(`id-${(i * 7919) % 20_000}`);
+  });
   db.close();
   return { js_20k_dots_256_ms: Math.round(dots * 10) / 10, sqlite_20k_point_reads_ms: Math.round(reads * 10) / 10 };
 }
@@ -255,7 +301,10 @@ async function machine(pgUrl: string | null) {
     cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
     memory_gb: Math.round(os.totalmem() / 2 ** 30),
     platform: `${os.platform()} ${os.release()}`,
-    load_average: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    load_average: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
     reference: referenceMs(),
     node: process.version,
     sqlite: sqliteVersion,
@@ -297,11 +346,27 @@ if (!flag('no-upgrade')) process.stderr.write(`bench: upgrade of pre-1.2 databas
 const upgrade = flag('no-upgrade') ? [] : await benchUpgrade(upgradeSizes);
 
 const settings = {
-  embeddings: 'synthetic', dim: 256, queries: QUERIES, single_adds: SINGLE_ADDS, batch: BATCH, quick,
-  scenarios: chosen.map((s) => s.name), cold_users: coldUsers, backends, server_env: serverEnv,
+  embeddings: 'synthetic',
+  dim: 256,
+  queries: QUERIES,
+  single_adds: SINGLE_ADDS,
+  batch: BATCH,
+  quick,
+  scenarios: chosen.map((s) => s.name),
+  cold_users: coldUsers,
+  backends,
+  server_env: serverEnv,
 };
 const targets = checkTargets(results);
-const report = { at: new Date().toISOString(), machine: machineAtStart, settings, results, cold: coldResults, targets, upgrade };
+const report = {
+  at: new Date().toISOString(),
+  machine: machineAtStart,
+  settings,
+  results,
+  cold: coldResults,
+  targets,
+  upgrade,
+};
 const m = report.machine!;
 console.log(`machine: ${m.cpus}, ${m.memory_gb} GB, ${m.platform}, load average at start ${m.load_average}`);
 console.log(`versions: node ${m.node}, SQLite ${m.sqlite}${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}`);
@@ -337,7 +402,7 @@ if (coldResults.length > 0) {
         scenario: r.scenario,
         phase,
         ...r[phase],
-        'loads': phase === 'first_touch' ? r.model_loads : '',
+        loads: phase === 'first_touch' ? r.model_loads : '',
         'load ms mean/max': phase === 'first_touch' ? `${r.model_load_ms_mean}/${r.model_load_ms_max}` : '',
         'rss MB': r.server_peak_rss_mb,
       })),

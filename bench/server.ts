@@ -20,17 +20,21 @@ const repoRoot = path.resolve(import.meta.dirname, '..');
 export async function startServer(env: Record<string, string>, cpuProfDir?: string): Promise<BenchServer> {
   const port = await freePort();
   const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...prof, path.join(repoRoot, 'dist/interfaces/cli/main.js'), 'serve'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      OM_PORT: String(port),
-      OM_LOG_LEVEL: 'warn',
-      OM_DECAY_INTERVAL_MINUTES: '0',
-      OM_USER_SUMMARY_INTERVAL: '0',
-      ...env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...prof, path.join(repoRoot, 'dist/interfaces/cli/main.js'), 'serve'],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        OM_PORT: String(port),
+        OM_LOG_LEVEL: 'warn',
+        OM_DECAY_INTERVAL_MINUTES: '0',
+        OM_USER_SUMMARY_INTERVAL: '0',
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -74,12 +78,17 @@ const BENCH_OWNED = /^OM_(PORT|HOST|API_KEY|METADATA_BACKEND|DB_PATH|PG_\w+)$/;
 
 export function serverEnvArgs(args: readonly string[]): Record<string, string> {
   return Object.fromEntries(
-    args.flatMap((a, i) => (a === '--server-env' ? [args[i + 1] ?? ''] : [])).map((kv) => {
-      const at = kv.indexOf('=');
-      const name = kv.slice(0, at);
-      if (!name.startsWith('OM_') || at < 0) throw new Error(`--server-env takes OM_NAME=value, not '${kv}'`);
-      if (BENCH_OWNED.test(name)) throw new Error(`--server-env cannot set ${name}: the bench chooses the server's address, database and key itself`);
-      return [name, kv.slice(at + 1)];
-    }),
+    args
+      .flatMap((a, i) => (a === '--server-env' ? [args[i + 1] ?? ''] : []))
+      .map((kv) => {
+        const at = kv.indexOf('=');
+        const name = kv.slice(0, at);
+        if (!name.startsWith('OM_') || at < 0) throw new Error(`--server-env takes OM_NAME=value, not '${kv}'`);
+        if (BENCH_OWNED.test(name))
+          throw new Error(
+            `--server-env cannot set ${name}: the bench chooses the server's address, database and key itself`,
+          );
+        return [name, kv.slice(at + 1)];
+      }),
   );
 }

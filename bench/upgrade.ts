@@ -33,7 +33,8 @@ async function timeUpgrade(label: string, file: string): Promise<UpgradeFigure> 
   try {
     const started = performance.now();
     const report = await store.migrate();
-    if (report.status !== 'ok') throw new Error(`${label}: upgrade ${report.status} ${JSON.stringify(report.steps.filter((s) => s.error))}`);
+    if (report.status !== 'ok')
+      throw new Error(`${label}: upgrade ${report.status} ${JSON.stringify(report.steps.filter((s) => s.error))}`);
     const schemaDone = performance.now();
     const embedder = createEmbedder(config);
     const reembedded = await reembedUpstream(store, embedder, () => {});
@@ -76,7 +77,9 @@ export function printFigures(figures: readonly UpgradeFigure[]): void {
   console.log('| database | memories | vectors re-embedded | file MB | schema upgrade | re-embed | total |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const f of figures) {
-    console.log(`| ${f.database} | ${f.memories} | ${f.vectors} | ${f.sizeMb} | ${(f.schemaMs / 1000).toFixed(2)} s | ${(f.reembedMs / 1000).toFixed(2)} s | ${(f.totalMs / 1000).toFixed(2)} s |`);
+    console.log(
+      `| ${f.database} | ${f.memories} | ${f.vectors} | ${f.sizeMb} | ${(f.schemaMs / 1000).toFixed(2)} s | ${(f.reembedMs / 1000).toFixed(2)} s | ${(f.totalMs / 1000).toFixed(2)} s |`,
+    );
   }
 }
 

@@ -21,7 +21,10 @@ function findTests(dir) {
 }
 
 const args = process.argv.slice(2);
-const files = args.length > 0 ? args.flatMap((a) => (statSync(a).isDirectory() ? findTests(a) : [a])) : findTests(path.join(root, 'test'));
+const files =
+  args.length > 0
+    ? args.flatMap((a) => (statSync(a).isDirectory() ? findTests(a) : [a]))
+    : findTests(path.join(root, 'test'));
 
 let embedded = null;
 const env = { ...process.env };

@@ -197,7 +197,10 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 function identifier(env: Env, name: string, fallback: string): string {
   const v = str(env, name) ?? fallback;
   if (!IDENTIFIER.test(v)) {
-    throw new ConfigError(name, `must be a plain SQL identifier (letters, digits, _; at most 63 characters), got "${v}"`);
+    throw new ConfigError(
+      name,
+      `must be a plain SQL identifier (letters, digits, _; at most 63 characters), got "${v}"`,
+    );
   }
   return v;
 }
@@ -223,9 +226,13 @@ function hostList(env: Env, name: string): string[] | null {
   const v = str(env, name);
   if (v === null) return [];
   if (v === '*') return null;
-  const hosts = v.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+  const hosts = v
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
   const bad = hosts.find((h) => !/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])$/.test(h));
-  if (bad !== undefined) throw new ConfigError(name, `must be host names without ports separated by commas, or *; got "${bad}"`);
+  if (bad !== undefined)
+    throw new ConfigError(name, `must be host names without ports separated by commas, or *; got "${bad}"`);
   return hosts;
 }
 
@@ -251,15 +258,23 @@ function originList(env: Env, name: string): string[] | '*' {
   const v = str(env, name);
   if (v === null) return [];
   if (v === '*') return '*';
-  return v.split(',').map((o) => o.trim()).filter((o) => o !== '').map((o) => {
-    const u = URL.canParse(o) ? new URL(o) : null;
-    // Only scheme://host[:port]: a path, a trailing slash or a wildcard would never equal an Origin header.
-    const parts = u && !u.username && !u.search && !u.hash && u.pathname === '/' && !o.endsWith('/') && !o.includes('*');
-    if (!u || !parts || !/^https?:$/.test(u.protocol)) {
-      throw new ConfigError(name, `must be origins like https://app.example:3000 (no path) separated by commas, or *; got "${o}"`);
-    }
-    return u.origin;
-  });
+  return v
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '')
+    .map((o) => {
+      const u = URL.canParse(o) ? new URL(o) : null;
+      // Only scheme://host[:port]: a path, a trailing slash or a wildcard would never equal an Origin header.
+      const parts =
+        u && !u.username && !u.search && !u.hash && u.pathname === '/' && !o.endsWith('/') && !o.includes('*');
+      if (!u || !parts || !/^https?:$/.test(u.protocol)) {
+        throw new ConfigError(
+          name,
+          `must be origins like https://app.example:3000 (no path) separated by commas, or *; got "${o}"`,
+        );
+      }
+      return u.origin;
+    });
 }
 
 /** `from:to,…` (split at the first colon: upstream's tenant ids hold none); `to` = `@default` is the default user. */
@@ -269,7 +284,11 @@ function userMap(env: Env, name: string): Array<[string, string | null]> {
   return v.split(',').map((pair) => {
     const at = pair.indexOf(':');
     const [from, to] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-    if (at < 1 || to === '') throw new ConfigError(name, `must be upstream-user:user pairs separated by commas (@default for the default user); got "${pair}"`);
+    if (at < 1 || to === '')
+      throw new ConfigError(
+        name,
+        `must be upstream-user:user pairs separated by commas (@default for the default user); got "${pair}"`,
+      );
     return [from, to === '@default' ? null : to];
   });
 }
@@ -353,8 +372,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
         accessKeyId: str(env, 'AWS_ACCESS_KEY_ID'),
         secretAccessKey: str(env, 'AWS_SECRET_ACCESS_KEY'),
         sessionToken: str(env, 'AWS_SESSION_TOKEN'),
-        endpoint:
-          url(env, 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', null) ?? url(env, 'AWS_ENDPOINT_URL', null),
+        endpoint: url(env, 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', null) ?? url(env, 'AWS_ENDPOINT_URL', null),
         model: str(env, 'OM_AWS_MODEL') ?? 'amazon.titan-embed-text-v2:0',
       },
       local: {

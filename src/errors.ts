@@ -14,12 +14,15 @@ export const ERRORS = {
   cross_origin_forbidden: { status: 403, meaning: 'pages of other origins may not call this server (OM_CORS_ORIGINS)' },
   host_not_allowed: { status: 403, meaning: 'the keyless server does not answer this Host name (OM_ALLOWED_HOSTS)' },
   not_found: { status: 404, meaning: "no such memory, user, key or route (another user's ids included)" },
-  fact_not_found: { status: 404, meaning: "no such temporal fact of the user (upstream v1.3 code)" },
+  fact_not_found: { status: 404, meaning: 'no such temporal fact of the user (upstream v1.3 code)' },
   method_not_allowed: { status: 405, meaning: 'the path exists for other methods, listed in the Allow header' },
   conflict: { status: 409, meaning: 'a record with this id already exists' },
   payload_too_large: { status: 413, meaning: 'the request body or fetched document is over its limit' },
   quota_exceeded: { status: 413, meaning: 'the user would hold more than OM_MAX_MEMORIES_PER_USER memories' },
-  document_too_large: { status: 413, meaning: 'a document past one of the ingestion limits (OM_INGEST_*), which the message names' },
+  document_too_large: {
+    status: 413,
+    meaning: 'a document past one of the ingestion limits (OM_INGEST_*), which the message names',
+  },
   unsupported_media: { status: 415, meaning: 'writes must be JSON; or the document type is not supported' },
   rate_limit_exceeded: { status: 429, meaning: 'too many requests from this key or address; retry in `retry_after` s' },
   internal: { status: 500, meaning: 'an unexpected error; the server log has it under the request id' },
@@ -53,7 +56,10 @@ export const invalidApiKey = () => new OmError('invalid_api_key', 'API key is in
 
 /** Configuration problems stop start-up; the message names the variable. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }

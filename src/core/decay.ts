@@ -46,7 +46,11 @@ export function coactivatedWeight(weight: number, deltaMs: number): number {
  * last sightings) are linked by co-activation, unless pruning would delete the link at once.
  * Undefined: the link is left as it is.
  */
-export function recalledWeight(current: number | undefined, onPath: boolean, gap: number | undefined): number | undefined {
+export function recalledWeight(
+  current: number | undefined,
+  onPath: boolean,
+  gap: number | undefined,
+): number | undefined {
   let weight = current;
   if (onPath && weight !== undefined) weight = Math.min(WAYPOINT_MAX_WEIGHT, weight + WAYPOINT_PATH_BOOST);
   const linked = gap === undefined ? 0 : coactivatedWeight(weight ?? 0, gap);

@@ -101,7 +101,8 @@ export function keywordQuery(query: TokenizedText, minLength: number, vocabulary
   });
   const words = new Map<string, WordKey>();
   const grams = new Set<string>();
-  const word = (parts: string[], weight: number) => words.set(parts.join(' '), { parts: parts.map((p) => indexOf.get(p)!), weight });
+  const word = (parts: string[], weight: number) =>
+    words.set(parts.join(' '), { parts: parts.map((p) => indexOf.get(p)!), weight });
   tokens.forEach((t, i) => {
     word([t], 1);
     if (t.length > 3) for (let j = 0; j + 3 <= t.length; j++) grams.add(t.slice(j, j + 3));
@@ -120,7 +121,13 @@ export function keywordQuery(query: TokenizedText, minLength: number, vocabulary
     gramSlots: markSlots(grams),
     slots: vocabulary.marks(),
     roles: [],
-    scan: { counts: new Uint16Array(terms.length), found: new Uint8Array(grams.size), sequence: new Int32Array(64), length: 0, grams: 0 },
+    scan: {
+      counts: new Uint16Array(terms.length),
+      found: new Uint8Array(grams.size),
+      sequence: new Int32Array(64),
+      length: 0,
+      grams: 0,
+    },
     total,
   };
 }

@@ -32,5 +32,9 @@ export function findReflections(
   const fresh = items.filter((m) => !alreadyReflected.has(m.id));
   return greedyClusters(fresh, threshold)
     .filter((c) => c.length >= 2)
-    .map((c) => ({ content: reflectionText(c[0]!.primarySector, c), sector: c[0]!.primarySector, sources: c.map((m) => m.id) }));
+    .map((c) => ({
+      content: reflectionText(c[0]!.primarySector, c),
+      sector: c[0]!.primarySector,
+      sources: c.map((m) => m.id),
+    }));
 }

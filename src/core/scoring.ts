@@ -80,7 +80,8 @@ export function compositeScore(parts: ScoreParts, queryHasTags: boolean, bestRel
 
 /** {@link compositeScore} of parts already weighed. */
 export function scoreOf(w: Weighed, bestRelevance?: number): number {
-  const fade = bestRelevance !== undefined && bestRelevance > w.relevance ? (w.relevance / bestRelevance) ** EARNED_FADE : 1;
+  const fade =
+    bestRelevance !== undefined && bestRelevance > w.relevance ? (w.relevance / bestRelevance) ** EARNED_FADE : 1;
   return (w.askedSum + fade * w.earnedSum) / w.total;
 }
 
@@ -89,7 +90,11 @@ export function scoreOf(w: Weighed, bestRelevance?: number): number {
  * (b) v1.2's multi-vector fusion — the query-sector-weighted mean of its sector cosines
  * times the resonance between its primary sector and the query's.
  */
-export function fusedSimilarity(perSector: ReadonlyMap<Sector, number>, memorySector: string, queryPrimary: Sector): number {
+export function fusedSimilarity(
+  perSector: ReadonlyMap<Sector, number>,
+  memorySector: string,
+  queryPrimary: Sector,
+): number {
   let best = 0;
   let weighted = 0;
   let weights = 0;

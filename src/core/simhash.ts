@@ -73,7 +73,20 @@ export function isNearDuplicate(a: string | FingerprintBits | null, b: string | 
 }
 
 /** Words whose presence or absence does not change what a sentence states. */
-const FILLER_WORDS = new Set(['the', 'a', 'an', 'there', 'so', 'just', 'also', 'very', 'really', 'well', 'oh', 'please']);
+const FILLER_WORDS = new Set([
+  'the',
+  'a',
+  'an',
+  'there',
+  'so',
+  'just',
+  'also',
+  'very',
+  'really',
+  'well',
+  'oh',
+  'please',
+]);
 
 /**
  * Whether two texts state the same thing, for deduplication: the same words (unfolded, lightly

@@ -16,7 +16,8 @@ export const EMPTY_SUMMARY = 'new user with no memories yet';
 const preview = (text: string, n: number): string => text.replace(/\s+/g, ' ').trim().slice(0, n);
 
 function patternSalience(cluster: readonly SummaryItem[], now: number): number {
-  const fresh = cluster.reduce((s, m) => s + Math.exp(-Math.max(0, now - m.createdAt) / (12 * HOUR_MS)), 0) / cluster.length;
+  const fresh =
+    cluster.reduce((s, m) => s + Math.exp(-Math.max(0, now - m.createdAt) / (12 * HOUR_MS)), 0) / cluster.length;
   const emotional = cluster.some((m) => m.primarySector === 'emotional') ? 0.1 : 0;
   return Math.min(1, 0.06 * cluster.length + 0.3 * fresh + emotional);
 }
@@ -32,5 +33,10 @@ export function userSummaryText(items: readonly SummaryItem[], now: number): str
     const seed = c[0]!;
     return `${seed.primarySector}(${c.length}, sal=${patternSalience(c, now).toFixed(2)}): "${preview(seed.content, 40)}..."`;
   });
-  return [`${items.length} memories, ${clusters.length} patterns`, activity, `avg_sal=${avg.toFixed(2)}`, `top: ${top.join(' | ')}`].join(' | ');
+  return [
+    `${items.length} memories, ${clusters.length} patterns`,
+    activity,
+    `avg_sal=${avg.toFixed(2)}`,
+    `top: ${top.join(' | ')}`,
+  ].join(' | ');
 }

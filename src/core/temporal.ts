@@ -54,9 +54,14 @@ export function timeline(facts: readonly Fact[]): TimelineEntry[] {
   const entries = facts.flatMap((f) => {
     const base = { subject: f.subject, predicate: f.predicate, object: f.object, confidence: f.confidence };
     const created: TimelineEntry = { timestamp: f.validFrom, ...base, change_type: 'created' };
-    return f.validTo === null ? [created] : [created, { timestamp: f.validTo, ...base, change_type: 'invalidated' as const }];
+    return f.validTo === null
+      ? [created]
+      : [created, { timestamp: f.validTo, ...base, change_type: 'invalidated' as const }];
   });
-  return entries.map((e, i) => [e, i] as const).sort((a, b) => a[0].timestamp - b[0].timestamp || a[1] - b[1]).map(([e]) => e);
+  return entries
+    .map((e, i) => [e, i] as const)
+    .sort((a, b) => a[0].timestamp - b[0].timestamp || a[1] - b[1])
+    .map(([e]) => e);
 }
 
 /** The facts of one subject at two times, by predicate: what appeared, went, changed object or stayed. */
@@ -65,7 +70,8 @@ export function compareAt(facts: readonly Fact[], time1: number, time2: number):
     const byPredicate = new Map<string, Fact>();
     // The latest-starting fact of a predicate stands for it, as the current one does.
     for (const f of facts) {
-      if (holdsAt(f, t) && (byPredicate.get(f.predicate)?.validFrom ?? -Infinity) <= f.validFrom) byPredicate.set(f.predicate, f);
+      if (holdsAt(f, t) && (byPredicate.get(f.predicate)?.validFrom ?? -Infinity) <= f.validFrom)
+        byPredicate.set(f.predicate, f);
     }
     return byPredicate;
   };

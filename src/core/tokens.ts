@@ -86,7 +86,8 @@ function canonicalWord(word: string, form: WordForm): string {
 }
 
 const RUN = /[\p{L}\p{M}\p{N}]+|\p{Extended_Pictographic}/gu;
-const CJK_SPLIT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
+const CJK_SPLIT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
 const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const ASCII_WORD = /^[a-z0-9]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII, control characters included
@@ -152,23 +153,25 @@ export function tokenSet(text: string, fold = true): Set<string> {
  * {@link FUNCTION_WORDS} instead.
  */
 const STOPWORDS = new Set(
-  ('the a an and or but of to in on at for from by with about as is are was were be been am it its this that these those ' +
+  (
+    'the a an and or but of to in on at for from by with about as is are was were be been am it its this that these those ' +
     'my your his her our their me him us them you he she we they what which who whom whose where how why do doe did ' +
     'has have had not no so than too very can will would should could there here into over under up down out off ' +
-    'all any some each just also only then if while')
-    .split(' '),
+    'all any some each just also only then if while'
+  ).split(' '),
 );
 
 export const isStopword = (token: string): boolean => STOPWORDS.has(token);
 
 /** More function words the lexical index leaves out of a query's counted terms, as written (before any folding). */
 const FUNCTION_WORDS = new Set(
-  ('when whenever ever being does doing i im ive id ill youre youve youll hes shes its were weve theyre theyve lets ' +
+  (
+    'when whenever ever being does doing i im ive id ill youre youve youll hes shes its were weve theyre theyve lets ' +
     'mine yours hers ours theirs myself yourself himself herself itself ourselves themselves ' +
     'because until since though although either neither nor yet again once more most other such same own ' +
     'get got gets really oh yeah hey hi yes okay ok well much many lot lots thing things something anything ' +
-    'may might must shall let would also am being both few further having nor per via')
-    .split(' '),
+    'may might must shall let would also am being both few further having nor per via'
+  ).split(' '),
 );
 
 /** A function word for the lexical index: {@link isStopword} or one of {@link FUNCTION_WORDS}. */

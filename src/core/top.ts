@@ -1,7 +1,12 @@
 /** Bounded selection of the best few of many scored items, without sorting them all. */
 
 /** The `k` items with the highest score, best first; equal scores: lower key first. */
-export function topByScore<T>(items: Iterable<T>, k: number, score: (item: T) => number, key: (item: T) => string): T[] {
+export function topByScore<T>(
+  items: Iterable<T>,
+  k: number,
+  score: (item: T) => number,
+  key: (item: T) => string,
+): T[] {
   const top: T[] = [];
   const scores: number[] = [];
   if (k <= 0) return top;

@@ -26,7 +26,12 @@ export class ProviderError extends OmError {
     readonly status: number | null = null,
     readonly body: unknown = null,
   ) {
-    super('upstream_unavailable', `embedding provider ${provider} at ${host}: ${message}`, { provider, host, failure, status });
+    super('upstream_unavailable', `embedding provider ${provider} at ${host}: ${message}`, {
+      provider,
+      host,
+      failure,
+      status,
+    });
     this.name = 'ProviderError';
   }
 }
@@ -190,7 +195,12 @@ export class HttpClient {
     }
     if (res.ok) return body;
     const failure = failureOf(res.status);
-    const what = failure === 'auth' ? 'rejected the credentials' : failure === 'rate_limited' ? 'rate limited the request' : 'failed';
+    const what =
+      failure === 'auth'
+        ? 'rejected the credentials'
+        : failure === 'rate_limited'
+          ? 'rate limited the request'
+          : 'failed';
     throw new AttemptFailure(
       fail(failure, `${what} (HTTP ${res.status}: ${errorMessage(body, text)})`, res.status, body),
       parseRetryAfter(res.headers.get('retry-after')) ?? retryDelayInBody(body),
@@ -199,7 +209,10 @@ export class HttpClient {
 }
 
 class AttemptFailure extends Error {
-  constructor(readonly error: ProviderError, readonly retryAfter: number | null = null) {
+  constructor(
+    readonly error: ProviderError,
+    readonly retryAfter: number | null = null,
+  ) {
     super(error.message);
   }
 }

@@ -89,7 +89,11 @@ export function mergeEmbedMetrics(a: EmbedMetricsSnapshot, b: EmbedMetricsSnapsh
     }
     const keys = Object.keys(m) as Array<keyof ProviderMetricsSnapshot>;
     const sum = Object.fromEntries(keys.map((k) => [k, o[k] + m[k]])) as unknown as ProviderMetricsSnapshot;
-    out[provider] = { ...sum, latencyMsMax: Math.max(o.latencyMsMax, m.latencyMsMax), latencyMsAvg: sum.requests === 0 ? 0 : sum.latencyMsTotal / sum.requests };
+    out[provider] = {
+      ...sum,
+      latencyMsMax: Math.max(o.latencyMsMax, m.latencyMsMax),
+      latencyMsAvg: sum.requests === 0 ? 0 : sum.latencyMsTotal / sum.requests,
+    };
   }
   return out;
 }

@@ -28,7 +28,8 @@ function charGrams(token: string, n: number): string[] {
   const chars = /[\uD800-\uDFFF]/.test(padded) ? Array.from(padded) : padded;
   if (chars.length <= n) return [padded];
   const out: string[] = [];
-  for (let i = 0; i + n <= chars.length; i++) out.push(typeof chars === 'string' ? chars.slice(i, i + n) : chars.slice(i, i + n).join(''));
+  for (let i = 0; i + n <= chars.length; i++)
+    out.push(typeof chars === 'string' ? chars.slice(i, i + n) : chars.slice(i, i + n).join(''));
   return out;
 }
 

@@ -46,7 +46,8 @@ export function checkInput(input: AddInput, index: number): AddInput {
   const at = (f: string) => (index === 0 ? f : `[${index}].${f}`);
   if (input === null || typeof input !== 'object') throw validationError(`${at('input')} must be an object`);
   const content = requireText(input.content, at('content'));
-  if (content.length > MAX_CONTENT_CHARS) throw validationError(`${at('content')} must be at most ${MAX_CONTENT_CHARS} characters`);
+  if (content.length > MAX_CONTENT_CHARS)
+    throw validationError(`${at('content')} must be at most ${MAX_CONTENT_CHARS} characters`);
   optionalTags(input.tags, at('tags'));
   optionalObject(input.metadata, at('metadata'));
   optionalSector(input.sector, at('sector'));
@@ -222,7 +223,13 @@ export async function addLocked(
         feedbackScore: 0,
       },
       vectors: e.vectors,
-      waypoints: previous === undefined ? links.waypoints : [...links.waypoints.filter((w) => w.dstId !== previous), { dstId: previous, weight: ctx.config.engine.threadBackWeight }],
+      waypoints:
+        previous === undefined
+          ? links.waypoints
+          : [
+              ...links.waypoints.filter((w) => w.dstId !== previous),
+              { dstId: previous, weight: ctx.config.engine.threadBackWeight },
+            ],
       incoming: previous === undefined ? undefined : [{ srcId: previous, weight: THREAD_LINK_WEIGHT }],
       actor: queued[p.index]!.actor,
     });
@@ -259,7 +266,17 @@ export async function addLocked(
   return results;
 }
 
-function nearDuplicate(view: UserView, p: Prepared, candidates: ReadonlyArray<{ id: string; similarity: number }>): RecallMemory | null {
-  const close = candidates.filter((c) => c.similarity >= NEAR_DUPLICATE_SIMILARITY).flatMap((c) => view.memory(c.id) ?? []);
-  return close.filter((m) => isNearDuplicate(m.simhash, p.simhash) && sameWording(m.content, p.input.content)).sort((a, b) => b.salience - a.salience)[0] ?? null;
+function nearDuplicate(
+  view: UserView,
+  p: Prepared,
+  candidates: ReadonlyArray<{ id: string; similarity: number }>,
+): RecallMemory | null {
+  const close = candidates
+    .filter((c) => c.similarity >= NEAR_DUPLICATE_SIMILARITY)
+    .flatMap((c) => view.memory(c.id) ?? []);
+  return (
+    close
+      .filter((m) => isNearDuplicate(m.simhash, p.simhash) && sameWording(m.content, p.input.content))
+      .sort((a, b) => b.salience - a.salience)[0] ?? null
+  );
 }

@@ -10,7 +10,14 @@ import type { EmbedMetricsSnapshot } from '../embed/metrics.js';
 import type { DeletedCounts, HistoryEvent, ModelStats, SectorStat, StatRow, UserStats } from '../store/store.js';
 import type { UserScope } from '../store/scope.js';
 import type { VolatileFact } from '../store/ops/temporal.js';
-import type { AddFactInput, FactComparisonView, FactStatsView, FactView, FindFactsInput, TimelineView } from './temporal.js';
+import type {
+  AddFactInput,
+  FactComparisonView,
+  FactStatsView,
+  FactView,
+  FindFactsInput,
+  TimelineView,
+} from './temporal.js';
 
 export interface AddInput {
   content: string;
@@ -223,7 +230,11 @@ export interface MemoryEngine {
   addFact(scope: UserScope, input: AddFactInput): Promise<FactView>;
   findFacts(scope: UserScope, input: FindFactsInput): Promise<FactView[]>;
   /** Confidence, metadata or the end of validity of one of the user's facts; not_found otherwise. */
-  updateFact(scope: UserScope, id: string, patch: { confidence?: number; metadata?: Record<string, unknown>; validTo?: number }): Promise<FactView>;
+  updateFact(
+    scope: UserScope,
+    id: string,
+    patch: { confidence?: number; metadata?: Record<string, unknown>; validTo?: number },
+  ): Promise<FactView>;
   factTimeline(scope: UserScope, subject: string, predicate?: string): Promise<TimelineView[]>;
   compareFacts(scope: UserScope, subject: string, time1: number, time2: number): Promise<FactComparisonView>;
   factStats(scope: UserScope): Promise<FactStatsView>;

@@ -29,7 +29,10 @@ export async function embedItems(
   try {
     vectors = requests.length > 0 ? await embedder.embed(requests) : [];
   } catch (err) {
-    throw new OmError('upstream_unavailable', `embedding failed (${embedder.id}): ${err instanceof Error ? err.message : String(err)}`);
+    throw new OmError(
+      'upstream_unavailable',
+      `embedding failed (${embedder.id}): ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   if (vectors.length !== requests.length || vectors.some((v) => v.length !== embedder.dim)) {
     throw new OmError('upstream_unavailable', `embedder ${embedder.id} returned malformed vectors`);

@@ -24,7 +24,12 @@ export class KeyedLock {
    * runs). When a joint write fails, each call is written again alone, so a failure is only its
    * own call's.
    */
-  batch<I, O>(key: string, items: readonly I[], maxItems: number, write: (items: readonly I[]) => Promise<O[]>): Promise<O[]> {
+  batch<I, O>(
+    key: string,
+    items: readonly I[],
+    maxItems: number,
+    write: (items: readonly I[]) => Promise<O[]>,
+  ): Promise<O[]> {
     return new Promise<O[]>((resolve, reject) => {
       const call: Call<I, O> = { items, resolve, reject };
       const open = this.#open.get(key) as Batch<I, O> | undefined;

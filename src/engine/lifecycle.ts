@@ -36,21 +36,32 @@ export async function getMemory(ctx: EngineContext, scope: UserScope, id: string
 
 export async function listMemories(ctx: EngineContext, scope: UserScope, input: ListInput = {}): Promise<MemoryView[]> {
   const order = input.order ?? 'created_desc';
-  if (!LIST_ORDERS.includes(order)) throw validationError(`order must be one of ${LIST_ORDERS.join(', ')}`, { field: 'order' });
+  if (!LIST_ORDERS.includes(order))
+    throw validationError(`order must be one of ${LIST_ORDERS.join(', ')}`, { field: 'order' });
   const sector = optionalSector(input.sector);
   const rows = await ctx.store.listMemories(scope, {
     limit: optionalInt(input.limit, 'limit', 1, MAX_LIST_LIMIT) ?? DEFAULT_LIST_LIMIT,
     offset: optionalInt(input.offset, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0,
     ...(sector ? { sectors: [sector] } : {}),
-    ...(input.createdFrom !== undefined ? { createdFrom: optionalNumber(input.createdFrom, 'createdFrom', 0, Number.MAX_SAFE_INTEGER)! } : {}),
+    ...(input.createdFrom !== undefined
+      ? { createdFrom: optionalNumber(input.createdFrom, 'createdFrom', 0, Number.MAX_SAFE_INTEGER)! }
+      : {}),
     order,
   });
-  const vectors = await ctx.store.getVectors(scope, rows.map((m) => m.id));
+  const vectors = await ctx.store.getVectors(
+    scope,
+    rows.map((m) => m.id),
+  );
   return rows.map((m) => toMemoryView(m, vectorSectors(vectors.get(m.id), m.primarySector)));
 }
 
 /** v1.2: tags and metadata are replaced when given; new content is re-classified and re-embedded. */
-export async function updateMemory(ctx: EngineContext, scope: UserScope, id: string, input: UpdateInput): Promise<MemoryView> {
+export async function updateMemory(
+  ctx: EngineContext,
+  scope: UserScope,
+  id: string,
+  input: UpdateInput,
+): Promise<MemoryView> {
   if (input === null || typeof input !== 'object') throw validationError('update must be an object');
   const content = input.content === undefined ? undefined : requireText(input.content, 'content');
   const tags = optionalTags(input.tags);
@@ -88,11 +99,20 @@ export async function deleteMemory(ctx: EngineContext, scope: UserScope, id: str
 }
 
 /** Adds `boost` to the (decayed) salience, capped at 1, and marks the memory seen. */
-export async function reinforceMemory(ctx: EngineContext, scope: UserScope, id: string, boost = DEFAULT_REINFORCE_BOOST): Promise<number> {
+export async function reinforceMemory(
+  ctx: EngineContext,
+  scope: UserScope,
+  id: string,
+  boost = DEFAULT_REINFORCE_BOOST,
+): Promise<number> {
   const amount = optionalNumber(boost, 'boost', 0, 1)!;
   const m = await mustGet(ctx, scope, id);
   const now = ctx.now();
-  const current = decayedSalience(m.salience, sectorLambda(m.primarySector), now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt));
+  const current = decayedSalience(
+    m.salience,
+    sectorLambda(m.primarySector),
+    now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt),
+  );
   const salience = clamp01(current + amount);
   if (!(await ctx.store.reinforceMemory(scope, { id: m.id, salience, lastSeenAt: now }))) throw notFound();
   if (salience > CONSOLIDATION_LEVEL) await ctx.store.recordUserStat(scope, 'consolidate', 1, now);
@@ -116,13 +136,22 @@ export async function memoryHistory(ctx: EngineContext, scope: UserScope, id: st
   }));
 }
 
-export async function linkMemories(ctx: EngineContext, scope: UserScope, srcId: string, dstIds: readonly string[], weight: number): Promise<number> {
+export async function linkMemories(
+  ctx: EngineContext,
+  scope: UserScope,
+  srcId: string,
+  dstIds: readonly string[],
+  weight: number,
+): Promise<number> {
   requireText(srcId, 'srcId');
-  if (!Array.isArray(dstIds) || dstIds.some((d) => typeof d !== 'string')) throw validationError('dstIds must be an array of ids', { field: 'dstIds' });
+  if (!Array.isArray(dstIds) || dstIds.some((d) => typeof d !== 'string'))
+    throw validationError('dstIds must be an array of ids', { field: 'dstIds' });
   const w = optionalNumber(weight, 'weight', 0, 1)!;
   const owned = new Set((await ctx.store.getMemories(scope, [srcId, ...dstIds])).map((m) => m.id));
   if (!owned.has(srcId)) return 0;
-  const links = [...new Set(dstIds)].filter((d) => d !== srcId && owned.has(d)).map((dstId) => ({ srcId, dstId, weight: w }));
+  const links = [...new Set(dstIds)]
+    .filter((d) => d !== srcId && owned.has(d))
+    .map((dstId) => ({ srcId, dstId, weight: w }));
   if (links.length > 0) await ctx.store.upsertWaypoints(scope, links);
   return links.length;
 }

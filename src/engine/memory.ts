@@ -40,7 +40,16 @@ import { runReflection } from './jobs/reflect.js';
 import { runSummaryRefresh } from './jobs/summaries.js';
 import { KeyedLock } from './keyed-lock.js';
 import { RecallWriter } from './recall-writer.js';
-import { deleteMemory, deleteUser, getMemory, linkMemories, listMemories, memoryHistory, reinforceMemory, updateMemory } from './lifecycle.js';
+import {
+  deleteMemory,
+  deleteUser,
+  getMemory,
+  linkMemories,
+  listMemories,
+  memoryHistory,
+  reinforceMemory,
+  updateMemory,
+} from './lifecycle.js';
 import { checkModels, type ModelStatus } from './model-check.js';
 import { queryMemories } from './query.js';
 import { SummaryQueue, computeSummary, saveSummary } from './summaries.js';
@@ -88,7 +97,12 @@ function isConfig(value: unknown): value is Readonly<Config> {
  */
 async function redoUpstreamVectors(store: Store, embedder: Embedder, log: Logger): Promise<void> {
   const report = await reembedUpstream(store, embedder, (line) => log.info(line));
-  if (report.status !== 'complete') log.error('re-embedding upstream vectors stopped', { done: report.rewritten, total: report.total, err: report.error });
+  if (report.status !== 'complete')
+    log.error('re-embedding upstream vectors stopped', {
+      done: report.rewritten,
+      total: report.total,
+      err: report.error,
+    });
 }
 
 export class Memory implements MemoryEngine {
@@ -103,8 +117,19 @@ export class Memory implements MemoryEngine {
     this.#jobs = new Map([
       ['decay', new IntervalJob('decay', jobs.decayIntervalMinutes, () => runDecay(ctx), ctx.log)],
       ['prune', new IntervalJob('prune', jobs.pruneIntervalMinutes, () => runPrune(ctx), ctx.log)],
-      ['reflect', new IntervalJob('reflect', jobs.autoReflect ? jobs.reflectIntervalMinutes : 0, () => runReflection(ctx), ctx.log)],
-      ['summaries', new IntervalJob('summaries', jobs.userSummaryIntervalMinutes, () => runSummaryRefresh(ctx), ctx.log)],
+      [
+        'reflect',
+        new IntervalJob(
+          'reflect',
+          jobs.autoReflect ? jobs.reflectIntervalMinutes : 0,
+          () => runReflection(ctx),
+          ctx.log,
+        ),
+      ],
+      [
+        'summaries',
+        new IntervalJob('summaries', jobs.userSummaryIntervalMinutes, () => runSummaryRefresh(ctx), ctx.log),
+      ],
     ]);
   }
 
@@ -212,7 +237,11 @@ export class Memory implements MemoryEngine {
 
   links(scope: UserScope, ids: readonly string[]): Promise<LinkView[]> {
     return this.#settled(scope, async () =>
-      (await this.ctx.store.outgoingWaypoints(scope, ids)).map((w) => ({ from: w.srcId, to: w.dstId, weight: w.weight })),
+      (await this.ctx.store.outgoingWaypoints(scope, ids)).map((w) => ({
+        from: w.srcId,
+        to: w.dstId,
+        weight: w.weight,
+      })),
     );
   }
 
@@ -237,17 +266,32 @@ export class Memory implements MemoryEngine {
     await this.ctx.summaries.flush(scope);
     const user = await this.ctx.store.getUser(scope);
     if (user?.summary) {
-      return { user_id: scope.userId, summary: user.summary, reflection_count: user.reflectionCount, updated_at: user.updatedAt };
+      return {
+        user_id: scope.userId,
+        summary: user.summary,
+        reflection_count: user.reflectionCount,
+        updated_at: user.updatedAt,
+      };
     }
     const now = this.ctx.now();
-    return { user_id: scope.userId, summary: await computeSummary(this.ctx.store, scope, now), reflection_count: user?.reflectionCount ?? 0, updated_at: now };
+    return {
+      user_id: scope.userId,
+      summary: await computeSummary(this.ctx.store, scope, now),
+      reflection_count: user?.reflectionCount ?? 0,
+      updated_at: now,
+    };
   }
 
   async regenerateSummary(scope: UserScope): Promise<UserSummaryView> {
     await this.ctx.deferred.settled(scope);
     await this.ctx.summaries.flush(scope);
     const user = await saveSummary(this.ctx.store, scope, this.ctx.now());
-    return { user_id: scope.userId, summary: user.summary ?? '', reflection_count: user.reflectionCount, updated_at: user.updatedAt };
+    return {
+      user_id: scope.userId,
+      summary: user.summary ?? '',
+      reflection_count: user.reflectionCount,
+      updated_at: user.updatedAt,
+    };
   }
 
   deleteUser(scope: UserScope): Promise<DeletedCounts> {
@@ -266,7 +310,11 @@ export class Memory implements MemoryEngine {
     return findFacts(this.ctx, scope, input);
   }
 
-  updateFact(scope: UserScope, id: string, patch: { confidence?: number; metadata?: Record<string, unknown>; validTo?: number }): Promise<FactView> {
+  updateFact(
+    scope: UserScope,
+    id: string,
+    patch: { confidence?: number; metadata?: Record<string, unknown>; validTo?: number },
+  ): Promise<FactView> {
     return updateFact(this.ctx, scope, id, patch);
   }
 

@@ -19,7 +19,9 @@ export interface ModelStatus {
 export function checkModels(embedder: Embedder, stored: readonly ModelCount[]): ModelStatus {
   const foreign = stored.filter((m) => m.vectors > 0 && (m.model !== embedder.id || m.dim !== embedder.dim));
   if (foreign.length === 0) return { ok: true, configured: embedder.id, stored: [...stored], message: null };
-  const list = foreign.map((m) => `${m.vectors} vectors of ${m.model ?? 'an unknown model (upstream OpenMemory)'} (dim ${m.dim})`).join(', ');
+  const list = foreign
+    .map((m) => `${m.vectors} vectors of ${m.model ?? 'an unknown model (upstream OpenMemory)'} (dim ${m.dim})`)
+    .join(', ');
   return {
     ok: false,
     configured: embedder.id,

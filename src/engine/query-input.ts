@@ -23,12 +23,15 @@ export interface QueryPlan {
 export function planQuery(input: QueryInput, reinforceByDefault: boolean): QueryPlan {
   if (input === null || typeof input !== 'object') throw validationError('query input must be an object');
   const query = requireText(input.query, 'query');
-  if (query.length > MAX_QUERY_CHARS) throw validationError(`query must be at most ${MAX_QUERY_CHARS} characters`, { field: 'query' });
+  if (query.length > MAX_QUERY_CHARS)
+    throw validationError(`query must be at most ${MAX_QUERY_CHARS} characters`, { field: 'query' });
   const sectors = optionalSectors(input.sectors);
   const since = optionalNumber(input.since, 'since', 0, Number.MAX_SAFE_INTEGER) ?? null;
   const until = optionalNumber(input.until, 'until', 0, Number.MAX_SAFE_INTEGER) ?? null;
-  if (since !== null && until !== null && since > until) throw validationError('since must not be after until', { field: 'since' });
-  if (input.reinforce !== undefined && typeof input.reinforce !== 'boolean') throw validationError('reinforce must be a boolean', { field: 'reinforce' });
+  if (since !== null && until !== null && since > until)
+    throw validationError('since must not be after until', { field: 'since' });
+  if (input.reinforce !== undefined && typeof input.reinforce !== 'boolean')
+    throw validationError('reinforce must be a boolean', { field: 'reinforce' });
   return {
     query,
     k: optionalInt(input.k, 'k', 1, MAX_K) ?? DEFAULT_K,

@@ -16,13 +16,19 @@ import type { Scored } from './query.js';
 const REINFORCED = 1;
 const COACTIVATED = 2;
 
-export async function reinforceResults(ctx: EngineContext, scope: UserScope, results: readonly Scored[]): Promise<void> {
+export async function reinforceResults(
+  ctx: EngineContext,
+  scope: UserScope,
+  results: readonly Scored[],
+): Promise<void> {
   const now = ctx.now();
   const answer = results.slice(0, REINFORCED);
   const path: LinkKey[] = [];
   for (const r of answer) r.path.slice(1).forEach((dstId, i) => path.push({ srcId: r.path[i]!, dstId }));
   const top = results.slice(0, COACTIVATED).map((r) => r.memory);
-  const coactivated = top.flatMap((a) => top.filter((b) => b.id !== a.id).map((b) => ({ srcId: a.id, dstId: b.id, gap: a.lastSeenAt - b.lastSeenAt })));
+  const coactivated = top.flatMap((a) =>
+    top.filter((b) => b.id !== a.id).map((b) => ({ srcId: a.id, dstId: b.id, gap: a.lastSeenAt - b.lastSeenAt })),
+  );
   await ctx.recalls.write(scope, {
     salience: answer.map((r) => ({
       id: r.memory.id,

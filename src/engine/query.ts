@@ -54,7 +54,8 @@ function perList(plan: QueryPlan): number {
 
 /** Vector candidates worth scoring beside the text hits (more when filters may drop some). */
 function keptCandidates(plan: QueryPlan): number {
-  const filtered = plan.sectors || plan.since !== null || plan.until !== null || plan.tags.length > 0 || plan.minSalience > 0;
+  const filtered =
+    plan.sectors || plan.since !== null || plan.until !== null || plan.tags.length > 0 || plan.minSalience > 0;
   return perList(plan) * (filtered ? SECTORS.length + 1 : 1);
 }
 
@@ -65,7 +66,12 @@ function keptCandidates(plan: QueryPlan): number {
  * each neighbour's best cosine among the sectors' lists is exact for those kept: a memory whose
  * best sector did not list it is beaten there by a whole list of others.
  */
-function seeds(plan: QueryPlan, view: UserView, textRank: ReadonlyMap<number, number>, probe: VectorProbe): Map<number, number> {
+function seeds(
+  plan: QueryPlan,
+  view: UserView,
+  textRank: ReadonlyMap<number, number>,
+  probe: VectorProbe,
+): Map<number, number> {
   // Indexed loops and forEach: entry arrays and iterators were a large part of a query's garbage.
   const cosine = new Map<number, number>();
   for (const sector of plan.sectors ?? SECTORS) {
@@ -81,7 +87,12 @@ function seeds(plan: QueryPlan, view: UserView, textRank: ReadonlyMap<number, nu
   cosine.forEach((_, row) => {
     if (!out.has(row)) vectorOnly.push(row);
   });
-  const best = topByScore(vectorOnly, keptCandidates(plan), (row) => cosine.get(row)!, (row) => view.idAt(row)!);
+  const best = topByScore(
+    vectorOnly,
+    keptCandidates(plan),
+    (row) => cosine.get(row)!,
+    (row) => view.idAt(row)!,
+  );
   for (const row of best) out.set(row, cosine.get(row)!);
   return out;
 }
@@ -102,12 +113,14 @@ function textCandidates(scores: ReadonlyMap<number, number>): Map<number, number
 
 export async function queryMemories(ctx: EngineContext, scope: UserScope, input: QueryInput): Promise<QueryResult> {
   const plan = planQuery(input, ctx.config.engine.reinforceOnQuery);
-  if (ctx.activeQueries.count >= ctx.config.engine.maxActiveQueries) throw new OmError('unavailable', 'too many concurrent queries; retry shortly');
+  if (ctx.activeQueries.count >= ctx.config.engine.maxActiveQueries)
+    throw new OmError('unavailable', 'too many concurrent queries; retry shortly');
   ctx.activeQueries.count++;
   try {
     const scored = await rank(ctx, scope, plan);
     const top = scored.slice(0, plan.k);
-    if (plan.reinforce && top.length > 0) await ctx.deferred.defer(scope, 'query reinforcement', () => reinforceResults(ctx, scope, top));
+    if (plan.reinforce && top.length > 0)
+      await ctx.deferred.defer(scope, 'query reinforcement', () => reinforceResults(ctx, scope, top));
     return { query: plan.query, matches: top.map(toMatch) };
   } finally {
     ctx.activeQueries.count--;
@@ -115,7 +128,11 @@ export async function queryMemories(ctx: EngineContext, scope: UserScope, input:
 }
 
 /** Text candidates, with the memories linked to text hits at `share` of their context score. */
-function withContext(text: ReadonlyMap<number, number>, context: ReadonlyMap<number, number>, share: number): Map<number, number> {
+function withContext(
+  text: ReadonlyMap<number, number>,
+  context: ReadonlyMap<number, number>,
+  share: number,
+): Map<number, number> {
   const out = new Map(text);
   context.forEach((s, row) => out.set(row, Math.max(out.get(row) ?? 0, share * s)));
   return out;
@@ -127,7 +144,10 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   const query = tokenized(plan.query);
   // The user's view (one epoch read) needs no query vector: it overlaps the embedding call.
   const [embedded, view] = await Promise.all([
-    ctx.embedder.embed(SECTORS.map((sector) => ({ text: plan.query, sector })), { scope }),
+    ctx.embedder.embed(
+      SECTORS.map((sector) => ({ text: plan.query, sector })),
+      { scope },
+    ),
     ctx.store.view(scope),
   ]);
   // Content words, or every token when the query has only function words ("where is it?"):
@@ -153,7 +173,11 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   expandViaWaypoints(view, direct, plan.k * 2).forEach((reach, row) => {
     const m = view.memoryAt(row);
     if (!m || !passesFilters(m, plan)) return;
-    const salience = decayedSalience(m.salience, sectorLambda(m.primarySector), now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt));
+    const salience = decayedSalience(
+      m.salience,
+      sectorLambda(m.primarySector),
+      now - salienceAnchor(m.lastSeenAt, ctx.decay.lastRunAt),
+    );
     if (salience < plan.minSalience) return;
     // Vectors of another model (upgraded, not yet re-embedded) have no similarity: they cannot be compared.
     const cosines = probe.similaritiesAt(row);
@@ -195,7 +219,10 @@ const EARNED_TIE = 0.02;
  */
 function fuseScores(kept: Scored[], bm25: readonly number[], context: readonly number[], contextWeight: number): void {
   const n = kept.length;
-  const signal = (weight: number, of: (c: Scored, i: number) => number) => ({ weight, scores: Float64Array.from(kept, of) });
+  const signal = (weight: number, of: (c: Scored, i: number) => number) => ({
+    weight,
+    scores: Float64Array.from(kept, of),
+  });
   const fused = fuseRanks(
     [
       signal(FUSED.text, (_, i) => bm25[i]!),

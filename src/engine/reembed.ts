@@ -67,7 +67,12 @@ interface Stale {
 }
 
 function selection(embedder: Embedder, options: ReembedOptions) {
-  return { model: embedder.id, dim: embedder.dim, upstreamOnly: options.stale === 'upstream', ...(options.sector ? { sector: options.sector } : {}) };
+  return {
+    model: embedder.id,
+    dim: embedder.dim,
+    upstreamOnly: options.stale === 'upstream',
+    ...(options.sector ? { sector: options.sector } : {}),
+  };
 }
 
 /**
@@ -75,7 +80,13 @@ function selection(embedder: Embedder, options: ReembedOptions) {
  * each in: one user's, or every user's in one walk (a walk per user would read every memory
  * once per user).
  */
-async function nextStale(store: Store, embedder: Embedder, options: ReembedOptions, limit: number, afterId?: string): Promise<Stale[]> {
+async function nextStale(
+  store: Store,
+  embedder: Embedder,
+  options: ReembedOptions,
+  limit: number,
+  afterId?: string,
+): Promise<Stale[]> {
   const query = { ...selection(embedder, options), limit, ...(afterId !== undefined ? { afterId } : {}) };
   const { scope } = options;
   const page = scope
@@ -100,11 +111,19 @@ export async function reembed(store: Store, embedder: Embedder, options: Reembed
     const done = report.rewritten + report.skipped;
     const elapsedMs = Math.max(1, now() - started);
     const rate = (done * 1000) / elapsedMs;
-    options.onProgress?.({ done, total: report.total, elapsedMs, rate, etaMs: done === 0 ? null : (Math.max(0, report.total - done) / rate) * 1000 });
+    options.onProgress?.({
+      done,
+      total: report.total,
+      elapsedMs,
+      rate,
+      etaMs: done === 0 ? null : (Math.max(0, report.total - done) / rate) * 1000,
+    });
   };
   try {
     const which = selection(embedder, options);
-    report.total = options.scope ? await store.countStaleMemories(options.scope, which) : await store.adminCountStaleMemories(which);
+    report.total = options.scope
+      ? await store.countStaleMemories(options.scope, which)
+      : await store.adminCountStaleMemories(which);
     progress();
     const size = options.batchSize ?? 64;
     // A memory deleted under the walk can end it early (storage order continues after a known row);
@@ -126,25 +145,47 @@ export async function reembed(store: Store, embedder: Embedder, options: Reembed
 }
 
 /** One embedder call and one write for the page; each user's rows are written within that user's scope (a page of an admin walk mixes users). */
-async function rewritePage(store: Store, embedder: Embedder, page: readonly Stale[], report: ReembedReport, now: () => number): Promise<void> {
+async function rewritePage(
+  store: Store,
+  embedder: Embedder,
+  page: readonly Stale[],
+  report: ReembedReport,
+  now: () => number,
+): Promise<void> {
   const log = (ids: readonly string[], err: string | null) =>
-    store.writeEmbedLogs(ids.map((id) => ({ id, model: embedder.id, status: err === null ? 'completed' : 'failed', ts: now(), err })));
+    store.writeEmbedLogs(
+      ids.map((id) => ({ id, model: embedder.id, status: err === null ? 'completed' : 'failed', ts: now(), err })),
+    );
   let embedded: Awaited<ReturnType<typeof embedItems>>;
   try {
-    embedded = await embedItems(embedder, page.map((s) => ({ text: s.content, sectors: s.sectors })));
+    embedded = await embedItems(
+      embedder,
+      page.map((s) => ({ text: s.content, sectors: s.sectors })),
+    );
   } catch (err) {
-    await log(page.map((s) => s.id), err instanceof Error ? err.message : String(err));
+    await log(
+      page.map((s) => s.id),
+      err instanceof Error ? err.message : String(err),
+    );
     throw err;
   }
   const byUser = new Map<string | null, { scope: UserScope; items: VectorReplacement[] }>();
   page.forEach((s, j) => {
     const group = byUser.get(s.scope.userId) ?? { scope: s.scope, items: [] };
-    group.items.push({ id: s.id, expectedUpdatedAt: s.updatedAt, vectors: embedded[j]!.vectors, meanVec: embedded[j]!.mean });
+    group.items.push({
+      id: s.id,
+      expectedUpdatedAt: s.updatedAt,
+      vectors: embedded[j]!.vectors,
+      meanVec: embedded[j]!.mean,
+    });
     byUser.set(s.scope.userId, group);
   });
   const groups = [...byUser.values()];
   // One transaction for the page: its users' rows share storage pages, each written once.
-  const rewritten = groups.length === 1 ? await store.replaceVectors(groups[0]!.scope, groups[0]!.items) : await store.adminReplaceVectors(groups);
+  const rewritten =
+    groups.length === 1
+      ? await store.replaceVectors(groups[0]!.scope, groups[0]!.items)
+      : await store.adminReplaceVectors(groups);
   const done = new Set(rewritten);
   for (const { items } of groups) for (const r of items) if (done.has(r.id)) report.vectors += r.vectors.length;
   report.skipped += page.length - rewritten.length;
@@ -174,7 +215,11 @@ export function progressLines(label: string, emit: (line: string) => void): (p: 
 const UPGRADE_PAGE = 512;
 
 /** The upgrade's re-embedding of upstream vectors, with progress lines under one label everywhere. */
-export function reembedUpstream(store: Store, embedder: Embedder, emit: (line: string) => void): Promise<ReembedReport> {
+export function reembedUpstream(
+  store: Store,
+  embedder: Embedder,
+  emit: (line: string) => void,
+): Promise<ReembedReport> {
   return reembed(store, embedder, {
     stale: 'upstream',
     batchSize: UPGRADE_PAGE,

@@ -34,7 +34,12 @@ export async function computeSummary(store: Store, scope: UserScope, now: number
 }
 
 /** Rebuilds and stores the summary; `reflections` is added to reflection_count (v1.2 adds 1 per later rebuild). */
-export async function saveSummary(store: Store, scope: UserScope, now: number, reflections?: number): Promise<UserRecord> {
+export async function saveSummary(
+  store: Store,
+  scope: UserScope,
+  now: number,
+  reflections?: number,
+): Promise<UserRecord> {
   const existing = await store.getUser(scope);
   const text = await computeSummary(store, scope, now);
   return store.saveUserSummary(scope, text, reflections ?? (existing ? 1 : 0), now);

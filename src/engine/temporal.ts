@@ -73,7 +73,12 @@ export function toFactView(f: Fact): FactView {
 }
 
 export async function addFact(ctx: EngineContext, scope: UserScope, input: AddFactInput): Promise<FactView> {
-  const fact = await ctx.store.insertFact(scope, { id: randomUUID(), projectId: null, ...input, lastUpdated: ctx.now() });
+  const fact = await ctx.store.insertFact(scope, {
+    id: randomUUID(),
+    projectId: null,
+    ...input,
+    lastUpdated: ctx.now(),
+  });
   return toFactView(fact);
 }
 
@@ -95,10 +100,20 @@ export async function updateFact(
 }
 
 function subjectHistory(ctx: EngineContext, scope: UserScope, subject: string, predicate?: string): Promise<Fact[]> {
-  return ctx.store.findFacts(scope, { subject, ...(predicate === undefined ? {} : { predicate }), order: 'time', limit: MAX_FACTS });
+  return ctx.store.findFacts(scope, {
+    subject,
+    ...(predicate === undefined ? {} : { predicate }),
+    order: 'time',
+    limit: MAX_FACTS,
+  });
 }
 
-export async function factTimeline(ctx: EngineContext, scope: UserScope, subject: string, predicate?: string): Promise<TimelineView[]> {
+export async function factTimeline(
+  ctx: EngineContext,
+  scope: UserScope,
+  subject: string,
+  predicate?: string,
+): Promise<TimelineView[]> {
   const entries = timeline(await subjectHistory(ctx, scope, subject, predicate));
   return entries.map((e) => ({ ...e, timestamp: iso(e.timestamp) }));
 }
@@ -130,6 +145,11 @@ export async function factStats(ctx: EngineContext, scope: UserScope): Promise<F
   };
 }
 
-export function volatileFacts(ctx: EngineContext, scope: UserScope, subject: string | undefined, limit: number): Promise<VolatileFact[]> {
+export function volatileFacts(
+  ctx: EngineContext,
+  scope: UserScope,
+  subject: string | undefined,
+  limit: number,
+): Promise<VolatileFact[]> {
   return ctx.store.volatileFacts(scope, subject, limit);
 }

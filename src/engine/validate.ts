@@ -12,20 +12,23 @@ function noNul(value: string, field: string): string {
 }
 
 export function requireText(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim().length === 0) throw validationError(`${field} must be a non-empty string`, { field });
+  if (typeof value !== 'string' || value.trim().length === 0)
+    throw validationError(`${field} must be a non-empty string`, { field });
   return noNul(value, field);
 }
 
 export function optionalTags(value: unknown, field = 'tags'): string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.some((t) => typeof t !== 'string')) throw validationError(`${field} must be an array of strings`, { field });
+  if (!Array.isArray(value) || value.some((t) => typeof t !== 'string'))
+    throw validationError(`${field} must be an array of strings`, { field });
   for (const t of value as string[]) noNul(t, field);
   return value as string[];
 }
 
 /** Walks a JSON value: depth bound, and no NUL in any key or string. */
 function checkJson(value: unknown, field: string, depth: number): void {
-  if (depth > MAX_METADATA_DEPTH) throw validationError(`${field} is nested deeper than ${MAX_METADATA_DEPTH} levels`, { field });
+  if (depth > MAX_METADATA_DEPTH)
+    throw validationError(`${field} is nested deeper than ${MAX_METADATA_DEPTH} levels`, { field });
   if (typeof value === 'string') noNul(value, field);
   else if (Array.isArray(value)) for (const v of value) checkJson(v, field, depth + 1);
   else if (value !== null && typeof value === 'object') {
@@ -38,7 +41,8 @@ function checkJson(value: unknown, field: string, depth: number): void {
 
 export function optionalObject(value: unknown, field: string): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw validationError(`${field} must be an object`, { field });
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw validationError(`${field} must be an object`, { field });
   checkJson(value, field, 1);
   return value as Record<string, unknown>;
 }
@@ -53,13 +57,15 @@ export function optionalNumber(value: unknown, field: string, min: number, max: 
 
 export function optionalInt(value: unknown, field: string, min: number, max: number): number | undefined {
   const n = optionalNumber(value, field, min, max);
-  if (n !== undefined && !Number.isInteger(n)) throw validationError(`${field} must be an integer between ${min} and ${max}`, { field });
+  if (n !== undefined && !Number.isInteger(n))
+    throw validationError(`${field} must be an integer between ${min} and ${max}`, { field });
   return n;
 }
 
 export function optionalSectors(value: unknown, field = 'sectors'): Sector[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every(isSector)) throw validationError(`${field} must list sector names`, { field });
+  if (!Array.isArray(value) || !value.every(isSector))
+    throw validationError(`${field} must list sector names`, { field });
   return value as Sector[];
 }
 

@@ -20,7 +20,12 @@ export interface Neighbourhood {
   links: LinkView[];
 }
 
-export async function neighbourhood(engine: MemoryEngine, scope: UserScope, id: string, depth: number): Promise<Neighbourhood> {
+export async function neighbourhood(
+  engine: MemoryEngine,
+  scope: UserScope,
+  id: string,
+  depth: number,
+): Promise<Neighbourhood> {
   const center = await engine.get(scope, id);
   const ids = new Set([center.id]);
   const links: LinkView[] = [];

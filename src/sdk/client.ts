@@ -143,7 +143,11 @@ export class MemoryClient implements MemoryApi {
   }
 
   async regenerateUserSummary(userId?: string | null): Promise<UserSummaryView> {
-    const { ok: _ok, ...summary } = await this.#request<UserSummaryView & { ok: true }>('POST', userPath(userId, '/summary/regenerate'), {});
+    const { ok: _ok, ...summary } = await this.#request<UserSummaryView & { ok: true }>(
+      'POST',
+      userPath(userId, '/summary/regenerate'),
+      {},
+    );
     return summary;
   }
 

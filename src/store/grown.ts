@@ -4,7 +4,11 @@
  * `a` when it holds `need` elements, else a copy half again as long (at least `need`), its new
  * elements `fill`: appends stay amortized.
  */
-export function grown<T extends Float64Array | Float32Array | Uint32Array | Int32Array>(a: T, need: number, fill = 0): T {
+export function grown<T extends Float64Array | Float32Array | Uint32Array | Int32Array>(
+  a: T,
+  need: number,
+  fill = 0,
+): T {
   if (need <= a.length) return a;
   const next = new (a.constructor as new (n: number) => T)(Math.max(need, Math.ceil(a.length * 1.5)));
   next.set(a);

@@ -17,7 +17,11 @@ type Rows = Float32Array | Int8Array;
 /** How one element type is held and read. */
 export interface ElementKind<A extends Rows> {
   /** The typed array rows are held in. */
-  array: { new (length: number): A; new (buffer: ArrayBufferLike, offset: number, length: number): A; readonly BYTES_PER_ELEMENT: number };
+  array: {
+    new (length: number): A;
+    new (buffer: ArrayBufferLike, offset: number, length: number): A;
+    readonly BYTES_PER_ELEMENT: number;
+  };
   /** The kernel's functions for consecutive and listed rows. */
   dots: 'dots' | 'dots8';
   dotsAt: 'dotsAt' | 'dots8At';

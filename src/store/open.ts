@@ -47,7 +47,9 @@ export async function migrateOrThrow(store: MigratableStore, log: (line: string)
 }
 
 function defaultLog(config: Readonly<Config>): (line: string) => void {
-  return config.logLevel === 'debug' || config.logLevel === 'info' ? (line) => process.stderr.write(`${line}\n`) : () => {};
+  return config.logLevel === 'debug' || config.logLevel === 'info'
+    ? (line) => process.stderr.write(`${line}\n`)
+    : () => {};
 }
 
 /** With OM_AUTO_MIGRATE off, a schema that still needs steps is refused instead of failing later, query by query. */
@@ -55,7 +57,10 @@ async function requireCurrentSchema(store: MigratableStore): Promise<void> {
   const target = store.migrationTarget();
   const facts = await target.introspect();
   if (target.steps.some((s) => !s.isApplied(facts))) {
-    throw new OmError('unavailable', `the database schema needs an upgrade (${describeLayout(facts)}): run \`openmemory migrate up\` or set OM_AUTO_MIGRATE=true`);
+    throw new OmError(
+      'unavailable',
+      `the database schema needs an upgrade (${describeLayout(facts)}): run \`openmemory migrate up\` or set OM_AUTO_MIGRATE=true`,
+    );
   }
 }
 

@@ -79,7 +79,18 @@ export function decodeMemory(r: Row): MemoryRecord {
 }
 
 /** The columns a user model keeps of a memory (no mean vector, metadata left as validated text). */
-export const RECALL_COLUMNS = ['id', 'content', 'primary_sector', 'simhash', 'tags', 'meta', 'created_at', 'last_seen_at', 'salience', 'feedback_score'] as const;
+export const RECALL_COLUMNS = [
+  'id',
+  'content',
+  'primary_sector',
+  'simhash',
+  'tags',
+  'meta',
+  'created_at',
+  'last_seen_at',
+  'salience',
+  'feedback_score',
+] as const;
 
 export function decodeRecallMemory(r: Row): RecallRow {
   const meta = parseJson(r.meta, isPlainObject, null);
@@ -100,7 +111,11 @@ export function decodeRecallMemory(r: Row): RecallRow {
 /** A `vectors` row, or null when its sector or bytes are unusable. */
 export function decodeSectorVector(r: Row): SectorVector | null {
   if (!isSector(r.sector) || !(r.v instanceof Uint8Array)) return null;
-  return { sector: r.sector, vector: decodeVector(r.v), model: r.model === null || r.model === undefined ? null : String(r.model) };
+  return {
+    sector: r.sector,
+    vector: decodeVector(r.v),
+    model: r.model === null || r.model === undefined ? null : String(r.model),
+  };
 }
 
 export function decodeWaypoint(r: Row): Waypoint {

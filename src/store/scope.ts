@@ -36,7 +36,10 @@ export function userScope(userId?: string | null): UserScope {
   const scope = storedUserScope(userId);
   const id = scope.userId;
   if (id !== null && (id.length > MAX_USER_ID_LENGTH || id.includes('\u0000'))) {
-    throw new OmError('validation_error', `user_id must be at most ${MAX_USER_ID_LENGTH} characters without NUL (U+0000)`);
+    throw new OmError(
+      'validation_error',
+      `user_id must be at most ${MAX_USER_ID_LENGTH} characters without NUL (U+0000)`,
+    );
   }
   return scope;
 }
@@ -47,7 +50,9 @@ export function userScope(userId?: string | null): UserScope {
  * owner's rows are kept, so jobs, re-embedding and admin listings must still reach them.
  */
 export function storedUserScope(userId?: string | null): UserScope {
-  return Object.freeze({ userId: userId === undefined || userId === null || userId === '' ? null : userId }) as UserScope;
+  return Object.freeze({
+    userId: userId === undefined || userId === null || userId === '' ? null : userId,
+  }) as UserScope;
 }
 
 /** The actor of a scope that names none. */

@@ -102,7 +102,19 @@ const FLOAT_LANES: Lanes = {
   loadRow: v128Load,
   mulAdd: [...F32X4_MUL, ...F32X4_ADD],
   add: F32X4_ADD,
-  total: (acc) => [...get(acc), ...lane(0), ...get(acc), ...lane(1), ...F32_ADD, ...get(acc), ...lane(2), ...F32_ADD, ...get(acc), ...lane(3), ...F32_ADD],
+  total: (acc) => [
+    ...get(acc),
+    ...lane(0),
+    ...get(acc),
+    ...lane(1),
+    ...F32_ADD,
+    ...get(acc),
+    ...lane(2),
+    ...F32_ADD,
+    ...get(acc),
+    ...lane(3),
+    ...F32_ADD,
+  ],
 };
 
 const INT8_LANES: Lanes = {
@@ -111,8 +123,20 @@ const INT8_LANES: Lanes = {
   mulAdd: [...I32X4_DOT_I16X8_S, ...I32X4_ADD],
   add: I32X4_ADD,
   total: (acc) => [
-    ...get(acc), ...intLane(0), ...get(acc), ...intLane(1), ...I32_ADD, ...get(acc), ...intLane(2), ...I32_ADD, ...get(acc), ...intLane(3), ...I32_ADD,
-    ...F32_CONVERT_I32_S, ...f32(1 / UNIT_SCALE), ...F32_MUL,
+    ...get(acc),
+    ...intLane(0),
+    ...get(acc),
+    ...intLane(1),
+    ...I32_ADD,
+    ...get(acc),
+    ...intLane(2),
+    ...I32_ADD,
+    ...get(acc),
+    ...intLane(3),
+    ...I32_ADD,
+    ...F32_CONVERT_I32_S,
+    ...f32(1 / UNIT_SCALE),
+    ...F32_MUL,
   ],
 };
 
@@ -121,7 +145,8 @@ const INT8_LANES: Lanes = {
  * consecutive rows. Parameters come first, then the locals declared below.
  */
 function body(rows: number | null, lanes: Lanes): number[] {
-  const p = rows === null ? { data: 0, n: 1, rowBytes: 2, q: 3, out: 4 } : { data: 0, rows, n: 2, rowBytes: 3, q: 4, out: 5 };
+  const p =
+    rows === null ? { data: 0, n: 1, rowBytes: 2, q: 3, out: 4 } : { data: 0, rows, n: 2, rowBytes: 3, q: 4, out: 5 };
   const first = rows === null ? 5 : 6;
   // j walks the query's bytes (qBytes of them); the row's are j >> queryShift.
   const [row, end, j, qBytes] = [first, first + 1, first + 2, first + 3];
@@ -130,46 +155,117 @@ function body(rows: number | null, lanes: Lanes): number[] {
   // acc[a] += row[j + offset] · q[j + offset]
   const step = (a: number, offset: number) => [
     ...get(acc[a]!),
-    ...get(row), ...rowByte, ...I32_ADD, ...lanes.loadRow(offset),
-    ...get(p.q), ...get(j), ...I32_ADD, ...v128Load(offset),
-    ...lanes.mulAdd, ...set(acc[a]!),
+    ...get(row),
+    ...rowByte,
+    ...I32_ADD,
+    ...lanes.loadRow(offset),
+    ...get(p.q),
+    ...get(j),
+    ...I32_ADD,
+    ...v128Load(offset),
+    ...lanes.mulAdd,
+    ...set(acc[a]!),
   ];
   const rowStart =
     rows === null
       ? [] // `row` starts at data and moves by rowBytes after each row
-      : [...get(p.data), ...get(rows), ...i32Load, ...get(p.rowBytes), ...I32_MUL, ...I32_ADD, ...set(row), ...get(rows), ...i32(4), ...I32_ADD, ...set(rows)];
+      : [
+          ...get(p.data),
+          ...get(rows),
+          ...i32Load,
+          ...get(p.rowBytes),
+          ...I32_MUL,
+          ...I32_ADD,
+          ...set(row),
+          ...get(rows),
+          ...i32(4),
+          ...I32_ADD,
+          ...set(rows),
+        ];
   const code = [
-    ...get(p.out), ...get(p.n), ...i32(2), ...I32_SHL, ...I32_ADD, ...set(end),
-    ...get(p.rowBytes), ...i32(lanes.queryShift), ...I32_SHL, ...set(qBytes),
-    ...get(p.data), ...set(row),
+    ...get(p.out),
+    ...get(p.n),
+    ...i32(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(end),
+    ...get(p.rowBytes),
+    ...i32(lanes.queryShift),
+    ...I32_SHL,
+    ...set(qBytes),
+    ...get(p.data),
+    ...set(row),
     ...BLOCK,
-    ...get(p.out), ...get(end), ...I32_GE_U, ...brIf(0),
+    ...get(p.out),
+    ...get(end),
+    ...I32_GE_U,
+    ...brIf(0),
     ...LOOP,
     ...rowStart,
     ...acc.flatMap((a) => [...V128_ZERO, ...set(a)]),
-    ...i32(0), ...set(j),
+    ...i32(0),
+    ...set(j),
     // Four vectors per step while they last...
-    ...BLOCK, ...LOOP,
-    ...get(j), ...i32(64), ...I32_ADD, ...get(qBytes), ...I32_GT_U, ...brIf(1),
-    ...step(0, 0), ...step(1, 16), ...step(2, 32), ...step(3, 48),
-    ...get(j), ...i32(64), ...I32_ADD, ...set(j),
-    ...br(0), ...END, ...END,
-    // ...then one at a time.
-    ...BLOCK, ...LOOP,
-    ...get(j), ...get(qBytes), ...I32_GE_U, ...brIf(1),
+    ...BLOCK,
+    ...LOOP,
+    ...get(j),
+    ...i32(64),
+    ...I32_ADD,
+    ...get(qBytes),
+    ...I32_GT_U,
+    ...brIf(1),
     ...step(0, 0),
-    ...get(j), ...i32(16), ...I32_ADD, ...set(j),
-    ...br(0), ...END, ...END,
+    ...step(1, 16),
+    ...step(2, 32),
+    ...step(3, 48),
+    ...get(j),
+    ...i32(64),
+    ...I32_ADD,
+    ...set(j),
+    ...br(0),
+    ...END,
+    ...END,
+    // ...then one at a time.
+    ...BLOCK,
+    ...LOOP,
+    ...get(j),
+    ...get(qBytes),
+    ...I32_GE_U,
+    ...brIf(1),
+    ...step(0, 0),
+    ...get(j),
+    ...i32(16),
+    ...I32_ADD,
+    ...set(j),
+    ...br(0),
+    ...END,
+    ...END,
     ...get(p.out),
-    ...get(acc[0]!), ...get(acc[1]!), ...lanes.add, ...get(acc[2]!), ...get(acc[3]!), ...lanes.add, ...lanes.add, ...set(acc[0]!),
+    ...get(acc[0]!),
+    ...get(acc[1]!),
+    ...lanes.add,
+    ...get(acc[2]!),
+    ...get(acc[3]!),
+    ...lanes.add,
+    ...lanes.add,
+    ...set(acc[0]!),
     ...lanes.total(acc[0]!),
     ...f32Store,
     ...(rows === null ? [...get(row), ...get(p.rowBytes), ...I32_ADD, ...set(row)] : []),
-    ...get(p.out), ...i32(4), ...I32_ADD, ...tee(p.out), ...get(end), ...I32_LT_U, ...brIf(0),
+    ...get(p.out),
+    ...i32(4),
+    ...I32_ADD,
+    ...tee(p.out),
+    ...get(end),
+    ...I32_LT_U,
+    ...brIf(0),
     ...END,
     ...END,
   ];
-  const locals = vec([[4, I32], [4, V128]]);
+  const locals = vec([
+    [4, I32],
+    [4, V128],
+  ]);
   const fn = [...locals, ...code, ...END];
   return [...uleb(fn.length), ...fn];
 }
@@ -177,12 +273,33 @@ function body(rows: number | null, lanes: Lanes): number[] {
 function assemble(): Uint8Array {
   const type = (params: number) => [0x60, ...vec(new Array(params).fill([I32])), 0];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([type(5), type(6)])),
     ...section(2, vec([[...text('env'), ...text('memory'), 0x02, 0x00, 0x00]])),
     ...section(3, vec([[0], [1], [0], [1]])),
-    ...section(7, vec([[...text('dots'), 0x00, 0], [...text('dotsAt'), 0x00, 1], [...text('dots8'), 0x00, 2], [...text('dots8At'), 0x00, 3]])),
-    ...section(10, [...uleb(4), ...body(null, FLOAT_LANES), ...body(1, FLOAT_LANES), ...body(null, INT8_LANES), ...body(1, INT8_LANES)]),
+    ...section(
+      7,
+      vec([
+        [...text('dots'), 0x00, 0],
+        [...text('dotsAt'), 0x00, 1],
+        [...text('dots8'), 0x00, 2],
+        [...text('dots8At'), 0x00, 3],
+      ]),
+    ),
+    ...section(10, [
+      ...uleb(4),
+      ...body(null, FLOAT_LANES),
+      ...body(1, FLOAT_LANES),
+      ...body(null, INT8_LANES),
+      ...body(1, INT8_LANES),
+    ]),
   ]);
 }
 

@@ -52,7 +52,16 @@ import type {
 function recallState(model: UserView, written: RecallWritten): ModelData {
   const rows = written.salience.flatMap((u) => {
     const m = model.memory(u.id);
-    return m ? [{ ...m, salience: u.salience, lastSeenAt: u.lastSeenAt ?? m.lastSeenAt, feedbackScore: u.feedbackScore ?? m.feedbackScore }] : [];
+    return m
+      ? [
+          {
+            ...m,
+            salience: u.salience,
+            lastSeenAt: u.lastSeenAt ?? m.lastSeenAt,
+            feedbackScore: u.feedbackScore ?? m.feedbackScore,
+          },
+        ]
+      : [];
   });
   const links = new Map<string, Map<string, number>>();
   for (const l of written.links) {
@@ -90,7 +99,12 @@ export class SqlStore implements Store {
    * Runs a write of the user's memories, vectors or links with its journal entry, then applies it
    * to this process's model: the state `known` gives from the result, or else read back.
    */
-  async #journaled<T>(scope: UserScope, op: Op<T>, changed: (result: T) => Change, known?: (result: T) => ModelData): Promise<T> {
+  async #journaled<T>(
+    scope: UserScope,
+    op: Op<T>,
+    changed: (result: T) => Change,
+    known?: (result: T) => ModelData,
+  ): Promise<T> {
     const done = await this.driver.write(journaled(this.dialect, scope, () => op, changed));
     await this.#models.written(scope, done, known && (() => known(done.result)));
     return done.result;
@@ -102,7 +116,11 @@ export class SqlStore implements Store {
     await this.#journaled(
       scope,
       memories.insertMemories(this.dialect, scope, items, options),
-      (links) => ({ rows: [...ids, ...merged], vectors: ids, links: [...new Set([...ids, ...links.map((l) => l.srcId)])] }),
+      (links) => ({
+        rows: [...ids, ...merged],
+        vectors: ids,
+        links: [...new Set([...ids, ...links.map((l) => l.srcId)])],
+      }),
       // Merged memories are read back (repeats are rare); new ones are known from what was written.
       merged.length === 0 ? (links) => insertedData(scope, items, links) : undefined,
     );
@@ -123,20 +141,22 @@ export class SqlStore implements Store {
     return this.driver.read(memories.findBySimhash(this.dialect, scope, simhashes));
   }
   updateMemory(scope: UserScope, id: string, patch: MemoryPatch): Promise<boolean> {
-    return this.#journaled(scope, memories.updateMemory(this.dialect, scope, id, patch), (ok) => (ok ? { rows: [id], vectors: patch.vectors ? [id] : [] } : {}));
+    return this.#journaled(scope, memories.updateMemory(this.dialect, scope, id, patch), (ok) =>
+      ok ? { rows: [id], vectors: patch.vectors ? [id] : [] } : {},
+    );
   }
   async updateSalience(scope: UserScope, updates: readonly SalienceUpdate[]): Promise<number> {
-    return (await this.#journaled(scope, memories.updateSalience(this.dialect, scope, updates), (ids) => ({ rows: ids }))).length;
+    return (
+      await this.#journaled(scope, memories.updateSalience(this.dialect, scope, updates), (ids) => ({ rows: ids }))
+    ).length;
   }
   async reinforceMemory(scope: UserScope, update: Reinforcement): Promise<boolean> {
     const op = memories.reinforceMemory(this.dialect, scope, update);
     return this.#journaled(scope, op, (ok) => (ok ? { rows: [update.id] } : {}));
   }
   async deleteMemory(scope: UserScope, id: string, at = Date.now()): Promise<boolean> {
-    const gone = await this.#journaled(
-      scope,
-      memories.deleteMemory(this.dialect, scope, id, at),
-      (r) => (r ? { rows: [id], vectors: [id], links: [id, ...r.linkSources] } : {}),
+    const gone = await this.#journaled(scope, memories.deleteMemory(this.dialect, scope, id, at), (r) =>
+      r ? { rows: [id], vectors: [id], links: [id, ...r.linkSources] } : {},
     );
     return gone !== null;
   }
@@ -159,7 +179,9 @@ export class SqlStore implements Store {
   adminCountStaleMemories(query: Omit<StaleQuery, 'afterId' | 'limit'>): Promise<number> {
     return this.driver.read(countStaleMemories(this.dialect, 'all', query));
   }
-  async adminReplaceVectors(groups: ReadonlyArray<{ scope: UserScope; items: readonly VectorReplacement[] }>): Promise<string[]> {
+  async adminReplaceVectors(
+    groups: ReadonlyArray<{ scope: UserScope; items: readonly VectorReplacement[] }>,
+  ): Promise<string[]> {
     const done = await this.driver.write(replaceVectorsOfUsers(this.dialect, groups));
     for (const write of done) await this.#models.written(write.scope, write);
     return done.flatMap((w) => w.result);
@@ -174,8 +196,13 @@ export class SqlStore implements Store {
     return this.driver.read(vectors.loadSectorMatrix(this.dialect, scope, sector));
   }
 
-  async upsertWaypoints(scope: UserScope, links: ReadonlyArray<{ srcId: string; dstId: string; weight: number }>): Promise<void> {
-    await this.#journaled(scope, waypoints.writeLinks(this.dialect, scope, links, Date.now()), (written) => ({ links: written.map((l) => l.srcId) }));
+  async upsertWaypoints(
+    scope: UserScope,
+    links: ReadonlyArray<{ srcId: string; dstId: string; weight: number }>,
+  ): Promise<void> {
+    await this.#journaled(scope, waypoints.writeLinks(this.dialect, scope, links, Date.now()), (written) => ({
+      links: written.map((l) => l.srcId),
+    }));
   }
   outgoingWaypoints(scope: UserScope, srcIds: readonly string[]): Promise<Waypoint[]> {
     return this.driver.read(waypoints.outgoingWaypoints(this.dialect, scope, srcIds));
@@ -197,7 +224,10 @@ export class SqlStore implements Store {
           await this.#writeRecalls(group.map((i) => items[i]!));
         } catch {
           // Each alone, so a failure is only its own recall's.
-          for (const i of group) await this.#writeRecalls([items[i]!]).catch((err: unknown) => (errors[i] = err ?? new Error('recall failed')));
+          for (const i of group)
+            await this.#writeRecalls([items[i]!]).catch(
+              (err: unknown) => (errors[i] = err ?? new Error('recall failed')),
+            );
         }
       }),
     );
@@ -206,12 +236,17 @@ export class SqlStore implements Store {
 
   async #writeRecalls(items: ReadonlyArray<{ scope: UserScope; recall: RecallWrite }>): Promise<void> {
     // Reinforcement is worth less than a flush to disk per query.
-    const done = await this.driver.write(recordRecalls(this.dialect, items, Date.now(), (scope) => this.#models.held(scope)), { lazyFlush: true });
+    const done = await this.driver.write(
+      recordRecalls(this.dialect, items, Date.now(), (scope) => this.#models.held(scope)),
+      { lazyFlush: true },
+    );
     // What was written is known: this process's models take it without reading it back.
     for (const w of done) await this.#models.written(w.scope, w, (model) => recallState(model, w.result));
   }
   async pruneWaypoints(scope: UserScope, minWeight: number): Promise<number> {
-    const sources = await this.#journaled(scope, waypoints.pruneWaypoints(this.dialect, scope, minWeight), (srcs) => ({ links: srcs }));
+    const sources = await this.#journaled(scope, waypoints.pruneWaypoints(this.dialect, scope, minWeight), (srcs) => ({
+      links: srcs,
+    }));
     return sources.length;
   }
 

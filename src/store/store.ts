@@ -439,7 +439,10 @@ export interface Store {
 
   // ---- waypoints --------------------------------------------------------
   /** Inserts or updates links (key: src, dst); links whose ends are not both in scope are ignored. */
-  upsertWaypoints(scope: UserScope, links: ReadonlyArray<{ srcId: string; dstId: string; weight: number }>): Promise<void>;
+  upsertWaypoints(
+    scope: UserScope,
+    links: ReadonlyArray<{ srcId: string; dstId: string; weight: number }>,
+  ): Promise<void>;
   /** Outgoing links of the given memories, within the scope, strongest first. */
   outgoingWaypoints(scope: UserScope, srcIds: readonly string[]): Promise<Waypoint[]>;
   /**
@@ -495,7 +498,9 @@ export interface Store {
   adminStaleMemories(query: StaleQuery): Promise<AdminStaleMemory[]>;
   adminCountStaleMemories(query: Omit<StaleQuery, 'afterId' | 'limit'>): Promise<number>;
   /** {@link Store.replaceVectors} for several users (each group within its scope) in one transaction. */
-  adminReplaceVectors(groups: ReadonlyArray<{ scope: UserScope; items: readonly VectorReplacement[] }>): Promise<string[]>;
+  adminReplaceVectors(
+    groups: ReadonlyArray<{ scope: UserScope; items: readonly VectorReplacement[] }>,
+  ): Promise<string[]>;
 
   // ---- API keys (admin) ---------------------------------------------------
   adminCreateApiKey(key: ApiKeyRecord): Promise<void>;

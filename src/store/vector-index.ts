@@ -114,7 +114,11 @@ export function memoryRowsOf(index: UnitMatrix, memoryRowOf: (id: string) => num
 }
 
 /** The row holding the vector of the memory at `memoryRow` in its user model, if there is one. */
-export function rowOfMemory(index: UnitMatrix, memoryRow: number, memoryRowOf: (id: string) => number | undefined): number | undefined {
+export function rowOfMemory(
+  index: UnitMatrix,
+  memoryRow: number,
+  memoryRowOf: (id: string) => number | undefined,
+): number | undefined {
   const memoryRows = memoryRowsOf(index, memoryRowOf);
   const row = (index.byMemory![memoryRow] ?? 0) - 1;
   // A removed row's entry is stale: the row no longer names the memory.
@@ -168,10 +172,18 @@ let topRows = new Int32Array(64);
 let topSims = new Float64Array(64);
 
 /** Whether row `a` with product `da` ranks below row `b` with `db`: a lower product, or an equal one and a higher id. */
-const below = (ids: readonly string[], da: number, a: number, db: number, b: number): boolean => da < db || (da === db && ids[a]! > ids[b]!);
+const below = (ids: readonly string[], da: number, a: number, db: number, b: number): boolean =>
+  da < db || (da === db && ids[a]! > ids[b]!);
 
 /** Puts `row` (product `dot`) in the heap's free place `at`, moving it up past those it ranks below. */
-function siftUp(ids: readonly string[], rows: Int32Array, sims: Float64Array, at: number, row: number, dot: number): void {
+function siftUp(
+  ids: readonly string[],
+  rows: Int32Array,
+  sims: Float64Array,
+  at: number,
+  row: number,
+  dot: number,
+): void {
   while (at > 0) {
     const parent = (at - 1) >> 1;
     if (!below(ids, dot, row, sims[parent]!, rows[parent]!)) break;
@@ -204,7 +216,13 @@ function siftDown(ids: readonly string[], rows: Int32Array, sims: Float64Array, 
  * Cosine top-k of a unit query: from `dots` of every row when given, else exact or through the
  * partition. Ties: lower id first. A hit's `row` is its memory's row from `memoryRows` (-1 without).
  */
-export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?: Float32Array | null, memoryRows?: Int32Array): VectorHit[] {
+export function nearestRows(
+  index: UnitMatrix,
+  q: Float32Array,
+  k: number,
+  dots?: Float32Array | null,
+  memoryRows?: Int32Array,
+): VectorHit[] {
   const { ids } = index;
   if (k <= 0 || q.length !== index.dim || ids.length === 0) return [];
   const partition = dots ? undefined : partitionOf(index);
@@ -248,7 +266,10 @@ export function nearestRows(index: UnitMatrix, q: Float32Array, k: number, dots?
  * Appends rows in place, growing the buffer by doubling: copying the whole matrix for every
  * added memory would make loading a large user quadratic.
  */
-export function appendRows(index: UnitMatrix, rows: ReadonlyArray<{ id: string; vector: Float32Array; memoryRow?: number }>): void {
+export function appendRows(
+  index: UnitMatrix,
+  rows: ReadonlyArray<{ id: string; vector: Float32Array; memoryRow?: number }>,
+): void {
   const from = index.ids.length;
   index.rows.reserve(from + rows.length);
   rows.forEach((r, i) => index.rows.set(from + i, r.vector));

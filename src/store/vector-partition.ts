@@ -63,10 +63,16 @@ function pick(row: RowReader, dim: number, rows: readonly number[]): RowBuffer {
   return out;
 }
 
-const evenlySpaced = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => Math.floor((i * from) / count));
+const evenlySpaced = (from: number, count: number): number[] =>
+  Array.from({ length: count }, (_, i) => Math.floor((i * from) / count));
 
 /** Each centroid moved to the unit mean of the sample rows closest to it (empty ones stay). */
-async function lloydStep(centroids: RowBuffer, count: number, matrix: RowReader, sample: readonly number[]): Promise<RowBuffer> {
+async function lloydStep(
+  centroids: RowBuffer,
+  count: number,
+  matrix: RowReader,
+  sample: readonly number[],
+): Promise<RowBuffer> {
   const { dim } = centroids;
   const moved = new RowBuffer(dim, count);
   const sums = moved.data;
@@ -88,9 +94,14 @@ async function lloydStep(centroids: RowBuffer, count: number, matrix: RowReader,
 function coarseOf(centroids: RowBuffer, count: number): Coarse | undefined {
   if (count <= EXACT_FILING_LISTS) return undefined;
   const groups = Math.ceil(Math.sqrt(count));
-  const coarse = pick((c) => centroids.data.subarray(c * centroids.dim, (c + 1) * centroids.dim), centroids.dim, evenlySpaced(count, groups));
+  const coarse = pick(
+    (c) => centroids.data.subarray(c * centroids.dim, (c + 1) * centroids.dim),
+    centroids.dim,
+    evenlySpaced(count, groups),
+  );
   const members: number[][] = Array.from({ length: groups }, () => []);
-  for (let c = 0; c < count; c++) members[argmax(coarse.dots(centroids.data.subarray(c * centroids.dim, (c + 1) * centroids.dim), groups))]!.push(c);
+  for (let c = 0; c < count; c++)
+    members[argmax(coarse.dots(centroids.data.subarray(c * centroids.dim, (c + 1) * centroids.dim), groups))]!.push(c);
   return { centroids: coarse, members: members.map((m) => Int32Array.from(m)), candidates: new Int32Array(count) };
 }
 
@@ -118,7 +129,13 @@ export async function buildPartition(matrix: RowReader, dim: number, rows: numbe
   let centroids = pick(matrix, dim, evenlySpaced(rows, count));
   const sample = evenlySpaced(rows, Math.min(rows, count * TRAIN_PER_LIST));
   for (let step = 0; step < LLOYD_STEPS; step++) centroids = await lloydStep(centroids, count, matrix, sample);
-  const p: Partition = { dim, centroids, coarse: coarseOf(centroids, count), lists: Array.from({ length: count }, () => []), builtAt: rows };
+  const p: Partition = {
+    dim,
+    centroids,
+    coarse: coarseOf(centroids, count),
+    lists: Array.from({ length: count }, () => []),
+    builtAt: rows,
+  };
   for (let from = 0; from < rows; from += SLICE_ROWS) {
     assignRows(p, matrix, from, Math.min(rows, from + SLICE_ROWS));
     await nextTurn();

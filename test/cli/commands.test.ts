@@ -5,7 +5,24 @@ import { after, before, describe, test } from 'node:test';
 import { tmpDir } from '../helpers/tmp.js';
 import { runCli } from './run.js';
 
-const COMMANDS = ['serve', 'mcp', 'add', 'query', 'list', 'get', 'update', 'delete', 'history', 'reinforce', 'users', 'keys', 'stats', 'export', 'import', 'reembed'];
+const COMMANDS = [
+  'serve',
+  'mcp',
+  'add',
+  'query',
+  'list',
+  'get',
+  'update',
+  'delete',
+  'history',
+  'reinforce',
+  'users',
+  'keys',
+  'stats',
+  'export',
+  'import',
+  'reembed',
+];
 
 describe('openmemory CLI (local database)', () => {
   let tmp: ReturnType<typeof tmpDir>;
@@ -37,7 +54,17 @@ describe('openmemory CLI (local database)', () => {
   });
 
   test('add, query, list, get, update, reinforce, delete with --json, per user', async () => {
-    const a = await cli('add', 'Alice keeps a sourdough starter alive', '--user', 'alice', '--tags', 'baking,bread', '--metadata', '{"kitchen":true}', '--json');
+    const a = await cli(
+      'add',
+      'Alice keeps a sourdough starter alive',
+      '--user',
+      'alice',
+      '--tags',
+      'baking,bread',
+      '--metadata',
+      '{"kitchen":true}',
+      '--json',
+    );
     assert.equal(a.code, 0, a.stderr);
     const { id } = a.json();
     const b = await cli('add', 'Bob brews his own ginger beer', '--user', 'bob', '--json');
@@ -45,12 +72,21 @@ describe('openmemory CLI (local database)', () => {
 
     const q = await cli('query', 'what does she bake', '--user', 'alice', '--json');
     assert.equal(q.code, 0);
-    assert.deepEqual(q.json().matches.map((m: any) => m.id), [id]);
+    assert.deepEqual(
+      q.json().matches.map((m: any) => m.id),
+      [id],
+    );
     const qb = await cli('query', 'what does she bake', '--user', 'bob', '--json');
-    assert.deepEqual(qb.json().matches.map((m: any) => m.id), [b.json().id]);
+    assert.deepEqual(
+      qb.json().matches.map((m: any) => m.id),
+      [b.json().id],
+    );
 
     const list = await cli('list', '--user', 'alice', '--json');
-    assert.deepEqual(list.json().map((m: any) => m.id), [id]);
+    assert.deepEqual(
+      list.json().map((m: any) => m.id),
+      [id],
+    );
     const table = await cli('list', '--user', 'alice');
     assert.match(table.stdout, /^id\s+sector\s+salience\s+created\s+content\n/);
     assert.match(table.stdout, /sourdough/);
@@ -77,9 +113,20 @@ describe('openmemory CLI (local database)', () => {
 
     const history = await cli('history', id, '--user', 'alice', '--json');
     assert.equal(history.code, 0, history.stderr);
-    assert.deepEqual(history.json().map((e: any) => [e.event, e.actor]), [['add', 'local'], ['update', 'local'], ['reinforce', 'local'], ['delete', 'local']]);
+    assert.deepEqual(
+      history.json().map((e: any) => [e.event, e.actor]),
+      [
+        ['add', 'local'],
+        ['update', 'local'],
+        ['reinforce', 'local'],
+        ['delete', 'local'],
+      ],
+    );
     const readable = await cli('history', id, '--user', 'alice');
-    assert.match(readable.stdout, /Z add by local: Alice keeps a sourdough starter alive\n.*Z update by local \{"fields":\["tags"\]\}\n/);
+    assert.match(
+      readable.stdout,
+      /Z add by local: Alice keeps a sourdough starter alive\n.*Z update by local \{"fields":\["tags"\]\}\n/,
+    );
     assert.equal((await cli('history', id, '--user', 'bob')).code, 3);
   });
 
@@ -102,7 +149,10 @@ describe('openmemory CLI (local database)', () => {
   test('users list, summary, erase; stats', async () => {
     await cli('add', 'Carol paints lighthouses', '--user', 'carol');
     const users = (await cli('users', 'list', '--json')).json();
-    assert.deepEqual(users.find((u: any) => u.user_id === 'carol'), { user_id: 'carol', memories: 1 });
+    assert.deepEqual(
+      users.find((u: any) => u.user_id === 'carol'),
+      { user_id: 'carol', memories: 1 },
+    );
     const summary = await cli('users', 'summary', 'carol', '--json');
     assert.equal(summary.code, 0);
     assert.equal(summary.json().user_id, 'carol');

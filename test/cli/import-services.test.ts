@@ -23,7 +23,20 @@ describe('openmemory import --from', () => {
   test('mem0: key and address from the environment; an interrupted import resumes from its state file', async () => {
     const server = await startService('mem0');
     const state = path.join(tmp.dir, 'mem0.state.json');
-    const args = ['import', '--from', 'mem0', '--user', 'alice', '--source-user', SOURCE_USER, '--page-size', '3', '--state', state, '--json'];
+    const args = [
+      'import',
+      '--from',
+      'mem0',
+      '--user',
+      'alice',
+      '--source-user',
+      SOURCE_USER,
+      '--page-size',
+      '3',
+      '--state',
+      state,
+      '--json',
+    ];
     const withKey = { ...env, MEM0_API_KEY: SERVICE_KEY, MEM0_BASE_URL: server.url };
     try {
       const noKey = await runCli(args, { ...env, MEM0_BASE_URL: server.url });
@@ -56,7 +69,19 @@ describe('openmemory import --from', () => {
     const server = await startService('openmemory-url');
     try {
       const r = await runCli(
-        ['import', '--from', 'openmemory-url', '--url', server.url, '--api-key', SERVICE_KEY, '--user', 'bob', '--source-user', SOURCE_USER],
+        [
+          'import',
+          '--from',
+          'openmemory-url',
+          '--url',
+          server.url,
+          '--api-key',
+          SERVICE_KEY,
+          '--user',
+          'bob',
+          '--source-user',
+          SOURCE_USER,
+        ],
         { ...env, OPENMEMORY_API_KEY: 'unused' },
       );
       assert.equal(r.code, 0, r.stderr);

@@ -35,7 +35,10 @@ describe('openmemory CLI against a server', () => {
     assert.equal(a.code, 0, a.stderr);
     await remote(ADMIN, 'add', 'Bob mentors chess players', '--user', 'bob');
     const q = await remote(ADMIN, 'query', 'who does she mentor', '--user', 'alice', '--json');
-    assert.deepEqual(q.json().matches.map((m: any) => m.id), [a.json().id]);
+    assert.deepEqual(
+      q.json().matches.map((m: any) => m.id),
+      [a.json().id],
+    );
     assert.equal((await remote(ADMIN, 'get', a.json().id, '--user', 'bob')).code, 3);
     assert.equal((await remote(ADMIN, 'list', '--user', 'bob', '--json')).json().length, 1);
     assert.equal((await memory.list(userScope('alice'))).length, 1);
@@ -48,7 +51,10 @@ describe('openmemory CLI against a server', () => {
     const key = (await remote(ADMIN, 'keys', 'create', 'alice', '--json')).json().key;
     const own = await remote(key, 'list', '--json');
     assert.equal(own.code, 0);
-    assert.deepEqual(own.json().map((m: any) => m.user_id), ['alice']);
+    assert.deepEqual(
+      own.json().map((m: any) => m.user_id),
+      ['alice'],
+    );
     const other = await remote(key, 'list', '--user', 'bob');
     assert.equal(other.code, 1);
     assert.equal(other.stderr.trim(), 'forbidden: this API key may only act for its own user');

@@ -32,7 +32,10 @@ describe('CLI rough edges', () => {
     writeFileSync(file, 'Bob keeps bees on the roof');
     const fromFile = await cli(['add', '--file', file, '--user', 'bob', '--json']);
     assert.equal(fromFile.code, 0, fromFile.stderr);
-    assert.equal((await cli(['get', fromFile.json().id, '--user', 'bob', '--json'])).json().content, 'Bob keeps bees on the roof');
+    assert.equal(
+      (await cli(['get', fromFile.json().id, '--user', 'bob', '--json'])).json().content,
+      'Bob keeps bees on the roof',
+    );
 
     const both = await cli(['add', 'text', '--file', file]);
     assert.equal(both.code, 2);
@@ -73,7 +76,10 @@ describe('CLI rough edges', () => {
     await new Promise((r) => server.once('listening', r));
     try {
       const port = (server.address() as { port: number }).port;
-      const r = await runCli(['list', '--url', `http://127.0.0.1:${port}`, '--json'], { ...env, OM_API_KEY: 'om_from_the_environment' });
+      const r = await runCli(['list', '--url', `http://127.0.0.1:${port}`, '--json'], {
+        ...env,
+        OM_API_KEY: 'om_from_the_environment',
+      });
       assert.equal(r.code, 0, r.stderr);
       assert.equal(seen, 'Bearer om_from_the_environment');
     } finally {
@@ -92,9 +98,15 @@ describe('CLI rough edges', () => {
 
     const help = (await cli(['users', '--help'])).stdout;
     const columns = new Set(
-      help.split('\n').filter((l) => /^ {2}\S.*\S {2,}\S/.test(l)).map((l) => /^ {2}\S.*?\S {2,}/.exec(l)![0].length),
+      help
+        .split('\n')
+        .filter((l) => /^ {2}\S.*\S {2,}\S/.test(l))
+        .map((l) => /^ {2}\S.*?\S {2,}/.exec(l)![0].length),
     );
     assert.equal(columns.size, 1, help);
-    assert.equal(alignHelp('  a  one\n  longer-term  two\n      continued'), '  a            one\n  longer-term  two\n      continued');
+    assert.equal(
+      alignHelp('  a  one\n  longer-term  two\n      continued'),
+      '  a            one\n  longer-term  two\n      continued',
+    );
   });
 });

@@ -12,7 +12,11 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 async function serveFails(env: Record<string, string>): Promise<string> {
   const errors: string[] = [];
-  const io: Io = { env: { OM_LOG_LEVEL: 'silent', OM_ENGINE_THREADS: '0', OM_PORT: '0', ...env }, out: () => {}, err: (l) => errors.push(l) };
+  const io: Io = {
+    env: { OM_LOG_LEVEL: 'silent', OM_ENGINE_THREADS: '0', OM_PORT: '0', ...env },
+    out: () => {},
+    err: (l) => errors.push(l),
+  };
   assert.equal(await main(['serve'], io), 1);
   return errors.join('\n');
 }
@@ -27,8 +31,16 @@ async function freePort(): Promise<number> {
 
 test('a PostgreSQL that cannot be used is named with host, port, database and user, and the setting to change', async () => {
   const port = await freePort();
-  const refused = await serveFails({ OM_METADATA_BACKEND: 'postgres', OM_PG_URL: `postgres://alice:secretpw@127.0.0.1:${port}/memories` });
-  assert.match(refused, new RegExp(`OM_PG_URL: cannot use PostgreSQL at 127\\.0\\.0\\.1:${port}, database "memories", user "alice": .*ECONNREFUSED`));
+  const refused = await serveFails({
+    OM_METADATA_BACKEND: 'postgres',
+    OM_PG_URL: `postgres://alice:secretpw@127.0.0.1:${port}/memories`,
+  });
+  assert.match(
+    refused,
+    new RegExp(
+      `OM_PG_URL: cannot use PostgreSQL at 127\\.0\\.0\\.1:${port}, database "memories", user "alice": .*ECONNREFUSED`,
+    ),
+  );
   assert.doesNotMatch(refused, /secretpw/);
 
   const u = new URL(testPgUrl());
@@ -40,10 +52,16 @@ test('a PostgreSQL that cannot be used is named with host, port, database and us
     OM_PG_USER: 'no_such_role_om',
     OM_PG_PASSWORD: 'secretpw',
   });
-  assert.match(role, /OM_PG_USER \/ OM_PG_PASSWORD: cannot use PostgreSQL at .*user "no_such_role_om": .*no_such_role_om/);
+  assert.match(
+    role,
+    /OM_PG_USER \/ OM_PG_PASSWORD: cannot use PostgreSQL at .*user "no_such_role_om": .*no_such_role_om/,
+  );
   assert.doesNotMatch(role, /secretpw/);
 
-  const unparsable = await serveFails({ OM_METADATA_BACKEND: 'postgres', OM_PG_URL: 'postgres//alice:secretpw@127.0.0.1/db' });
+  const unparsable = await serveFails({
+    OM_METADATA_BACKEND: 'postgres',
+    OM_PG_URL: 'postgres//alice:secretpw@127.0.0.1/db',
+  });
   assert.match(unparsable, /OM_PG_URL: must be a URL, got "postgres\/\/alice:\*\*\*@127\.0\.0\.1\/db"/);
   const provider = await serveFails({ OM_EMBEDDINGS: 'ollama', OLLAMA_URL: 'http//bob:hunter2@ollama.local' });
   assert.doesNotMatch(provider, /hunter2/);
@@ -53,7 +71,13 @@ test('start-up logs are JSON lines that say whether authentication is on, withou
   const tmp = tmpDir();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/interfaces/cli/main.ts', 'serve'], {
     cwd: repoRoot,
-    env: { ...process.env, OM_PORT: '0', OM_DB_PATH: path.join(tmp.dir, 'log.sqlite'), OM_LOG_LEVEL: 'info', OM_API_KEY: '' },
+    env: {
+      ...process.env,
+      OM_PORT: '0',
+      OM_DB_PATH: path.join(tmp.dir, 'log.sqlite'),
+      OM_LOG_LEVEL: 'info',
+      OM_API_KEY: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
@@ -66,7 +90,10 @@ test('start-up logs are JSON lines that say whether authentication is on, withou
     }
     const lines = err.trim().split('\n');
     for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `not a JSON line: ${line}`);
-    assert.ok(lines.some((l) => /migration 1\.2\.0/.test(l)), 'migration steps are logged');
+    assert.ok(
+      lines.some((l) => /migration 1\.2\.0/.test(l)),
+      'migration steps are logged',
+    );
     assert.ok(!lines.some((l) => /0\/0/.test(l)), 'no re-embedding line when nothing needs it');
     assert.ok(lines.some((l) => /authentication off: OM_API_KEY is not set/.test(l)));
   } finally {

@@ -12,7 +12,11 @@ import { tmpDir } from '../helpers/tmp.js';
 import { allFixtures, copySqliteFixture } from '../upgrade/fixtures.js';
 import { runCli } from './run.js';
 
-const parsed = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));
+const parsed = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 /** The memory lines of a dump (user summary lines carry `kind: "user"`). */
 const memoryLines = (text: string) => parsed(text).filter((l) => l.kind === undefined);
 
@@ -24,14 +28,20 @@ describe('openmemory export / import', () => {
   before(async () => {
     tmp = tmpDir('om-cli-transfer-');
     const seed: Array<[string, string[]]> = [
-      ['Alice hikes in the Alps every August', ['--user', 'alice', '--tags', 'travel', '--metadata', '{"season":"summer"}']],
+      [
+        'Alice hikes in the Alps every August',
+        ['--user', 'alice', '--tags', 'travel', '--metadata', '{"season":"summer"}'],
+      ],
       ['Alice hikes in the Pyrenees in September', ['--user', 'alice']],
       ['Alice prefers window seats on trains', ['--user', 'alice', '--salience', '0.9']],
       ['Bob is allergic to peanuts', ['--user', 'bob', '--sector', 'emotional']],
       ['The shared team calendar lives in the wiki', []],
     ];
     for (const [content, flags] of seed) assert.equal((await runCli(['add', content, ...flags], db('source'))).code, 0);
-    await runCli(['reinforce', (await runCli(['list', '--user', 'bob', '--json'], db('source'))).json()[0].id, '--user', 'bob'], db('source'));
+    await runCli(
+      ['reinforce', (await runCli(['list', '--user', 'bob', '--json'], db('source'))).json()[0].id, '--user', 'bob'],
+      db('source'),
+    );
   });
   after(() => tmp.cleanup());
 
@@ -45,7 +55,10 @@ describe('openmemory export / import', () => {
       const lines = memoryLines(readFileSync(first, 'utf8'));
       assert.equal(lines.length, 5);
       const users = parsed(readFileSync(first, 'utf8')).filter((l) => l.kind === 'user');
-      assert.deepEqual(users.map((u) => u.user_id), [null, 'alice', 'bob']);
+      assert.deepEqual(
+        users.map((u) => u.user_id),
+        [null, 'alice', 'bob'],
+      );
       assert.ok(users.every((u) => typeof u.summary === 'string' && u.summary.length > 0));
       assert.deepEqual([...new Set(lines.map((l) => l.user_id))], [null, 'alice', 'bob']);
       assert.equal('vectors' in lines[0], withVectors);
@@ -116,11 +129,16 @@ describe('openmemory export / import', () => {
     assert.equal(memoryLines(out.stdout).length, 3);
     const r = await runCli(['import', '-', '--json'], db('alice-only'), out.stdout);
     assert.equal(r.json().imported, 3);
-    assert.deepEqual((await runCli(['users', 'list', '--json'], db('alice-only'))).json(), [{ user_id: 'alice', memories: 3 }]);
+    assert.deepEqual((await runCli(['users', 'list', '--json'], db('alice-only'))).json(), [
+      { user_id: 'alice', memories: 3 },
+    ]);
   });
 
   test('a bad line anywhere refuses the whole import before writing', async () => {
-    const good = (await runCli(['export'], db('source'))).stdout.trim().split('\n').filter((l) => !l.includes('"kind":"user"'));
+    const good = (await runCli(['export'], db('source'))).stdout
+      .trim()
+      .split('\n')
+      .filter((l) => !l.includes('"kind":"user"'));
     const bad = file('bad.jsonl');
     writeFileSync(bad, [...good.slice(0, 4), '{"format":"openmemory-export/1","id":"x"}'].join('\n'));
     const r = await runCli(['import', bad], db('refused'));
@@ -129,16 +147,43 @@ describe('openmemory export / import', () => {
     assert.equal((await runCli(['stats', '--json'], db('refused'))).json().memories, 0);
     assert.equal((await runCli(['import', file('missing.jsonl')], db('refused'))).code, 1);
 
-    const withVectors = (await runCli(['export', '--with-vectors'], db('source'))).stdout.trim().split('\n').filter((l) => !l.includes('"kind":"user"'));
-    const userSummary = JSON.stringify({ format: 'openmemory-export/1', kind: 'user', user_id: 'zoe', summary: 's', reflection_count: 0, created_at: 1, updated_at: 2 });
+    const withVectors = (await runCli(['export', '--with-vectors'], db('source'))).stdout
+      .trim()
+      .split('\n')
+      .filter((l) => !l.includes('"kind":"user"'));
+    const userSummary = JSON.stringify({
+      format: 'openmemory-export/1',
+      kind: 'user',
+      user_id: 'zoe',
+      summary: 's',
+      reflection_count: 0,
+      created_at: 1,
+      updated_at: 2,
+    });
     const brokenVector = JSON.parse(withVectors[2]!);
     brokenVector.vectors[0].data = Buffer.from([1, 2, 3]).toString('base64');
     const cases: Array<[string, string[], RegExp]> = [
-      ['a vector that is not whole float32 values', [withVectors[0]!, withVectors[1]!, JSON.stringify(brokenVector)], /line 3: vector data/],
-      ['the same id twice', [withVectors[0]!, withVectors[1]!, withVectors[0]!], /line 3: id .* already given on line 1/],
+      [
+        'a vector that is not whole float32 values',
+        [withVectors[0]!, withVectors[1]!, JSON.stringify(brokenVector)],
+        /line 3: vector data/,
+      ],
+      [
+        'the same id twice',
+        [withVectors[0]!, withVectors[1]!, withVectors[0]!],
+        /line 3: id .* already given on line 1/,
+      ],
       ['not JSON', [withVectors[0]!, '', '{"format":'], /line 3: not valid JSON/],
-      ['a user summary twice', [userSummary, withVectors[0]!, userSummary], /line 3: the summary of user zoe was already given on line 1/],
-      ['a user line missing its summary', [JSON.stringify({ ...JSON.parse(userSummary), summary: undefined })], /line 1: summary/],
+      [
+        'a user summary twice',
+        [userSummary, withVectors[0]!, userSummary],
+        /line 3: the summary of user zoe was already given on line 1/,
+      ],
+      [
+        'a user line missing its summary',
+        [JSON.stringify({ ...JSON.parse(userSummary), summary: undefined })],
+        /line 1: summary/,
+      ],
     ];
     for (const [what, lines, expected] of cases) {
       writeFileSync(bad, lines.join('\n'));

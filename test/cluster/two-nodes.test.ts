@@ -36,7 +36,9 @@ after(async () => {
 });
 
 test('concurrent start-ups on an empty schema apply every migration exactly once', async () => {
-  const rows = await raw.all(`SELECT version, count(*) AS n FROM ${raw.tables.schemaVersion} GROUP BY version ORDER BY version`);
+  const rows = await raw.all(
+    `SELECT version, count(*) AS n FROM ${raw.tables.schemaVersion} GROUP BY version ORDER BY version`,
+  );
   assert.ok(rows.length > 0, 'no schema_version rows');
   for (const r of rows) assert.equal(Number(r.n), 1, `version ${r.version} recorded ${r.n} times`);
   assert.equal((await call(a, 'GET', '/health')).status, 200);
@@ -53,7 +55,9 @@ test('three nodes racing on each of three more empty schemas all start, each ver
     try {
       const failures = nodes.flatMap((n) => (n.status === 'rejected' ? [String(n.reason).slice(0, 500)] : []));
       assert.deepEqual(failures, [], `round ${round}: a node failed to start`);
-      const rows = await rawRace.all(`SELECT version, count(*) AS n FROM ${rawRace.tables.schemaVersion} GROUP BY version`);
+      const rows = await rawRace.all(
+        `SELECT version, count(*) AS n FROM ${rawRace.tables.schemaVersion} GROUP BY version`,
+      );
       assert.ok(rows.length > 0);
       for (const r of rows) assert.equal(Number(r.n), 1, `round ${round}: version ${r.version} recorded ${r.n} times`);
       for (const n of started) assert.equal((await call(n, 'GET', '/health')).status, 200);
@@ -70,7 +74,10 @@ test('a third and fourth node starting together on the migrated schema change no
   const env = { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema };
   const more = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   await Promise.all(more.map((n) => n.kill()));
-  assert.deepEqual(await raw.all(`SELECT version, applied_at FROM ${raw.tables.schemaVersion} ORDER BY version`), before);
+  assert.deepEqual(
+    await raw.all(`SELECT version, applied_at FROM ${raw.tables.schemaVersion} ORDER BY version`),
+    before,
+  );
 });
 
 test('writes on one node are seen by the other immediately: add, update, delete', async () => {
@@ -81,15 +88,24 @@ test('writes on one node are seen by the other immediately: add, update, delete'
     const qs = user === null ? '' : `?user_id=${user}`;
     const marker = `quokka${i}zebra`;
 
-    const added = await call(writer, 'POST', '/memory/add', { content: `The ${marker} lives in the archive room ${i}`, ...u });
+    const added = await call(writer, 'POST', '/memory/add', {
+      content: `The ${marker} lives in the archive room ${i}`,
+      ...u,
+    });
     assert.equal(added.status, 200);
     const id = added.body.id as string;
     // Warm whatever the reader caches, then change the memory on the writer.
     const q1 = await call(reader, 'POST', '/memory/query', { query: `${marker} archive`, k: 5, filters: u });
-    assert.ok(q1.body.matches.some((m: any) => m.id === id), `round ${i}: the reader does not find a memory just added on the writer`);
+    assert.ok(
+      q1.body.matches.some((m: any) => m.id === id),
+      `round ${i}: the reader does not find a memory just added on the writer`,
+    );
     assert.equal((await call(reader, 'GET', `/memory/${id}${qs}`)).status, 200);
 
-    const updated = await call(writer, 'PATCH', `/memory/${id}${qs}`, { content: `The ${marker} moved to the garden shed ${i}`, ...u });
+    const updated = await call(writer, 'PATCH', `/memory/${id}${qs}`, {
+      content: `The ${marker} moved to the garden shed ${i}`,
+      ...u,
+    });
     assert.equal(updated.status, 200);
     const got = await call(reader, 'GET', `/memory/${id}${qs}`);
     assert.match(got.body.content, /garden shed/, `round ${i}: the reader serves stale content after an update`);
@@ -98,9 +114,16 @@ test('writes on one node are seen by the other immediately: add, update, delete'
     assert.ok(hit && /garden shed/.test(hit.content), `round ${i}: the reader's query is stale after an update`);
 
     assert.equal((await call(writer, 'DELETE', `/memory/${id}${qs}`)).status, 200);
-    assert.equal((await call(reader, 'GET', `/memory/${id}${qs}`)).status, 404, `round ${i}: the reader still serves a deleted memory`);
+    assert.equal(
+      (await call(reader, 'GET', `/memory/${id}${qs}`)).status,
+      404,
+      `round ${i}: the reader still serves a deleted memory`,
+    );
     const q3 = await call(reader, 'POST', '/memory/query', { query: `${marker} garden shed`, k: 5, filters: u });
-    assert.ok(!q3.body.matches.some((m: any) => m.id === id), `round ${i}: the reader's query returns a deleted memory`);
+    assert.ok(
+      !q3.body.matches.some((m: any) => m.id === id),
+      `round ${i}: the reader's query returns a deleted memory`,
+    );
     const list = await call(reader, 'GET', `/memory/all${qs}`);
     assert.ok(!list.body.items.some((m: any) => m.id === id));
   }
@@ -115,7 +138,11 @@ test('delete-user on one node empties that user on the other, and only that user
   const del = await call(b, 'DELETE', '/users/dora/memories');
   assert.equal(del.body.deleted, 2);
   assert.equal((await call(a, 'GET', '/memory/all?user_id=dora')).body.items.length, 0);
-  assert.equal((await call(a, 'POST', '/memory/query', { query: 'pelicans pier', filters: { user_id: 'dora' } })).body.matches.length, 0);
+  assert.equal(
+    (await call(a, 'POST', '/memory/query', { query: 'pelicans pier', filters: { user_id: 'dora' } })).body.matches
+      .length,
+    0,
+  );
   assert.equal((await call(a, 'GET', '/memory/all?user_id=emil')).body.items.length, 2);
 });
 
@@ -127,6 +154,9 @@ test('a key created on one node works on the other; revoked on one, refused by t
   assert.equal((await call(b, 'GET', '/memory/all', undefined, key)).body.items.length, 1);
   assert.equal((await call(a, 'DELETE', `/admin/keys/${created.body.id}`)).status, 200);
   const refused = await call(b, 'GET', '/memory/all', undefined, key);
-  assert.ok(refused.status === 401 || refused.status === 403, `a revoked key still works on the other node (HTTP ${refused.status})`);
+  assert.ok(
+    refused.status === 401 || refused.status === 403,
+    `a revoked key still works on the other node (HTTP ${refused.status})`,
+  );
   console.log(`[cluster] ${requests} requests across two nodes checked`);
 });

@@ -7,7 +7,15 @@ import { contract } from './backends.js';
 import { item, vec } from './data.js';
 
 const key = (id: string, over: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
-  id, userKey: 'alice', role: 'user', label: null, hash: `hash-${id}`, createdAt: 10, revokedAt: null, lastUsedAt: null, ...over,
+  id,
+  userKey: 'alice',
+  role: 'user',
+  label: null,
+  hash: `hash-${id}`,
+  createdAt: 10,
+  revokedAt: null,
+  lastUsedAt: null,
+  ...over,
 });
 
 contract('admin', (current) => {
@@ -21,14 +29,21 @@ contract('admin', (current) => {
 
   it('counts across users: memories, sectors, vector models', async () => {
     const { store } = current();
-    await store.insertMemories(userScope('bob'), [item({ primarySector: 'episodic', salience: 1 }, [vec('episodic', [1, 0, 0, 0])])]);
-    await store.insertMemories(DEFAULT_SCOPE, [item({ primarySector: 'episodic', salience: 0 }, [vec('semantic', [1, 0], null)])]);
+    await store.insertMemories(userScope('bob'), [
+      item({ primarySector: 'episodic', salience: 1 }, [vec('episodic', [1, 0, 0, 0])]),
+    ]);
+    await store.insertMemories(DEFAULT_SCOPE, [
+      item({ primarySector: 'episodic', salience: 0 }, [vec('semantic', [1, 0], null)]),
+    ]);
     assert.equal(await store.adminCountMemories(), 2);
     assert.deepEqual(await store.adminSectorStats(), [{ sector: 'episodic', count: 2, avgSalience: 0.5 }]);
-    assert.deepEqual(await store.adminVectorModels(), [
-      { model: 'test:model/4', dim: 4, vectors: 1 },
-      { model: null, dim: 2, vectors: 1 },
-    ].sort((a, b) => a.dim - b.dim));
+    assert.deepEqual(
+      await store.adminVectorModels(),
+      [
+        { model: 'test:model/4', dim: 4, vectors: 1 },
+        { model: null, dim: 2, vectors: 1 },
+      ].sort((a, b) => a.dim - b.dim),
+    );
   });
 
   it('stores, finds, lists and revokes API keys', async () => {
@@ -36,10 +51,20 @@ contract('admin', (current) => {
     await store.adminCreateApiKey(key('k1', { label: 'laptop' }));
     await store.adminCreateApiKey(key('k2', { userKey: null, role: 'admin', createdAt: 20 }));
     await store.adminCreateApiKey(key('k3', { userKey: DEFAULT_USER_KEY, createdAt: 30 }));
-    await assert.rejects(store.adminCreateApiKey(key('k4', { hash: 'hash-k1' })), (e: unknown) => e instanceof OmError && e.code === 'conflict');
+    await assert.rejects(
+      store.adminCreateApiKey(key('k4', { hash: 'hash-k1' })),
+      (e: unknown) => e instanceof OmError && e.code === 'conflict',
+    );
     assert.deepEqual(await store.adminFindApiKey('hash-k1'), key('k1', { label: 'laptop' }));
     assert.equal(await store.adminFindApiKey('nope'), null);
-    assert.deepEqual((await store.adminListApiKeys()).map((k) => [k.id, k.userKey, k.role]), [['k1', 'alice', 'user'], ['k2', null, 'admin'], ['k3', '', 'user']]);
+    assert.deepEqual(
+      (await store.adminListApiKeys()).map((k) => [k.id, k.userKey, k.role]),
+      [
+        ['k1', 'alice', 'user'],
+        ['k2', null, 'admin'],
+        ['k3', '', 'user'],
+      ],
+    );
     assert.equal(await store.adminRevokeApiKey('k1', 50), true);
     assert.equal(await store.adminRevokeApiKey('k1', 60), true);
     assert.equal((await store.adminFindApiKey('hash-k1'))?.revokedAt, 50);
@@ -57,7 +82,10 @@ contract('admin', (current) => {
     await store.recordStat('decay', 3, 100);
     await store.recordStat('prune', 1, 200);
     await store.recordStat('decay', 5, 300);
-    assert.deepEqual(await store.statsSince(150), [{ type: 'prune', count: 1, ts: 200 }, { type: 'decay', count: 5, ts: 300 }]);
+    assert.deepEqual(await store.statsSince(150), [
+      { type: 'prune', count: 1, ts: 200 },
+      { type: 'decay', count: 5, ts: 300 },
+    ]);
   });
 
   it("keeps each user's stats rows apart from job runs and from other users; deleting the user deletes them", async () => {
@@ -69,7 +97,10 @@ contract('admin', (current) => {
     assert.deepEqual(await store.statsSince(0), [{ type: 'decay', count: 9, ts: 100 }], 'job runs only');
     assert.deepEqual(await store.userStatsSince(userScope('alice'), 0), [{ type: 'consolidate', count: 1, ts: 110 }]);
     assert.deepEqual(await store.userStatsSince(DEFAULT_SCOPE, 0), [{ type: 'decay', count: 4, ts: 120 }]);
-    assert.deepEqual((await store.adminUserStatsSince(115)).map((r) => r.type), ['decay', 'reflect']);
+    assert.deepEqual(
+      (await store.adminUserStatsSince(115)).map((r) => r.type),
+      ['decay', 'reflect'],
+    );
     await store.deleteUserData(userScope('bob'));
     assert.deepEqual(await store.userStatsSince(userScope('bob'), 0), []);
     assert.equal((await store.adminUserStatsSince(0)).length, 2);

@@ -78,7 +78,13 @@ function backend(name: string, blank: () => Promise<BlankDatabase>): Backend {
 function postgresBlank(tables: Record<string, string>): () => Promise<BlankDatabase> {
   return async () => {
     const s = await freshPgSchema('contract');
-    const env = { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: s.url, OM_PG_SCHEMA: s.schema, OM_LOG_LEVEL: 'silent', ...tables };
+    const env = {
+      OM_METADATA_BACKEND: 'postgres',
+      OM_PG_URL: s.url,
+      OM_PG_SCHEMA: s.schema,
+      OM_LOG_LEVEL: 'silent',
+      ...tables,
+    };
     return {
       env,
       names: pgNames(loadConfig(env).pg),
@@ -86,7 +92,9 @@ function postgresBlank(tables: Record<string, string>): () => Promise<BlankDatab
       run: (text) => withPg(s.url, async (c) => (await c.query(text)).rows),
       tables: () =>
         withPg(s.url, async (c) =>
-          (await c.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1', [s.schema])).rows.map((r) => String(r.tablename)),
+          (await c.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1', [s.schema])).rows.map(
+            (r) => String(r.tablename),
+          ),
         ),
       cleanup: s.drop,
     };
@@ -118,7 +126,9 @@ async function sqliteBlank(): Promise<BlankDatabase> {
     table: (name) => `"${name}"`,
     run: async (text) => all(text),
     tables: async () =>
-      all(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`).map((r) => String(r.name)),
+      all(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`).map((r) =>
+        String(r.name),
+      ),
     cleanup: async () => t.cleanup(),
   };
 }
@@ -126,7 +136,10 @@ async function sqliteBlank(): Promise<BlankDatabase> {
 export const BACKENDS: readonly Backend[] = [
   backend('sqlite', sqliteBlank),
   backend('postgres', postgresBlank({})),
-  backend('postgres (custom table names)', postgresBlank({ OM_PG_TABLE: 'acme_memories', OM_VECTOR_TABLE: 'acme_vectors' })),
+  backend(
+    'postgres (custom table names)',
+    postgresBlank({ OM_PG_TABLE: 'acme_memories', OM_VECTOR_TABLE: 'acme_vectors' }),
+  ),
 ];
 
 /**

@@ -18,7 +18,11 @@ import { BACKENDS, type BlankDatabase } from './backends.js';
 import { item, T0, vec } from './data.js';
 
 const alice = userScope('alice');
-const PROBES = [[1, 0, 0, 0], [0, 1, 0, 0], [0.5, 0.5, 0.5, 0]].map((p) => Float32Array.from(p));
+const PROBES = [
+  [1, 0, 0, 0],
+  [0, 1, 0, 0],
+  [0.5, 0.5, 0.5, 0],
+].map((p) => Float32Array.from(p));
 const WORDS = ['apples', 'bananas', 'cherries', 'dates', 'shared'];
 
 /** Everything a query can read of the user's view, for the given ids. */
@@ -28,7 +32,10 @@ function snapshot(view: UserView, ids: readonly string[]) {
     assert.equal(view.idAt(row), hit.id);
     assert.equal(view.memoryAt(row)?.id, hit.id);
     const { dstRows, weights, start, count } = view.outgoingAt(row);
-    assert.deepEqual(Array.from({ length: count }, (_, i) => ({ dstId: view.idAt(dstRows[start + i]!), weight: weights[start + i] })), view.outgoing(hit.id));
+    assert.deepEqual(
+      Array.from({ length: count }, (_, i) => ({ dstId: view.idAt(dstRows[start + i]!), weight: weights[start + i] })),
+      view.outgoing(hit.id),
+    );
     return hit;
   };
   return {
@@ -81,7 +88,15 @@ for (const backend of BACKENDS) {
       await b.view(alice);
       await a.view(alice);
       const [m1, m2, m3] = [
-        item({ content: 'alpha apples shared', tags: ['t1', 't2'], meta: { k: 'v', n: [1, 2] }, salience: 0.6000000000000001 }, [vec('semantic', [1, 0, 0, 0]), vec('episodic', [0, 1, 0, 0])]),
+        item(
+          {
+            content: 'alpha apples shared',
+            tags: ['t1', 't2'],
+            meta: { k: 'v', n: [1, 2] },
+            salience: 0.6000000000000001,
+          },
+          [vec('semantic', [1, 0, 0, 0]), vec('episodic', [0, 1, 0, 0])],
+        ),
         item({ content: 'beta bananas' }, [vec('semantic', [0, 1, 0, 0])]),
         item({ content: 'gamma cherries shared' }, [vec('semantic', [0.5, 0.5, 0, 0])]),
       ];
@@ -94,11 +109,23 @@ for (const backend of BACKENDS) {
       ids.push(m1.memory.id, m2.memory.id, m3.memory.id);
       await a.insertMemories(alice, [m1, m2, m3]);
       await coherent(alice, 'insert');
-      assert.deepEqual(snapshot(await a.view(alice), ids), snapshot(await b.view(alice), ids), 'the writer applied its insert to its own model as written');
+      assert.deepEqual(
+        snapshot(await a.view(alice), ids),
+        snapshot(await b.view(alice), ids),
+        'the writer applied its insert to its own model as written',
+      );
 
-      await a.updateMemory(alice, m1.memory.id, { content: 'alpha dates', tags: ['x'], meta: { k: 1 }, updatedAt: T0 + 1 });
+      await a.updateMemory(alice, m1.memory.id, {
+        content: 'alpha dates',
+        tags: ['x'],
+        meta: { k: 1 },
+        updatedAt: T0 + 1,
+      });
       await coherent(alice, 'update of content, tags and metadata');
-      await a.updateMemory(alice, m2.memory.id, { vectors: [vec('semantic', [0, 0, 1, 0]), vec('reflective', [1, 1, 0, 0])], updatedAt: T0 + 2 });
+      await a.updateMemory(alice, m2.memory.id, {
+        vectors: [vec('semantic', [0, 0, 1, 0]), vec('reflective', [1, 1, 0, 0])],
+        updatedAt: T0 + 2,
+      });
       await coherent(alice, 'update of vectors');
       await a.updateSalience(alice, [{ id: m3.memory.id, salience: 0.9, lastSeenAt: T0 + 3, feedbackScore: 0.2 }]);
       await coherent(alice, 'salience');
@@ -115,17 +142,34 @@ for (const backend of BACKENDS) {
       await a.view(alice);
       await a.recordRecalls([{ scope: alice, recall }]);
       await coherent(alice, 'recall');
-      assert.deepEqual(snapshot(await a.view(alice), ids), snapshot(await b.view(alice), ids), 'the writer applied its recall to its own model as written');
+      assert.deepEqual(
+        snapshot(await a.view(alice), ids),
+        snapshot(await b.view(alice), ids),
+        'the writer applied its recall to its own model as written',
+      );
       // Another store writes: the first one's model is behind, so the weights it weighs are read again.
       await b.upsertWaypoints(alice, [{ srcId: m1.memory.id, dstId: m3.memory.id, weight: 0.2 }]);
       await a.recordRecalls([{ scope: alice, recall }]);
-      assert.ok(Math.abs((await b.view(alice)).outgoing(m1.memory.id).find((l) => l.dstId === m3.memory.id)!.weight - 0.28) < 1e-9, 'weighed on the 0.2 written by the other store');
+      assert.ok(
+        Math.abs((await b.view(alice)).outgoing(m1.memory.id).find((l) => l.dstId === m3.memory.id)!.weight - 0.28) <
+          1e-9,
+        'weighed on the 0.2 written by the other store',
+      );
       await coherent(alice, 'recall by a store whose model was behind');
       assert.equal(await a.pruneWaypoints(alice, 0.4), 1);
       await coherent(alice, 'prune');
-      await a.replaceVectors(alice, [{ id: m3.memory.id, expectedUpdatedAt: T0, vectors: [vec('emotional', [0, 0, 0, 1])], meanVec: null }]);
+      await a.replaceVectors(alice, [
+        { id: m3.memory.id, expectedUpdatedAt: T0, vectors: [vec('emotional', [0, 0, 0, 1])], meanVec: null },
+      ]);
       await coherent(alice, 'replaced vectors');
-      await a.adminReplaceVectors([{ scope: alice, items: [{ id: m1.memory.id, expectedUpdatedAt: T0 + 1, vectors: [vec('procedural', [1, 0, 1, 0])], meanVec: null }] }]);
+      await a.adminReplaceVectors([
+        {
+          scope: alice,
+          items: [
+            { id: m1.memory.id, expectedUpdatedAt: T0 + 1, vectors: [vec('procedural', [1, 0, 1, 0])], meanVec: null },
+          ],
+        },
+      ]);
       await coherent(alice, 'replaced vectors (admin walk)');
       await a.deleteMemory(alice, m1.memory.id);
       await coherent(alice, 'delete, with the links pointing at the memory');
@@ -135,7 +179,10 @@ for (const backend of BACKENDS) {
 
     it('loads the user afresh once the journal no longer reaches back to its model', async () => {
       const bob = userScope('bob');
-      const [x, y] = [item({ content: 'bananas shared' }, [vec('semantic', [0, 1, 0, 0])]), item({ content: 'apples' }, [vec('semantic', [1, 0, 0, 0])])];
+      const [x, y] = [
+        item({ content: 'bananas shared' }, [vec('semantic', [0, 1, 0, 0])]),
+        item({ content: 'apples' }, [vec('semantic', [1, 0, 0, 0])]),
+      ];
       ids.push(x.memory.id, y.memory.id);
       await a.insertMemories(bob, [x]);
       await b.view(bob);
@@ -149,12 +196,17 @@ for (const backend of BACKENDS) {
 
     it('loads the user afresh when most of its memories changed', async () => {
       const carol = userScope('carol');
-      const many = Array.from({ length: 40 }, (_, i) => item({ content: `cherries ${i}` }, [vec('semantic', [1, i, 0, 0])]));
+      const many = Array.from({ length: 40 }, (_, i) =>
+        item({ content: `cherries ${i}` }, [vec('semantic', [1, i, 0, 0])]),
+      );
       ids.push(...many.map((m) => m.memory.id));
       await a.insertMemories(carol, many.slice(0, 10));
       await b.view(carol);
       await a.insertMemories(carol, many.slice(10));
-      await a.updateSalience(carol, many.map((m) => ({ id: m.memory.id, salience: 0.3 })));
+      await a.updateSalience(
+        carol,
+        many.map((m) => ({ id: m.memory.id, salience: 0.3 })),
+      );
       await coherent(carol, 'most memories changed');
     });
   });

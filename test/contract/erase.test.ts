@@ -45,7 +45,11 @@ for (const backend of BACKENDS) {
       store = await openStore(loadConfig(blank.env), { migrate: true, log: () => {} });
       const embedLog = { embedLog: { model: 'synthetic', ts: 1 } };
       const a1 = item({ content: 'alice one' }, [vec('semantic', [1, 0, 0, 0])]);
-      const a2 = item({ content: 'alice two' }, [vec('episodic', [0, 1, 0, 0])], [{ dstId: a1.memory.id, weight: 0.5 }]);
+      const a2 = item(
+        { content: 'alice two' },
+        [vec('episodic', [0, 1, 0, 0])],
+        [{ dstId: a1.memory.id, weight: 0.5 }],
+      );
       const b1 = item({ content: 'bob one' }, [vec('semantic', [1, 0, 0, 0])]);
       const b2 = item({ content: 'bob two' }, [vec('semantic', [0, 1, 0, 0])]);
       const d1 = item({ content: 'nobody in particular' }, [vec('semantic', [0, 0, 1, 0])]);
@@ -57,7 +61,13 @@ for (const backend of BACKENDS) {
       ids.anonymous.push(d1.memory.id);
       await store.updateSalience(alice, [{ id: a1.memory.id, salience: 0.9 }]);
       for (const s of [alice, bob, DEFAULT_SCOPE]) await store.saveUserSummary(s, 'a summary', 1, 1);
-      const keys = [key('k-alice', 'alice'), key('k-alice-2', 'alice'), key('k-bob', 'bob'), key('k-default', ''), key('k-admin', null)];
+      const keys = [
+        key('k-alice', 'alice'),
+        key('k-alice-2', 'alice'),
+        key('k-bob', 'bob'),
+        key('k-default', ''),
+        key('k-admin', null),
+      ];
       for (const k of keys) await store.adminCreateApiKey(k);
       await store.view(bob);
     });
@@ -69,7 +79,8 @@ for (const backend of BACKENDS) {
     it('deletes memories, vectors, links, embed logs, summary, API keys and journal of the user', async () => {
       const counts = await store.deleteUserData(alice);
       assert.deepEqual(counts, { memories: 2, vectors: 2, waypoints: 1, users: 1, apiKeys: 2, embedLogs: 2, facts: 0 });
-      for (const table of ['memories', 'vectors', 'waypoints'] as const) assert.equal(await rows(table, 'user_id', ['alice']), 0, table);
+      for (const table of ['memories', 'vectors', 'waypoints'] as const)
+        assert.equal(await rows(table, 'user_id', ['alice']), 0, table);
       assert.equal(await rows('users', 'user_id', ['alice']), 0);
       assert.equal(await rows('apiKeys', 'user_id', ['alice']), 0);
       assert.equal(await rows('embedLogs', 'id', ids.alice), 0);

@@ -19,7 +19,10 @@ contract('memory history', (current) => {
     const { store } = current();
     const m = item({ content: 'first words' });
     await store.insertMemories(alice, [m], { at: T0 });
-    await store.insertMemories(alice, [], { merges: [{ id: m.memory.id, salience: 0.7, lastSeenAt: T0 + 1, tags: ['t', 'u'], repeatedBy: 'first words!' }], at: T0 + 1 });
+    await store.insertMemories(alice, [], {
+      merges: [{ id: m.memory.id, salience: 0.7, lastSeenAt: T0 + 1, tags: ['t', 'u'], repeatedBy: 'first words!' }],
+      at: T0 + 1,
+    });
     assert.deepEqual((await store.getMemory(alice, m.memory.id))?.tags, ['t', 'u']);
     await store.updateMemory(alice, m.memory.id, { content: 'second words', updatedAt: T0 + 2 });
     assert.equal(await store.reinforceMemory(alice, { id: m.memory.id, salience: 0.9, lastSeenAt: T0 + 3 }), true);
@@ -49,7 +52,10 @@ contract('memory history', (current) => {
     assert.equal(await store.updateMemory(bob, m.memory.id, { tags: ['x'], updatedAt: T0 }), false);
     assert.equal(await store.reinforceMemory(bob, { id: m.memory.id, salience: 1, lastSeenAt: T0 }), false);
     assert.equal(await store.deleteMemory(bob, m.memory.id), false);
-    assert.deepEqual((await store.memoryHistory(alice, m.memory.id)).map((e) => e.event), ['add']);
+    assert.deepEqual(
+      (await store.memoryHistory(alice, m.memory.id)).map((e) => e.event),
+      ['add'],
+    );
     assert.deepEqual(await store.memoryHistory(alice, 'not-an-id'), []);
     await store.deleteUserData(bob);
     assert.equal((await store.memoryHistory(alice, m.memory.id)).length, 1);

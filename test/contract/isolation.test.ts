@@ -28,7 +28,9 @@ async function seed(store: Store): Promise<Map<string, MemoryRecord>> {
   const ids = new Map<string, MemoryRecord>();
   for (const [name, scope] of SCOPES) {
     const id = randomUUID();
-    await store.insertMemories(scope, [item({ id, content: CONTENT, simhash: SIMHASH }, [vec('semantic', VECTOR)], [{ dstId: id, weight: 0.5 }])]);
+    await store.insertMemories(scope, [
+      item({ id, content: CONTENT, simhash: SIMHASH }, [vec('semantic', VECTOR)], [{ dstId: id, weight: 0.5 }]),
+    ]);
     await store.saveUserSummary(scope, `summary of ${name}`, 1, 1);
     ids.set(name, (await store.getMemory(scope, id))!);
   }
@@ -63,17 +65,41 @@ contract('isolation', (current) => {
     const mem = await seed(store);
     for (const [viewer, scope] of SCOPES) {
       const own = mem.get(viewer)!.id;
-      assert.deepEqual((await store.listMemories(scope, { limit: 100, offset: 0 })).map((m) => m.id), [own], viewer);
+      assert.deepEqual(
+        (await store.listMemories(scope, { limit: 100, offset: 0 })).map((m) => m.id),
+        [own],
+        viewer,
+      );
       assert.equal(await store.countMemories(scope), 1, viewer);
-      assert.deepEqual((await store.findBySimhash(scope, [SIMHASH])).map((m) => m.id), [own], viewer);
+      assert.deepEqual(
+        (await store.findBySimhash(scope, [SIMHASH])).map((m) => m.id),
+        [own],
+        viewer,
+      );
       const probe = (await store.view(scope)).probe(new Map([['semantic', Float32Array.from(VECTOR)]]));
-      assert.deepEqual(probe.nearest('semantic', 10).map((h) => h.id), [own], viewer);
+      assert.deepEqual(
+        probe.nearest('semantic', 10).map((h) => h.id),
+        [own],
+        viewer,
+      );
       assert.deepEqual((await store.loadSectorMatrix(scope, 'semantic')).ids, [own], viewer);
       const everyone = [...mem.values()].map((m) => m.id);
-      assert.deepEqual(everyone.filter((id) => probe.similarities(id).size > 0), [own], viewer);
+      assert.deepEqual(
+        everyone.filter((id) => probe.similarities(id).size > 0),
+        [own],
+        viewer,
+      );
       const view = await store.view(scope);
-      assert.deepEqual(everyone.filter((id) => view.memory(id) !== undefined || view.outgoing(id).length > 0), [own], viewer);
-      assert.deepEqual((await store.view(scope)).searchText(['vault', 'code', 'secret'], 10).map((h) => h.id), [own], viewer);
+      assert.deepEqual(
+        everyone.filter((id) => view.memory(id) !== undefined || view.outgoing(id).length > 0),
+        [own],
+        viewer,
+      );
+      assert.deepEqual(
+        (await store.view(scope)).searchText(['vault', 'code', 'secret'], 10).map((h) => h.id),
+        [own],
+        viewer,
+      );
       const stats = await store.userStats(scope);
       assert.deepEqual([stats.memories, stats.vectors, stats.waypoints], [1, 1, 1], viewer);
       assert.equal((await store.getUser(scope))?.summary, `summary of ${viewer}`);
@@ -87,7 +113,10 @@ contract('isolation', (current) => {
     const aliceOwn = mem.get('alice')!.id;
     for (const [owner, m] of mem) {
       if (owner === 'alice') continue;
-      assert.equal(await store.updateMemory(alice, m.id, { content: 'hijacked', updatedAt: 9, bumpVersion: true }), false);
+      assert.equal(
+        await store.updateMemory(alice, m.id, { content: 'hijacked', updatedAt: 9, bumpVersion: true }),
+        false,
+      );
       assert.equal(await store.updateSalience(alice, [{ id: m.id, salience: 0 }]), 0);
       assert.equal(await store.deleteMemory(alice, m.id), false);
       await store.upsertWaypoints(alice, [
@@ -113,7 +142,11 @@ contract('isolation', (current) => {
       const before = mem.get(owner)!;
       assert.deepEqual(await store.getMemory(scope, before.id), before, owner);
       const links = await store.outgoingWaypoints(scope, [before.id]);
-      assert.deepEqual(links.map((w) => [w.dstId, w.weight]), [[before.id, 0.5]], owner);
+      assert.deepEqual(
+        links.map((w) => [w.dstId, w.weight]),
+        [[before.id, 0.5]],
+        owner,
+      );
       assert.equal((await store.getVectors(scope, [before.id])).get(before.id)?.length, 1, owner);
     }
     assert.deepEqual(await store.outgoingWaypoints(alice, [aliceOwn]), []);
@@ -137,7 +170,11 @@ contract('isolation', (current) => {
     const { store } = current();
     const mem = await seed(store);
     for (const [victim, scope] of SCOPES) {
-      assert.deepEqual(await store.deleteUserData(scope), { memories: 1, vectors: 1, waypoints: 1, users: 1, apiKeys: 0, embedLogs: 0, facts: 0 }, victim);
+      assert.deepEqual(
+        await store.deleteUserData(scope),
+        { memories: 1, vectors: 1, waypoints: 1, users: 1, apiKeys: 0, embedLogs: 0, facts: 0 },
+        victim,
+      );
       for (const [other, otherScope] of SCOPES) {
         const expected = SCOPES.findIndex(([n]) => n === other) > SCOPES.findIndex(([n]) => n === victim) ? 1 : 0;
         assert.equal(await store.countMemories(otherScope), expected, `${other} after erasing ${victim}`);

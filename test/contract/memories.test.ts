@@ -12,7 +12,16 @@ const alice = userScope('alice');
 contract('memories', (current) => {
   it('round-trips every column', async () => {
     const { store } = current();
-    const m = item({ content: 'Ünïcode\ttab\nline', tags: ['a', 'b'], meta: { n: 1, nested: { x: [1] } }, meanDim: 3, meanVec: Float32Array.from([0.5, -1, 2]), salience: 0.75, feedbackScore: 0.25, segment: 2 });
+    const m = item({
+      content: 'Ünïcode\ttab\nline',
+      tags: ['a', 'b'],
+      meta: { n: 1, nested: { x: [1] } },
+      meanDim: 3,
+      meanVec: Float32Array.from([0.5, -1, 2]),
+      salience: 0.75,
+      feedbackScore: 0.25,
+      segment: 2,
+    });
     await store.insertMemories(alice, [m]);
     const got = await store.getMemory(alice, m.memory.id);
     assert.deepEqual(got, { ...m.memory, userId: 'alice' });
@@ -24,7 +33,13 @@ contract('memories', (current) => {
   it('reads every column a query uses the same from the user model as from the table', async () => {
     const { store } = current();
     const items = [
-      item({ content: 'Ünïcode\ttab\nline', tags: ['a', 'b'], meta: { n: 1, nested: { x: [1] } }, salience: 0.75, feedbackScore: 0.25 }),
+      item({
+        content: 'Ünïcode\ttab\nline',
+        tags: ['a', 'b'],
+        meta: { n: 1, nested: { x: [1] } },
+        salience: 0.75,
+        feedbackScore: 0.25,
+      }),
       item({ tags: [] }),
       item({ tags: null, meta: {} }),
       item({ tags: [''] }),
@@ -37,9 +52,23 @@ contract('memories', (current) => {
       const { terms, metaJson, ...columns } = held;
       assert.deepEqual(
         { ...columns, meta: JSON.parse(metaJson) },
-        { id: m.id, content: m.content, primarySector: m.primarySector, simhash: m.simhash, tags: m.tags, meta: m.meta, createdAt: m.createdAt, lastSeenAt: m.lastSeenAt, salience: m.salience, feedbackScore: m.feedbackScore },
+        {
+          id: m.id,
+          content: m.content,
+          primarySector: m.primarySector,
+          simhash: m.simhash,
+          tags: m.tags,
+          meta: m.meta,
+          createdAt: m.createdAt,
+          lastSeenAt: m.lastSeenAt,
+          salience: m.salience,
+          feedbackScore: m.feedbackScore,
+        },
       );
-      assert.deepEqual(Array.from(terms, (t) => view.terms.term(t)), termTokens(m.content));
+      assert.deepEqual(
+        Array.from(terms, (t) => view.terms.term(t)),
+        termTokens(m.content),
+      );
     }
   });
 
@@ -49,7 +78,11 @@ contract('memories', (current) => {
     assert.equal(await store.getMemory(alice, 'not-a-uuid'), null);
     const stored = item();
     await store.insertMemories(alice, [stored]);
-    assert.equal(await store.getMemory(alice, stored.memory.id.toUpperCase()), null, 'ids are case-sensitive on every backend');
+    assert.equal(
+      await store.getMemory(alice, stored.memory.id.toUpperCase()),
+      null,
+      'ids are case-sensitive on every backend',
+    );
     assert.deepEqual(await store.getMemories(alice, ['x', randomUUID()]), []);
     assert.equal(await store.updateMemory(alice, 'nope', { updatedAt: 1 }), false);
     assert.equal(await store.deleteMemory(alice, "'; DROP TABLE memories; --"), false);
@@ -59,17 +92,30 @@ contract('memories', (current) => {
   it('lists with order, paging, sector and time filters, and counts', async () => {
     const { store } = current();
     const items = [0, 1, 2, 3, 4].map((i) =>
-      item({ createdAt: T0 + i, updatedAt: T0 + 10 - i, salience: i / 10, primarySector: i % 2 ? 'episodic' : 'semantic' }),
+      item({
+        createdAt: T0 + i,
+        updatedAt: T0 + 10 - i,
+        salience: i / 10,
+        primarySector: i % 2 ? 'episodic' : 'semantic',
+      }),
     );
     await store.insertMemories(alice, items);
     const ids = (ms: { id: string }[]) => ms.map((m) => m.id);
     const byCreated = [...items].reverse().map((i) => i.memory.id);
     assert.deepEqual(ids(await store.listMemories(alice, { limit: 10, offset: 0 })), byCreated);
     assert.deepEqual(ids(await store.listMemories(alice, { limit: 2, offset: 1 })), byCreated.slice(1, 3));
-    assert.deepEqual(ids(await store.listMemories(alice, { limit: 10, offset: 0, order: 'updated_desc' })), items.map((i) => i.memory.id));
-    assert.deepEqual(ids(await store.listMemories(alice, { limit: 1, offset: 0, order: 'salience_desc' })), [items[4]!.memory.id]);
+    assert.deepEqual(
+      ids(await store.listMemories(alice, { limit: 10, offset: 0, order: 'updated_desc' })),
+      items.map((i) => i.memory.id),
+    );
+    assert.deepEqual(ids(await store.listMemories(alice, { limit: 1, offset: 0, order: 'salience_desc' })), [
+      items[4]!.memory.id,
+    ]);
     const episodic = await store.listMemories(alice, { limit: 10, offset: 0, sectors: ['episodic'] });
-    assert.deepEqual(episodic.map((m) => m.primarySector), ['episodic', 'episodic']);
+    assert.deepEqual(
+      episodic.map((m) => m.primarySector),
+      ['episodic', 'episodic'],
+    );
     assert.equal((await store.listMemories(alice, { limit: 10, offset: 0, sectors: [] })).length, 0);
     const window = await store.listMemories(alice, { limit: 10, offset: 0, createdFrom: T0 + 1, createdTo: T0 + 3 });
     assert.deepEqual(ids(window), [items[2]!.memory.id, items[1]!.memory.id]);
@@ -82,8 +128,14 @@ contract('memories', (current) => {
     const high = item({ simhash: 'aaaa', salience: 0.9 });
     const other = item({ simhash: 'bbbb', salience: 0.5 });
     await store.insertMemories(alice, [low, high, other, item({ simhash: 'cccc' })]);
-    assert.deepEqual((await store.findBySimhash(alice, ['aaaa'])).map((m) => m.id), [high.memory.id, low.memory.id]);
-    assert.deepEqual((await store.findBySimhash(alice, ['bbbb', 'aaaa', 'bbbb', 'dddd'])).map((m) => m.id), [high.memory.id, other.memory.id, low.memory.id]);
+    assert.deepEqual(
+      (await store.findBySimhash(alice, ['aaaa'])).map((m) => m.id),
+      [high.memory.id, low.memory.id],
+    );
+    assert.deepEqual(
+      (await store.findBySimhash(alice, ['bbbb', 'aaaa', 'bbbb', 'dddd'])).map((m) => m.id),
+      [high.memory.id, other.memory.id, low.memory.id],
+    );
     assert.deepEqual(await store.findBySimhash(alice, []), []);
   });
 
@@ -92,9 +144,18 @@ contract('memories', (current) => {
     const m = item({}, [vec('semantic', [1, 0, 0, 0]), vec('episodic', [0, 1, 0, 0])]);
     await store.insertMemories(alice, [m]);
     const ok = await store.updateMemory(alice, m.memory.id, {
-      content: 'new text', tags: null, meta: { k: 'v' }, primarySector: 'procedural', salience: 0.9, simhash: 'ffff',
-      decayLambda: 0.02, meanDim: 2, meanVec: Float32Array.from([1, 2]), vectors: [vec('procedural', [0, 0, 1, 0])],
-      updatedAt: T0 + 5, bumpVersion: true,
+      content: 'new text',
+      tags: null,
+      meta: { k: 'v' },
+      primarySector: 'procedural',
+      salience: 0.9,
+      simhash: 'ffff',
+      decayLambda: 0.02,
+      meanDim: 2,
+      meanVec: Float32Array.from([1, 2]),
+      vectors: [vec('procedural', [0, 0, 1, 0])],
+      updatedAt: T0 + 5,
+      bumpVersion: true,
     });
     assert.equal(ok, true);
     const got = await store.getMemory(alice, m.memory.id);
@@ -108,7 +169,10 @@ contract('memories', (current) => {
     assert.deepEqual(lean, { ...got, meanVec: null });
     assert.equal(got?.createdAt, T0);
     const vectors = (await store.getVectors(alice, [m.memory.id])).get(m.memory.id);
-    assert.deepEqual(vectors?.map((v) => v.sector), ['procedural']);
+    assert.deepEqual(
+      vectors?.map((v) => v.sector),
+      ['procedural'],
+    );
   });
 
   it('updates salience in a batch and reports rows changed', async () => {
@@ -154,7 +218,11 @@ contract('memories', (current) => {
   it('accepts only lower-case UUIDs as new ids', async () => {
     const { store } = current();
     for (const id of ['not-a-uuid', randomUUID().toUpperCase(), '']) {
-      await assert.rejects(store.insertMemories(alice, [item({ id })]), (e: unknown) => e instanceof OmError && e.code === 'validation_error', id);
+      await assert.rejects(
+        store.insertMemories(alice, [item({ id })]),
+        (e: unknown) => e instanceof OmError && e.code === 'validation_error',
+        id,
+      );
     }
     assert.equal(await store.countMemories(alice), 0);
   });
@@ -162,7 +230,10 @@ contract('memories', (current) => {
   it('rejects a batch with a repeated id and writes none of it', async () => {
     const { store } = current();
     const a = item();
-    await assert.rejects(store.insertMemories(alice, [a, item(), { ...item(), memory: { ...a.memory } }]), (e: unknown) => e instanceof OmError && e.code === 'conflict');
+    await assert.rejects(
+      store.insertMemories(alice, [a, item(), { ...item(), memory: { ...a.memory } }]),
+      (e: unknown) => e instanceof OmError && e.code === 'conflict',
+    );
     assert.equal(await store.countMemories(alice), 0);
   });
 
@@ -171,7 +242,10 @@ contract('memories', (current) => {
     const a = item({ content: 'original' });
     await store.insertMemories(alice, [a]);
     const fresh = item();
-    await assert.rejects(store.insertMemories(alice, [fresh, item({ id: a.memory.id, content: 'overwrite' })]), (e: unknown) => e instanceof OmError && e.code === 'conflict');
+    await assert.rejects(
+      store.insertMemories(alice, [fresh, item({ id: a.memory.id, content: 'overwrite' })]),
+      (e: unknown) => e instanceof OmError && e.code === 'conflict',
+    );
     assert.equal((await store.getMemory(alice, a.memory.id))?.content, 'original');
     assert.equal(await store.getMemory(alice, fresh.memory.id), null);
   });
@@ -180,18 +254,30 @@ contract('memories', (current) => {
     const { store } = current();
     const good = item({}, [vec('semantic', [1, 0, 0, 0])]);
     const bad = item({}, [vec('semantic', [1, Number.NaN, 0, 0])]);
-    await assert.rejects(store.insertMemories(alice, [good, bad]), (e: unknown) => e instanceof OmError && e.code === 'validation_error');
+    await assert.rejects(
+      store.insertMemories(alice, [good, bad]),
+      (e: unknown) => e instanceof OmError && e.code === 'validation_error',
+    );
     assert.equal(await store.countMemories(alice), 0);
     assert.equal((await store.getVectors(alice, [good.memory.id])).size, 0);
     const empty = item({}, [vec('semantic', [])]);
-    await assert.rejects(store.insertMemories(alice, [empty]), (e: unknown) => e instanceof OmError && e.code === 'validation_error');
+    await assert.rejects(
+      store.insertMemories(alice, [empty]),
+      (e: unknown) => e instanceof OmError && e.code === 'validation_error',
+    );
   });
 
   it('rejects a failed update atomically (content kept when the new vectors are invalid)', async () => {
     const { store } = current();
     const a = item({ content: 'before' }, [vec('semantic', [1, 0, 0, 0])]);
     await store.insertMemories(alice, [a]);
-    await assert.rejects(store.updateMemory(alice, a.memory.id, { content: 'after', vectors: [vec('semantic', [Number.POSITIVE_INFINITY])], updatedAt: 2 }));
+    await assert.rejects(
+      store.updateMemory(alice, a.memory.id, {
+        content: 'after',
+        vectors: [vec('semantic', [Number.POSITIVE_INFINITY])],
+        updatedAt: 2,
+      }),
+    );
     assert.equal((await store.getMemory(alice, a.memory.id))?.content, 'before');
     assert.equal((await store.getVectors(alice, [a.memory.id])).get(a.memory.id)?.length, 1);
   });

@@ -34,10 +34,16 @@ for (const backend of BACKENDS) {
         const first = await store.migrate();
         assert.equal(first.status, 'ok');
         const expected = first.steps.map((s) => (appliedWhenFresh(s.version) ? 'applied' : 'skipped'));
-        assert.deepEqual(first.steps.map((s) => s.status), expected);
+        assert.deepEqual(
+          first.steps.map((s) => s.status),
+          expected,
+        );
         const second = await store.migrate();
         assert.equal(second.status, 'ok');
-        assert.deepEqual(second.steps.map((s) => s.status), first.steps.map(() => 'skipped'));
+        assert.deepEqual(
+          second.steps.map((s) => s.status),
+          first.steps.map(() => 'skipped'),
+        );
         const versions = await db.run(`SELECT version FROM ${db.table('schema_version')}`);
         assert.deepEqual(versions.map((r) => r.version).sort(), first.steps.map((s) => s.version).sort());
       } finally {
@@ -50,10 +56,16 @@ for (const backend of BACKENDS) {
       const db = await backend.blank();
       try {
         const reports = await Promise.all([migrateInChild(db.env), migrateInChild(db.env)]);
-        assert.deepEqual(reports.map((r) => r.status), ['ok', 'ok']);
+        assert.deepEqual(
+          reports.map((r) => r.status),
+          ['ok', 'ok'],
+        );
         const applied = reports.flatMap((r) => r.steps.filter((s) => s.status === 'applied').map((s) => s.version));
         assert.equal(applied.length, new Set(applied).size, 'no step applied twice');
-        assert.deepEqual(applied.sort(compareVersions), reports[0]!.steps.map((s) => s.version).filter(appliedWhenFresh));
+        assert.deepEqual(
+          applied.sort(compareVersions),
+          reports[0]!.steps.map((s) => s.version).filter(appliedWhenFresh),
+        );
       } finally {
         await db.cleanup();
       }
@@ -64,7 +76,10 @@ for (const backend of BACKENDS) {
       try {
         // A view squatting on a table name: CREATE TABLE IF NOT EXISTS passes, the step's own check then fails.
         await db.run(`CREATE VIEW ${db.table(db.names.apiKeys)} AS SELECT 1 AS x`);
-        await assert.rejects(openStore(loadConfig(db.env), quiet), (e: unknown) => e instanceof OmError && /2\.0\.3/.test(e.message));
+        await assert.rejects(
+          openStore(loadConfig(db.env), quiet),
+          (e: unknown) => e instanceof OmError && /2\.0\.3/.test(e.message),
+        );
         assert.deepEqual(await db.tables(), []);
       } finally {
         await db.cleanup();
@@ -75,7 +90,10 @@ for (const backend of BACKENDS) {
       const db = await backend.blank();
       try {
         await db.run(`CREATE TABLE ${db.table('invoices')} (id integer PRIMARY KEY, total integer)`);
-        await assert.rejects(openStore(loadConfig(db.env), quiet), (e: unknown) => e instanceof OmError && /none of OpenMemory/.test(e.message));
+        await assert.rejects(
+          openStore(loadConfig(db.env), quiet),
+          (e: unknown) => e instanceof OmError && /none of OpenMemory/.test(e.message),
+        );
         assert.deepEqual(await db.tables(), ['invoices']);
       } finally {
         await db.cleanup();
@@ -91,7 +109,10 @@ for (const backend of BACKENDS) {
         await store.close();
         await db.run(`INSERT INTO ${db.table('schema_version')} (version, applied_at) VALUES ('99.0.0', 1)`);
         const tables = await db.tables();
-        await assert.rejects(openStore(loadConfig(db.env), quiet), (e: unknown) => e instanceof OmError && /99\.0\.0/.test(e.message));
+        await assert.rejects(
+          openStore(loadConfig(db.env), quiet),
+          (e: unknown) => e instanceof OmError && /99\.0\.0/.test(e.message),
+        );
         assert.deepEqual(await db.tables(), tables);
         const reopened = await openStore(loadConfig(db.env), { migrate: false });
         assert.equal((await reopened.getMemory(userScope('u'), m.memory.id))?.content, 'kept');

@@ -32,7 +32,10 @@ function items(user: number, from: number, count: number) {
 function answers(view: UserView) {
   return {
     size: view.size,
-    nearest: view.probe(new Map([['semantic', probe]])).nearest('semantic', 10).map((h) => h.id),
+    nearest: view
+      .probe(new Map([['semantic', probe]]))
+      .nearest('semantic', 10)
+      .map((h) => h.id),
     text: view.searchText(canonicalTokens('topic3'), 10).map((h) => h.id),
   };
 }
@@ -75,7 +78,8 @@ for (const backend of BACKENDS) {
       // u1 was used first, so it went first; it is loaded again and answers as before.
       assert.deepEqual(answers(await store.view(users[0]!)), first[0]);
       assert.equal(store.modelStats().loads, loaded.loads + 1);
-      for (const [i, scope] of users.entries()) assert.deepEqual(answers(await store.view(scope)), first[i], `user ${i}`);
+      for (const [i, scope] of users.entries())
+        assert.deepEqual(answers(await store.view(scope)), first[i], `user ${i}`);
       assert.ok(store.modelStats().bytes <= MB);
     });
 
@@ -86,7 +90,10 @@ for (const backend of BACKENDS) {
       await store.insertMemories(users[0]!, items(0, PER_USER, 1));
       const view = await store.view(users[0]!);
       assert.equal(view.size, PER_USER + 1);
-      assert.ok(view.searchText(canonicalTokens(`${PER_USER}`), 5).length === 1, 'the new memory is found by its words');
+      assert.ok(
+        view.searchText(canonicalTokens(`${PER_USER}`), 5).length === 1,
+        'the new memory is found by its words',
+      );
     });
   });
 }

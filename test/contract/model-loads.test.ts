@@ -25,7 +25,9 @@ for (const backend of BACKENDS) {
       blank = await backend.blank();
       const writer = await openStore(loadConfig(blank.env), { migrate: true, log: () => {} });
       for (const scope of large) {
-        const items = Array.from({ length: LARGE }, (_, i) => item({ content: `entry ${i} on subject${i % 11}` }, [vec('semantic', [1, i, i % 5, 1])]));
+        const items = Array.from({ length: LARGE }, (_, i) =>
+          item({ content: `entry ${i} on subject${i % 11}` }, [vec('semantic', [1, i, i % 5, 1])]),
+        );
         await writer.insertMemories(scope, items);
       }
       await writer.insertMemories(small, [item({ content: 'a short one' }, [vec('semantic', [1, 0, 0, 0])])]);

@@ -31,8 +31,14 @@ contract('temporal facts', (current) => {
     assert.equal((await store.getFact(bob, oslo.id))?.validTo, null);
     assert.equal(await store.getFact(bob, paris.id), null, "another user's fact is missing");
     const at = (t: number) => store.findFacts(alice, { subject: 'Alice', at: t, order: 'confidence', limit: 10 });
-    assert.deepEqual((await at(1_500)).map((f) => f.object), ['Paris']);
-    assert.deepEqual((await at(2_500)).map((f) => [f.object, f.userId, f.metadata]), [['Berlin', 'alice', { k: ['v'] }]]);
+    assert.deepEqual(
+      (await at(1_500)).map((f) => f.object),
+      ['Paris'],
+    );
+    assert.deepEqual(
+      (await at(2_500)).map((f) => [f.object, f.userId, f.metadata]),
+      [['Berlin', 'alice', { k: ['v'] }]],
+    );
     const older = await store.insertFact(alice, fact({ object: 'Rome', validFrom: 1_200 }));
     assert.equal(older.validTo, 1_999, 'a fact older than the current one is stored closed');
   });
@@ -47,10 +53,20 @@ contract('temporal facts', (current) => {
     assert.deepEqual([patched?.confidence, patched?.metadata, patched?.lastUpdated], [0.3, { x: 1 }, 9_000]);
     assert.deepEqual(await store.factCounts(alice), { active: 1, total: 2 });
     assert.deepEqual(await store.factCounts(DEFAULT_SCOPE), { active: 1, total: 1 });
-    assert.deepEqual((await store.volatileFacts(alice, undefined, 10)).map((v) => [v.subject, v.change_count]), [['Alice', 2]]);
+    assert.deepEqual(
+      (await store.volatileFacts(alice, undefined, 10)).map((v) => [v.subject, v.change_count]),
+      [['Alice', 2]],
+    );
     assert.deepEqual(await store.volatileFacts(DEFAULT_SCOPE, undefined, 10), []);
-    const search = await store.findFacts(alice, { contains: { field: 'object', text: 'ERL' }, order: 'confidence', limit: 10 });
-    assert.deepEqual(search.map((f) => f.object), ['Berlin']);
+    const search = await store.findFacts(alice, {
+      contains: { field: 'object', text: 'ERL' },
+      order: 'confidence',
+      limit: 10,
+    });
+    assert.deepEqual(
+      search.map((f) => f.object),
+      ['Berlin'],
+    );
     assert.equal((await store.deleteUserData(alice)).facts, 2);
     assert.deepEqual(await store.factCounts(alice), { active: 0, total: 0 });
     assert.deepEqual(await store.factCounts(DEFAULT_SCOPE), { active: 1, total: 1 });

@@ -20,7 +20,10 @@ contract('text search', (current) => {
     const none = item({ content: 'Grocery list: eggs, milk' });
     await store.insertMemories(alice, [both, one, none]);
     const hits = (await store.view(alice)).searchText(termTokens('Paris museum'), 10);
-    assert.deepEqual(hits.map((h) => h.id), [both.memory.id, one.memory.id]);
+    assert.deepEqual(
+      hits.map((h) => h.id),
+      [both.memory.id, one.memory.id],
+    );
     assert.ok(hits[0]!.rank > hits[1]!.rank);
     assert.equal((await search(store, alice, 'museum', 1)).length, 1);
     assert.deepEqual(await search(store, alice, 'museum', 0), []);
@@ -30,7 +33,9 @@ contract('text search', (current) => {
   it('weighs a term by its rarity among the user’s own memories, and reads only theirs', async () => {
     const { store } = current();
     // Far more postings than a search reads: the common terms are left out, the rare one decides.
-    const rows = Array.from({ length: 3000 }, (_, i) => item({ content: i % 2 === 0 ? `weekly coffee with the team, note ${i}` : `errand number ${i}` }));
+    const rows = Array.from({ length: 3000 }, (_, i) =>
+      item({ content: i % 2 === 0 ? `weekly coffee with the team, note ${i}` : `errand number ${i}` }),
+    );
     const needle = item({ content: 'the coffee voucher for project kawunsul is in the drawer' });
     await store.insertMemories(alice, [...rows, needle]);
     const bobs = item({ content: 'the coffee voucher for project kawunsul is with bob' });
@@ -38,7 +43,11 @@ contract('text search', (current) => {
     assert.equal((await search(store, alice, 'where is the coffee of kawunsul', 10))[0], needle.memory.id);
     assert.ok(!(await search(store, alice, 'kawunsul bob', 10)).includes(bobs.memory.id));
     assert.deepEqual(await search(store, userScope('bob'), 'coffee kawunsul', 10), [bobs.memory.id]);
-    assert.equal((await search(store, alice, 'weekly coffee', 10)).length, 10, 'a query of common terms only still finds memories');
+    assert.equal(
+      (await search(store, alice, 'weekly coffee', 10)).length,
+      10,
+      'a query of common terms only still finds memories',
+    );
   });
 
   it('matches words of other scripts, accents and case folded', async () => {
@@ -70,7 +79,21 @@ contract('text search', (current) => {
     const { store } = current();
     const a = item({ content: 'NEAR the end, quoted "words" and a star* and minus-sign OR AND NOT' });
     await store.insertMemories(alice, [a]);
-    for (const q of ['"', '*', '-', 'NEAR(', 'a" OR "b', "'; DROP TABLE memories; --", 'content:star', '^', '(', 'NOT minus', ':*', '!|&', '\\']) {
+    for (const q of [
+      '"',
+      '*',
+      '-',
+      'NEAR(',
+      'a" OR "b',
+      "'; DROP TABLE memories; --",
+      'content:star',
+      '^',
+      '(',
+      'NOT minus',
+      ':*',
+      '!|&',
+      '\\',
+    ]) {
       assert.ok(Array.isArray(await search(store, alice, q, 5)), q);
     }
     assert.deepEqual(await search(store, alice, 'minus*', 5), [a.memory.id]);

@@ -27,8 +27,14 @@ contract('users', (current) => {
   it('reports per-user statistics', async () => {
     const { store } = current();
     const now = Date.now();
-    const a = item({ primarySector: 'semantic', salience: 0.2, createdAt: now - 1000 }, [vec('semantic', [1, 0, 0, 0])]);
-    const b = item({ primarySector: 'semantic', salience: 0.4, createdAt: now - 3 * 86_400_000 }, [], [{ dstId: a.memory.id, weight: 0.5 }]);
+    const a = item({ primarySector: 'semantic', salience: 0.2, createdAt: now - 1000 }, [
+      vec('semantic', [1, 0, 0, 0]),
+    ]);
+    const b = item(
+      { primarySector: 'semantic', salience: 0.4, createdAt: now - 3 * 86_400_000 },
+      [],
+      [{ dstId: a.memory.id, weight: 0.5 }],
+    );
     const c = item({ primarySector: 'episodic', salience: 0.9, createdAt: now - 2000 });
     await store.insertMemories(alice, [a, b, c]);
     const s = await store.userStats(alice);
@@ -38,7 +44,13 @@ contract('users', (current) => {
     assert.equal(s.createdLast24h, 2);
     assert.equal(s.lastCreatedAt, now - 1000);
     assert.ok(Math.abs(s.avgSalience - 0.5) < 1e-9);
-    assert.deepEqual(s.sectors.map((x) => [x.sector, x.count]), [['semantic', 2], ['episodic', 1]]);
+    assert.deepEqual(
+      s.sectors.map((x) => [x.sector, x.count]),
+      [
+        ['semantic', 2],
+        ['episodic', 1],
+      ],
+    );
     const empty = await store.userStats(userScope('nobody'));
     assert.deepEqual([empty.memories, empty.avgSalience, empty.lastCreatedAt, empty.sectors], [0, 0, null, []]);
   });
@@ -49,9 +61,25 @@ contract('users', (current) => {
     const b = item({}, [], [{ dstId: a.memory.id, weight: 0.5 }]);
     await store.insertMemories(alice, [a, b]);
     await store.saveUserSummary(alice, 's', 1, 1);
-    assert.deepEqual(await store.deleteUserData(alice), { memories: 2, vectors: 2, waypoints: 1, users: 1, apiKeys: 0, embedLogs: 0, facts: 0 });
+    assert.deepEqual(await store.deleteUserData(alice), {
+      memories: 2,
+      vectors: 2,
+      waypoints: 1,
+      users: 1,
+      apiKeys: 0,
+      embedLogs: 0,
+      facts: 0,
+    });
     assert.equal(await store.countMemories(alice), 0);
     assert.equal(await store.getUser(alice), null);
-    assert.deepEqual(await store.deleteUserData(alice), { memories: 0, vectors: 0, waypoints: 0, users: 0, apiKeys: 0, embedLogs: 0, facts: 0 });
+    assert.deepEqual(await store.deleteUserData(alice), {
+      memories: 0,
+      vectors: 0,
+      waypoints: 0,
+      users: 0,
+      apiKeys: 0,
+      embedLogs: 0,
+      facts: 0,
+    });
   });
 });

@@ -29,9 +29,17 @@ contract('vectors', (current) => {
     const otherSector = item({}, [vec('episodic', [1, 0, 0, 0])]);
     const otherDim = item({}, [vec('semantic', [1, 0])]);
     await store.insertMemories(alice, [same, near, far, otherSector, otherDim]);
-    const probe = (await store.view(alice)).probe(new Map([['semantic', Float32Array.from([1, 0, 0, 0])], ['reflective', Float32Array.from([1, 0, 0, 0])]]));
+    const probe = (await store.view(alice)).probe(
+      new Map([
+        ['semantic', Float32Array.from([1, 0, 0, 0])],
+        ['reflective', Float32Array.from([1, 0, 0, 0])],
+      ]),
+    );
     const hits = probe.nearest('semantic', 2);
-    assert.deepEqual(hits.map((h) => h.id), [same.memory.id, near.memory.id]);
+    assert.deepEqual(
+      hits.map((h) => h.id),
+      [same.memory.id, near.memory.id],
+    );
     assert.ok(Math.abs(hits[0]!.similarity - 1) < 2e-4);
     assert.ok(Math.abs(hits[1]!.similarity - Math.SQRT1_2) < 2e-4);
     assert.equal(probe.nearest('semantic', 10).length, 3);
@@ -60,12 +68,22 @@ contract('vectors', (current) => {
     assert.ok(Math.abs(after.get('semantic')!) < 2e-4);
     assert.equal(after.has('episodic'), false);
     await store.deleteMemory(alice, a.memory.id);
-    const afterDelete = (await store.view(alice)).probe(new Map([...queries, ['semantic', Float32Array.from([1, 0, 0, 0])]]));
+    const afterDelete = (await store.view(alice)).probe(
+      new Map([...queries, ['semantic', Float32Array.from([1, 0, 0, 0])]]),
+    );
     assert.equal(afterDelete.similarities(a.memory.id).size, 0, 'a deleted memory has none');
-    assert.deepEqual(afterDelete.nearest('semantic', 5).map((h) => h.id), [b.memory.id]);
+    assert.deepEqual(
+      afterDelete.nearest('semantic', 5).map((h) => h.id),
+      [b.memory.id],
+    );
     await store.updateMemory(alice, b.memory.id, { vectors: [vec('semantic', [1, 0, 0, 0])], updatedAt: T0 + 1 });
-    const afterUpdate = (await store.view(alice)).probe(new Map([['semantic', Float32Array.from([1, 0, 0, 0])]])).nearest('semantic', 5);
-    assert.deepEqual(afterUpdate.map((h) => h.id), [b.memory.id]);
+    const afterUpdate = (await store.view(alice))
+      .probe(new Map([['semantic', Float32Array.from([1, 0, 0, 0])]]))
+      .nearest('semantic', 5);
+    assert.deepEqual(
+      afterUpdate.map((h) => h.id),
+      [b.memory.id],
+    );
     assert.ok(Math.abs(afterUpdate[0]!.similarity - 1) < 2e-4, 'the replaced vector is the one searched');
   });
 
@@ -81,7 +99,10 @@ contract('vectors', (current) => {
     const rows = m.ids.map((id, i) => [id, [...m.data.subarray(i * 4, i * 4 + 4)]]);
     assert.deepEqual(
       new Map(rows as Array<[string, number[]]>),
-      new Map([[a.memory.id, [1, 2, 3, 4]], [b.memory.id, [5, 6, 7, 8]]]),
+      new Map([
+        [a.memory.id, [1, 2, 3, 4]],
+        [b.memory.id, [5, 6, 7, 8]],
+      ]),
     );
     const empty = await store.loadSectorMatrix(alice, 'reflective');
     assert.deepEqual([empty.ids, empty.dim, empty.data.length], [[], 0, 0]);

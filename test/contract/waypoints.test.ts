@@ -13,7 +13,15 @@ contract('waypoints', (current) => {
     const { store } = current();
     const a = item();
     const b = item({}, [], [{ dstId: a.memory.id, weight: 0.3 }]);
-    const c = item({}, [], [{ dstId: a.memory.id, weight: 0.9 }, { dstId: b.memory.id, weight: 0.2 }, { dstId: randomUUID(), weight: 1 }]);
+    const c = item(
+      {},
+      [],
+      [
+        { dstId: a.memory.id, weight: 0.9 },
+        { dstId: b.memory.id, weight: 0.2 },
+        { dstId: randomUUID(), weight: 1 },
+      ],
+    );
     await store.insertMemories(alice, [a, b, c]);
     const out = await store.outgoingWaypoints(alice, [b.memory.id, c.memory.id]);
     assert.deepEqual(
@@ -37,7 +45,14 @@ contract('waypoints', (current) => {
     ]);
     await store.upsertWaypoints(alice, [{ srcId: a.memory.id, dstId: b.memory.id, weight: 0.7 }]);
     const out = await store.outgoingWaypoints(alice, [a.memory.id]);
-    assert.deepEqual(out.map((w) => [w.dstId, w.weight]), [[a.memory.id, 1], [b.memory.id, 0.7], [c.memory.id, 0.4]]);
+    assert.deepEqual(
+      out.map((w) => [w.dstId, w.weight]),
+      [
+        [a.memory.id, 1],
+        [b.memory.id, 0.7],
+        [c.memory.id, 0.4],
+      ],
+    );
     assert.ok(out.every((w) => w.createdAt > 0 && w.updatedAt >= w.createdAt));
   });
 
@@ -53,7 +68,10 @@ contract('waypoints', (current) => {
     await store.recordRecalls([{ scope: alice, recall: boost }]);
     await store.recordRecalls([{ scope: alice, recall: boost }]);
     assert.equal(await store.pruneWaypoints(alice, 0.1), 1);
-    assert.deepEqual((await store.outgoingWaypoints(alice, [a.memory.id])).map((w) => [w.dstId, w.weight]), [[b.memory.id, 1]]);
+    assert.deepEqual(
+      (await store.outgoingWaypoints(alice, [a.memory.id])).map((w) => [w.dstId, w.weight]),
+      [[b.memory.id, 1]],
+    );
   });
 
   it('records a recall in one go: salience, links weighed from their current weight, absent ones left absent', async () => {
@@ -77,10 +95,14 @@ contract('waypoints', (current) => {
     const m = await store.getMemory(alice, a.memory.id);
     assert.deepEqual([m?.salience, m?.lastSeenAt], [0.9, 1234]);
     const out = await store.outgoingWaypoints(alice, [a.memory.id, b.memory.id, c.memory.id]);
-    assert.deepEqual(out.map((w) => [w.srcId, w.dstId, w.weight]).sort(), [
-      [a.memory.id, b.memory.id, 0.55],
-      [c.memory.id, a.memory.id, 0.1],
-    ].sort(), 'the absent path link stayed absent; the link to a missing memory was ignored');
+    assert.deepEqual(
+      out.map((w) => [w.srcId, w.dstId, w.weight]).sort(),
+      [
+        [a.memory.id, b.memory.id, 0.55],
+        [c.memory.id, a.memory.id, 0.1],
+      ].sort(),
+      'the absent path link stayed absent; the link to a missing memory was ignored',
+    );
   });
 
   it('records the recalls of several users in one transaction, each within its own scope', async () => {
@@ -90,7 +112,10 @@ contract('waypoints', (current) => {
     await store.insertMemories(alice, [a1, a2]);
     await store.insertMemories(bob, [b1, b2]);
     const recall = (own: string, other: string, foreign: string): RecallWrite => ({
-      salience: [{ id: own, salience: 0.8 }, { id: foreign, salience: 0.01 }],
+      salience: [
+        { id: own, salience: 0.8 },
+        { id: foreign, salience: 0.01 },
+      ],
       path: [],
       coactivated: [
         { srcId: own, dstId: other, gap: 0 },
@@ -102,12 +127,29 @@ contract('waypoints', (current) => {
       { scope: alice, recall: recall(a1.memory.id, a2.memory.id, b1.memory.id) },
       { scope: alice, recall: { salience: [{ id: a1.memory.id, salience: 0.9 }], path: [], coactivated: [] } },
     ]);
-    assert.deepEqual((await store.getMemories(alice, [a1.memory.id, b1.memory.id])).map((m) => m.salience), [0.9], 'the later recall of a user wins');
-    assert.deepEqual((await store.getMemories(bob, [b1.memory.id])).map((m) => m.salience), [0.8]);
-    assert.deepEqual((await store.outgoingWaypoints(alice, [a1.memory.id])).map((w) => [w.dstId, w.weight]), [[a2.memory.id, 0.1]]);
-    assert.deepEqual((await store.outgoingWaypoints(bob, [b1.memory.id])).map((w) => [w.dstId, w.weight]), [[b2.memory.id, 0.1]]);
+    assert.deepEqual(
+      (await store.getMemories(alice, [a1.memory.id, b1.memory.id])).map((m) => m.salience),
+      [0.9],
+      'the later recall of a user wins',
+    );
+    assert.deepEqual(
+      (await store.getMemories(bob, [b1.memory.id])).map((m) => m.salience),
+      [0.8],
+    );
+    assert.deepEqual(
+      (await store.outgoingWaypoints(alice, [a1.memory.id])).map((w) => [w.dstId, w.weight]),
+      [[a2.memory.id, 0.1]],
+    );
+    assert.deepEqual(
+      (await store.outgoingWaypoints(bob, [b1.memory.id])).map((w) => [w.dstId, w.weight]),
+      [[b2.memory.id, 0.1]],
+    );
     const view = await store.view(alice);
-    assert.deepEqual([view.memory(a1.memory.id)?.salience, view.outgoing(a1.memory.id)], [0.9, [{ dstId: a2.memory.id, weight: 0.1 }]], 'the model took what was written');
+    assert.deepEqual(
+      [view.memory(a1.memory.id)?.salience, view.outgoing(a1.memory.id)],
+      [0.9, [{ dstId: a2.memory.id, weight: 0.1 }]],
+      'the model took what was written',
+    );
   });
 
   it('weighs a user’s links on its own stored weights when another user of the batch lists the same source', async () => {
@@ -121,7 +163,10 @@ contract('waypoints', (current) => {
       { scope: alice, recall: { salience: [], path: [{ srcId: a1.memory.id, dstId: a2.memory.id }], coactivated: [] } },
       { scope: bob, recall: { salience: [], path: [{ srcId: a1.memory.id, dstId: b1.memory.id }], coactivated: [] } },
     ]);
-    assert.deepEqual((await store.outgoingWaypoints(alice, [a1.memory.id])).map((w) => [w.dstId, w.weight]), [[a2.memory.id, 0.55]]);
+    assert.deepEqual(
+      (await store.outgoingWaypoints(alice, [a1.memory.id])).map((w) => [w.dstId, w.weight]),
+      [[a2.memory.id, 0.55]],
+    );
     assert.deepEqual(await store.outgoingWaypoints(bob, [a1.memory.id, b1.memory.id]), []);
   });
 

@@ -10,7 +10,11 @@ test('short text is one chunk; long text is split with overlap and loses nothing
   const chunks = chunkText(text);
   assert.ok(chunks.length > 1);
   for (const c of chunks) assert.ok(c.length <= 3072);
-  for (let i = 0; i < 200; i++) assert.ok(chunks.some((c) => c.includes(sentence(i))), `sentence ${i} kept`);
+  for (let i = 0; i < 200; i++)
+    assert.ok(
+      chunks.some((c) => c.includes(sentence(i))),
+      `sentence ${i} kept`,
+    );
   assert.ok(chunks[1]!.startsWith(chunks[0]!.slice(-307)));
 });
 
@@ -30,7 +34,13 @@ test('mean vector weights sectors by softmax of 2·weight and is unit length', (
   ])!;
   assert.ok(m[0]! > m[1]!, 'emotional (weight 1.3) outweighs reflective (0.8)');
   assert.ok(Math.abs(Math.hypot(m[0]!, m[1]!) - 1) < 1e-6);
-  assert.equal(meanVector([{ sector: 'semantic', vector: e }, { sector: 'episodic', vector: Float32Array.from([1]) }]), null);
+  assert.equal(
+    meanVector([
+      { sector: 'semantic', vector: e },
+      { sector: 'episodic', vector: Float32Array.from([1]) },
+    ]),
+    null,
+  );
   const avg = averageVectors([e, s]);
   assert.ok(Math.abs(avg[0]! - Math.SQRT1_2) < 1e-6);
 });

@@ -19,7 +19,11 @@ test('no cue → semantic with confidence 0.2', () => {
 });
 
 test('metadata sector overrides, anything else is ignored', () => {
-  assert.deepEqual(classify('I went to the store today', 'procedural'), { primary: 'procedural', additional: [], confidence: 1 });
+  assert.deepEqual(classify('I went to the store today', 'procedural'), {
+    primary: 'procedural',
+    additional: [],
+    confidence: 1,
+  });
   assert.equal(classify('I went to the store today', 'nonsense').primary, 'episodic');
 });
 

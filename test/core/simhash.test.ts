@@ -10,7 +10,9 @@ test('fingerprints are 16 hex characters with two different halves', () => {
 
 test('same token set → same fingerprint; different texts are far apart', () => {
   assert.equal(simhash('Dark mode is on'), simhash('dark MODE is on!'));
-  assert.ok(hammingDistance(simhash('I bought apples at the market'), simhash('The meeting moved to Friday afternoon')) > 10);
+  assert.ok(
+    hammingDistance(simhash('I bought apples at the market'), simhash('The meeting moved to Friday afternoon')) > 10,
+  );
 });
 
 test('synonyms are not folded for dedup', () => {
@@ -39,7 +41,12 @@ test('hamming distance counts differing bits', () => {
 test('same wording: order, case, punctuation and fillers aside; a different name, number or negation is another fact', () => {
   assert.ok(sameWording('Carol owns a red kayak', 'carol owns red kayak!'));
   assert.ok(sameWording('Erin keeps her bike in the garage', 'there Erin keeps her bike in the garage'));
-  assert.ok(!sameWording('The key for the velkawunka project is in the safe', 'The key for the kafewpimgho project is in the safe'));
+  assert.ok(
+    !sameWording(
+      'The key for the velkawunka project is in the safe',
+      'The key for the kafewpimgho project is in the safe',
+    ),
+  );
   assert.ok(!sameWording('I have 3 bags (note 12)', 'I have 3 bags (note 13)'));
   assert.ok(!sameWording('I like tea', 'I do not like tea'));
   assert.ok(!sameWording('!!!', '???'));

@@ -26,7 +26,14 @@ test('stemWord keeps numbers, mixed tokens and short words whole', () => {
 
 test('termTokens stem for the index; canonicalTokens (stored vectors, fingerprints) are unchanged', () => {
   assert.deepEqual(termTokens('She was hiking and painted sunsets'), ['she', 'was', 'hike', 'and', 'paint', 'sunset']);
-  assert.deepEqual(canonicalTokens('She was hiking and painted sunsets'), ['she', 'was', 'hik', 'and', 'paint', 'sunset']);
+  assert.deepEqual(canonicalTokens('She was hiking and painted sunsets'), [
+    'she',
+    'was',
+    'hik',
+    'and',
+    'paint',
+    'sunset',
+  ]);
   // Function words are not stemmed into content-looking stems, and count as function words.
   assert.ok(termTokens('was has when').every(isFunctionWord));
 });
@@ -43,13 +50,24 @@ test('fuseRanks: agreement beats one signal, ties stay ties, missing signals add
   assert.equal(fused[1], fused[3], 'equal scores in every signal: equal fused scores');
   assert.ok(fused[2]! < fused[1]!);
   assert.ok(fused.every((f) => f > 0 && f <= 1));
-  assert.equal(fuseRanks([{ scores: [5], weight: 1 }, { scores: [1], weight: 2 }], 1)[0], 1, 'first everywhere scores 1');
+  assert.equal(
+    fuseRanks(
+      [
+        { scores: [5], weight: 1 },
+        { scores: [1], weight: 2 },
+      ],
+      1,
+    )[0],
+    1,
+    'first everywhere scores 1',
+  );
   assert.deepEqual([...fuseRanks([{ scores: [0, -1], weight: 1 }], 2)], [0, 0]);
 });
 
 test('threadOf: a non-blank string thread_id of bounded length', () => {
   assert.equal(threadOf({ thread_id: 'chat-1' }), 'chat-1');
-  for (const meta of [{}, { thread_id: 3 }, { thread_id: '  ' }, { thread_id: 'x'.repeat(300) }, null]) assert.equal(threadOf(meta), null);
+  for (const meta of [{}, { thread_id: 3 }, { thread_id: '  ' }, { thread_id: 'x'.repeat(300) }, null])
+    assert.equal(threadOf(meta), null);
   assert.equal(threadOfJson('{"thread_id":"s2","turn":4}'), 's2');
   assert.equal(threadOfJson('{"other":1}'), null);
   assert.equal(threadOfJson('{"thread_id": broken'), null);

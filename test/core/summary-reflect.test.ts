@@ -22,7 +22,10 @@ const coffee = [
   item('b', 'I drink black coffee every morning before my work'),
   item('c', 'Every morning before work I drink black coffee'),
 ];
-const other = [item('d', 'The invoice for the roof repair is due in March'), item('e', 'Quantum tunnelling lets particles cross barriers')];
+const other = [
+  item('d', 'The invoice for the roof repair is due in March'),
+  item('e', 'Quantum tunnelling lets particles cross barriers'),
+];
 
 test('clusters group similar memories of the same sector only', () => {
   const clusters = greedyClusters([...coffee, ...other], 0.8);
@@ -44,5 +47,8 @@ test('reflections name their sources and skip already reflected ones', () => {
 test('summary follows the v1.2 layout and counts', () => {
   assert.equal(userSummaryText([], 0), EMPTY_SUMMARY);
   const text = userSummaryText([...coffee, ...other], 1000);
-  assert.match(text, /^5 memories, 3 patterns \| moderate \| avg_sal=0\.50 \| top: semantic\(3, sal=0\.\d\d\): "I drink black coffee every morning befor\.\.\."/);
+  assert.match(
+    text,
+    /^5 memories, 3 patterns \| moderate \| avg_sal=0\.50 \| top: semantic\(3, sal=0\.\d\d\): "I drink black coffee every morning befor\.\.\."/,
+  );
 });

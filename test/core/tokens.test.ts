@@ -18,11 +18,22 @@ test('ASCII texts (tokenized on a fast path) get the tokens the general path giv
   const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?-'\t\n#*_ss ies ing ers ed";
   for (let i = 0; i < 2000; i++) {
-    const text = Array.from({ length: Math.floor(random() * 60) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
-    for (const fold of [true, false]) assert.deepEqual(canonicalTokens(text, fold), general(text, fold), JSON.stringify(text));
+    const text = Array.from(
+      { length: Math.floor(random() * 60) },
+      () => alphabet[Math.floor(random() * alphabet.length)],
+    ).join('');
+    for (const fold of [true, false])
+      assert.deepEqual(canonicalTokens(text, fold), general(text, fold), JSON.stringify(text));
   }
   assert.deepEqual(canonicalTokens('Glasses, 3 bodies & LOVED papers'), ['glasse', '3', 'body', 'lov', 'paper']);
-  assert.deepEqual([canonicalTokens('loves it'), canonicalTokens('loves it', false)], [['prefer', 'it'], ['love', 'it']], 'folded and unfolded forms are remembered apart');
+  assert.deepEqual(
+    [canonicalTokens('loves it'), canonicalTokens('loves it', false)],
+    [
+      ['prefer', 'it'],
+      ['love', 'it'],
+    ],
+    'folded and unfolded forms are remembered apart',
+  );
 });
 
 test('CJK text yields characters and bigrams, emoji yield themselves', () => {
@@ -35,6 +46,10 @@ test('CJK text yields characters and bigrams, emoji yield themselves', () => {
 test('overlap is the share of query tokens found in the memory', () => {
   assert.equal(overlapShare(overlapTokens(canonicalTokens('red car')), canonicalTokens('the red bicycle')), 0.5);
   assert.equal(overlapShare(overlapTokens([]), canonicalTokens('x')), 0);
-  assert.deepEqual(overlapTokens(canonicalTokens('the car and the bike')), ['car', 'bike'], 'function words count only when nothing else is left');
+  assert.deepEqual(
+    overlapTokens(canonicalTokens('the car and the bike')),
+    ['car', 'bike'],
+    'function words count only when nothing else is left',
+  );
   assert.deepEqual(overlapTokens(canonicalTokens('what is it')), ['what', 'is', 'it']);
 });

@@ -4,7 +4,10 @@ import { Vocabulary } from '../../src/core/vocabulary.js';
 
 test('term ids are assigned once, in order of first sight', () => {
   const v = new Vocabulary();
-  assert.deepEqual(['tea', 'milk', 'tea'].map((t) => v.id(t)), [0, 1, 0]);
+  assert.deepEqual(
+    ['tea', 'milk', 'tea'].map((t) => v.id(t)),
+    [0, 1, 0],
+  );
   assert.equal(v.find('milk'), 1);
   assert.equal(v.find('coffee'), undefined);
   assert.equal(v.term(1), 'milk');

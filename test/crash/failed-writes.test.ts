@@ -24,21 +24,37 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
         OM_EMBED_CACHE_SIZE: '0',
       });
       raw = await openRaw(h);
-      const first = await h!.call('POST', '/memory/add', { body: { content: 'The lighthouse keeper logs the weather at dawn', user_id: 'alice' } });
+      const first = await h!.call('POST', '/memory/add', {
+        body: { content: 'The lighthouse keeper logs the weather at dawn', user_id: 'alice' },
+      });
       assert.equal(first.status, 200, JSON.stringify(first.body));
       const id = first.body.id as string;
       const writes: Array<[string, string, unknown]> = [
         ['POST', '/memory/add', { content: 'A brand new note about harbour tides', user_id: 'alice' }],
-        ['POST', '/memory/add/batch', { items: [{ content: 'batch note one about ferries' }, { content: 'batch note two about buoys' }], user_id: 'bob' }],
+        [
+          'POST',
+          '/memory/add/batch',
+          {
+            items: [{ content: 'batch note one about ferries' }, { content: 'batch note two about buoys' }],
+            user_id: 'bob',
+          },
+        ],
         ['PATCH', `/memory/${id}`, { content: 'The keeper now logs the weather at dusk', user_id: 'alice' }],
-        ['POST', '/memory/ingest', { content_type: 'text', data: 'A long document.\n\nWith a second section about gulls.', user_id: 'alice' }],
+        [
+          'POST',
+          '/memory/ingest',
+          { content_type: 'text', data: 'A long document.\n\nWith a second section about gulls.', user_id: 'alice' },
+        ],
       ];
       await h!.memory.settle();
       const before = await databaseFingerprint(raw!);
       fake.failAfter(0, openAiErrors.overloaded);
       for (const [method, path, body] of writes) {
         const r = await h!.call(method, path, { body });
-        assert.ok(r.status === 502 || r.status === 503, `${method} ${path} during the outage: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+        assert.ok(
+          r.status === 502 || r.status === 503,
+          `${method} ${path} during the outage: HTTP ${r.status} ${JSON.stringify(r.body)}`,
+        );
         assert.equal(typeof r.body.error, 'string');
         await h!.memory.settle();
         assert.equal(await databaseFingerprint(raw!), before, `${method} ${path} failed but changed the database`);
@@ -48,7 +64,9 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
         const r = await h!.call(method, path, { body });
         assert.equal(r.status, 200, `${method} ${path} after the outage: ${JSON.stringify(r.body)}`);
       }
-      console.log(`[failed writes ${backend}] ${writes.length} writes refused during the outage left the database unchanged`);
+      console.log(
+        `[failed writes ${backend}] ${writes.length} writes refused during the outage left the database unchanged`,
+      );
     } finally {
       await raw?.close();
       await h?.close();

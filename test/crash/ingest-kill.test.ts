@@ -18,7 +18,10 @@ const SECTIONS = 120;
 
 /** A document of distinct sections (identical ones would deduplicate), different each round. */
 function longDocument(round: number): string {
-  return Array.from({ length: SECTIONS }, (_, i) => `Round ${round} chapter ${i}: ${`word${i}x${round} `.repeat(40)}${Math.random().toString(36)}`).join('\n\n');
+  return Array.from(
+    { length: SECTIONS },
+    (_, i) => `Round ${round} chapter ${i}: ${`word${i}x${round} `.repeat(40)}${Math.random().toString(36)}`,
+  ).join('\n\n');
 }
 
 interface Row {
@@ -28,12 +31,20 @@ interface Row {
 
 async function rows(raw: RawDb): Promise<Row[]> {
   const found = await raw.all(`SELECT id, meta FROM ${raw.tables.memories}`);
-  return found.map((r) => ({ id: String(r.id), meta: typeof r.meta === 'string' ? JSON.parse(r.meta) : (r.meta as Record<string, any>) }));
+  return found.map((r) => ({
+    id: String(r.id),
+    meta: typeof r.meta === 'string' ? JSON.parse(r.meta) : (r.meta as Record<string, any>),
+  }));
 }
 
 async function killWhenStoring(server: ServerProcess, raw: RawDb, round: number): Promise<void> {
   const before = (await rows(raw)).length;
-  const ingest = request(server.url, 'POST', '/memory/ingest', { content_type: 'txt', data: longDocument(round), config: { force_root: true, sec_sz: 400 }, user_id: 'dora' }).catch(() => null);
+  const ingest = request(server.url, 'POST', '/memory/ingest', {
+    content_type: 'txt',
+    data: longDocument(round),
+    config: { force_root: true, sec_sz: 400 },
+    user_id: 'dora',
+  }).catch(() => null);
   for (;;) {
     if ((await rows(raw)).length > before) break;
     await new Promise((r) => setTimeout(r, 1));
@@ -48,18 +59,31 @@ async function verify(raw: RawDb): Promise<number> {
   const roots = all.filter((r) => r.meta.is_root);
   for (const root of roots) {
     const sections = all.filter((r) => r.meta.parent_id === root.id);
-    assert.equal(sections.length, root.meta.total_sections, `root ${root.id} announces ${root.meta.total_sections} sections, ${sections.length} are stored`);
-    const links = await raw.all(`SELECT dst_id FROM ${raw.tables.waypoints} WHERE src_id = '${root.id}' AND weight = 1`);
+    assert.equal(
+      sections.length,
+      root.meta.total_sections,
+      `root ${root.id} announces ${root.meta.total_sections} sections, ${sections.length} are stored`,
+    );
+    const links = await raw.all(
+      `SELECT dst_id FROM ${raw.tables.waypoints} WHERE src_id = '${root.id}' AND weight = 1`,
+    );
     assert.equal(links.length, sections.length, `root ${root.id} links to every section`);
   }
-  for (const section of all.filter((r) => r.meta.is_child)) assert.ok(ids.has(section.meta.parent_id), `section ${section.id} points at a missing root`);
+  for (const section of all.filter((r) => r.meta.is_child))
+    assert.ok(ids.has(section.meta.parent_id), `section ${section.id} points at a missing root`);
   const facts = await integrity(raw);
-  assert.equal(facts.memoriesWithoutVectors + facts.orphanOrForeignVectors + facts.orphanOrCrossUserWaypoints, 0, JSON.stringify(facts));
+  assert.equal(
+    facts.memoriesWithoutVectors + facts.orphanOrForeignVectors + facts.orphanOrCrossUserWaypoints,
+    0,
+    JSON.stringify(facts),
+  );
   return roots.length;
 }
 
 for (const backend of ['sqlite', 'postgres'] as const) {
-  test(`SIGKILL while a long document is stored on ${backend}: all of it or none of it`, { timeout: 300_000 }, async () => {
+  test(`SIGKILL while a long document is stored on ${backend}: all of it or none of it`, {
+    timeout: 300_000,
+  }, async () => {
     const tmp = tmpDir('om-ingest-kill-');
     const pg = backend === 'postgres' ? await freshPgSchema('ingestkill') : null;
     const env: Record<string, string> = pg
@@ -77,10 +101,17 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       server = await startServerProcess(env);
       const roots = await verify(raw!);
       // The server still ingests after the kills.
-      const ok = await request(server.url, 'POST', '/memory/ingest', { content_type: 'txt', data: longDocument(ROUNDS), config: { force_root: true, sec_sz: 400 }, user_id: 'dora' });
+      const ok = await request(server.url, 'POST', '/memory/ingest', {
+        content_type: 'txt',
+        data: longDocument(ROUNDS),
+        config: { force_root: true, sec_sz: 400 },
+        user_id: 'dora',
+      });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       assert.equal(await verify(raw!), roots + 1);
-      console.log(`[ingest kill ${backend}] ${ROUNDS} SIGKILLs as the document appeared; ${roots} complete documents survived, none partial`);
+      console.log(
+        `[ingest kill ${backend}] ${ROUNDS} SIGKILLs as the document appeared; ${roots} complete documents survived, none partial`,
+      );
     } finally {
       await server?.kill();
       await raw?.close();

@@ -28,7 +28,14 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', OM_PORT: '0', OM_HOST: '127.0.0.1', OM_API_KEY: SERVER_ADMIN_KEY, OM_LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      OM_PORT: '0',
+      OM_HOST: '127.0.0.1',
+      OM_API_KEY: SERVER_ADMIN_KEY,
+      OM_LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -80,7 +87,13 @@ export interface Reply {
 }
 
 /** One JSON request with the admin key; network errors reject (a killed server). */
-export async function request(base: string, method: string, route: string, body?: unknown, key = SERVER_ADMIN_KEY): Promise<Reply> {
+export async function request(
+  base: string,
+  method: string,
+  route: string,
+  body?: unknown,
+  key = SERVER_ADMIN_KEY,
+): Promise<Reply> {
   const res = await fetch(base + route, {
     method,
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },

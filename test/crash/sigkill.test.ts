@@ -17,7 +17,10 @@ const WORKERS = 16;
 /** Acknowledged operations before the kill: enough that writes are in flight when it lands. */
 const KILL_AFTER = 150;
 const USERS = ['alice', 'bob', null] as const;
-const WORDS = 'river maple copper violet harbor lantern quartz meadow falcon ember glacier orchard saffron tundra velvet willow'.split(' ');
+const WORDS =
+  'river maple copper violet harbor lantern quartz meadow falcon ember glacier orchard saffron tundra velvet willow'.split(
+    ' ',
+  );
 
 interface Expected {
   user: string | null;
@@ -88,7 +91,10 @@ async function verify(base: string, raw: RawDb, expected: Map<string, Expected>)
     if (e.deleted === true) {
       assert.equal(r.status, 404, `acknowledged delete of ${id} was undone`);
     } else if (r.status === 200) {
-      assert.ok(e.contents.includes(r.body.content), `memory ${id} holds ${JSON.stringify(r.body.content)}, expected one of ${JSON.stringify(e.contents)}`);
+      assert.ok(
+        e.contents.includes(r.body.content),
+        `memory ${id} holds ${JSON.stringify(r.body.content)}, expected one of ${JSON.stringify(e.contents)}`,
+      );
       assert.equal(r.body.user_id, e.user);
       e.contents = [r.body.content];
     } else {
@@ -98,14 +104,20 @@ async function verify(base: string, raw: RawDb, expected: Map<string, Expected>)
   }
   const facts = await integrity(raw);
   assert.deepEqual(
-    { memoriesWithoutVectors: facts.memoriesWithoutVectors, orphanOrForeignVectors: facts.orphanOrForeignVectors, orphanOrCrossUserWaypoints: facts.orphanOrCrossUserWaypoints },
+    {
+      memoriesWithoutVectors: facts.memoriesWithoutVectors,
+      orphanOrForeignVectors: facts.orphanOrForeignVectors,
+      orphanOrCrossUserWaypoints: facts.orphanOrCrossUserWaypoints,
+    },
     { memoriesWithoutVectors: 0, orphanOrForeignVectors: 0, orphanOrCrossUserWaypoints: 0 },
     `half-written rows after the crash: ${JSON.stringify(facts)}`,
   );
 }
 
 for (const backend of ['sqlite', 'postgres'] as const) {
-  test(`SIGKILL during concurrent writes on ${backend}: acknowledged writes survive, nothing half-written`, { timeout: 300_000 }, async () => {
+  test(`SIGKILL during concurrent writes on ${backend}: acknowledged writes survive, nothing half-written`, {
+    timeout: 300_000,
+  }, async () => {
     const tmp = tmpDir('om-crash-');
     const pg = backend === 'postgres' ? await freshPgSchema('crash') : null;
     const env: Record<string, string> = pg
@@ -126,7 +138,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       }
       server = await startServerProcess(env);
       await verify(server.url, raw!, expected);
-      console.log(`[crash ${backend}] 2 SIGKILLs, ${acknowledged} acknowledged writes checked (${expected.size} memories tracked)`);
+      console.log(
+        `[crash ${backend}] 2 SIGKILLs, ${acknowledged} acknowledged writes checked (${expected.size} memories tracked)`,
+      );
     } finally {
       await server?.kill();
       await raw?.close();

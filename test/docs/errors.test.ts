@@ -10,7 +10,9 @@ import { ERRORS } from '../../src/errors.js';
 const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
 
 test('docs/errors.md tables the whole catalogue, in its order', () => {
-  const rows = read('docs/errors.md').split('\n').filter((l) => /^\| `\w+` \|/.test(l));
+  const rows = read('docs/errors.md')
+    .split('\n')
+    .filter((l) => /^\| `\w+` \|/.test(l));
   const expected = Object.entries(ERRORS).map(([code, e]) => `| \`${code}\` | ${e.status} | ${e.meaning} |`);
   assert.deepEqual(rows, expected);
 });

@@ -12,7 +12,13 @@ import { serverPool, startFakeServer, type FakeServer } from './fake-server.js';
 const alice = userScope('alice');
 
 const env = (fake: FakeServer, extra: Record<string, string> = {}) =>
-  loadConfig({ OM_EMBEDDINGS: 'openai', OM_OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'k', OM_EMBED_RETRY_BASE_MS: '1', ...extra });
+  loadConfig({
+    OM_EMBEDDINGS: 'openai',
+    OM_OPENAI_BASE_URL: `${fake.url}/v1`,
+    OPENAI_API_KEY: 'k',
+    OM_EMBED_RETRY_BASE_MS: '1',
+    ...extra,
+  });
 
 test('LRU cache evicts the least recently used entry', () => {
   const c = new EmbeddingCache(2);
@@ -77,20 +83,33 @@ describe('remote embedder', () => {
     assert.equal(fake.requests.length, 3);
   });
 
-  test('OM_VEC_DIM differing from the provider\'s answer stops start-up', async () => {
+  test("OM_VEC_DIM differing from the provider's answer stops start-up", async () => {
     // A server that ignores `dimensions` (most self-hosted models cannot shorten vectors).
-    const fake = await pool.add(startFakeServer((r) => ({ status: 200, body: { data: r.json.input.map((_: string, index: number) => ({ index, embedding: Array(768).fill(0.5) })) } })));
+    const fake = await pool.add(
+      startFakeServer((r) => ({
+        status: 200,
+        body: { data: r.json.input.map((_: string, index: number) => ({ index, embedding: Array(768).fill(0.5) })) },
+      })),
+    );
     const e = createRemoteEmbedder(env(fake, { OM_VEC_DIM: '256' }));
     await assert.rejects(e.verify(), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /^OM_VEC_DIM: is 256 but openai model text-embedding-3-small at 127\.0\.0\.1:\d+ answers 768-dimensional vectors$/);
+      assert.match(
+        err.message,
+        /^OM_VEC_DIM: is 256 but openai model text-embedding-3-small at 127\.0\.0\.1:\d+ answers 768-dimensional vectors$/,
+      );
       return true;
     });
   });
 
   test('a provider whose dimension changes after start-up is caught, not stored', async () => {
     let dim = 8;
-    const fake = await pool.add(startFakeServer((r) => ({ status: 200, body: { data: r.json.input.map((_: string, index: number) => ({ index, embedding: Array(dim).fill(1) })) } })));
+    const fake = await pool.add(
+      startFakeServer((r) => ({
+        status: 200,
+        body: { data: r.json.input.map((_: string, index: number) => ({ index, embedding: Array(dim).fill(1) })) },
+      })),
+    );
     const e = createRemoteEmbedder(env(fake));
     await e.verify();
     dim = 12;
@@ -98,10 +117,21 @@ describe('remote embedder', () => {
   });
 
   test('a wrong count of vectors or non-numbers are rejected', async () => {
-    const fake = await pool.add(startFakeServer(() => ({ status: 200, body: { data: [{ index: 0, embedding: [1, 'x'] }] } })));
+    const fake = await pool.add(
+      startFakeServer(() => ({ status: 200, body: { data: [{ index: 0, embedding: [1, 'x'] }] } })),
+    );
     const e = createRemoteEmbedder(env(fake));
-    await assert.rejects(e.verify(), (err: unknown) => err instanceof ProviderError && /not a list of numbers/.test(err.message));
-    await assert.rejects(e.embed([{ text: 'a', sector: 'semantic' }, { text: 'b', sector: 'semantic' }]), /answered 1 vectors for 2 texts|not a list/);
+    await assert.rejects(
+      e.verify(),
+      (err: unknown) => err instanceof ProviderError && /not a list of numbers/.test(err.message),
+    );
+    await assert.rejects(
+      e.embed([
+        { text: 'a', sector: 'semantic' },
+        { text: 'b', sector: 'semantic' },
+      ]),
+      /answered 1 vectors for 2 texts|not a list/,
+    );
   });
 
   test('errors are counted per provider', async () => {

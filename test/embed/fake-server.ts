@@ -74,7 +74,14 @@ export async function startFakeServer(handler: Handler): Promise<FakeServer> {
       } catch {
         json = null;
       }
-      const rec: Recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, json, at: Date.now() };
+      const rec: Recorded = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        raw,
+        json,
+        at: Date.now(),
+      };
       fake.requests.push(rec);
       const reply =
         scripted.shift() ?? (failFrom && fake.requests.length > failFrom.at ? failFrom.reply : null) ?? handler(rec);
@@ -100,7 +107,10 @@ export async function startFakeServer(handler: Handler): Promise<FakeServer> {
 }
 
 /** Servers a describe block starts; `closeAll` goes in its `after`. */
-export function serverPool(): { add: <T extends FakeServer>(server: Promise<T>) => Promise<T>; closeAll: () => Promise<void> } {
+export function serverPool(): {
+  add: <T extends FakeServer>(server: Promise<T>) => Promise<T>;
+  closeAll: () => Promise<void>;
+} {
   const servers: FakeServer[] = [];
   return {
     add: async (server) => {

@@ -3,7 +3,14 @@ import { after, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { HttpClient, ProviderError, parseRetryAfter } from '../../src/embed/http.js';
 import { createRemoteEmbedder } from '../../src/embed/providers/from-config.js';
-import { bedrockThrottled, fakeBedrock, fakeGemini, fakeOpenAi, geminiQuotaExceeded, openAiErrors } from './fake-providers.js';
+import {
+  bedrockThrottled,
+  fakeBedrock,
+  fakeGemini,
+  fakeOpenAi,
+  geminiQuotaExceeded,
+  openAiErrors,
+} from './fake-providers.js';
 import { closedPort, serverPool, startFakeServer, type FakeServer } from './fake-server.js';
 
 const recordSleeps = () => {
@@ -52,7 +59,14 @@ describe('retries, timeouts and unreachable hosts', () => {
     const fake = await pool.add(fakeBedrock(id, 'amazon.titan-embed-text-v2:0', 8));
     const { delays, sleep } = recordSleeps();
     const e = createRemoteEmbedder(
-      loadConfig({ OM_EMBEDDINGS: 'aws', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'S', AWS_ENDPOINT_URL: fake.url, OM_EMBED_RETRY_BASE_MS: '100' }),
+      loadConfig({
+        OM_EMBEDDINGS: 'aws',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AK',
+        AWS_SECRET_ACCESS_KEY: 'S',
+        AWS_ENDPOINT_URL: fake.url,
+        OM_EMBED_RETRY_BASE_MS: '100',
+      }),
       { sleep },
     );
     const when = new Date(Date.now() + 30_000).toUTCString();
@@ -62,10 +76,18 @@ describe('retries, timeouts and unreachable hosts', () => {
     assert.ok(delays[0]! > 25_000 && delays[0]! <= 30_000, `waited ${delays[0]}`);
   });
 
-  test('Gemini\'s RESOURCE_EXHAUSTED carries its wait in the body (RetryInfo), which is honoured', async () => {
+  test("Gemini's RESOURCE_EXHAUSTED carries its wait in the body (RetryInfo), which is honoured", async () => {
     const fake = await pool.add(fakeGemini('g', 'embedding-001', 8));
     const { delays, sleep } = recordSleeps();
-    const e = createRemoteEmbedder(loadConfig({ OM_EMBEDDINGS: 'gemini', OM_GEMINI_BASE_URL: fake.url, GEMINI_API_KEY: 'g', OM_EMBED_RETRY_BASE_MS: '100' }), { sleep });
+    const e = createRemoteEmbedder(
+      loadConfig({
+        OM_EMBEDDINGS: 'gemini',
+        OM_GEMINI_BASE_URL: fake.url,
+        GEMINI_API_KEY: 'g',
+        OM_EMBED_RETRY_BASE_MS: '100',
+      }),
+      { sleep },
+    );
     fake.failNext(1, geminiQuotaExceeded('12s'));
     await e.verify();
     assert.deepEqual(delays, [12_000]);
@@ -102,7 +124,10 @@ describe('retries, timeouts and unreachable hosts', () => {
   test('a server that does not answer in time is a timeout', async () => {
     const fake = await pool.add(fakeOpenAi('k', 8));
     fake.delayMs = 3000;
-    const e = createRemoteEmbedder(loadConfig(openAiEnv(fake, { OM_EMBED_TIMEOUT_MS: '100', OM_EMBED_MAX_RETRIES: '1' })), recordSleeps());
+    const e = createRemoteEmbedder(
+      loadConfig(openAiEnv(fake, { OM_EMBED_TIMEOUT_MS: '100', OM_EMBED_MAX_RETRIES: '1' })),
+      recordSleeps(),
+    );
     await assert.rejects(e.verify(), (err: unknown) => {
       assert.ok(err instanceof ProviderError);
       assert.equal(err.failure, 'timeout');
@@ -116,7 +141,10 @@ describe('retries, timeouts and unreachable hosts', () => {
 
   test('an unreachable host is reported at verify() with provider and host', async () => {
     const port = await closedPort();
-    const e = createRemoteEmbedder(loadConfig({ OM_EMBEDDINGS: 'ollama', OLLAMA_URL: `http://127.0.0.1:${port}`, OM_EMBED_MAX_RETRIES: '2' }), recordSleeps());
+    const e = createRemoteEmbedder(
+      loadConfig({ OM_EMBEDDINGS: 'ollama', OLLAMA_URL: `http://127.0.0.1:${port}`, OM_EMBED_MAX_RETRIES: '2' }),
+      recordSleeps(),
+    );
     await assert.rejects(e.verify(), (err: unknown) => {
       assert.ok(err instanceof ProviderError);
       assert.equal(err.failure, 'unreachable');
@@ -128,7 +156,14 @@ describe('retries, timeouts and unreachable hosts', () => {
   test('no more requests in flight than the concurrency bound', async () => {
     const fake = await pool.add(startFakeServer(() => ({ status: 200, body: { ok: true } })));
     fake.delayMs = 100;
-    const http = new HttpClient({ provider: 'p', timeoutMs: 5000, maxRetries: 0, retryBaseMs: 1, maxRetryDelayMs: 1, concurrency: 3 });
+    const http = new HttpClient({
+      provider: 'p',
+      timeoutMs: 5000,
+      maxRetries: 0,
+      retryBaseMs: 1,
+      maxRetryDelayMs: 1,
+      concurrency: 3,
+    });
     await Promise.all(Array.from({ length: 12 }, () => http.postJson({ url: fake.url, body: '{}' })));
     assert.equal(fake.requests.length, 12);
     assert.equal(fake.maxInFlight, 3);
@@ -136,8 +171,18 @@ describe('retries, timeouts and unreachable hosts', () => {
 
   test('a 2xx answer that is not JSON is a bad response, not retried', async () => {
     const fake = await pool.add(startFakeServer(() => ({ status: 200, body: '<html>proxy login</html>' })));
-    const http = new HttpClient({ provider: 'p', timeoutMs: 5000, maxRetries: 3, retryBaseMs: 1, maxRetryDelayMs: 1, concurrency: 1 });
-    await assert.rejects(http.postJson({ url: fake.url, body: '{}' }), (err: unknown) => err instanceof ProviderError && err.failure === 'bad_response');
+    const http = new HttpClient({
+      provider: 'p',
+      timeoutMs: 5000,
+      maxRetries: 3,
+      retryBaseMs: 1,
+      maxRetryDelayMs: 1,
+      concurrency: 1,
+    });
+    await assert.rejects(
+      http.postJson({ url: fake.url, body: '{}' }),
+      (err: unknown) => err instanceof ProviderError && err.failure === 'bad_response',
+    );
     assert.equal(fake.requests.length, 1);
   });
 });

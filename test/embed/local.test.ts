@@ -49,7 +49,10 @@ describe('unigram tokenizer', () => {
 describe('projection onto main directions', () => {
   const count = 40;
   const dim = 6;
-  const rows = Float32Array.from({ length: count * dim }, (_, k) => Math.sin(k * 1.7 + 0.3) * (k % dim === 2 ? 10 : 0.5));
+  const rows = Float32Array.from(
+    { length: count * dim },
+    (_, k) => Math.sin(k * 1.7 + 0.3) * (k % dim === 2 ? 10 : 0.5),
+  );
   const dot = (m: Float32Array, width: number, i: number, j: number) => {
     let s = 0;
     for (let d = 0; d < width; d++) s += m[i * width + d]! * m[j * width + d]!;
@@ -58,14 +61,20 @@ describe('projection onto main directions', () => {
 
   test('keeping every dimension is a rotation: inner products unchanged', () => {
     const p = projectOntoMainDirections(rows, count, dim, dim);
-    for (const [i, j] of [[0, 1], [3, 7], [5, 5], [12, 39]] as const) {
+    for (const [i, j] of [
+      [0, 1],
+      [3, 7],
+      [5, 5],
+      [12, 39],
+    ] as const) {
       assert.ok(Math.abs(dot(p, dim, i, j) - dot(rows, dim, i, j)) < 1e-3, `rows ${i} and ${j}`);
     }
   });
 
   test('one dimension kept is the direction of most energy', () => {
     const p = projectOntoMainDirections(rows, count, dim, 1);
-    for (let i = 0; i < count; i++) assert.ok(Math.abs(Math.abs(p[i]!) - Math.abs(rows[i * dim + 2]!)) < 0.6, `row ${i}`);
+    for (let i = 0; i < count; i++)
+      assert.ok(Math.abs(Math.abs(p[i]!) - Math.abs(rows[i * dim + 2]!)) < 0.6, `row ${i}`);
   });
 });
 
@@ -83,11 +92,27 @@ describe('local embedder (real model)', () => {
   test('semantic neighbours are closer than unrelated sentences, without shared words', async () => {
     // [text, its paraphrase or answer, an unrelated text]; the synthetic embedder orders 3 of these 5 wrongly.
     const triples = [
-      ['What kind of pet does she have?', 'We adopted a puppy from the animal shelter last week.', 'The quarterly budget report is due on Friday.'],
-      ['I play the guitar in a band.', 'She went to a rock concert with friends.', 'The quarterly budget report is due on Friday.'],
-      ['He lost his job at the bank.', 'He was fired from his position as a banker.', 'We adopted a puppy from the animal shelter last week.'],
+      [
+        'What kind of pet does she have?',
+        'We adopted a puppy from the animal shelter last week.',
+        'The quarterly budget report is due on Friday.',
+      ],
+      [
+        'I play the guitar in a band.',
+        'She went to a rock concert with friends.',
+        'The quarterly budget report is due on Friday.',
+      ],
+      [
+        'He lost his job at the bank.',
+        'He was fired from his position as a banker.',
+        'We adopted a puppy from the animal shelter last week.',
+      ],
       ['Where did they go on vacation?', 'We spent two weeks at the beach in Hawaii.', 'I play the guitar in a band.'],
-      ['My doctor told me to exercise more.', 'I started running every morning for my health.', 'The quarterly budget report is due on Friday.'],
+      [
+        'My doctor told me to exercise more.',
+        'I started running every morning for my health.',
+        'The quarterly budget report is due on Friday.',
+      ],
     ];
     for (const [text, near, far] of triples) {
       const [t, n, f] = await Promise.all([text!, near!, far!].map(vectorOf));
@@ -96,7 +121,11 @@ describe('local embedder (real model)', () => {
   });
 
   test('a batch gives the vectors of its texts one by one, whatever the sector', async () => {
-    const texts = ['Caroline went to a support group.', 'Melanie painted a sunrise.', 'Caroline went to a support group.'];
+    const texts = [
+      'Caroline went to a support group.',
+      'Melanie painted a sunrise.',
+      'Caroline went to a support group.',
+    ];
     const batch = await embedder.embed(texts.map((text, i) => ({ text, sector: i === 2 ? 'episodic' : 'semantic' })));
     for (const [i, text] of texts.entries()) assert.deepEqual(batch[i], await vectorOf(text));
     // Equal texts give equal vectors that are still separate arrays.

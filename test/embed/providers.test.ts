@@ -21,7 +21,8 @@ function assertVector(actual: Float32Array | undefined, expected: number[]) {
   for (let i = 0; i < e.length; i++) assert.ok(Math.abs(actual[i]! - e[i]!) < 1e-6, `component ${i}`);
 }
 
-const texts = (n: number) => Array.from({ length: n }, (_, i) => ({ text: `memory number ${i}`, sector: 'semantic' as const }));
+const texts = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ text: `memory number ${i}`, sector: 'semantic' as const }));
 
 describe('OpenAI-compatible provider', () => {
   const pool = serverPool();
@@ -29,7 +30,15 @@ describe('OpenAI-compatible provider', () => {
 
   test('batches N texts into ceil(N/batch) requests with bearer auth and the documented body', async () => {
     const fake = await pool.add(fakeOpenAi('sk-good', 24));
-    const e = createRemoteEmbedder(loadConfig({ ...base, OM_EMBEDDINGS: 'openai', OM_OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'sk-good', OM_OPENAI_MODEL: 'text-embedding-3-small' }));
+    const e = createRemoteEmbedder(
+      loadConfig({
+        ...base,
+        OM_EMBEDDINGS: 'openai',
+        OM_OPENAI_BASE_URL: `${fake.url}/v1`,
+        OPENAI_API_KEY: 'sk-good',
+        OM_OPENAI_MODEL: 'text-embedding-3-small',
+      }),
+    );
     await e.verify();
     assert.equal(e.dim, 24);
     assert.equal(e.id, 'openai:text-embedding-3-small/24');
@@ -37,7 +46,10 @@ describe('OpenAI-compatible provider', () => {
     const out = await e.embed(items);
     const calls = fake.requests.slice(1);
     assert.equal(calls.length, 3); // ceil(10 / 4)
-    assert.deepEqual(calls.map((r) => r.json.input.length), [4, 4, 2]);
+    assert.deepEqual(
+      calls.map((r) => r.json.input.length),
+      [4, 4, 2],
+    );
     for (const r of calls) {
       assert.equal(r.path, '/v1/embeddings');
       assert.equal(r.headers.authorization, 'Bearer sk-good');
@@ -48,9 +60,11 @@ describe('OpenAI-compatible provider', () => {
     items.forEach((it, i) => assertVector(out[i], fakeVector(it.text, 24)));
   });
 
-  test('simple mode sends a memory\'s sectors in one request and embeds an equal text once', async () => {
+  test("simple mode sends a memory's sectors in one request and embeds an equal text once", async () => {
     const fake = await pool.add(fakeOpenAi('k', 8));
-    const e = createRemoteEmbedder(loadConfig({ ...base, OM_EMBEDDINGS: 'openai', OM_OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'k' }));
+    const e = createRemoteEmbedder(
+      loadConfig({ ...base, OM_EMBEDDINGS: 'openai', OM_OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'k' }),
+    );
     const out = await e.embed(SECTORS.map((sector) => ({ text: 'I met Anna in Paris', sector })));
     assert.equal(fake.requests.length, 2); // probe + one call
     assert.deepEqual(fake.requests[1]!.json.input, ['I met Anna in Paris']);
@@ -60,7 +74,15 @@ describe('OpenAI-compatible provider', () => {
 
   test('OM_VEC_DIM is sent as `dimensions` and checked against the answer', async () => {
     const fake = await pool.add(fakeOpenAi('k', 12));
-    const e = createRemoteEmbedder(loadConfig({ ...base, OM_EMBEDDINGS: 'openai', OM_OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'k', OM_VEC_DIM: '16' }));
+    const e = createRemoteEmbedder(
+      loadConfig({
+        ...base,
+        OM_EMBEDDINGS: 'openai',
+        OM_OPENAI_BASE_URL: `${fake.url}/v1`,
+        OPENAI_API_KEY: 'k',
+        OM_VEC_DIM: '16',
+      }),
+    );
     await e.verify();
     assert.equal(fake.requests[0]!.json.dimensions, 16);
     assert.equal(e.dim, 16);
@@ -68,7 +90,14 @@ describe('OpenAI-compatible provider', () => {
 
   test('a wrong key fails verify() with the provider, the host and the provider message', async () => {
     const fake = await pool.add(fakeOpenAi('sk-good', 8));
-    const e = createRemoteEmbedder(loadConfig({ ...base, OM_EMBEDDINGS: 'openai', OM_OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'sk-wrong' }));
+    const e = createRemoteEmbedder(
+      loadConfig({
+        ...base,
+        OM_EMBEDDINGS: 'openai',
+        OM_OPENAI_BASE_URL: `${fake.url}/v1`,
+        OPENAI_API_KEY: 'sk-wrong',
+      }),
+    );
     const host = new URL(fake.url).host;
     await assert.rejects(e.verify(), (err: unknown) => {
       assert.ok(err instanceof ProviderError);
@@ -91,7 +120,9 @@ describe('Gemini provider', () => {
 
   test('batchEmbedContents with the key in the query and a taskType per sector', async () => {
     const fake = await pool.add(fakeGemini('g-key', 'embedding-001', 16));
-    const e = createRemoteEmbedder(loadConfig({ ...base, OM_EMBEDDINGS: 'gemini', OM_GEMINI_BASE_URL: fake.url, GEMINI_API_KEY: 'g-key' }));
+    const e = createRemoteEmbedder(
+      loadConfig({ ...base, OM_EMBEDDINGS: 'gemini', OM_GEMINI_BASE_URL: fake.url, GEMINI_API_KEY: 'g-key' }),
+    );
     const items = [
       { text: 'went hiking', sector: 'episodic' as const },
       { text: 'went hiking', sector: 'emotional' as const },
@@ -115,14 +146,24 @@ describe('Gemini provider', () => {
 
   test('advanced mode sends each sector in its own request', async () => {
     const fake = await pool.add(fakeGemini('g-key', 'embedding-001', 8));
-    const e = createRemoteEmbedder(loadConfig({ ...base, OM_EMBEDDINGS: 'gemini', OM_EMBED_MODE: 'advanced', OM_GEMINI_BASE_URL: fake.url, GEMINI_API_KEY: 'g-key' }));
+    const e = createRemoteEmbedder(
+      loadConfig({
+        ...base,
+        OM_EMBEDDINGS: 'gemini',
+        OM_EMBED_MODE: 'advanced',
+        OM_GEMINI_BASE_URL: fake.url,
+        GEMINI_API_KEY: 'g-key',
+      }),
+    );
     await e.embed(SECTORS.map((sector) => ({ text: 'same text', sector })));
     assert.equal(fake.requests.length, 1 + SECTORS.length);
   });
 
-  test('Gemini\'s 400 API_KEY_INVALID is reported as a rejected key, without the key in the message', async () => {
+  test("Gemini's 400 API_KEY_INVALID is reported as a rejected key, without the key in the message", async () => {
     const fake = await pool.add(fakeGemini('g-key', 'embedding-001', 8));
-    const e = createRemoteEmbedder(loadConfig({ ...base, OM_EMBEDDINGS: 'gemini', OM_GEMINI_BASE_URL: fake.url, GEMINI_API_KEY: 'secret-wrong' }));
+    const e = createRemoteEmbedder(
+      loadConfig({ ...base, OM_EMBEDDINGS: 'gemini', OM_GEMINI_BASE_URL: fake.url, GEMINI_API_KEY: 'secret-wrong' }),
+    );
     await assert.rejects(e.verify(), (err: unknown) => {
       assert.ok(err instanceof ProviderError);
       assert.equal(err.failure, 'auth');
@@ -141,7 +182,13 @@ describe('Ollama provider', () => {
     const fake = await pool.add(fakeOllama('nomic-embed-text', 8));
     const e = createRemoteEmbedder(loadConfig({ ...base, OM_EMBEDDINGS: 'ollama', OLLAMA_URL: fake.url }));
     const out = await e.embed(texts(5));
-    assert.deepEqual(fake.requests.slice(1).map((r) => [r.path, r.json.input.length]), [['/api/embed', 4], ['/api/embed', 1]]);
+    assert.deepEqual(
+      fake.requests.slice(1).map((r) => [r.path, r.json.input.length]),
+      [
+        ['/api/embed', 4],
+        ['/api/embed', 1],
+      ],
+    );
     assertVector(out[4], fakeVector('memory number 4', 8));
     assert.equal(e.id, 'ollama:nomic-embed-text/8');
   });
@@ -150,14 +197,19 @@ describe('Ollama provider', () => {
     const fake = await pool.add(fakeOllama('nomic-embed-text', 8, true));
     const e = createRemoteEmbedder(loadConfig({ ...base, OM_EMBEDDINGS: 'ollama', OLLAMA_URL: fake.url }));
     const out = await e.embed(texts(3));
-    assert.deepEqual(fake.requests.map((r) => r.path), ['/api/embed', '/api/embeddings', '/api/embeddings', '/api/embeddings', '/api/embeddings']);
+    assert.deepEqual(
+      fake.requests.map((r) => r.path),
+      ['/api/embed', '/api/embeddings', '/api/embeddings', '/api/embeddings', '/api/embeddings'],
+    );
     assert.equal(fake.requests[1]!.json.prompt, 'OpenMemory start-up check');
     assertVector(out[2], fakeVector('memory number 2', 8));
   });
 
-  test('a missing model is reported at start-up with Ollama\'s message', async () => {
+  test("a missing model is reported at start-up with Ollama's message", async () => {
     const fake = await pool.add(fakeOllama('nomic-embed-text', 8));
-    const e = createRemoteEmbedder(loadConfig({ ...base, OM_EMBEDDINGS: 'ollama', OLLAMA_URL: fake.url, OM_OLLAMA_MODEL: 'absent' }));
+    const e = createRemoteEmbedder(
+      loadConfig({ ...base, OM_EMBEDDINGS: 'ollama', OLLAMA_URL: fake.url, OM_OLLAMA_MODEL: 'absent' }),
+    );
     await assert.rejects(e.verify(), /ollama at 127\.0\.0\.1:\d+: failed \(HTTP 404: model "absent" not found/);
   });
 });
@@ -183,7 +235,10 @@ describe('AWS Bedrock Titan provider', () => {
     for (const r of fake.requests) {
       assert.equal(r.path, '/model/amazon.titan-embed-text-v2%3A0/invoke');
       assert.match(String(r.headers['x-amz-date']), /^\d{8}T\d{6}Z$/);
-      assert.match(String(r.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/eu-west-1\/bedrock\/aws4_request, SignedHeaders=[a-z;-]*host[a-z;-]*, Signature=[0-9a-f]{64}$/);
+      assert.match(
+        String(r.headers.authorization),
+        /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/eu-west-1\/bedrock\/aws4_request, SignedHeaders=[a-z;-]*host[a-z;-]*, Signature=[0-9a-f]{64}$/,
+      );
       assert.deepEqual(Object.keys(r.json).sort(), ['dimensions', 'inputText', 'normalize']);
       assert.equal(r.json.normalize, true);
       assert.equal(r.json.dimensions, 256);
@@ -198,7 +253,10 @@ describe('AWS Bedrock Titan provider', () => {
     await assert.rejects(e.verify(), (err: unknown) => {
       assert.ok(err instanceof ProviderError);
       assert.equal(err.failure, 'auth');
-      assert.match(err.message, /aws at 127\.0\.0\.1:\d+: rejected the credentials \(HTTP 403: The request signature we calculated does not match/);
+      assert.match(
+        err.message,
+        /aws at 127\.0\.0\.1:\d+: rejected the credentials \(HTTP 403: The request signature we calculated does not match/,
+      );
       return true;
     });
   });
@@ -212,10 +270,16 @@ describe('AWS Bedrock Titan provider', () => {
   });
 
   test('missing AWS settings are refused at construction, naming the variable', () => {
-    assert.throws(() => createRemoteEmbedder(loadConfig({ OM_EMBEDDINGS: 'aws', AWS_REGION: 'us-east-1' })), /AWS_ACCESS_KEY_ID: is required/);
+    assert.throws(
+      () => createRemoteEmbedder(loadConfig({ OM_EMBEDDINGS: 'aws', AWS_REGION: 'us-east-1' })),
+      /AWS_ACCESS_KEY_ID: is required/,
+    );
   });
 });
 
 test('"local" is not a remote provider (createEmbedder gives the local model)', () => {
-  assert.throws(() => createRemoteEmbedder(loadConfig({ OM_EMBEDDINGS: 'local' })), /OM_EMBEDDINGS: "local" is not a remote provider$/);
+  assert.throws(
+    () => createRemoteEmbedder(loadConfig({ OM_EMBEDDINGS: 'local' })),
+    /OM_EMBEDDINGS: "local" is not a remote provider$/,
+  );
 });

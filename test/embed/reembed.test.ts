@@ -43,8 +43,10 @@ const BACKENDS: Array<{ name: string; create: () => Promise<Db> }> = [
   },
 ];
 
-const WORDS = ('apple river mountain violin copper garden rocket pencil harbor lantern meadow falcon ' +
-  'tunnel glacier orchid saddle compass marble thunder velvet canyon biscuit anchor quartz').split(' ');
+const WORDS = (
+  'apple river mountain violin copper garden rocket pencil harbor lantern meadow falcon ' +
+  'tunnel glacier orchid saddle compass marble thunder velvet canyon biscuit anchor quartz'
+).split(' ');
 
 /** Distinct enough that no two memories are deduplicated. */
 function sentence(seed: number): string {
@@ -54,7 +56,11 @@ function sentence(seed: number): string {
 
 /** Memories written with the synthetic embedder, as a database before a provider change. */
 async function seed(env: Record<string, string>): Promise<void> {
-  const memory = await Memory.open({ config: loadConfig({ ...env, OM_LOG_LEVEL: 'silent' }), jobs: false, logger: createLogger('silent') });
+  const memory = await Memory.open({
+    config: loadConfig({ ...env, OM_LOG_LEVEL: 'silent' }),
+    jobs: false,
+    logger: createLogger('silent'),
+  });
   try {
     for (const [who, n] of Object.entries(COUNTS)) {
       const scope = SCOPES[who as keyof typeof SCOPES];
@@ -68,9 +74,15 @@ async function seed(env: Record<string, string>): Promise<void> {
   }
 }
 
-async function modelsOf(store: Store, scope: UserScope): Promise<{ memories: number; models: Map<string | null, number> }> {
+async function modelsOf(
+  store: Store,
+  scope: UserScope,
+): Promise<{ memories: number; models: Map<string | null, number> }> {
   const list = await store.listMemories(scope, { limit: 1000, offset: 0 });
-  const vectors = await store.getVectors(scope, list.map((m) => m.id));
+  const vectors = await store.getVectors(
+    scope,
+    list.map((m) => m.id),
+  );
   const models = new Map<string | null, number>();
   for (const m of list) {
     const own = vectors.get(m.id) ?? [];
@@ -161,7 +173,10 @@ for (const backend of BACKENDS) {
           assert.deepEqual([...models], [[NEW_MODEL, memories]]);
         }
         const stored = await store.adminVectorModels();
-        assert.deepEqual(stored.map((m) => [m.model, m.dim]), [[NEW_MODEL, 16]]);
+        assert.deepEqual(
+          stored.map((m) => [m.model, m.dim]),
+          [[NEW_MODEL, 16]],
+        );
 
         const third = await reembed(store, embedder);
         assert.deepEqual([third.status, third.total], ['complete', 0]);
@@ -182,7 +197,11 @@ for (const backend of BACKENDS) {
           let running = true;
           const queries = (async () => {
             for (let i = 0; running || i < 3; i++) {
-              const r = await memory.query(SCOPES.alice, { query: `alice note ${i % COUNTS.alice}: ${sentence(500 + (i % COUNTS.alice))}`, k: 3, reinforce: false });
+              const r = await memory.query(SCOPES.alice, {
+                query: `alice note ${i % COUNTS.alice}: ${sentence(500 + (i % COUNTS.alice))}`,
+                k: 3,
+                reinforce: false,
+              });
               answers.push(r.matches.length);
             }
           })();
@@ -192,7 +211,10 @@ for (const backend of BACKENDS) {
           await queries;
           assert.equal(report.status, 'complete');
           assert.ok(answers.length >= 3);
-          assert.ok(answers.every((n) => n > 0), `every query answered: ${answers.join(',')}`);
+          assert.ok(
+            answers.every((n) => n > 0),
+            `every query answered: ${answers.join(',')}`,
+          );
           assert.equal(await memory.store.countMemories(SCOPES.alice), COUNTS.alice);
         } finally {
           fake.delayMs = 0;
@@ -205,7 +227,10 @@ for (const backend of BACKENDS) {
         const lines: string[] = [];
         const r = await runReembed(config, { user: 'bob', onProgress: (p) => lines.push(progressLine(p)) });
         assert.deepEqual([r.status, r.total, r.rewritten, r.embedder], ['complete', COUNTS.bob, COUNTS.bob, NEW_MODEL]);
-        assert.match(lines.at(-1)!, new RegExp(`^\\[#{30}\\] ${COUNTS.bob}/${COUNTS.bob}  100\\.0%  [\\d.]+/s  ETA 0:00$`));
+        assert.match(
+          lines.at(-1)!,
+          new RegExp(`^\\[#{30}\\] ${COUNTS.bob}/${COUNTS.bob}  100\\.0%  [\\d.]+/s  ETA 0:00$`),
+        );
 
         const anon = await runReembed(config, { user: null, sector: 'reflective' as Sector });
         assert.equal(anon.total, 0, 'no memory of the default user is reflective');
@@ -229,9 +254,16 @@ for (const backend of BACKENDS) {
         const ids = pages.flat();
         assert.equal(ids.length, COUNTS.alice);
         assert.equal(new Set(ids).size, ids.length, 'no memory twice');
-        assert.deepEqual(pages.map((p) => p.length), [7, 7, 7, 7, 2]);
+        assert.deepEqual(
+          pages.map((p) => p.length),
+          [7, 7, 7, 7, 2],
+        );
         const all = await store.staleMemories(SCOPES.alice, { ...query, limit: 1000 });
-        assert.deepEqual(all.map((m) => m.id), ids, 'pages follow one order');
+        assert.deepEqual(
+          all.map((m) => m.id),
+          ids,
+          'pages follow one order',
+        );
         assert.ok(all.every((m) => m.sectors.length > 0));
 
         const primary = all[0]!.primarySector;
@@ -240,29 +272,50 @@ for (const backend of BACKENDS) {
 
         const [first] = await store.getMemories(SCOPES.alice, [ids[0]!]);
         const vector = { sector: 'semantic' as const, vector: new Float32Array(16).fill(0.25), model: embedder.id };
-        await store.replaceVectors(SCOPES.alice, [{ id: first!.id, expectedUpdatedAt: first!.updatedAt, vectors: [vector], meanVec: vector.vector }]);
+        await store.replaceVectors(SCOPES.alice, [
+          { id: first!.id, expectedUpdatedAt: first!.updatedAt, vectors: [vector], meanVec: vector.vector },
+        ]);
         const after = await store.staleMemories(SCOPES.alice, { ...query, limit: 1000 });
-        assert.deepEqual(after.map((m) => m.id), ids.slice(1));
+        assert.deepEqual(
+          after.map((m) => m.id),
+          ids.slice(1),
+        );
         assert.deepEqual(await store.staleMemories(SCOPES.alice, { ...query, limit: 1000, afterId: 'zzz' }), []);
-        assert.deepEqual(await store.staleMemories(SCOPES.bob, { ...query, limit: 1000, afterId: ids[0]! }).then((p) => p.filter((m) => ids.includes(m.id))), []);
+        assert.deepEqual(
+          await store
+            .staleMemories(SCOPES.bob, { ...query, limit: 1000, afterId: ids[0]! })
+            .then((p) => p.filter((m) => ids.includes(m.id))),
+          [],
+        );
       }));
 
     test('replaceVectors never touches a memory of another user', () =>
       seeded(async ({ store }) => {
         const [theirs] = await store.listMemories(SCOPES.alice, { limit: 1, offset: 0 });
         const vector = { sector: 'semantic' as const, vector: new Float32Array(16).fill(0.25), model: NEW_MODEL };
-        const item = { id: theirs!.id, expectedUpdatedAt: theirs!.updatedAt, vectors: [vector], meanVec: vector.vector };
+        const item = {
+          id: theirs!.id,
+          expectedUpdatedAt: theirs!.updatedAt,
+          vectors: [vector],
+          meanVec: vector.vector,
+        };
         assert.deepEqual(await store.replaceVectors(SCOPES.bob, [item]), []);
         assert.deepEqual(await store.replaceVectors(SCOPES.anon, [item]), []);
         const kept = (await store.getVectors(SCOPES.alice, [theirs!.id])).get(theirs!.id)!;
         assert.ok(kept.length > 0 && kept.every((v) => v.model !== NEW_MODEL));
         assert.deepEqual(await store.replaceVectors(SCOPES.alice, [item]), [theirs!.id]);
-        assert.deepEqual((await store.getVectors(SCOPES.alice, [theirs!.id])).get(theirs!.id)!.map((v) => v.model), [NEW_MODEL]);
+        assert.deepEqual(
+          (await store.getVectors(SCOPES.alice, [theirs!.id])).get(theirs!.id)!.map((v) => v.model),
+          [NEW_MODEL],
+        );
       }));
 
     test('a memory edited while its batch is embedded keeps the edit; a wrong key stops before any write', () =>
       seeded(async ({ db, store, embedder }) => {
-        await assert.rejects(runReembed(loadConfig(providerEnv(db, { OPENAI_API_KEY: 'sk-wrong' }))), /openai at 127\.0\.0\.1:\d+: rejected the credentials/);
+        await assert.rejects(
+          runReembed(loadConfig(providerEnv(db, { OPENAI_API_KEY: 'sk-wrong' }))),
+          /openai at 127\.0\.0\.1:\d+: rejected the credentials/,
+        );
         assert.ok(!(await modelsOf(store, SCOPES.anon)).models.has(NEW_MODEL));
         const [target] = await store.listMemories(SCOPES.anon, { limit: 1, offset: 0 });
         // The edit lands while the provider is embedding the batch that holds the memory.
@@ -272,7 +325,10 @@ for (const backend of BACKENDS) {
           model: embedder.model,
           dim: embedder.dim,
           embed: async (requests, options) => {
-            await store.updateMemory(SCOPES.anon, target!.id, { content: 'edited meanwhile', updatedAt: target!.updatedAt + 1 });
+            await store.updateMemory(SCOPES.anon, target!.id, {
+              content: 'edited meanwhile',
+              updatedAt: target!.updatedAt + 1,
+            });
             return embedder.embed(requests, options);
           },
         };

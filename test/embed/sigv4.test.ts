@@ -11,7 +11,8 @@ const suite = {
   headers: {},
   body: '',
 };
-const prefix = 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=';
+const prefix =
+  'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=';
 
 test('get-vanilla', () => {
   const h = signRequest({ ...suite, method: 'GET', url: 'https://example.amazonaws.com/' });
@@ -30,12 +31,17 @@ test('get-vanilla-query-order-key-case (query parameters sorted)', () => {
 });
 
 test('a session token is signed and sent', () => {
-  const h = signRequest({ ...suite, method: 'POST', url: 'https://example.amazonaws.com/', credentials: { ...suite.credentials, sessionToken: 'TOKEN' } });
+  const h = signRequest({
+    ...suite,
+    method: 'POST',
+    url: 'https://example.amazonaws.com/',
+    credentials: { ...suite.credentials, sessionToken: 'TOKEN' },
+  });
   assert.equal(h['x-amz-security-token'], 'TOKEN');
   assert.match(h.authorization!, /SignedHeaders=host;x-amz-date;x-amz-security-token,/);
 });
 
 test('helpers', () => {
-  assert.equal(uriEncode("a:b!'()*~"), "a%3Ab%21%27%28%29%2A~");
+  assert.equal(uriEncode("a:b!'()*~"), 'a%3Ab%21%27%28%29%2A~');
   assert.equal(amzDate(new Date(Date.UTC(2026, 10, 24, 9, 5, 7, 123))), '20261124T090507Z');
 });

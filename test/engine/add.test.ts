@@ -21,7 +21,10 @@ for (const backend of BACKENDS) {
       assert.equal(got.content, long);
       assert.deepEqual(got.tags, ['shop']);
       assert.equal(got.user_id, 'alice');
-      const forced = await e.memory.add(alice, { content: 'I went to the store today to buy flour', metadata: { sector: 'procedural' } });
+      const forced = await e.memory.add(alice, {
+        content: 'I went to the store today to buy flour',
+        metadata: { sector: 'procedural' },
+      });
       assert.equal(forced.primary_sector, 'procedural');
       assert.deepEqual(forced.sectors, ['procedural']);
     });
@@ -63,7 +66,7 @@ for (const backend of BACKENDS) {
       assert.equal(rs[1]!.deduplicated, true);
       assert.notEqual(rs[2]!.id, rs[0]!.id);
       assert.equal((await e.memory.list(carol)).length, 2);
-      assert.deepEqual((await e.memory.get(carol, rs[0]!.id)).tags, ['boat', 'red'], 'the repeat\'s tags are kept');
+      assert.deepEqual((await e.memory.get(carol, rs[0]!.id)).tags, ['boat', 'red'], "the repeat's tags are kept");
       const again = await e.memory.addMany(carol, [
         { content: 'Carol owns a red kayak', tags: ['sea'] },
         { content: 'Carol owns a red kayak!', tags: ['summer'] },
@@ -76,12 +79,19 @@ for (const backend of BACKENDS) {
 
     test('a batch repeating an item that is itself a near-duplicate of an earlier one answers every item', async () => {
       const erin = userScope('erin');
-      const first = 'Erin keeps her bicycle in the garage next to the old freezer and the broken lawnmower from last summer';
+      const first =
+        'Erin keeps her bicycle in the garage next to the old freezer and the broken lawnmower from last summer';
       const twin = `there ${first}`;
       const rs = await e.memory.addMany(erin, [{ content: first }, { content: twin }, { content: twin }]);
       assert.equal(rs.length, 3);
-      assert.ok(rs.every((r) => r.id === rs[0]!.id), JSON.stringify(rs));
-      assert.deepEqual(rs.map((r) => r.deduplicated), [undefined, true, true]);
+      assert.ok(
+        rs.every((r) => r.id === rs[0]!.id),
+        JSON.stringify(rs),
+      );
+      assert.deepEqual(
+        rs.map((r) => r.deduplicated),
+        [undefined, true, true],
+      );
       assert.equal((await e.memory.list(erin)).length, 1);
     });
 
@@ -95,7 +105,10 @@ for (const backend of BACKENDS) {
       const two = await e.memory.add(gus, { content: b });
       assert.notEqual(two.id, one.id);
       assert.equal(two.deduplicated, undefined);
-      const batch = await e.memory.addMany(gus, [{ content: 'I have 3 bags (note 12)' }, { content: 'I have 3 bags (note 13)' }]);
+      const batch = await e.memory.addMany(gus, [
+        { content: 'I have 3 bags (note 12)' },
+        { content: 'I have 3 bags (note 13)' },
+      ]);
       assert.notEqual(batch[0]!.id, batch[1]!.id);
       assert.equal((await e.memory.list(gus)).length, 4);
     });
@@ -103,10 +116,15 @@ for (const backend of BACKENDS) {
     test('waypoints link only within the user', async () => {
       const dave = userScope('dave');
       const first = await e.memory.add(dave, { content: 'Dave trains for the Berlin marathon every weekend' });
-      const second = await e.memory.add(dave, { content: 'Dave trains for the Berlin marathon on weekends with his club' });
+      const second = await e.memory.add(dave, {
+        content: 'Dave trains for the Berlin marathon on weekends with his club',
+      });
       await e.memory.add(alice, { content: 'Dave trains for the Berlin marathon every weekend, says Alice' });
       const links = await e.memory.store.outgoingWaypoints(dave, [second.id]);
-      assert.deepEqual(links.map((l) => l.dstId), [first.id]);
+      assert.deepEqual(
+        links.map((l) => l.dstId),
+        [first.id],
+      );
       const aliceIds = new Set((await e.memory.list(alice)).map((m) => m.id));
       for (const l of await e.memory.store.outgoingWaypoints(alice, [...aliceIds])) assert.ok(aliceIds.has(l.dstId));
     });
@@ -118,21 +136,38 @@ for (const backend of BACKENDS) {
         { content: 'Frank grows tomatoes and basil on his balcony every summer' },
       ]);
       const links = await e.memory.store.outgoingWaypoints(f, [b!.id]);
-      assert.deepEqual(links.map((l) => l.dstId), [a!.id]);
+      assert.deepEqual(
+        links.map((l) => l.dstId),
+        [a!.id],
+      );
     });
 
     test('bad input is a validation error and writes nothing', async () => {
       const before = await e.memory.store.countMemories(userScope('erin'));
       await assert.rejects(e.memory.add(userScope('erin'), { content: '  ' }), { code: 'validation_error' });
-      await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', tags: [1 as unknown as string] }), { code: 'validation_error' });
-      await assert.rejects(e.memory.addMany(userScope('erin'), [{ content: 'ok' }, { content: '' }]), { code: 'validation_error' });
+      await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', tags: [1 as unknown as string] }), {
+        code: 'validation_error',
+      });
+      await assert.rejects(e.memory.addMany(userScope('erin'), [{ content: 'ok' }, { content: '' }]), {
+        code: 'validation_error',
+      });
       // Values one backend would store and the other refuse are refused on both, before any write.
-      await assert.rejects(e.memory.add(userScope('erin'), { content: 'a\u0000b' }), { code: 'validation_error', message: /NUL/ });
-      await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', tags: ['\u0000'] }), { code: 'validation_error' });
-      await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', metadata: { k: ['\u0000'] } }), { code: 'validation_error' });
+      await assert.rejects(e.memory.add(userScope('erin'), { content: 'a\u0000b' }), {
+        code: 'validation_error',
+        message: /NUL/,
+      });
+      await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', tags: ['\u0000'] }), {
+        code: 'validation_error',
+      });
+      await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', metadata: { k: ['\u0000'] } }), {
+        code: 'validation_error',
+      });
       let deep: Record<string, unknown> = {};
       for (let i = 0; i < 5000; i++) deep = { a: deep };
-      await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', metadata: deep }), { code: 'validation_error', message: /nested deeper/ });
+      await assert.rejects(e.memory.add(userScope('erin'), { content: 'x', metadata: deep }), {
+        code: 'validation_error',
+        message: /nested deeper/,
+      });
       assert.throws(() => userScope('e\u0000rin'), { code: 'validation_error' });
       assert.equal(await e.memory.store.countMemories(userScope('erin')), before);
     });

@@ -54,7 +54,8 @@ export const BACKENDS: Backend[] = [
   backend('postgres', async () => {
     const pg = await freshPgSchema('eng');
     return {
-      config: (env = {}) => loadConfig({ ...QUIET, OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema, ...env }),
+      config: (env = {}) =>
+        loadConfig({ ...QUIET, OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema, ...env }),
       drop: pg.drop,
     };
   }),

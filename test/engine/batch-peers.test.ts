@@ -52,6 +52,14 @@ test('batch peers: none in another sector, none of another width, none merely op
   peers.add('a', [sv('semantic', v)]);
   assert.equal(peers.best(sv('procedural', v)), null);
   assert.equal(peers.best(sv('semantic', normalize(Float32Array.of(1, 2, 3)))), null);
-  assert.equal(peers.best(sv('semantic', v.map((x) => -x))), null);
+  assert.equal(
+    peers.best(
+      sv(
+        'semantic',
+        v.map((x) => -x),
+      ),
+    ),
+    null,
+  );
   assert.equal(peers.best(sv('semantic', v))?.id, 'a');
 });

@@ -12,11 +12,16 @@ function capture() {
 test('a failing job is logged and never rejects; concurrent runs share one execution', async () => {
   const { lines, log } = capture();
   let calls = 0;
-  const job = new IntervalJob('boom', 1, async () => {
-    calls++;
-    await new Promise((r) => setTimeout(r, 5));
-    throw new Error('disk on fire');
-  }, log);
+  const job = new IntervalJob(
+    'boom',
+    1,
+    async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 5));
+      throw new Error('disk on fire');
+    },
+    log,
+  );
   await Promise.all([job.run(), job.run()]);
   assert.equal(calls, 1);
   const entry = lines.find((l) => l.msg === 'job failed')!;
@@ -72,13 +77,22 @@ test('keyed lock batches: calls made while the key is busy share the next write,
     return items.map((n) => n * 10);
   };
   const busy = lock.run('k', () => gate);
-  const calls = [lock.batch('k', [1], 4, write), lock.batch('k', [2, 3], 4, write), lock.batch('k', [4], 4, write), lock.batch('k', [5], 4, write)];
+  const calls = [
+    lock.batch('k', [1], 4, write),
+    lock.batch('k', [2, 3], 4, write),
+    lock.batch('k', [4], 4, write),
+    lock.batch('k', [5], 4, write),
+  ];
   const other = lock.batch('other', [9], 4, write);
   assert.deepEqual(await other, [90], 'another key is not held up');
   release();
   await busy;
   assert.deepEqual(await Promise.all(calls), [[10], [20, 30], [40], [50]]);
-  assert.deepEqual(writes, [[9], [1, 2, 3, 4], [5]], 'one write for the waiting calls, up to maxItems; the next call starts a new batch');
+  assert.deepEqual(
+    writes,
+    [[9], [1, 2, 3, 4], [5]],
+    'one write for the waiting calls, up to maxItems; the next call starts a new batch',
+  );
 });
 
 test('keyed lock batches: a failed joint write is retried call by call, so only the bad call fails', async () => {
@@ -92,7 +106,11 @@ test('keyed lock batches: a failed joint write is retried call by call, so only 
     return items.map((s) => s.toUpperCase());
   };
   void lock.run('k', () => gate);
-  const calls = Promise.allSettled([lock.batch('k', ['a'], 8, write), lock.batch('k', ['bad'], 8, write), lock.batch('k', ['c'], 8, write)]);
+  const calls = Promise.allSettled([
+    lock.batch('k', ['a'], 8, write),
+    lock.batch('k', ['bad'], 8, write),
+    lock.batch('k', ['c'], 8, write),
+  ]);
   release();
   const [a, bad, c] = await calls;
   assert.deepEqual(a, { status: 'fulfilled', value: ['A'] });

@@ -23,7 +23,11 @@ for (const backend of BACKENDS) {
     });
 
     test('concurrent adds of one user are written together and end as the same adds one by one', async () => {
-      const texts = Array.from({ length: 7 }, (_, i) => `Group fact ${i}: the ${['red', 'blue', 'green', 'gold', 'grey', 'pink', 'teal'][i]} folder holds the ${['lease', 'deeds', 'visas', 'bills', 'wills', 'maps', 'notes'][i]}`);
+      const texts = Array.from(
+        { length: 7 },
+        (_, i) =>
+          `Group fact ${i}: the ${['red', 'blue', 'green', 'gold', 'grey', 'pink', 'teal'][i]} folder holds the ${['lease', 'deeds', 'visas', 'bills', 'wills', 'maps', 'notes'][i]}`,
+      );
       const inputs = [...texts, texts[2]!].map((content, i) => ({ content, tags: [`t${i}`] }));
       const store = e.memory.store;
       const inserts: number[] = [];
@@ -34,19 +38,31 @@ for (const backend of BACKENDS) {
       };
       try {
         const together = await Promise.all(inputs.map((input) => e.memory.add(userScope('joint'), input)));
-        assert.ok(inserts.length <= 2, `the adds waiting behind the first are inserted in one go: ${JSON.stringify(inserts)}`);
+        assert.ok(
+          inserts.length <= 2,
+          `the adds waiting behind the first are inserted in one go: ${JSON.stringify(inserts)}`,
+        );
         inserts.length = 0;
         const alone = [];
         for (const input of inputs) alone.push(await e.memory.add(userScope('alone'), input));
         // The repeat writes only its merge (no new row): still one store write, the add's transaction.
         assert.deepEqual(inserts, [1, 1, 1, 1, 1, 1, 1, 0]);
-        assert.deepEqual(together.map((r) => r.deduplicated), alone.map((r) => r.deduplicated));
+        assert.deepEqual(
+          together.map((r) => r.deduplicated),
+          alone.map((r) => r.deduplicated),
+        );
         assert.equal(together[7]!.id, together[2]!.id, 'the repeat is answered with the memory it repeats');
         const view = async (user: string) => {
           const list = await e.memory.list(userScope(user), { limit: 100 });
-          return list.map((m) => ({ content: m.content, tags: m.tags, salience: m.salience })).sort((a, b) => a.content.localeCompare(b.content));
+          return list
+            .map((m) => ({ content: m.content, tags: m.tags, salience: m.salience }))
+            .sort((a, b) => a.content.localeCompare(b.content));
         };
-        assert.deepEqual(await view('joint'), await view('alone'), 'same memories, tags and salience (the repeat reinforces)');
+        assert.deepEqual(
+          await view('joint'),
+          await view('alone'),
+          'same memories, tags and salience (the repeat reinforces)',
+        );
       } finally {
         store.insertMemories = insertMemories;
       }
@@ -56,11 +72,23 @@ for (const backend of BACKENDS) {
       const store = e.memory.store;
       const insertMemories = store.insertMemories.bind(store);
       store.insertMemories = (scope, items, log) =>
-        items.some((i) => i.memory.content.includes('POISON')) ? Promise.reject(new Error('refused by the test store')) : insertMemories(scope, items, log);
+        items.some((i) => i.memory.content.includes('POISON'))
+          ? Promise.reject(new Error('refused by the test store'))
+          : insertMemories(scope, items, log);
       try {
         const s = userScope('poison');
-        const results = await Promise.allSettled(['Quiet fact one about ferns', 'POISON fact about cacti', 'Quiet fact three about moss', 'Quiet fact four about ivy'].map((content) => e.memory.add(s, { content })));
-        assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+        const results = await Promise.allSettled(
+          [
+            'Quiet fact one about ferns',
+            'POISON fact about cacti',
+            'Quiet fact three about moss',
+            'Quiet fact four about ivy',
+          ].map((content) => e.memory.add(s, { content })),
+        );
+        assert.deepEqual(
+          results.map((r) => r.status),
+          ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+        );
         assert.equal(await store.countMemories(s), 3);
       } finally {
         store.insertMemories = insertMemories;
@@ -69,7 +97,13 @@ for (const backend of BACKENDS) {
 
     test('a summary rebuild runs after a burst and creates the users row', async () => {
       const s = userScope('burst');
-      await Promise.all(Array.from({ length: 8 }, (_, i) => e.memory.add(s, { content: `Burst fact ${i}: shelf ${i} holds the ${['atlas', 'cookbook', 'novel', 'diary', 'manual', 'poems', 'letters', 'maps'][i]}` })));
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          e.memory.add(s, {
+            content: `Burst fact ${i}: shelf ${i} holds the ${['atlas', 'cookbook', 'novel', 'diary', 'manual', 'poems', 'letters', 'maps'][i]}`,
+          }),
+        ),
+      );
       await e.memory.settle();
       const user = await e.memory.store.getUser(s);
       assert.ok(user);

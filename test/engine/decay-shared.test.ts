@@ -19,7 +19,7 @@ for (const backend of BACKENDS) {
       await a.runJob('decay');
       const once = (await a.get(s, r.id)).salience;
       await b.runJob('decay');
-      assert.equal((await b.get(s, r.id)).salience, once, 'b sees a\'s run and applies nothing twice');
+      assert.equal((await b.get(s, r.id)).salience, once, "b sees a's run and applies nothing twice");
       assert.ok(Math.abs(once - (0.08 + 0.82 * Math.exp(-0.2))) < 1e-6);
     } finally {
       await a.close();

@@ -28,7 +28,10 @@ for (const backend of BACKENDS) {
       clock.advance(1000);
       await e.memory.reinforce(alice, id, 0.2);
       clock.advance(1000);
-      const again = await e.memory.add(userScope('alice'), { content: 'Alice keeps her bike in the red garage next to the house', tags: ['garage'] });
+      const again = await e.memory.add(userScope('alice'), {
+        content: 'Alice keeps her bike in the red garage next to the house',
+        tags: ['garage'],
+      });
       assert.equal(again.deduplicated, true);
       // A query's reinforcement is automatic: it is not history.
       await e.memory.query(alice, { query: 'where is the bike?' });
@@ -68,10 +71,17 @@ for (const backend of BACKENDS) {
       assert.equal(repeat.id, a.id);
       // The repeat joined the same batch: recorded as one after it, as if added after it.
       const events = async (id: string) => (await e.memory.history(base, id)).map((h) => [h.event, h.actor]);
-      assert.deepEqual(await events(a.id), [['add', 'key-a'], ['supersede', 'key-c']]);
+      assert.deepEqual(await events(a.id), [
+        ['add', 'key-a'],
+        ['supersede', 'key-c'],
+      ]);
       assert.deepEqual(await events(b.id), [['add', 'key-b']]);
       await e.memory.add(actingAs(base, 'key-b'), { content: 'Carol bakes rye bread on Fridays' });
-      assert.deepEqual(await events(a.id), [['add', 'key-a'], ['supersede', 'key-c'], ['supersede', 'key-b']]);
+      assert.deepEqual(await events(a.id), [
+        ['add', 'key-a'],
+        ['supersede', 'key-c'],
+        ['supersede', 'key-b'],
+      ]);
     });
 
     test("another user's history is a missing memory; erasing the user erases it", async () => {

@@ -15,7 +15,10 @@ for (const backend of BACKENDS) {
     test('update re-classifies new content and replaces metadata; get/list shapes', async () => {
       const s = userScope('up');
       const r = await e.memory.add(s, { content: 'Zebra quartz notes', metadata: { a: 1 }, tags: ['x'] });
-      const v = await e.memory.update(s, r.id, { content: 'How to install the printer: first run the setup wizard', metadata: { b: 2 } });
+      const v = await e.memory.update(s, r.id, {
+        content: 'How to install the printer: first run the setup wizard',
+        metadata: { b: 2 },
+      });
       assert.equal(v.primary_sector, 'procedural');
       assert.deepEqual(v.metadata, { b: 2 });
       assert.deepEqual(v.tags, ['x']);
@@ -23,7 +26,21 @@ for (const backend of BACKENDS) {
       const { matches } = await e.memory.query(s, { query: 'install printer setup wizard', reinforce: false });
       assert.equal(matches[0]!.id, r.id);
       const list = await e.memory.list(s);
-      assert.deepEqual(Object.keys(list[0]!).sort(), ['content', 'created_at', 'decay_lambda', 'id', 'last_seen_at', 'metadata', 'primary_sector', 'salience', 'sectors', 'tags', 'updated_at', 'user_id', 'version']);
+      assert.deepEqual(Object.keys(list[0]!).sort(), [
+        'content',
+        'created_at',
+        'decay_lambda',
+        'id',
+        'last_seen_at',
+        'metadata',
+        'primary_sector',
+        'salience',
+        'sectors',
+        'tags',
+        'updated_at',
+        'user_id',
+        'version',
+      ]);
       await assert.rejects(e.memory.update(userScope('other'), r.id, { tags: [] }), { code: 'not_found' });
       await assert.rejects(e.memory.update(s, r.id, { content: '' }), { code: 'validation_error' });
     });
@@ -41,7 +58,8 @@ for (const backend of BACKENDS) {
 
     test('summary reflects a burst of adds without waiting for the timer', async () => {
       const s = userScope('sum');
-      for (let i = 0; i < 12; i++) await e.memory.add(s, { content: `Sum note ${i}: the garden needs ${i} bags of soil` });
+      for (let i = 0; i < 12; i++)
+        await e.memory.add(s, { content: `Sum note ${i}: the garden needs ${i} bags of soil` });
       const view = await e.memory.userSummary(s);
       assert.match(view.summary, /^12 memories, \d+ patterns \| active \| avg_sal=0\.\d\d \| top: /);
       assert.equal(view.user_id, 'sum');
@@ -59,7 +77,11 @@ for (const backend of BACKENDS) {
       await e.memory.runJob('decay');
       const afterOne = (await e.memory.get(s, emo.id)).salience;
       await e.memory.runJob('decay');
-      assert.equal((await e.memory.get(s, emo.id)).salience, afterOne, 'a second run with no elapsed time changes nothing');
+      assert.equal(
+        (await e.memory.get(s, emo.id)).salience,
+        afterOne,
+        'a second run with no elapsed time changes nothing',
+      );
       const expected = 0.08 + (0.9 - 0.08) * Math.exp(-0.02 * 10);
       assert.ok(Math.abs(afterOne - expected) < 1e-6, `${afterOne} vs ${expected}`);
       assert.ok((await e.memory.get(s, refl.id)).salience > afterOne, 'reflective decays slower');
@@ -83,7 +105,7 @@ for (const backend of BACKENDS) {
       assert.equal(none.matches.length, 0);
     });
 
-    test('reflection clusters one user\'s similar memories into a reflective memory', async () => {
+    test("reflection clusters one user's similar memories into a reflective memory", async () => {
       const s = userScope('refl');
       const texts = [
         'I drink black coffee every morning before work',
@@ -101,8 +123,12 @@ for (const backend of BACKENDS) {
       const sources = reflective[0]!.metadata.sources as string[];
       assert.ok(sources.length >= 3);
       assert.match(reflective[0]!.content, new RegExp(`^${sources.length} semantic pattern: .*coffee`));
-      const coffeeIds = new Set((await e.memory.list(s)).filter((m) => m.content.includes('coffee') && m.primary_sector !== 'reflective').map((m) => m.id));
-      for (const id of sources) assert.ok(coffeeIds.has(id), 'only this user\'s coffee memories are sources');
+      const coffeeIds = new Set(
+        (await e.memory.list(s))
+          .filter((m) => m.content.includes('coffee') && m.primary_sector !== 'reflective')
+          .map((m) => m.id),
+      );
+      for (const id of sources) assert.ok(coffeeIds.has(id), "only this user's coffee memories are sources");
       assert.equal((await e.memory.list(userScope('refl-other'), { sector: 'reflective' })).length, 0);
       await e.memory.runJob('reflect');
       assert.equal((await e.memory.list(s, { sector: 'reflective' })).length, 1, 'sources are not reflected twice');

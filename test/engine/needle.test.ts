@@ -20,8 +20,14 @@ for (const backend of BACKENDS) {
       for (let u = 0; u < USERS; u++) {
         const user = `needle-user-${u}`;
         const facts = userFacts(1000 + u, PER_USER);
-        const results = await e.memory.addMany(userScope(user), facts.map((f) => ({ content: f.memory })));
-        assert.ok(results.every((r) => !r.deduplicated), 'distinct facts are never merged as duplicates');
+        const results = await e.memory.addMany(
+          userScope(user),
+          facts.map((f) => ({ content: f.memory })),
+        );
+        assert.ok(
+          results.every((r) => !r.deduplicated),
+          'distinct facts are never merged as duplicates',
+        );
         owned.set(user, new Set(results.map((r) => r.id)));
         for (let i = 0; i < NEEDLES_PER_USER; i++) {
           const j = (i * 37 + u) % PER_USER;
@@ -36,12 +42,15 @@ for (const backend of BACKENDS) {
       const misses: string[] = [];
       for (const n of needles) {
         const { matches } = await e.memory.query(userScope(n.user), { query: n.query, k: TOP, reinforce: false });
-        for (const m of matches) assert.ok(owned.get(n.user)!.has(m.id), `query of ${n.user} returned a memory of another user`);
+        for (const m of matches)
+          assert.ok(owned.get(n.user)!.has(m.id), `query of ${n.user} returned a memory of another user`);
         if (matches.some((m) => m.id === n.id)) found++;
         else misses.push(n.query);
       }
       const recall = found / needles.length;
-      console.log(`# needle recall (${backend.name}): ${found}/${needles.length} = ${(100 * recall).toFixed(1)}% in top ${TOP}`);
+      console.log(
+        `# needle recall (${backend.name}): ${found}/${needles.length} = ${(100 * recall).toFixed(1)}% in top ${TOP}`,
+      );
       if (misses.length > 0) console.log(`# misses: ${misses.slice(0, 5).join(' | ')}`);
       assert.ok(recall >= 0.95, `recall ${recall}`);
     });

@@ -15,10 +15,13 @@ for (const backend of BACKENDS) {
 
     before(async () => {
       e = await backend.open({}, { now: clock.now });
-      const add = async (name: string, scope = ann, content: string, extra = {}) => (ids[name] = (await e.memory.add(scope, { content, ...extra })).id);
+      const add = async (name: string, scope = ann, content: string, extra = {}) =>
+        (ids[name] = (await e.memory.add(scope, { content, ...extra })).id);
       await add('bike', ann, 'Ann rides a green bicycle to the office every morning', { tags: ['commute'] });
       await add('bikeOld', ann, 'Ann sold her old bicycle last spring', { tags: ['sale'] });
-      await add('recipe', ann, 'How to bake sourdough: first feed the starter, then knead the dough', { tags: ['food'] });
+      await add('recipe', ann, 'How to bake sourdough: first feed the starter, then knead the dough', {
+        tags: ['food'],
+      });
       await add('secret', ben, 'Ben rides a green bicycle to the office every morning');
       clock.advance(DAY);
     });
@@ -29,26 +32,46 @@ for (const backend of BACKENDS) {
       assert.equal(matches[0]!.id, ids.bike);
       for (const m of matches) {
         assert.ok(m.score >= 0 && m.score <= 1);
-        assert.deepEqual(Object.keys(m.parts).sort(), ['keyword', 'overlap', 'recency', 'salience', 'similarity', 'tag', 'waypoint']);
+        assert.deepEqual(Object.keys(m.parts).sort(), [
+          'keyword',
+          'overlap',
+          'recency',
+          'salience',
+          'similarity',
+          'tag',
+          'waypoint',
+        ]);
       }
       for (let i = 1; i < matches.length; i++) assert.ok(matches[i - 1]!.score >= matches[i]!.score);
       assert.ok(matches[0]!.score > 0);
     });
 
-    test('never returns another user\'s memory, even with identical text', async () => {
+    test("never returns another user's memory, even with identical text", async () => {
       const a = await e.memory.query(ann, { query: 'Ann Ben green bicycle office morning', k: 100, reinforce: false });
       assert.ok(!a.matches.some((m) => m.id === ids.secret));
       const b = await e.memory.query(ben, { query: 'sourdough starter bicycle', k: 100, reinforce: false });
-      assert.deepEqual(b.matches.map((m) => m.id), [ids.secret]);
-      assert.ok(b.matches[0]!.score > 0.1, `a lone result keeps a meaningful score (v1.2's z-score made it 0): ${b.matches[0]!.score}`);
+      assert.deepEqual(
+        b.matches.map((m) => m.id),
+        [ids.secret],
+      );
+      assert.ok(
+        b.matches[0]!.score > 0.1,
+        `a lone result keeps a meaningful score (v1.2's z-score made it 0): ${b.matches[0]!.score}`,
+      );
       for (const m of b.matches) for (const p of m.path) assert.equal(p, ids.secret);
     });
 
     test('filters: sectors, tags, minScore, since/until, k', async () => {
       const proc = await e.memory.query(ann, { query: 'bicycle sourdough', sectors: ['procedural'], reinforce: false });
-      assert.deepEqual(proc.matches.map((m) => m.id), [ids.recipe]);
+      assert.deepEqual(
+        proc.matches.map((m) => m.id),
+        [ids.recipe],
+      );
       const tagged = await e.memory.query(ann, { query: 'bicycle', tags: ['sale'], reinforce: false });
-      assert.deepEqual(tagged.matches.map((m) => m.id), [ids.bikeOld]);
+      assert.deepEqual(
+        tagged.matches.map((m) => m.id),
+        [ids.bikeOld],
+      );
       assert.equal(tagged.matches[0]!.parts.tag, 1);
       const one = await e.memory.query(ann, { query: 'bicycle', k: 1, reinforce: false });
       assert.equal(one.matches.length, 1);
@@ -81,7 +104,10 @@ for (const backend of BACKENDS) {
       const { matches: seen } = await e.memory.query(ann, { query: 'Ann bicycle', k: 2, reinforce: false });
       const before = await Promise.all(seen.map((m) => e.memory.get(ann, m.id)));
       const { matches } = await e.memory.query(ann, { query: 'Ann bicycle', k: 2 });
-      assert.deepEqual(matches.map((m) => m.id), seen.map((m) => m.id));
+      assert.deepEqual(
+        matches.map((m) => m.id),
+        seen.map((m) => m.id),
+      );
       const [top, second] = await Promise.all(matches.map((m) => e.memory.get(ann, m.id)));
       assert.ok(top!.salience > before[0]!.salience);
       assert.equal(top!.last_seen_at, clock.now());
@@ -119,7 +145,11 @@ for (const backend of BACKENDS) {
       assert.equal(first.status, 'fulfilled');
       assert.equal(second.status, 'rejected');
       assert.equal((second as PromiseRejectedResult).reason.code, 'unavailable');
-      assert.equal((await e.memory.query(ann, { query: 'ferns', reinforce: false })).matches.length, 1, 'the slot is released');
+      assert.equal(
+        (await e.memory.query(ann, { query: 'ferns', reinforce: false })).matches.length,
+        1,
+        'the slot is released',
+      );
     } finally {
       await e.cleanup();
     }

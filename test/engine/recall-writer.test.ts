@@ -15,14 +15,29 @@ for (const backend of BACKENDS) {
       const users = ['ann', 'bob', 'cy'].map((u) => userScope(u));
       const memories = users.map(() => item());
       for (const [i, u] of users.entries()) await store.insertMemories(u, [memories[i]!]);
-      const recall = (i: number, salience: number): RecallWrite => ({ salience: [{ id: memories[i]!.memory.id, salience }], path: [], coactivated: [] });
+      const recall = (i: number, salience: number): RecallWrite => ({
+        salience: [{ id: memories[i]!.memory.id, salience }],
+        path: [],
+        coactivated: [],
+      });
       // A value no column takes: both backends refuse the statement.
       const broken = recall(1, {} as never);
       const writer = new RecallWriter(store);
-      const results = await Promise.allSettled([writer.write(users[0]!, recall(0, 0.7)), writer.write(users[1]!, broken), writer.write(users[2]!, recall(2, 0.8))]);
-      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+      const results = await Promise.allSettled([
+        writer.write(users[0]!, recall(0, 0.7)),
+        writer.write(users[1]!, broken),
+        writer.write(users[2]!, recall(2, 0.8)),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
       const salience = async (i: number) => (await store.getMemory(users[i]!, memories[i]!.memory.id))!.salience;
-      assert.deepEqual([await salience(0), await salience(1), await salience(2)], [0.7, 0.5, 0.8], 'the failed recall wrote nothing');
+      assert.deepEqual(
+        [await salience(0), await salience(1), await salience(2)],
+        [0.7, 0.5, 0.8],
+        'the failed recall wrote nothing',
+      );
     } finally {
       await store.close();
       await db.drop();

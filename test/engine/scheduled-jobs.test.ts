@@ -7,7 +7,11 @@ import { BACKENDS } from './backends.js';
 for (const backend of BACKENDS) {
   test(`scheduled jobs run on their own and stop with the engine (${backend.name})`, async () => {
     // 0.002 minutes = 120 ms, so the timers fire during the test.
-    const fast = { OM_DECAY_INTERVAL_MINUTES: '0.002', OM_PRUNE_INTERVAL_MINUTES: '0.002', OM_USER_SUMMARY_INTERVAL: '0.002' };
+    const fast = {
+      OM_DECAY_INTERVAL_MINUTES: '0.002',
+      OM_PRUNE_INTERVAL_MINUTES: '0.002',
+      OM_USER_SUMMARY_INTERVAL: '0.002',
+    };
     const e = await backend.open(fast, { jobs: true });
     try {
       await e.memory.add(userScope('sched'), { content: 'A memory for the scheduled jobs to see' });

@@ -30,7 +30,12 @@ for (const backend of BACKENDS) {
     const memory = await Memory.open({ config, store, jobs: false });
     try {
       const s = userScope('calls');
-      await memory.addMany(s, Array.from({ length: 60 }, (_, i) => ({ content: `Garden journal ${i}: planted ${['roses', 'beans', 'kale', 'mint'][i % 4]} in bed ${i}` })));
+      await memory.addMany(
+        s,
+        Array.from({ length: 60 }, (_, i) => ({
+          content: `Garden journal ${i}: planted ${['roses', 'beans', 'kale', 'mint'][i % 4]} in bed ${i}`,
+        })),
+      );
       // The user summary the adds scheduled is written first, so only the queries' calls are counted.
       await memory.settle();
       for (const k of [5, 40]) {
@@ -40,7 +45,11 @@ for (const backend of BACKENDS) {
         assert.equal(calls.get('recordRecalls'), undefined, 'what the query teaches is written after the reply');
         await memory.settle();
         const perMethod = Object.fromEntries(calls);
-        assert.deepEqual(perMethod, { view: 1, recordRecalls: 1 }, 'one view (one epoch read) answers rows, links, text and vectors; what the query teaches is one transaction');
+        assert.deepEqual(
+          perMethod,
+          { view: 1, recordRecalls: 1 },
+          'one view (one epoch read) answers rows, links, text and vectors; what the query teaches is one transaction',
+        );
       }
     } finally {
       await memory.close();

@@ -14,7 +14,10 @@ async function addThreads(e: OpenedEngine): Promise<Map<string, string>> {
   for (const [i, topic] of TOPICS.entries()) {
     const thread = { thread_id: `chat-${topic}` };
     await e.memory.add(ana, { content: `Bo: so how was the ${topic} thing?`, metadata: thread });
-    const reply = await e.memory.add(ana, { content: `Ana: wonderful, we stayed until evening number ${i}`, metadata: thread });
+    const reply = await e.memory.add(ana, {
+      content: `Ana: wonderful, we stayed until evening number ${i}`,
+      metadata: thread,
+    });
     replies.set(topic, reply.id);
     // Distractors: the topic word, outside any thread.
     await e.memory.add(ana, { content: `Note: buy a ${topic} poster for the hallway` });
@@ -27,7 +30,11 @@ async function addThreads(e: OpenedEngine): Promise<Map<string, string>> {
 async function replyRanks(e: OpenedEngine, replies: ReadonlyMap<string, string>): Promise<number[]> {
   const ranks: number[] = [];
   for (const topic of TOPICS) {
-    const { matches } = await e.memory.query(ana, { query: `what did Ana say about the ${topic}?`, k: 10, reinforce: false });
+    const { matches } = await e.memory.query(ana, {
+      query: `what did Ana say about the ${topic}?`,
+      k: 10,
+      reinforce: false,
+    });
     const at = matches.findIndex((m) => m.id === replies.get(topic));
     ranks.push(at < 0 ? 10 : at);
   }

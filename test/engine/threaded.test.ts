@@ -20,19 +20,37 @@ const BACKENDS = [
     name: 'sqlite',
     async env() {
       const t = tmpDir('om-thread-');
-      return { env: { OM_DB_PATH: `${t.dir}/om.sqlite`, OM_LOG_LEVEL: 'silent', OM_MODEL_MEMORY_MB: '90' }, cleanup: async () => t.cleanup() };
+      return {
+        env: { OM_DB_PATH: `${t.dir}/om.sqlite`, OM_LOG_LEVEL: 'silent', OM_MODEL_MEMORY_MB: '90' },
+        cleanup: async () => t.cleanup(),
+      };
     },
   },
   {
     name: 'postgres',
     async env() {
       const s = await freshPgSchema('thread');
-      return { env: { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: s.url, OM_PG_SCHEMA: s.schema, OM_LOG_LEVEL: 'silent', OM_MODEL_MEMORY_MB: '90' }, cleanup: s.drop };
+      return {
+        env: {
+          OM_METADATA_BACKEND: 'postgres',
+          OM_PG_URL: s.url,
+          OM_PG_SCHEMA: s.schema,
+          OM_LOG_LEVEL: 'silent',
+          OM_MODEL_MEMORY_MB: '90',
+        },
+        cleanup: s.drop,
+      };
     },
   },
 ];
 
-for (const [backend, threads] of BACKENDS.flatMap((b) => [[b, 1], [b, 3]] as const)) {
+for (const [backend, threads] of BACKENDS.flatMap(
+  (b) =>
+    [
+      [b, 1],
+      [b, 3],
+    ] as const,
+)) {
   describe(`the engine on ${threads} worker thread(s) (${backend.name})`, () => {
     test('answers every method, keeps errors typed, serves the key table, and fails calls once closed', async () => {
       const { env, cleanup } = await backend.env();
@@ -40,8 +58,14 @@ for (const [backend, threads] of BACKENDS.flatMap((b) => [[b, 1], [b, 3]] as con
       const engine = await startThreadedEngine(env, { threads, onStopped: (err) => stopped.push(err) });
       try {
         const ann = userScope('ann');
-        const added = await engine.add(ann, { content: 'Ann keeps the spare key under the blue flowerpot', tags: ['home'] });
-        const more = await engine.addMany(ann, [{ content: 'Ann flies to Lisbon on Friday' }, { content: 'Ann prefers window seats' }]);
+        const added = await engine.add(ann, {
+          content: 'Ann keeps the spare key under the blue flowerpot',
+          tags: ['home'],
+        });
+        const more = await engine.addMany(ann, [
+          { content: 'Ann flies to Lisbon on Friday' },
+          { content: 'Ann prefers window seats' },
+        ]);
         assert.equal(more.length, 2);
         const { matches } = await engine.query(ann, { query: 'where is the spare key?', k: 3 });
         assert.equal(matches[0]?.id, added.id);
@@ -59,13 +83,35 @@ for (const [backend, threads] of BACKENDS.flatMap((b) => [[b, 1], [b, 3]] as con
         assert.equal((await engine.userStats(ann)).memories, 3);
         assert.ok(typeof (await engine.userSummary(ann)).summary === 'string');
         assert.ok(typeof (await engine.regenerateSummary(ann)).summary === 'string');
-        const fact = await engine.addFact(ann, { subject: 'Ann', predicate: 'flies_to', object: 'Lisbon', validFrom: 1_000, confidence: 1, metadata: null });
-        await engine.addFact(ann, { subject: 'Ann', predicate: 'flies_to', object: 'Porto', validFrom: 2_000, confidence: 0.9, metadata: null });
-        assert.deepEqual((await engine.findFacts(ann, { subject: 'Ann', at: 1_500, order: 'time' })).map((f) => f.object), ['Lisbon']);
+        const fact = await engine.addFact(ann, {
+          subject: 'Ann',
+          predicate: 'flies_to',
+          object: 'Lisbon',
+          validFrom: 1_000,
+          confidence: 1,
+          metadata: null,
+        });
+        await engine.addFact(ann, {
+          subject: 'Ann',
+          predicate: 'flies_to',
+          object: 'Porto',
+          validFrom: 2_000,
+          confidence: 0.9,
+          metadata: null,
+        });
+        assert.deepEqual(
+          (await engine.findFacts(ann, { subject: 'Ann', at: 1_500, order: 'time' })).map((f) => f.object),
+          ['Lisbon'],
+        );
         assert.equal((await engine.updateFact(ann, fact.id, { confidence: 0.5 })).confidence, 0.5);
         assert.equal((await engine.factTimeline(ann, 'Ann')).length, 3);
         assert.equal((await engine.compareFacts(ann, 'Ann', 1_500, 2_500)).changed.length, 1);
-        assert.deepEqual(await engine.factStats(ann), { active_facts: 1, historical_facts: 1, total_facts: 2, historical_percentage: '50.00%' });
+        assert.deepEqual(await engine.factStats(ann), {
+          active_facts: 1,
+          historical_facts: 1,
+          total_facts: 2,
+          historical_percentage: '50.00%',
+        });
         assert.equal((await engine.volatileFacts(ann, 'Ann', 5))[0]?.change_count, 2);
         assert.equal(await engine.adminDecayFacts(0.01), 1);
         assert.equal(await engine.adminMemoryOwner(added.id), 'ann');
@@ -86,7 +132,16 @@ for (const [backend, threads] of BACKENDS.flatMap((b) => [[b, 1], [b, 3]] as con
         await rejectsWith(engine.add(ann, { content: '' }), 'validation_error');
         await rejectsWith(engine.get(userScope('bob'), added.id), 'not_found');
 
-        await engine.keys.adminCreateApiKey({ id: 'k1', userKey: 'ann', role: 'user', label: 'laptop', hash: 'ab'.repeat(32), createdAt: 1, revokedAt: null, lastUsedAt: null });
+        await engine.keys.adminCreateApiKey({
+          id: 'k1',
+          userKey: 'ann',
+          role: 'user',
+          label: 'laptop',
+          hash: 'ab'.repeat(32),
+          createdAt: 1,
+          revokedAt: null,
+          lastUsedAt: null,
+        });
         assert.equal((await engine.keys.adminFindApiKey('ab'.repeat(32)))?.userKey, 'ann');
 
         await engine.delete(ann, more[1]!.id);
@@ -104,7 +159,10 @@ for (const [backend, threads] of BACKENDS.flatMap((b) => [[b, 1], [b, 3]] as con
 test('an engine that cannot open refuses to start, with its reason', async () => {
   const t = tmpDir('om-thread-');
   try {
-    await assert.rejects(startThreadedEngine({ OM_DB_PATH: `${t.dir}/om.sqlite`, OM_VEC_DIM: 'many', OM_LOG_LEVEL: 'silent' }), /OM_VEC_DIM/);
+    await assert.rejects(
+      startThreadedEngine({ OM_DB_PATH: `${t.dir}/om.sqlite`, OM_VEC_DIM: 'many', OM_LOG_LEVEL: 'silent' }),
+      /OM_VEC_DIM/,
+    );
   } finally {
     t.cleanup();
   }

@@ -17,7 +17,8 @@ const CHAT = [
   'Kim: Yes, she throws every piece on her own wheel.',
 ];
 
-const linkWeight = (view: UserView, src: string, dst: string) => view.outgoing(src).find((l) => l.dstId === dst)?.weight;
+const linkWeight = (view: UserView, src: string, dst: string) =>
+  view.outgoing(src).find((l) => l.dstId === dst)?.weight;
 
 for (const backend of BACKENDS) {
   describe(`threads and event time (${backend.name})`, () => {
@@ -27,10 +28,15 @@ for (const backend of BACKENDS) {
     before(async () => {
       e = await backend.open();
       for (const [i, content] of CHAT.entries()) {
-        ids.push((await e.memory.add(kim, { content, createdAt: MAY_2023 + i * DAY, metadata: { thread_id: 'chat-1' } })).id);
+        ids.push(
+          (await e.memory.add(kim, { content, createdAt: MAY_2023 + i * DAY, metadata: { thread_id: 'chat-1' } })).id,
+        );
       }
       // Same thread name for another user: never linked to kim's memories.
-      await e.memory.add(lou, { content: 'Lou: unrelated note about the weekend market', metadata: { thread_id: 'chat-1' } });
+      await e.memory.add(lou, {
+        content: 'Lou: unrelated note about the weekend market',
+        metadata: { thread_id: 'chat-1' },
+      });
     });
     after(() => e.cleanup());
 
@@ -38,8 +44,13 @@ for (const backend of BACKENDS) {
       const view = await e.memory.store.view(kim);
       const stored = await e.memory.store.outgoingWaypoints(kim, ids);
       // As held in process (what a query reads) and as stored.
-      for (const out of [(i: number) => view.outgoing(ids[i]!).map((l) => l.dstId), (i: number) => stored.filter((l) => l.srcId === ids[i]).map((l) => l.dstId)]) {
-        assert.ok(out(0).includes(ids[1]!) && out(1).includes(ids[0]!) && out(1).includes(ids[2]!) && out(3).includes(ids[2]!));
+      for (const out of [
+        (i: number) => view.outgoing(ids[i]!).map((l) => l.dstId),
+        (i: number) => stored.filter((l) => l.srcId === ids[i]).map((l) => l.dstId),
+      ]) {
+        assert.ok(
+          out(0).includes(ids[1]!) && out(1).includes(ids[0]!) && out(1).includes(ids[2]!) && out(3).includes(ids[2]!),
+        );
       }
       const louIds = new Set((await e.memory.list(lou, {})).map((m) => m.id));
       for (const id of ids) assert.ok(!view.outgoing(id).some((l) => louIds.has(l.dstId)));
@@ -52,15 +63,32 @@ for (const backend of BACKENDS) {
     });
 
     test('a question matching one turn brings the answer in the next turn within reach', async () => {
-      const { matches } = await e.memory.query(kim, { query: 'what did Kim buy at the weekend market?', k: 3, reinforce: false });
-      assert.ok(matches.slice(0, 3).some((m) => m.id === ids[1]), JSON.stringify(matches.map((m) => m.content)));
+      const { matches } = await e.memory.query(kim, {
+        query: 'what did Kim buy at the weekend market?',
+        k: 3,
+        reinforce: false,
+      });
+      assert.ok(
+        matches.slice(0, 3).some((m) => m.id === ids[1]),
+        JSON.stringify(matches.map((m) => m.content)),
+      );
     });
 
     test('the event time is stored, returned and filtered on by since/until', async () => {
-      const { matches } = await e.memory.query(kim, { query: 'clay teapot vendor wheel market', k: 10, reinforce: false });
+      const { matches } = await e.memory.query(kim, {
+        query: 'clay teapot vendor wheel market',
+        k: 10,
+        reinforce: false,
+      });
       const byId = new Map(matches.map((m) => [m.id, m.created_at]));
       assert.equal(byId.get(ids[1]!), MAY_2023 + DAY);
-      const window = await e.memory.query(kim, { query: 'clay teapot vendor wheel market', k: 10, since: MAY_2023 + DAY, until: MAY_2023 + 2 * DAY, reinforce: false });
+      const window = await e.memory.query(kim, {
+        query: 'clay teapot vendor wheel market',
+        k: 10,
+        since: MAY_2023 + DAY,
+        until: MAY_2023 + 2 * DAY,
+        reinforce: false,
+      });
       assert.deepEqual(window.matches.map((m) => m.id).sort(), [ids[1]!, ids[2]!].sort());
     });
   });
@@ -73,8 +101,14 @@ for (const backend of BACKENDS) {
     test('OM_THREAD_BACK_WEIGHT sets the weight of the link back', async () => {
       const other = await backend.open({ OM_THREAD_BACK_WEIGHT: '0.3' });
       try {
-        const a = await other.memory.add(kim, { content: 'Lou: where is the spare tent?', metadata: { thread_id: 't' } });
-        const b = await other.memory.add(kim, { content: 'Kim: rolled up under the stairs', metadata: { thread_id: 't' } });
+        const a = await other.memory.add(kim, {
+          content: 'Lou: where is the spare tent?',
+          metadata: { thread_id: 't' },
+        });
+        const b = await other.memory.add(kim, {
+          content: 'Kim: rolled up under the stairs',
+          metadata: { thread_id: 't' },
+        });
         assert.equal(linkWeight(await other.memory.store.view(kim), b.id, a.id), 0.3);
       } finally {
         await other.cleanup();

@@ -13,7 +13,8 @@ const fixture = path.join(fixturesDir, 'v1.2/openmemory-v1.2.sqlite');
 test('the engine works on a database written by upstream v1.2: queries stay per user, NULL owner is the default user', async () => {
   const tmp = tmpDir();
   const db = path.join(tmp.dir, 'om.sqlite');
-  for (const suffix of ['', '-wal', '-shm']) if (existsSync(fixture + suffix)) copyFileSync(fixture + suffix, db + suffix);
+  for (const suffix of ['', '-wal', '-shm'])
+    if (existsSync(fixture + suffix)) copyFileSync(fixture + suffix, db + suffix);
   const memory = await Memory.open({ config: loadConfig({ OM_LOG_LEVEL: 'silent', OM_DB_PATH: db }), jobs: false });
   try {
     const grace = userScope('grace');
@@ -26,7 +27,11 @@ test('the engine works on a database written by upstream v1.2: queries stay per 
     const added = await memory.add(grace, { content: 'Grace moved her standup to 9:30 on Tuesdays' });
     const found = await memory.query(grace, { query: 'When is the standup of Grace?', k: 3 });
     assert.equal(found.matches[0]!.id, added.id);
-    assert.equal((await memory.list(userScope(null), { limit: 1000 })).length, 56, 'upstream rows without user are the default user');
+    assert.equal(
+      (await memory.list(userScope(null), { limit: 1000 })).length,
+      56,
+      'upstream rows without user are the default user',
+    );
   } finally {
     await memory.close();
     tmp.cleanup();

@@ -4,14 +4,23 @@ import { aggressive, chooseAlgorithm, semantic, syntactic } from '../../src/feat
 import { Compressor } from '../../src/features/compression/compressor.js';
 
 test('each algorithm shortens the text it targets', () => {
-  assert.equal(semantic('It is basically done. It is basically done. In order to win we act.'), "It is done. To win we act.");
+  assert.equal(
+    semantic('It is basically done. It is basically done. In order to win we act.'),
+    'It is done. To win we act.',
+  );
   assert.equal(syntactic('We do not know ;  it is { fine }'), "We don't know;it's{fine}");
-  assert.equal(aggressive('See https://example.com/docs/page for the JavaScript database **setup**.'), 'See example.com for the JS db setup.');
+  assert.equal(
+    aggressive('See https://example.com/docs/page for the JavaScript database **setup**.'),
+    'See example.com for the JS db setup.',
+  );
 });
 
 test('auto picks by length, code and word count as v1.2 does', () => {
   assert.equal(chooseAlgorithm('short'), 'semantic');
-  assert.equal(chooseAlgorithm('const x = () => 1; export function y() { return x(); } // quite long code'), 'aggressive');
+  assert.equal(
+    chooseAlgorithm('const x = () => 1; export function y() { return x(); } // quite long code'),
+    'aggressive',
+  );
   assert.equal(chooseAlgorithm(Array.from({ length: 120 }, () => 'word').join(' ')), 'semantic');
   assert.equal(chooseAlgorithm('This sentence is long enough to skip the short rule but has no code.'), 'syntactic');
 });

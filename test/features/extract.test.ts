@@ -12,7 +12,14 @@ import { htmlDepth } from '../../src/features/ingest/html-depth.js';
 import { DocumentParser } from '../../src/features/ingest/parser.js';
 import { splitSections } from '../../src/features/ingest/sections.js';
 import { checkZip } from '../../src/features/ingest/zip.js';
-import { bigDocx, circularPagesPdf, deepHtml, docxBomb, manyPagesPdf, textBombPdf } from '../helpers/docs/hostile-docs.js';
+import {
+  bigDocx,
+  circularPagesPdf,
+  deepHtml,
+  docxBomb,
+  manyPagesPdf,
+  textBombPdf,
+} from '../helpers/docs/hostile-docs.js';
 import { makeDocx } from '../helpers/docs/make-docx.js';
 import { makePdf } from '../helpers/docs/make-pdf.js';
 
@@ -48,8 +55,17 @@ test('the limits are OM_INGEST_* settings with safe defaults; a bad one names it
     queue: 8,
   });
   assert.equal(loadConfig({ OM_INGEST_MAX_PAGES: '50', OM_INGEST_QUEUE: '0' }).ingest.maxPages, 50);
-  for (const [name, value] of [['OM_INGEST_MAX_PAGES', '0'], ['OM_INGEST_TIMEOUT_MS', 'soon'], ['OM_INGEST_MAX_MEMORY_MB', '16'], ['OM_INGEST_CONCURRENCY', '0']]) {
-    assert.throws(() => loadConfig({ [name!]: value }), (e: unknown) => e instanceof ConfigError && e.variable === name, name);
+  for (const [name, value] of [
+    ['OM_INGEST_MAX_PAGES', '0'],
+    ['OM_INGEST_TIMEOUT_MS', 'soon'],
+    ['OM_INGEST_MAX_MEMORY_MB', '16'],
+    ['OM_INGEST_CONCURRENCY', '0'],
+  ]) {
+    assert.throws(
+      () => loadConfig({ [name!]: value }),
+      (e: unknown) => e instanceof ConfigError && e.variable === name,
+      name,
+    );
   }
 });
 
@@ -58,12 +74,18 @@ test('text and markdown pass through with v1.2 extraction metadata', async () =>
   assert.equal(r.text, '# Title\n\nBody text.');
   assert.deepEqual(
     { ...r.extraction },
-    { content_type: 'md', char_count: r.text.length, estimated_tokens: Math.ceil(r.text.length / 4), extraction_method: 'passthrough' },
+    {
+      content_type: 'md',
+      char_count: r.text.length,
+      estimated_tokens: Math.ceil(r.text.length / 4),
+      extraction_method: 'passthrough',
+    },
   );
 });
 
 test('HTML becomes Markdown without scripts or styles', async () => {
-  const html = '<html><head><style>p{color:red}</style><script>alert(1)</script></head><body><h1>Trip</h1><p>We saw <b>Rome</b>.</p><ul><li>one</li></ul></body></html>';
+  const html =
+    '<html><head><style>p{color:red}</style><script>alert(1)</script></head><body><h1>Trip</h1><p>We saw <b>Rome</b>.</p><ul><li>one</li></ul></body></html>';
   const r = await extract('html', html);
   assert.match(r.text, /^# Trip/);
   assert.match(r.text, /We saw \*\*Rome\*\*\./);
@@ -74,7 +96,10 @@ test('HTML becomes Markdown without scripts or styles', async () => {
 
 test('PDF text is extracted from every page, compressed streams included', async () => {
   for (const compress of [false, true]) {
-    const pdf = makePdf([['The quarterly report (draft)', 'Revenue grew by 12 percent'], ['Second page mentions Lisbon']], { compress });
+    const pdf = makePdf(
+      [['The quarterly report (draft)', 'Revenue grew by 12 percent'], ['Second page mentions Lisbon']],
+      { compress },
+    );
     const r = await extract('pdf', b64(pdf));
     assert.match(r.text, /The quarterly report \(draft\)/);
     assert.match(r.text, /Revenue grew by 12 percent/);
@@ -124,20 +149,34 @@ test('HTML nesting is measured as the parser would nest it', () => {
   assert.equal(htmlDepth('<div></x><div></y><div>', 99), 3, 'an end tag of nothing open closes nothing');
   assert.equal(htmlDepth('<div/><div/><div/>', 99), 3, '/> does not close an HTML element');
   assert.equal(htmlDepth(`<svg>${'<path d="m0 0"/>'.repeat(50)}</svg><svg/>`, 99), 1, '/> closes inside SVG');
-  assert.equal(htmlDepth(`<script>${'<div>'.repeat(50)}</script><p title="a>b">x`, 99), 0, 'script text and quoted > are not tags');
+  assert.equal(
+    htmlDepth(`<script>${'<div>'.repeat(50)}</script><p title="a>b">x`, 99),
+    0,
+    'script text and quoted > are not tags',
+  );
   assert.equal(htmlDepth(`<!-- ${'<div>'.repeat(50)} --><b><i>x</b>`, 99), 2);
 });
 
 test('deep HTML is refused at OM_INGEST_MAX_DEPTH before the DOM parser sees it', async () => {
   // The pre-scan stops counting one past the limit: a depth of 257 is its answer, not the DOM parser's.
-  await rejectsWith(extract('html', deepHtml(16_000)), 'document_too_large', /nests elements 257 deep, over OM_INGEST_MAX_DEPTH=256/);
+  await rejectsWith(
+    extract('html', deepHtml(16_000)),
+    'document_too_large',
+    /nests elements 257 deep, over OM_INGEST_MAX_DEPTH=256/,
+  );
   assert.match((await extract('html', deepHtml(200))).text, /deep/);
 });
 
 test('a DOCX is measured while inflating: declared sizes are not trusted', async () => {
   const bomb = docxBomb(30);
   assert.ok(bomb.length < 200_000, `${bomb.length} bytes on the wire`);
-  assert.throws(() => checkZip(bomb, defaults), (e: unknown) => e instanceof OmError && e.code === 'document_too_large' && /OM_INGEST_MAX_INFLATED_BYTES=20000000/.test(e.message));
+  assert.throws(
+    () => checkZip(bomb, defaults),
+    (e: unknown) =>
+      e instanceof OmError &&
+      e.code === 'document_too_large' &&
+      /OM_INGEST_MAX_INFLATED_BYTES=20000000/.test(e.message),
+  );
   await rejectsWith(extract('docx', b64(bomb)), 'document_too_large', /OM_INGEST_MAX_INFLATED_BYTES/);
   // The end record may understate the parts: every part the directory lists is inflated.
   const understated = Buffer.from(bomb);
@@ -146,28 +185,55 @@ test('a DOCX is measured while inflating: declared sizes are not trusted', async
   assert.throws(() => checkZip(understated, defaults), /OM_INGEST_MAX_INFLATED_BYTES/);
   const small = makeDocx(['# Big', 'x'.repeat(200_000)]);
   assert.doesNotThrow(() => checkZip(small, defaults));
-  assert.throws(() => checkZip(small, { ...defaults, maxInflatedBytes: 100_000 }), /OM_INGEST_MAX_INFLATED_BYTES=100000/);
+  assert.throws(
+    () => checkZip(small, { ...defaults, maxInflatedBytes: 100_000 }),
+    /OM_INGEST_MAX_INFLATED_BYTES=100000/,
+  );
   assert.throws(() => checkZip(small.subarray(0, small.length - 30), defaults), /broken ZIP/);
 });
 
 test('PDF pages and text are bounded: OM_INGEST_MAX_PAGES, OM_INGEST_MAX_TEXT_CHARS', async () => {
-  await rejectsWith(extract('pdf', b64(manyPagesPdf(60)), parserWith({ maxPages: 50 })), 'document_too_large', /the PDF has 60 pages, over OM_INGEST_MAX_PAGES=50/);
+  await rejectsWith(
+    extract('pdf', b64(manyPagesPdf(60)), parserWith({ maxPages: 50 })),
+    'document_too_large',
+    /the PDF has 60 pages, over OM_INGEST_MAX_PAGES=50/,
+  );
   // A few KB of nested forms drawing a million lines: extraction stops at the limit.
   const bomb = textBombPdf(6);
   assert.ok(bomb.length < 5000);
-  await rejectsWith(extract('pdf', b64(bomb), parserWith({ maxTextChars: 50_000 })), 'document_too_large', /OM_INGEST_MAX_TEXT_CHARS=50000/);
-  await rejectsWith(extract('txt', 'x'.repeat(2000), parserWith({ maxTextChars: 1000 })), 'document_too_large', /2000 characters of text, over OM_INGEST_MAX_TEXT_CHARS=1000/);
+  await rejectsWith(
+    extract('pdf', b64(bomb), parserWith({ maxTextChars: 50_000 })),
+    'document_too_large',
+    /OM_INGEST_MAX_TEXT_CHARS=50000/,
+  );
+  await rejectsWith(
+    extract('txt', 'x'.repeat(2000), parserWith({ maxTextChars: 1000 })),
+    'document_too_large',
+    /2000 characters of text, over OM_INGEST_MAX_TEXT_CHARS=1000/,
+  );
 });
 
 test('input size, wall time and memory of a parse are bounded', async () => {
-  await rejectsWith(extract('html', `<p>${'x'.repeat(5000)}</p>`, parserWith({ maxBytes: 4096 })), 'document_too_large', /OM_INGEST_MAX_BYTES=4096/);
+  await rejectsWith(
+    extract('html', `<p>${'x'.repeat(5000)}</p>`, parserWith({ maxBytes: 4096 })),
+    'document_too_large',
+    /OM_INGEST_MAX_BYTES=4096/,
+  );
   // Deep enough to take many seconds in the DOM parser once the depth limit allows it.
   const slow = parserWith({ maxDepth: 100_000, timeoutMs: 2000 });
-  await rejectsWith(extract('html', deepHtml(30_000), slow), 'document_too_large', /took too long, over OM_INGEST_TIMEOUT_MS=2000/);
+  await rejectsWith(
+    extract('html', deepHtml(30_000), slow),
+    'document_too_large',
+    /took too long, over OM_INGEST_TIMEOUT_MS=2000/,
+  );
   assert.match((await extract('html', '<p>the killed process was replaced</p>', slow)).text, /replaced/);
   // mammoth holds about 200 bytes of heap per byte of document XML.
   const hungry = parserWith({ maxMemoryMb: 128, maxInflatedBytes: 50_000_000, timeoutMs: 60_000 });
-  await rejectsWith(extract('docx', b64(bigDocx(4)), hungry), 'document_too_large', /needed more than 128 MB, over OM_INGEST_MAX_MEMORY_MB=128/);
+  await rejectsWith(
+    extract('docx', b64(bigDocx(4)), hungry),
+    'document_too_large',
+    /needed more than 128 MB, over OM_INGEST_MAX_MEMORY_MB=128/,
+  );
 });
 
 test('at most OM_INGEST_CONCURRENCY parses run, OM_INGEST_QUEUE wait, the rest are refused as busy', async () => {

@@ -19,7 +19,10 @@ let site: PageServer;
 
 before(async () => {
   site = await servePages({
-    '/article': { type: 'text/html; charset=utf-8', body: '<h1>Gardening</h1><p>Tomatoes need <em>sun</em>.</p><script>x()</script>' },
+    '/article': {
+      type: 'text/html; charset=utf-8',
+      body: '<h1>Gardening</h1><p>Tomatoes need <em>sun</em>.</p><script>x()</script>',
+    },
     '/notes.txt': { type: 'text/plain', body: 'plain notes about compost' },
     '/paper.pdf': { type: 'application/pdf', body: makePdf([['A PDF served over HTTP']]) },
     '/big': { type: 'text/html', body: `<p>${'x'.repeat(50_000)}</p>` },
@@ -29,8 +32,16 @@ before(async () => {
     '/moved': { type: 'text/html', body: '', redirect: '/article' },
     '/loop': { type: 'text/html', body: '', redirect: '/loop' },
     '/to-file': { type: 'text/html', body: '', redirect: 'file:///etc/passwd' },
-    '/zipped.txt': { type: 'text/plain', headers: { 'content-encoding': 'gzip' }, body: gzipSync('notes that came compressed') },
-    '/bomb.txt': { type: 'text/plain', headers: { 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(5_000_000)) },
+    '/zipped.txt': {
+      type: 'text/plain',
+      headers: { 'content-encoding': 'gzip' },
+      body: gzipSync('notes that came compressed'),
+    },
+    '/bomb.txt': {
+      type: 'text/plain',
+      headers: { 'content-encoding': 'gzip' },
+      body: gzipSync(Buffer.alloc(5_000_000)),
+    },
   });
 });
 after(async () => {
@@ -82,11 +93,25 @@ test('redirects are followed a bounded number of times, to http(s) only', async 
 test('without the admin, non-public addresses are refused before any request', async () => {
   const before = site.hits();
   const port = new URL(site.url('/')).port;
-  const loopback = ['127.0.0.1', 'localhost', '[::1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::1]'];
+  const loopback = [
+    '127.0.0.1',
+    'localhost',
+    '[::1]',
+    '[::ffff:127.0.0.1]',
+    '[::ffff:7f00:1]',
+    '[64:ff9b::7f00:1]',
+    '[2002:7f00:1::1]',
+  ];
   for (const host of [...loopback, '0.0.0.0', '2130706433', '0x7f.1']) {
-    await fails(`http://${host}:${port}/article`, 'forbidden', /not a public address/, { allowed: isPublicAddress, parser });
+    await fails(`http://${host}:${port}/article`, 'forbidden', /not a public address/, {
+      allowed: isPublicAddress,
+      parser,
+    });
   }
-  await fails('http://169.254.169.254/latest/meta-data', 'forbidden', /not a public address/, { allowed: isPublicAddress, parser });
+  await fails('http://169.254.169.254/latest/meta-data', 'forbidden', /not a public address/, {
+    allowed: isPublicAddress,
+    parser,
+  });
   await fails('http://10.1.2.3/', 'forbidden', /not a public address/, { allowed: isPublicAddress, parser });
   assert.equal(site.hits(), before);
 });
@@ -104,10 +129,13 @@ test('the connect-time lookup refuses a name once any of its answers is not publ
   const lookup = guardedLookup(resolve, isPublicAddress);
   const ask = (options: { all?: boolean; family?: number }) =>
     new Promise<unknown>((ok, fail) =>
-      lookup('rebind.example', options, (err, address, family) => (err ? fail(err) : ok(options.all ? address : [address, family]))),
+      lookup('rebind.example', options, (err, address, family) =>
+        err ? fail(err) : ok(options.all ? address : [address, family]),
+      ),
     );
   assert.deepEqual(await ask({}), ['93.184.216.34', 4]);
-  for (let i = 0; i < 2; i++) await assert.rejects(ask({ all: true }), (e: unknown) => e instanceof OmError && e.code === 'forbidden');
+  for (let i = 0; i < 2; i++)
+    await assert.rejects(ask({ all: true }), (e: unknown) => e instanceof OmError && e.code === 'forbidden');
   assert.deepEqual(await ask({ family: 4, all: true }), [at('8.8.8.8')]);
   answers = [];
 });
@@ -156,7 +184,12 @@ describe('a rebinding name never reaches the loopback service', () => {
 
   test('a name answering both kinds of address is refused', async () => {
     const both: Resolver = async () => [at('127.0.0.2'), at('127.0.0.1')];
-    await fails(`http://both.test:${inside.port}/page`, 'forbidden', /both\.test is not a public address/, options(both));
+    await fails(
+      `http://both.test:${inside.port}/page`,
+      'forbidden',
+      /both\.test is not a public address/,
+      options(both),
+    );
     assert.equal(inside.hits() + outside.hits(), 1, 'only the first test reached a server');
   });
 

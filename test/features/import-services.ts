@@ -30,7 +30,8 @@ function query(path: string): URLSearchParams {
 
 function mem0(req: Recorded): Reply {
   if (req.headers.authorization !== `Token ${SERVICE_KEY}`) return denied;
-  if (req.method !== 'POST' || !req.path.startsWith('/v2/memories/') || req.json?.filters?.user_id !== SOURCE_USER) return ok({ count: 0, next: null, results: [] });
+  if (req.method !== 'POST' || !req.path.startsWith('/v2/memories/') || req.json?.filters?.user_id !== SOURCE_USER)
+    return ok({ count: 0, next: null, results: [] });
   const q = query(req.path);
   const page = Number(q.get('page'));
   const size = Number(q.get('page_size'));
@@ -56,7 +57,8 @@ const SESSIONS = [
 function zep(req: Recorded): Reply {
   if (req.headers.authorization !== `Api-Key ${SERVICE_KEY}`) return denied;
   const url = new URL(req.path, 'http://x');
-  if (url.pathname === `/api/v2/users/${SOURCE_USER}/sessions`) return ok(SESSIONS.map(({ memories: _m, ...s }) => ({ ...s, user_id: SOURCE_USER })));
+  if (url.pathname === `/api/v2/users/${SOURCE_USER}/sessions`)
+    return ok(SESSIONS.map(({ memories: _m, ...s }) => ({ ...s, user_id: SOURCE_USER })));
   const m = /^\/api\/v2\/sessions\/([^/]+)\/messages$/.exec(url.pathname);
   const session = SESSIONS.find((s) => s.session_id === m?.[1]);
   if (!session) return { status: 404, body: { message: 'not found' } };
@@ -89,11 +91,15 @@ function supermemory(req: Recorded): Reply {
     updatedAt: iso(m.created),
     status: 'done',
   }));
-  return ok({ memories, pagination: { currentPage: page, limit, totalItems: all.length, totalPages: Math.ceil(all.length / limit) } });
+  return ok({
+    memories,
+    pagination: { currentPage: page, limit, totalItems: all.length, totalPages: Math.ceil(all.length / limit) },
+  });
 }
 
 function openmemory(req: Recorded): Reply {
-  if (req.headers.authorization !== `Bearer ${SERVICE_KEY}`) return { status: 401, body: { error: 'authentication_required' } };
+  if (req.headers.authorization !== `Bearer ${SERVICE_KEY}`)
+    return { status: 401, body: { error: 'authentication_required' } };
   const q = query(req.path);
   const all = q.get('user_id') === SOURCE_USER ? [...SOURCE_MEMORIES].reverse() : [];
   const offset = Number(q.get('u'));
@@ -112,7 +118,12 @@ function openmemory(req: Recorded): Reply {
   return ok({ items });
 }
 
-const HANDLERS: Record<ServiceName, (req: Recorded) => Reply> = { mem0, zep, supermemory, 'openmemory-url': openmemory };
+const HANDLERS: Record<ServiceName, (req: Recorded) => Reply> = {
+  mem0,
+  zep,
+  supermemory,
+  'openmemory-url': openmemory,
+};
 
 export function startService(name: ServiceName): Promise<FakeServer> {
   return startFakeServer(HANDLERS[name]);

@@ -11,7 +11,14 @@ import { PROVIDERS } from '../../src/features/import/providers.js';
 import { importedId, runImport } from '../../src/features/import/runner.js';
 import { userScope } from '../../src/store/scope.js';
 import { BACKENDS, type OpenedEngine } from '../engine/backends.js';
-import { RATE_LIMITED, SERVICE_KEY, SOURCE_MEMORIES, SOURCE_USER, startService, type ServiceName } from './import-services.js';
+import {
+  RATE_LIMITED,
+  SERVICE_KEY,
+  SOURCE_MEMORIES,
+  SOURCE_USER,
+  startService,
+  type ServiceName,
+} from './import-services.js';
 
 /** A checkpoint held in memory, keeping what was saved for the test to read. */
 function memoryCheckpoint(): Checkpoint & { state: CheckpointState | null; saves: number } {
@@ -29,7 +36,12 @@ function memoryCheckpoint(): Checkpoint & { state: CheckpointState | null; saves
 }
 
 /** `--from` name → the name kept in `metadata.imported_from`. */
-const SOURCE_NAMES: Record<ServiceName, string> = { mem0: 'mem0', zep: 'zep', supermemory: 'supermemory', 'openmemory-url': 'openmemory' };
+const SOURCE_NAMES: Record<ServiceName, string> = {
+  mem0: 'mem0',
+  zep: 'zep',
+  supermemory: 'supermemory',
+  'openmemory-url': 'openmemory',
+};
 const SERVICES = Object.keys(SOURCE_NAMES) as ServiceName[];
 
 for (const backend of BACKENDS) {
@@ -67,7 +79,11 @@ for (const backend of BACKENDS) {
           for (const src of SOURCE_MEMORIES) {
             const m = stored.find((x) => x.content === src.content)!;
             assert.equal(m.metadata.imported_from, SOURCE_NAMES[name]);
-            assert.equal(m.id, importedId(SOURCE_NAMES[name], scope, src.id), 'the id follows from the source id: a rerun finds it');
+            assert.equal(
+              m.id,
+              importedId(SOURCE_NAMES[name], scope, src.id),
+              'the id follows from the source id: a rerun finds it',
+            );
             assert.equal(m.created_at, src.created);
             assert.equal(m.metadata.source_id, src.id);
             assert.equal(m.metadata.origin, 'chat');
@@ -87,7 +103,13 @@ for (const backend of BACKENDS) {
       const checkpoint = memoryCheckpoint();
       const run = (key = 'mem0 resumer') =>
         runImport({
-          source: PROVIDERS.mem0!.create({ baseUrl: server.url, apiKey: SERVICE_KEY, user: SOURCE_USER, pageSize: 2, sleep: async () => {} }),
+          source: PROVIDERS.mem0!.create({
+            baseUrl: server.url,
+            apiKey: SERVICE_KEY,
+            user: SOURCE_USER,
+            pageSize: 2,
+            sleep: async () => {},
+          }),
           target: e.memory,
           scope,
           checkpoint,
@@ -97,7 +119,13 @@ for (const backend of BACKENDS) {
         server.failAfter(2, { status: 400, body: { detail: 'the service broke' } });
         await assert.rejects(run(), /mem0 at 127\.0\.0\.1:\d+: failed \(HTTP 400/);
         assert.equal((await e.memory.list(scope)).length, 4);
-        assert.deepEqual(checkpoint.state, { import: 'mem0 resumer', cursor: '3', imported: 4, skipped: 0, rejected: 0 });
+        assert.deepEqual(checkpoint.state, {
+          import: 'mem0 resumer',
+          cursor: '3',
+          imported: 4,
+          skipped: 0,
+          rejected: 0,
+        });
         await assert.rejects(run('zep elsewhere'), /is of another import/);
         server.heal();
         const before = server.requests.length;

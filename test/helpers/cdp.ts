@@ -10,8 +10,13 @@ import { tmpDir } from './tmp.js';
 
 /** The browser binary; the tests fail (never skip) without it. */
 export function chromiumPath(): string {
-  const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).stdout.trim();
-  if (!found) throw new Error('The browser tests need Debian\'s chromium: run `apt-get install -y chromium` (as root), then run the tests again.');
+  const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
+    encoding: 'utf8',
+  }).stdout.trim();
+  if (!found)
+    throw new Error(
+      "The browser tests need Debian's chromium: run `apt-get install -y chromium` (as root), then run the tests again.",
+    );
   return found;
 }
 
@@ -47,7 +52,16 @@ export class Browser {
     const profile = tmpDir('om-chromium-');
     const child = spawn(
       chromiumPath(),
-      ['--headless=new', '--remote-debugging-pipe', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions', `--user-data-dir=${profile.dir}`, 'about:blank'],
+      [
+        '--headless=new',
+        '--remote-debugging-pipe',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-extensions',
+        `--user-data-dir=${profile.dir}`,
+        'about:blank',
+      ],
       { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
     );
     const browser = new Browser(child, () => profile.cleanup());
@@ -59,7 +73,9 @@ export class Browser {
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      (this.child.stdio[3] as Writable).write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
+      (this.child.stdio[3] as Writable).write(
+        `${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`,
+      );
     });
   }
 
@@ -101,7 +117,8 @@ export class Page {
   /** Runs an expression in the page (promises awaited); returns its JSON value. */
   async evaluate<T = unknown>(expression: string): Promise<T> {
     const r = await this.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
-    if (r.exceptionDetails) throw new Error(`in page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+    if (r.exceptionDetails)
+      throw new Error(`in page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
     return r.result.value as T;
   }
 
@@ -127,7 +144,9 @@ export class Page {
 
   /** Types into a field as a person would: focus, then key events carrying the text. */
   async type(selector: string, text: string): Promise<void> {
-    await this.evaluate(`(() => { const e = document.querySelector(${JSON.stringify(selector)}); e.focus(); e.select?.(); })()`);
+    await this.evaluate(
+      `(() => { const e = document.querySelector(${JSON.stringify(selector)}); e.focus(); e.select?.(); })()`,
+    );
     await this.send('Input.insertText', { text });
   }
 
@@ -140,7 +159,9 @@ export class Page {
 
   /** Clicks the element once it exists (the page may be drawing it). */
   async click(selector: string): Promise<void> {
-    await this.waitFor(`(() => { const e = document.querySelector(${JSON.stringify(selector)}); e?.click(); return Boolean(e); })()`);
+    await this.waitFor(
+      `(() => { const e = document.querySelector(${JSON.stringify(selector)}); e?.click(); return Boolean(e); })()`,
+    );
   }
 
   async text(selector: string): Promise<string> {

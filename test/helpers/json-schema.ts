@@ -28,7 +28,10 @@ export function schemaErrors(schema: Schema, value: unknown, root: Schema, at = 
   const unknown = Object.keys(schema).filter((k) => !IGNORED.has(k) && !CHECKED.has(k));
   if (unknown.length) return [`${at}: unsupported keywords ${unknown.join(', ')}`];
   if (schema.$ref) {
-    const target = String(schema.$ref).replace(/^#\//, '').split('/').reduce((s: any, part) => s?.[part], root);
+    const target = String(schema.$ref)
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce((s: any, part) => s?.[part], root);
     return target ? schemaErrors(target, value, root, at) : [`${at}: unresolved ${schema.$ref}`];
   }
   if (schema.anyOf) {

@@ -16,7 +16,13 @@ export interface ListeningServer {
 /** `env` adds to the configuration (another backend, for one). */
 export async function listeningServer(adminKey: string, env: Record<string, string> = {}): Promise<ListeningServer> {
   const tmp = tmpDir('om-server-');
-  const config = loadConfig({ OM_DB_PATH: path.join(tmp.dir, 'om.sqlite'), OM_API_KEY: adminKey, OM_PORT: '0', OM_LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    OM_DB_PATH: path.join(tmp.dir, 'om.sqlite'),
+    OM_API_KEY: adminKey,
+    OM_PORT: '0',
+    OM_LOG_LEVEL: 'silent',
+    ...env,
+  });
   const log = createLogger('silent');
   const memory = await Memory.open({ config, logger: log, jobs: false });
   const server = await startServer({ config, engine: memory, keys: memory.store, log });

@@ -116,12 +116,20 @@ export async function restorePgDump(url: string, file: string, options: RestoreO
   return result;
 }
 
-async function insertRows(client: pg.Client, table: string, columns: string, rows: Array<Array<string | null>>, batchRows: number) {
+async function insertRows(
+  client: pg.Client,
+  table: string,
+  columns: string,
+  rows: Array<Array<string | null>>,
+  batchRows: number,
+) {
   const width = columns.split(',').length;
   const perBatch = Math.max(1, Math.min(batchRows, Math.floor(65_535 / width)));
   for (let start = 0; start < rows.length; start += perBatch) {
     const batch = rows.slice(start, start + perBatch);
-    const values = batch.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
+    const values = batch.map(
+      (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
+    );
     await client.query(`INSERT INTO ${table} (${columns}) VALUES ${values.join(', ')}`, batch.flat());
   }
 }

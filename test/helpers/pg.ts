@@ -38,7 +38,9 @@ export async function freshPgSchema(prefix = 't'): Promise<{ url: string; schema
 }
 
 /** A new empty database on the test server (for restoring dumps that name `public`). */
-export async function freshPgDatabase(prefix = 'tdb'): Promise<{ url: string; database: string; drop: () => Promise<void> }> {
+export async function freshPgDatabase(
+  prefix = 'tdb',
+): Promise<{ url: string; database: string; drop: () => Promise<void> }> {
   const database = uniqueName(prefix);
   await withAdmin((c) => c.query(`CREATE DATABASE "${database}"`));
   const u = new URL(testPgUrl());
@@ -46,7 +48,6 @@ export async function freshPgDatabase(prefix = 'tdb'): Promise<{ url: string; da
   return {
     url: u.toString(),
     database,
-    drop: () =>
-      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)).then(() => undefined),
+    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)).then(() => undefined),
   };
 }

@@ -25,15 +25,24 @@ interface Seeded {
 }
 
 async function seed(h: Harness): Promise<Seeded> {
-  const key = async (user: string | null) => (await h.call('POST', '/admin/keys', { body: { user_id: user } })).body as { id: string; key: string };
+  const key = async (user: string | null) =>
+    (await h.call('POST', '/admin/keys', { body: { user_id: user } })).body as { id: string; key: string };
   const revoked = await key('carol');
   assert.equal((await h.call('DELETE', `/admin/keys/${revoked.id}`)).status, 200);
-  const keys = { alice: (await key('alice')).key, bob: (await key('bob')).key, default: (await key(null)).key, revoked: revoked.key };
+  const keys = {
+    alice: (await key('alice')).key,
+    bob: (await key('bob')).key,
+    default: (await key(null)).key,
+    revoked: revoked.key,
+  };
   const markers = { alice: 'zqmalicesecret', bob: 'zqmbobsecret', default: 'zqmdefaultsecret' };
   const ids = { alice: [] as string[], bob: [] as string[], default: [] as string[] };
   for (const who of ['alice', 'bob', 'default'] as const) {
     for (const text of ['Meeting with the design team on Friday', 'I prefer dark mode', '東京で寿司を食べた']) {
-      const r = await h.call('POST', '/memory/add', { key: keys[who], body: { content: `${markers[who]} ${text}`, tags: ['t'] } });
+      const r = await h.call('POST', '/memory/add', {
+        key: keys[who],
+        body: { content: `${markers[who]} ${text}`, tags: ['t'] },
+      });
       assert.equal(r.status, 200);
       ids[who].push(r.body.id);
     }
@@ -42,7 +51,11 @@ async function seed(h: Harness): Promise<Seeded> {
 }
 
 async function send(h: Harness, req: HostileRequest): Promise<{ status: number; text: string }> {
-  const res = await h.app.request(req.url, { method: req.method, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}) });
+  const res = await h.app.request(req.url, {
+    method: req.method,
+    headers: req.headers,
+    ...(req.body !== undefined ? { body: req.body } : {}),
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -51,19 +64,38 @@ function requestText(req: HostileRequest): string {
 }
 
 for (const backend of ['sqlite', 'postgres'] as Backend[]) {
-  test(`hostile requests on ${backend}: no 5xx, no leak, rejected requests change nothing`, { timeout: 900_000 }, async () => {
+  test(`hostile requests on ${backend}: no 5xx, no leak, rejected requests change nothing`, {
+    timeout: 900_000,
+  }, async () => {
     const h = await openHarness(backend);
     const raw = await openRaw(h);
     try {
       const s = await seed(h);
       const doc = (await h.call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-      const routes: RouteRef[] = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })));
+      const routes: RouteRef[] = Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })),
+      );
       assert.ok(routes.length >= 40, `only ${routes.length} routes documented`);
-      const userKeys = new Map<string, 'alice' | 'bob' | 'default'>([[s.keys.alice, 'alice'], [s.keys.bob, 'bob'], [s.keys.default, 'default']]);
+      const userKeys = new Map<string, 'alice' | 'bob' | 'default'>([
+        [s.keys.alice, 'alice'],
+        [s.keys.bob, 'bob'],
+        [s.keys.default, 'default'],
+      ]);
       const pools = {
         routes,
         ids: [...s.ids.alice, ...s.ids.bob, ...s.ids.default],
-        keys: [ADMIN_KEY, ADMIN_KEY, s.keys.alice, s.keys.alice, s.keys.bob, s.keys.default, s.keys.revoked, 'om_wrong-key-0123456789abcdef', 'x', null],
+        keys: [
+          ADMIN_KEY,
+          ADMIN_KEY,
+          s.keys.alice,
+          s.keys.alice,
+          s.keys.bob,
+          s.keys.default,
+          s.keys.revoked,
+          'om_wrong-key-0123456789abcdef',
+          'x',
+          null,
+        ],
         users: s.users,
       };
       const statuses = new Map<number, number>();
@@ -87,13 +119,16 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
               await h.memory.settle();
               assert.equal(await databaseFingerprint(raw), before, `a rejected request changed the database: ${what}`);
             }
-            const caller = userKeys.get(req.headers.authorization?.replace(/^(Bearer|ApiKey) /, '') ?? req.headers['x-api-key'] ?? '');
+            const caller = userKeys.get(
+              req.headers.authorization?.replace(/^(Bearer|ApiKey) /, '') ?? req.headers['x-api-key'] ?? '',
+            );
             if (caller && r.status === 200) {
               const sent = requestText(req);
               for (const other of ['alice', 'bob', 'default'] as const) {
                 if (other === caller) continue;
                 assert.ok(!r.text.includes(s.markers[other]), `${caller} saw ${other}'s content: ${what}`);
-                for (const id of s.ids[other]) if (!sent.includes(id)) assert.ok(!r.text.includes(id), `${caller} saw ${other}'s id: ${what}`);
+                for (const id of s.ids[other])
+                  if (!sent.includes(id)) assert.ok(!r.text.includes(id), `${caller} saw ${other}'s id: ${what}`);
               }
             }
           }
@@ -102,7 +137,9 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       );
       const health = await h.call('GET', '/health', { key: null });
       assert.equal(health.status, 200, 'the server still answers');
-      console.log(`[hostile ${backend}] ${requests} requests checked; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+      console.log(
+        `[hostile ${backend}] ${requests} requests checked; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
+      );
     } finally {
       await raw.close();
       await h.close();

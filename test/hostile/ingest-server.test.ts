@@ -15,7 +15,14 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { request, startServerProcess } from '../crash/server-process.js';
-import { bigDocx, circularPagesPdf, deepHtml, docxBomb, manyPagesPdf, textBombPdf } from '../helpers/docs/hostile-docs.js';
+import {
+  bigDocx,
+  circularPagesPdf,
+  deepHtml,
+  docxBomb,
+  manyPagesPdf,
+  textBombPdf,
+} from '../helpers/docs/hostile-docs.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const HEALTH_P99_MS = 100;
@@ -31,12 +38,42 @@ interface Attack {
 
 function attacks(): Attack[] {
   return [
-    { name: 'deep HTML', body: { content_type: 'html', data: deepHtml(16_000) }, status: 413, message: /OM_INGEST_MAX_DEPTH=256/ },
-    { name: 'DOCX zip bomb declaring 1 KB parts', body: { content_type: 'docx', data: b64(docxBomb(60)) }, status: 413, message: /OM_INGEST_MAX_INFLATED_BYTES=/ },
-    { name: 'DOCX needing more memory than allowed', body: { content_type: 'docx', data: b64(bigDocx(5)) }, status: 413, message: /OM_INGEST_MAX_MEMORY_MB=256|OM_INGEST_TIMEOUT_MS=|OM_INGEST_MAX_TEXT_CHARS=/ },
-    { name: 'PDF with 5,000 pages', body: { content_type: 'pdf', data: b64(manyPagesPdf(5000)) }, status: 413, message: /5000 pages, over OM_INGEST_MAX_PAGES=1000/ },
-    { name: 'PDF drawing a million lines', body: { content_type: 'pdf', data: b64(textBombPdf(6)) }, status: 413, message: /OM_INGEST_MAX_TEXT_CHARS=|OM_INGEST_TIMEOUT_MS=/ },
-    { name: 'PDF with a cyclic page tree', body: { content_type: 'pdf', data: b64(circularPagesPdf()) }, status: 400, message: /not a readable PDF/ },
+    {
+      name: 'deep HTML',
+      body: { content_type: 'html', data: deepHtml(16_000) },
+      status: 413,
+      message: /OM_INGEST_MAX_DEPTH=256/,
+    },
+    {
+      name: 'DOCX zip bomb declaring 1 KB parts',
+      body: { content_type: 'docx', data: b64(docxBomb(60)) },
+      status: 413,
+      message: /OM_INGEST_MAX_INFLATED_BYTES=/,
+    },
+    {
+      name: 'DOCX needing more memory than allowed',
+      body: { content_type: 'docx', data: b64(bigDocx(5)) },
+      status: 413,
+      message: /OM_INGEST_MAX_MEMORY_MB=256|OM_INGEST_TIMEOUT_MS=|OM_INGEST_MAX_TEXT_CHARS=/,
+    },
+    {
+      name: 'PDF with 5,000 pages',
+      body: { content_type: 'pdf', data: b64(manyPagesPdf(5000)) },
+      status: 413,
+      message: /5000 pages, over OM_INGEST_MAX_PAGES=1000/,
+    },
+    {
+      name: 'PDF drawing a million lines',
+      body: { content_type: 'pdf', data: b64(textBombPdf(6)) },
+      status: 413,
+      message: /OM_INGEST_MAX_TEXT_CHARS=|OM_INGEST_TIMEOUT_MS=/,
+    },
+    {
+      name: 'PDF with a cyclic page tree',
+      body: { content_type: 'pdf', data: b64(circularPagesPdf()) },
+      status: 400,
+      message: /not a readable PDF/,
+    },
   ];
 }
 
@@ -58,7 +95,9 @@ async function pollHealth(url: string, stop: Promise<unknown>): Promise<number[]
 
 const p99 = (sorted: number[]) => sorted[Math.floor(sorted.length * 0.99)]!;
 
-test('hostile documents: /health keeps answering (p99 under 100 ms), each is refused naming its limit, nothing is stored', { timeout: 300_000 }, async () => {
+test('hostile documents: /health keeps answering (p99 under 100 ms), each is refused naming its limit, nothing is stored', {
+  timeout: 300_000,
+}, async () => {
   const tmp = tmpDir('om-ingest-attack-');
   const docs = attacks();
   // The worst HTML the limits allow: 250 levels deep, repeated to most of the body limit.
@@ -71,7 +110,16 @@ test('hostile documents: /health keeps answering (p99 under 100 ms), each is ref
   });
   try {
     // Warm the server (and a parser process) so start-up is not measured, then see how the machine answers an idle server.
-    assert.equal((await request(server.url, 'POST', '/memory/ingest', { content_type: 'html', data: '<p>warm up</p>', user_id: 'warm' })).status, 200);
+    assert.equal(
+      (
+        await request(server.url, 'POST', '/memory/ingest', {
+          content_type: 'html',
+          data: '<p>warm up</p>',
+          user_id: 'warm',
+        })
+      ).status,
+      200,
+    );
     const idle = await pollHealth(server.url, new Promise((r) => setTimeout(r, 3000)));
     const bounds = { p99: Math.max(HEALTH_P99_MS, 3 * p99(idle)), max: Math.max(HEALTH_MAX_MS, 4 * idle.at(-1)!) };
     const sent = Promise.all([
@@ -85,14 +133,20 @@ test('hostile documents: /health keeps answering (p99 under 100 ms), each is ref
       assert.match(r.body.message, a.message, a.name);
     });
     const worst = replies[docs.length]!;
-    assert.ok(worst.status === 200 || (worst.status === 413 && /OM_INGEST_TIMEOUT_MS/.test(worst.body.message)), JSON.stringify(worst.body));
+    assert.ok(
+      worst.status === 200 || (worst.status === 413 && /OM_INGEST_TIMEOUT_MS/.test(worst.body.message)),
+      JSON.stringify(worst.body),
+    );
     const [busyP99, max] = [p99(latencies), latencies.at(-1)!];
     const median = latencies[latencies.length >> 1]!;
     console.log(
       `[ingest attack] ${latencies.length} /health polls: median ${median.toFixed(1)} ms, p99 ${busyP99.toFixed(1)} ms, max ${max.toFixed(1)} ms ` +
         `(idle: p99 ${p99(idle).toFixed(1)} ms, max ${idle.at(-1)!.toFixed(1)} ms); server RSS ${Math.round(server.rssKb()! / 1024)} MB`,
     );
-    assert.ok(busyP99 < bounds.p99 && max < bounds.max, `/health: p99 ${busyP99.toFixed(0)} ms, max ${max.toFixed(0)} ms; bounds ${JSON.stringify(bounds)}`);
+    assert.ok(
+      busyP99 < bounds.p99 && max < bounds.max,
+      `/health: p99 ${busyP99.toFixed(0)} ms, max ${max.toFixed(0)} ms; bounds ${JSON.stringify(bounds)}`,
+    );
     assert.ok(server.rssKb()! < 400 * 1024, `server RSS ${server.rssKb()} kB`);
     assert.deepEqual((await request(server.url, 'GET', '/memory/all?user_id=mallory')).body.items, []);
   } finally {
@@ -101,12 +155,22 @@ test('hostile documents: /health keeps answering (p99 under 100 ms), each is ref
   }
 });
 
-test('SIGTERM during a long conversion stops the server (the HTTP thread is free to hear it)', { timeout: 120_000 }, async () => {
+test('SIGTERM during a long conversion stops the server (the HTTP thread is free to hear it)', {
+  timeout: 120_000,
+}, async () => {
   const tmp = tmpDir('om-ingest-term-');
   // Limits that let the million-line PDF run for a minute.
-  const server = await startServerProcess({ OM_DB_PATH: path.join(tmp.dir, 'om.sqlite'), OM_INGEST_TIMEOUT_MS: '60000', OM_INGEST_MAX_TEXT_CHARS: '100000000' });
+  const server = await startServerProcess({
+    OM_DB_PATH: path.join(tmp.dir, 'om.sqlite'),
+    OM_INGEST_TIMEOUT_MS: '60000',
+    OM_INGEST_MAX_TEXT_CHARS: '100000000',
+  });
   try {
-    const pending = request(server.url, 'POST', '/memory/ingest', { content_type: 'pdf', data: b64(textBombPdf(6)), user_id: 'mallory' }).catch(() => null);
+    const pending = request(server.url, 'POST', '/memory/ingest', {
+      content_type: 'pdf',
+      data: b64(textBombPdf(6)),
+      user_id: 'mallory',
+    }).catch(() => null);
     await new Promise((r) => setTimeout(r, 1500));
     const started = performance.now();
     server.child.kill('SIGTERM');

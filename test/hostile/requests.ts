@@ -58,9 +58,37 @@ export const NASTY = [
 ] as const;
 
 const FIELDS = [
-  'content', 'tags', 'metadata', 'user_id', 'query', 'k', 'filters', 'id', 'boost', 'items', 'content_type', 'data',
-  'url', 'config', 'sector', 'sectors', 'min_score', 'salience', 'created_at', 'text', 'texts', 'algorithm', 'event',
-  'session_id', 'namespace', 'node', 'label', 'limit', 'offset', '__proto__', 'constructor',
+  'content',
+  'tags',
+  'metadata',
+  'user_id',
+  'query',
+  'k',
+  'filters',
+  'id',
+  'boost',
+  'items',
+  'content_type',
+  'data',
+  'url',
+  'config',
+  'sector',
+  'sectors',
+  'min_score',
+  'salience',
+  'created_at',
+  'text',
+  'texts',
+  'algorithm',
+  'event',
+  'session_id',
+  'namespace',
+  'node',
+  'label',
+  'limit',
+  'offset',
+  '__proto__',
+  'constructor',
 ] as const;
 
 const BAD_NUMBERS = [-1, 0, -0, 1e308, -1e308, 2 ** 53 + 2, 1.5, 101, 1_000_001, Number.MIN_VALUE] as const;
@@ -98,17 +126,39 @@ const HOSTILE_DOCUMENTS = [
 
 const rawBody: fc.Arbitrary<string | Uint8Array> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_DOCUMENTS) },
-  { weight: 6, arbitrary: fc.dictionary(fc.constantFrom(...FIELDS), value, { maxKeys: 6 }).map((o) => JSON.stringify(o)) },
+  {
+    weight: 6,
+    arbitrary: fc.dictionary(fc.constantFrom(...FIELDS), value, { maxKeys: 6 }).map((o) => JSON.stringify(o)),
+  },
   { weight: 3, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null') },
-  { weight: 2, arbitrary: fc.constantFrom('{', '{"content":', '[]]', 'null', '', '\u0000', 'content=x&user_id=bob', '{"content":"x"}{"content":"y"}') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '{',
+      '{"content":',
+      '[]]',
+      'null',
+      '',
+      '\u0000',
+      'content=x&user_id=bob',
+      '{"content":"x"}{"content":"y"}',
+    ),
+  },
   {
     // Invalid UTF-8 inside an otherwise valid JSON document.
     weight: 2,
     arbitrary: fc
       .constantFrom([0xff, 0xfe], [0xc3, 0x28], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80])
-      .map((bad) => new Uint8Array([...utf8('{"content":"a'), ...bad, ...utf8('b","query":"q'), ...bad, ...utf8('"}')])),
+      .map(
+        (bad) => new Uint8Array([...utf8('{"content":"a'), ...bad, ...utf8('b","query":"q'), ...bad, ...utf8('"}')]),
+      ),
   },
-  { weight: 1, arbitrary: fc.constantFrom(1_000, 100_000).map((d) => `{"content":"deep","metadata":${'{"a":'.repeat(d)}1${'}'.repeat(d)}}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(1_000, 100_000)
+      .map((d) => `{"content":"deep","metadata":${'{"a":'.repeat(d)}1${'}'.repeat(d)}}`),
+  },
   { weight: 1, arbitrary: fc.constantFrom(1_000, 200_000).map((d) => `${'['.repeat(d)}${']'.repeat(d)}`) },
   { weight: 1, arbitrary: fc.constant(`{"content":"${'a'.repeat(1_100_000)}"}`) },
 );
@@ -128,7 +178,11 @@ const CONTENT_TYPES = [
 
 /** Percent-encodes; a lone surrogate becomes its (invalid) UTF-8 bytes, itself a hostile input. */
 function pct(s: string): string {
-  return s.replace(/[\ud800-\udfff]/g, '\u0000').split('\u0000').map(encodeURIComponent).join('%ED%A0%80');
+  return s
+    .replace(/[\ud800-\udfff]/g, '\u0000')
+    .split('\u0000')
+    .map(encodeURIComponent)
+    .join('%ED%A0%80');
 }
 
 const QUERY_KEYS = ['k', 'l', 'u', 'limit', 'offset', 'user_id', 'sector', 'hours', 'id'] as const;
@@ -141,7 +195,10 @@ const queryValue = fc.oneof(
 export function hostileRequest(pools: Pools): fc.Arbitrary<HostileRequest> {
   const pathValue = fc.oneof(
     fc.constantFrom(...pools.ids, ...pools.users).map(pct),
-    fc.constantFrom(...NASTY).filter((s) => s !== '').map(pct),
+    fc
+      .constantFrom(...NASTY)
+      .filter((s) => s !== '')
+      .map(pct),
     fc.constantFrom('..', '../admin/keys', '%2e%2e', '..%2F..%2Fadmin%2Fkeys', '%ff%fe', '%'),
   );
   return fc
@@ -149,24 +206,40 @@ export function hostileRequest(pools: Pools): fc.Arbitrary<HostileRequest> {
       route: fc.constantFrom(...pools.routes),
       wrongMethod: fc.oneof(
         { weight: 5, arbitrary: fc.constant(null) },
-        { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND') },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND'),
+        },
       ),
       param: pathValue,
       query: fc.dictionary(fc.constantFrom(...QUERY_KEYS), queryValue, { maxKeys: 3 }),
       key: fc.constantFrom(...pools.keys),
-      keyHeader: fc.constantFrom('bearer', 'bearer', 'bearer', 'bearer', 'x-api-key', 'x-api-key', 'apikey', 'basic', 'bare-bearer'),
+      keyHeader: fc.constantFrom(
+        'bearer',
+        'bearer',
+        'bearer',
+        'bearer',
+        'x-api-key',
+        'x-api-key',
+        'apikey',
+        'basic',
+        'bare-bearer',
+      ),
       contentType: fc.constantFrom(...CONTENT_TYPES),
       body: fc.option(rawBody, { freq: 8 }),
     })
     .map((r) => {
       const path = r.route.path.replace(/\{[^}]+\}/g, r.param);
-      const qs = Object.entries(r.query).map(([k, v]) => `${k}=${v}`).join('&');
+      const qs = Object.entries(r.query)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('&');
       const headers: Record<string, string> = {};
       if (r.contentType) headers['content-type'] = r.contentType;
       if (r.key !== null) {
         if (r.keyHeader === 'x-api-key') headers['x-api-key'] = r.key;
         else if (r.keyHeader === 'apikey') headers.authorization = `ApiKey ${r.key}`;
-        else if (r.keyHeader === 'basic') headers.authorization = `Basic ${Buffer.from(`u:${r.key}`).toString('base64')}`;
+        else if (r.keyHeader === 'basic')
+          headers.authorization = `Basic ${Buffer.from(`u:${r.key}`).toString('base64')}`;
         else if (r.keyHeader === 'bare-bearer') headers.authorization = 'Bearer ';
         else headers.authorization = `Bearer ${r.key}`;
       }

@@ -14,10 +14,18 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
     const ids: string[] = [];
     before(async () => {
       h = await openHarness(backend);
-      for (const content of ['Erin bakes sourdough bread every Sunday', 'Erin bakes sourdough bread every Sunday morning early', 'Erin bakes rye bread on Sunday']) {
+      for (const content of [
+        'Erin bakes sourdough bread every Sunday',
+        'Erin bakes sourdough bread every Sunday morning early',
+        'Erin bakes rye bread on Sunday',
+      ]) {
         ids.push((await h.call('POST', '/memory/add', { body: { content, user_id: 'erin' } })).body.id);
       }
-      const frank = (await h.call('POST', '/memory/add', { body: { content: 'Frank bakes sourdough bread every Sunday', user_id: 'frank' } })).body.id;
+      const frank = (
+        await h.call('POST', '/memory/add', {
+          body: { content: 'Frank bakes sourdough bread every Sunday', user_id: 'frank' },
+        })
+      ).body.id;
       // A chain 0 → 1 → 2, and a link to frank's memory that the store must refuse.
       await h.memory.link(userScope('erin'), ids[0]!, [ids[1]!, frank], 0.8);
       await h.memory.link(userScope('erin'), ids[1]!, [ids[2]!], 0.5);
@@ -27,7 +35,11 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
 
     test('/whoami names the role, and the user of a user key', async () => {
       assert.deepEqual((await h.call('GET', '/whoami')).body, { role: 'admin', user_id: null, key_required: true });
-      assert.deepEqual((await h.call('GET', '/whoami', { key: erinKey })).body, { role: 'user', user_id: 'erin', key_required: true });
+      assert.deepEqual((await h.call('GET', '/whoami', { key: erinKey })).body, {
+        role: 'user',
+        user_id: 'erin',
+        key_required: true,
+      });
       assert.equal((await h.call('GET', '/whoami', { key: null })).status, 401);
     });
 
@@ -38,9 +50,15 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       const erin = all.body.users.find((u: any) => u.user_id === 'erin');
       assert.equal(erin.memories, 3);
       assert.equal(typeof erin.summary, 'string');
-      assert.deepEqual((await h.call('GET', '/users?fields=ids')).body.users, [{ user_id: 'erin' }, { user_id: 'frank' }]);
+      assert.deepEqual((await h.call('GET', '/users?fields=ids')).body.users, [
+        { user_id: 'erin' },
+        { user_id: 'frank' },
+      ]);
       assert.equal((await h.call('GET', '/users?fields=counts')).body.users[0].summary, undefined);
-      assert.deepEqual((await h.call('GET', '/users?l=1&u=1&fields=ids')).body, { total: 2, users: [{ user_id: 'frank' }] });
+      assert.deepEqual((await h.call('GET', '/users?l=1&u=1&fields=ids')).body, {
+        total: 2,
+        users: [{ user_id: 'frank' }],
+      });
       assert.equal((await h.call('GET', '/users', { key: erinKey })).status, 403);
     });
 
@@ -63,10 +81,16 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       const s = await h.call('GET', '/dashboard/salience?user_id=erin');
       assert.equal(s.body.scanned, 3);
       assert.equal(s.body.buckets.length, 10);
-      assert.equal(s.body.buckets.reduce((a: number, b: number) => a + b, 0), 3);
+      assert.equal(
+        s.body.buckets.reduce((a: number, b: number) => a + b, 0),
+        3,
+      );
       const t = await h.call('GET', '/dashboard/sectors/timeline?user_id=erin&bucket=day');
       assert.match(t.body.timeline[0].hour, /^\d{4}-\d{2}-\d{2}$/);
-      assert.match((await h.call('GET', '/dashboard/sectors/timeline?user_id=erin')).body.timeline[0].hour, /^\d{2}:00$/);
+      assert.match(
+        (await h.call('GET', '/dashboard/sectors/timeline?user_id=erin')).body.timeline[0].hour,
+        /^\d{2}:00$/,
+      );
     });
   });
 }
@@ -77,7 +101,10 @@ test('the page answers with its security headers; /dashboard and /ui lead to it'
     for (const path of ['/', '/ui/app.js', '/ui/app.css']) {
       const res = await h.app.request(path);
       assert.equal(res.status, 200, `${path} (run npm run build first)`);
-      assert.match(res.headers.get('content-security-policy') ?? '', /^default-src 'self'; script-src 'self';.*frame-ancestors 'none'/);
+      assert.match(
+        res.headers.get('content-security-policy') ?? '',
+        /^default-src 'self'; script-src 'self';.*frame-ancestors 'none'/,
+      );
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
     }
     assert.match((await h.app.request('/ui/app.js')).headers.get('content-type') ?? '', /javascript/);

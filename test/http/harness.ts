@@ -17,7 +17,11 @@ export type Backend = 'sqlite' | 'postgres';
 export interface Harness {
   memory: Memory;
   /** JSON request; `key` = API key (Bearer), `body` is JSON-encoded unless a string. */
-  call(method: string, path: string, opts?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    opts?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   app: ReturnType<typeof createApp>['app'];
   close(): Promise<void>;
 }
@@ -33,14 +37,28 @@ export async function openHarness(backend: Backend = 'sqlite', env: Record<strin
     ...env,
   });
   const memory = await Memory.open({ config, jobs: false, logger: createLogger('silent') });
-  const { app } = createApp({ engine: memory, keys: memory.store, config, fetchLimits: { maxBytes: 64_000, timeoutMs: 2_000 } });
+  const { app } = createApp({
+    engine: memory,
+    keys: memory.store,
+    config,
+    fetchLimits: { maxBytes: 64_000, timeoutMs: 2_000 },
+  });
   return {
     memory,
     app,
     async call(method, path, opts = {}) {
       const key = opts.key === undefined ? ADMIN_KEY : opts.key;
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...opts.headers };
-      const body = opts.body === undefined || method === 'GET' ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...opts.headers,
+      };
+      const body =
+        opts.body === undefined || method === 'GET'
+          ? undefined
+          : typeof opts.body === 'string'
+            ? opts.body
+            : JSON.stringify(opts.body);
       const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
       const text = await res.text();
       let parsed: unknown = text;
@@ -60,7 +78,9 @@ export async function openHarness(backend: Backend = 'sqlite', env: Record<strin
 }
 
 /** The same engine configuration served on an ephemeral loopback port (SDK and URL tests). */
-export async function listen(env: Record<string, string> = {}): Promise<{ server: RunningServer; close: () => Promise<void> }> {
+export async function listen(
+  env: Record<string, string> = {},
+): Promise<{ server: RunningServer; close: () => Promise<void> }> {
   const tmp = tmpDir('om-http-srv-');
   const config = loadConfig({ OM_DB_PATH: `${tmp.dir}/om.sqlite`, OM_PORT: '0', OM_LOG_LEVEL: 'silent', ...env });
   const log = createLogger('silent');

@@ -14,14 +14,27 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
 
     before(async () => {
       h = await openHarness(backend);
-      for (const user of ['alice', 'bob']) keys[user] = (await h.call('POST', '/admin/keys', { body: { user_id: user } })).body;
+      for (const user of ['alice', 'bob'])
+        keys[user] = (await h.call('POST', '/admin/keys', { body: { user_id: user } })).body;
     });
     after(() => h.close());
 
     test('records who changed what; readable by the owner after the delete, 404 for others', async () => {
       const alice = keys.alice!;
-      const { id } = (await h.call('POST', '/memory/add', { key: alice.key, body: { content: 'Alice waters the orchids on Sundays' } })).body;
-      assert.equal((await h.call('PATCH', `/memory/${id}`, { body: { content: 'Alice waters the orchids on Mondays', user_id: 'alice' } })).status, 200);
+      const { id } = (
+        await h.call('POST', '/memory/add', {
+          key: alice.key,
+          body: { content: 'Alice waters the orchids on Sundays' },
+        })
+      ).body;
+      assert.equal(
+        (
+          await h.call('PATCH', `/memory/${id}`, {
+            body: { content: 'Alice waters the orchids on Mondays', user_id: 'alice' },
+          })
+        ).status,
+        200,
+      );
       assert.equal((await h.call('POST', '/memory/reinforce', { key: alice.key, body: { id } })).status, 200);
       assert.equal((await h.call('DELETE', `/memory/${id}`, { key: alice.key })).status, 200);
 

@@ -17,7 +17,10 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
     before(async () => {
       h = await openHarness(backend);
       site = await servePages({
-        '/recipe': { type: 'text/html', body: '<h1>Pancakes</h1><p>Whisk flour, eggs and milk, then fry in butter.</p>' },
+        '/recipe': {
+          type: 'text/html',
+          body: '<h1>Pancakes</h1><p>Whisk flour, eggs and milk, then fry in butter.</p>',
+        },
         '/huge': { type: 'text/html', body: `<p>${'y'.repeat(100_000)}</p>` },
         '/photo': { type: 'image/jpeg', body: Buffer.from([0xff, 0xd8, 0xff]) },
         '/deep': { type: 'text/html', body: deepHtml(5000) },
@@ -37,7 +40,9 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
         ['docx', b64(makeDocx(['# Minutes', 'Budget approved for the new lab.'])), /# Minutes[\s\S]*Budget approved/],
       ];
       for (const [type, data, expected] of docs) {
-        const r = await h.call('POST', '/memory/ingest', { body: { content_type: type.toUpperCase(), data, user_id: 'ingrid', metadata: { source: 'test' } } });
+        const r = await h.call('POST', '/memory/ingest', {
+          body: { content_type: type.toUpperCase(), data, user_id: 'ingrid', metadata: { source: 'test' } },
+        });
         assert.equal(r.status, 200, `${type}: ${JSON.stringify(r.body)}`);
         assert.equal(r.body.strategy, 'single');
         assert.equal(r.body.child_count, 0);
@@ -51,11 +56,33 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
     });
 
     test('a long document becomes a root linked to every section, all of that user', async () => {
-      const topics = ['astronomy telescopes comets', 'baking bread yeast ovens', 'sailing boats harbours wind', 'chess openings gambits endgames', 'volcano lava magma eruptions', 'violin bows strings rosin', 'glacier ice crevasses moraines', 'beekeeping hives honey queens', 'railway locomotives timetables signals', 'orchids greenhouse humidity pots', 'cycling gears saddles climbs', 'pottery clay kilns glazes'];
+      const topics = [
+        'astronomy telescopes comets',
+        'baking bread yeast ovens',
+        'sailing boats harbours wind',
+        'chess openings gambits endgames',
+        'volcano lava magma eruptions',
+        'violin bows strings rosin',
+        'glacier ice crevasses moraines',
+        'beekeeping hives honey queens',
+        'railway locomotives timetables signals',
+        'orchids greenhouse humidity pots',
+        'cycling gears saddles climbs',
+        'pottery clay kilns glazes',
+      ];
       // Distinct vocabulary per section: near-identical sections would (rightly) deduplicate.
-      const paragraphs = topics.map((t, i) => `Chapter ${i + 1} covers ${t}. `.repeat(3) + `Notes on ${t.split(' ').reverse().join(' and ')} follow in detail here.`.repeat(4));
+      const paragraphs = topics.map(
+        (t, i) =>
+          `Chapter ${i + 1} covers ${t}. `.repeat(3) +
+          `Notes on ${t.split(' ').reverse().join(' and ')} follow in detail here.`.repeat(4),
+      );
       const r = await h.call('POST', '/memory/ingest', {
-        body: { content_type: 'txt', data: paragraphs.join('\n\n'), config: { force_root: true, sec_sz: 600 }, user_id: 'rita' },
+        body: {
+          content_type: 'txt',
+          data: paragraphs.join('\n\n'),
+          config: { force_root: true, sec_sz: 600 },
+          user_id: 'rita',
+        },
       });
       assert.equal(r.status, 200);
       assert.equal(r.body.strategy, 'root-child');
@@ -69,25 +96,44 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       assert.match(root.content, /^\[Document: TXT\]/);
       assert.equal(children.length, r.body.child_count);
       for (const c of children) assert.equal(c.metadata.parent_id, root.id);
-      assert.deepEqual(children.map((c: any) => c.metadata.section_index).sort((a: number, b: number) => a - b), [...children.keys()]);
+      assert.deepEqual(
+        children.map((c: any) => c.metadata.section_index).sort((a: number, b: number) => a - b),
+        [...children.keys()],
+      );
 
       const links = await h.memory.store.outgoingWaypoints(userScope('rita'), [root.id]);
       const linked = new Set(links.filter((w) => w.weight === 1).map((w) => w.dstId));
-      for (const c of children) assert.ok(linked.has(c.id), `section ${c.metadata.section_index} is linked from the root`);
+      for (const c of children)
+        assert.ok(linked.has(c.id), `section ${c.metadata.section_index} is linked from the root`);
       // None of it is visible to anybody else.
-      assert.equal((await h.call('GET', '/memory/all?user_id=ingrid&l=100')).body.items.filter((m: any) => m.metadata.parent_id).length, 0);
+      assert.equal(
+        (await h.call('GET', '/memory/all?user_id=ingrid&l=100')).body.items.filter((m: any) => m.metadata.parent_id)
+          .length,
+        0,
+      );
     });
 
     test('a document ingested again with a changed section keeps its root, which links the new section too', async () => {
-      const parts = ['comets telescopes orbits', 'yeast ovens crusts', 'harbours sails tides', 'glaciers moraines crevasses'].map(
-        (t, i) => {
-          const said = `Section ${i} is all about ${t}. `.repeat(6);
-          return `${said}Closing words on ${t}.`;
-        },
-      );
-      const body = (sections: string[]) => ({ content_type: 'txt', data: sections.join('\n\n'), config: { force_root: true, sec_sz: 400 }, user_id: 'vera' });
+      const parts = [
+        'comets telescopes orbits',
+        'yeast ovens crusts',
+        'harbours sails tides',
+        'glaciers moraines crevasses',
+      ].map((t, i) => {
+        const said = `Section ${i} is all about ${t}. `.repeat(6);
+        return `${said}Closing words on ${t}.`;
+      });
+      const body = (sections: string[]) => ({
+        content_type: 'txt',
+        data: sections.join('\n\n'),
+        config: { force_root: true, sec_sz: 400 },
+        user_id: 'vera',
+      });
       const first = await h.call('POST', '/memory/ingest', { body: body(parts) });
-      const changed = [...parts.slice(0, 3), 'Section 3 now covers violins, bows, strings and rosin instead. '.repeat(4)];
+      const changed = [
+        ...parts.slice(0, 3),
+        'Section 3 now covers violins, bows, strings and rosin instead. '.repeat(4),
+      ];
       const second = await h.call('POST', '/memory/ingest', { body: body(changed) });
       assert.equal(second.status, 200, JSON.stringify(second.body));
       // Same preview and section count: the root repeats the stored one.
@@ -96,8 +142,11 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       const items = (await h.call('GET', '/memory/all?user_id=vera&l=100')).body.items;
       const added = items.find((m: any) => m.content.startsWith('Section 3 now covers violins'));
       assert.equal(added.metadata.parent_id, rootId);
-      const linked = (await h.memory.store.outgoingWaypoints(userScope('vera'), [rootId])).filter((w) => w.weight === 1).map((w) => w.dstId);
-      for (const m of items.filter((x: any) => x.metadata.is_child)) assert.ok(linked.includes(m.id), `section ${m.content.slice(0, 30)} is linked`);
+      const linked = (await h.memory.store.outgoingWaypoints(userScope('vera'), [rootId]))
+        .filter((w) => w.weight === 1)
+        .map((w) => w.dstId);
+      for (const m of items.filter((x: any) => x.metadata.is_child))
+        assert.ok(linked.includes(m.id), `section ${m.content.slice(0, 30)} is linked`);
       assert.equal(items.filter((x: any) => x.metadata.is_child).length, 5);
     });
 
@@ -131,7 +180,11 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
         ['/memory/ingest', { content_type: 'html', data: deepHtml(5000) }, 413, /over OM_INGEST_MAX_DEPTH=256/],
         [
           '/memory/ingest',
-          { content_type: 'txt', data: Array.from({ length: 520 }, (_, i) => `Paragraph ${i} ${'word '.repeat(25)}`).join('\n\n'), config: { sec_sz: 200, force_root: true } },
+          {
+            content_type: 'txt',
+            data: Array.from({ length: 520 }, (_, i) => `Paragraph ${i} ${'word '.repeat(25)}`).join('\n\n'),
+            config: { sec_sz: 200, force_root: true },
+          },
           413,
           /makes 520 sections, over OM_INGEST_MAX_SECTIONS=500/,
         ],

@@ -23,10 +23,15 @@ test('/metrics counts embedding calls, texts, errors and request time per provid
   try {
     const before = (await h.call('GET', '/metrics')).body as string;
     const callsBefore = before.includes('om_embed_calls{') ? sample(before, 'om_embed_calls{provider="openai"}') : 0;
-    const added = await h.call('POST', '/memory/add/batch', { body: { items: [{ content: 'Tides turn twice a day' }, { content: 'Ferries leave at noon' }], user_id: 'ann' } });
+    const added = await h.call('POST', '/memory/add/batch', {
+      body: { items: [{ content: 'Tides turn twice a day' }, { content: 'Ferries leave at noon' }], user_id: 'ann' },
+    });
     assert.equal(added.status, 200);
     fake.failAfter(0, openAiErrors.overloaded);
-    assert.notEqual((await h.call('POST', '/memory/add', { body: { content: 'Buoys mark the channel', user_id: 'ann' } })).status, 200);
+    assert.notEqual(
+      (await h.call('POST', '/memory/add', { body: { content: 'Buoys mark the channel', user_id: 'ann' } })).status,
+      200,
+    );
     fake.heal();
 
     const text = (await h.call('GET', '/metrics')).body as string;
@@ -60,8 +65,10 @@ test('an in-process embedder has no provider series', async () => {
 test('/metrics reports the user models: held, bytes, budget, loads, load time and evictions', async () => {
   const h = await openHarness('sqlite', { OM_MODEL_MEMORY_MB: '48' });
   try {
-    for (const user of ['ann', 'bo']) await h.call('POST', '/memory/add', { body: { content: `${user} walks the dog at dawn`, user_id: user } });
-    for (const user of ['ann', 'bo', 'cy']) await h.call('POST', '/memory/query', { body: { query: 'dog', user_id: user } });
+    for (const user of ['ann', 'bo'])
+      await h.call('POST', '/memory/add', { body: { content: `${user} walks the dog at dawn`, user_id: user } });
+    for (const user of ['ann', 'bo', 'cy'])
+      await h.call('POST', '/memory/query', { body: { query: 'dog', user_id: user } });
     const text = (await h.call('GET', '/metrics')).body as string;
     assert.equal(sample(text, 'om_user_model_budget_bytes'), 48 * 2 ** 20);
     assert.equal(sample(text, 'om_user_models'), 3);

@@ -14,10 +14,23 @@ type Json = Record<string, any>;
 
 /** Routes whose replies have a declared shape. */
 const DESCRIBED = [
-  'post /memory/add', 'post /memory/add/batch', 'post /memory/query', 'post /memory/reinforce', 'get /memory/all',
-  'get /memory/{id}', 'patch /memory/{id}', 'delete /memory/{id}', 'post /memory/ingest', 'post /memory/ingest/url',
-  'post /users/summaries/regenerate-all', 'get /users/{user_id}/summary', 'post /users/{user_id}/summary/regenerate',
-  'get /users/{user_id}/memories', 'delete /users/{user_id}/memories', 'post /admin/keys', 'get /admin/keys',
+  'post /memory/add',
+  'post /memory/add/batch',
+  'post /memory/query',
+  'post /memory/reinforce',
+  'get /memory/all',
+  'get /memory/{id}',
+  'patch /memory/{id}',
+  'delete /memory/{id}',
+  'post /memory/ingest',
+  'post /memory/ingest/url',
+  'post /users/summaries/regenerate-all',
+  'get /users/{user_id}/summary',
+  'post /users/{user_id}/summary/regenerate',
+  'get /users/{user_id}/memories',
+  'delete /users/{user_id}/memories',
+  'post /admin/keys',
+  'get /admin/keys',
   'delete /admin/keys/{id}',
 ];
 
@@ -32,7 +45,14 @@ describe('/openapi.json', () => {
 
   /** A `#/components/...` reference followed to what it names. */
   const resolve = (o: Json): Json =>
-    o.$ref ? resolve(o.$ref.slice(2).split('/').reduce((s: Json, p: string) => s[p], doc)) : o;
+    o.$ref
+      ? resolve(
+          o.$ref
+            .slice(2)
+            .split('/')
+            .reduce((s: Json, p: string) => s[p], doc),
+        )
+      : o;
   const operations = () =>
     Object.entries(doc.paths as Json).flatMap(([path, ops]) =>
       Object.entries(ops as Json).map(([m, op]) => ({ key: `${m} ${path}`, op: op as Json })),
@@ -46,7 +66,10 @@ describe('/openapi.json', () => {
       .map((r) => `${r.method.toLowerCase()} ${routeName(r.path).replace(/:(\w+)/g, '{$1}')}`);
     assert.ok(served.includes('post /mcp'));
     const documented = new Set(operations().map((o) => o.key));
-    assert.deepEqual(served.filter((k) => !documented.has(k)), []);
+    assert.deepEqual(
+      served.filter((k) => !documented.has(k)),
+      [],
+    );
     assert.equal(documented.size, served.length);
   });
 

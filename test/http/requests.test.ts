@@ -60,7 +60,9 @@ describe('validation and limits', () => {
   });
 
   test('a batch with one invalid item stores nothing', async () => {
-    const r = await h.call('POST', '/memory/add/batch', { body: { items: [{ content: 'good item' }, { content: '' }] } });
+    const r = await h.call('POST', '/memory/add/batch', {
+      body: { items: [{ content: 'good item' }, { content: '' }] },
+    });
     assert.equal(r.status, 400);
     assert.match(r.body.message, /^items\.1\.content: /);
     assert.equal((await h.call('GET', '/memory/all')).body.items.length, 0);
@@ -68,7 +70,10 @@ describe('validation and limits', () => {
 
   test('batch add stores every item for the named user', async () => {
     const r = await h.call('POST', '/memory/add/batch', {
-      body: { user_id: 'eve', items: [{ content: 'Eve runs on Mondays' }, { content: 'Eve reads sci-fi', tags: ['books'] }] },
+      body: {
+        user_id: 'eve',
+        items: [{ content: 'Eve runs on Mondays' }, { content: 'Eve reads sci-fi', tags: ['books'] }],
+      },
     });
     assert.equal(r.status, 200);
     assert.equal(r.body.results.length, 2);
@@ -101,12 +106,21 @@ describe('validation and limits', () => {
     const bad = await h.call('POST', '/memory/add', { body: '{"content": "unterminated' });
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.body, { error: 'validation_error', message: 'request body is not valid JSON' });
-    const form = await h.call('POST', '/memory/add', { body: 'content=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await h.call('POST', '/memory/add', {
+      body: 'content=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(form.status, 415);
     assert.equal(form.body.error, 'unsupported_media');
-    const curlStyle = await h.call('POST', '/memory/add', { body: '{"content":"sent by curl -d"}', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const curlStyle = await h.call('POST', '/memory/add', {
+      body: '{"content":"sent by curl -d"}',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(curlStyle.status, 415);
-    const charset = await h.call('POST', '/memory/add', { body: '{"content":"labelled"}', headers: { 'content-type': 'Application/JSON; charset=utf-8' } });
+    const charset = await h.call('POST', '/memory/add', {
+      body: '{"content":"labelled"}',
+      headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+    });
     assert.equal(charset.status, 200);
     for (const body of ['', 'null']) {
       const empty = await h.call('POST', '/users/nobody/summary/regenerate', { body });
@@ -136,8 +150,15 @@ describe('validation and limits', () => {
     const wrong = await h.call('GET', '/sectors', { key: 'wrong' });
     assert.equal(wrong.status, 403);
     assert.equal(wrong.body.error, 'invalid_api_key');
-    assert.equal((await h.call('GET', '/sectors', { key: null, headers: { 'x-api-key': 'test-admin-key-0123456789' } })).status, 200);
-    assert.equal((await h.call('GET', '/sectors', { key: null, headers: { authorization: 'ApiKey test-admin-key-0123456789' } })).status, 200);
+    assert.equal(
+      (await h.call('GET', '/sectors', { key: null, headers: { 'x-api-key': 'test-admin-key-0123456789' } })).status,
+      200,
+    );
+    assert.equal(
+      (await h.call('GET', '/sectors', { key: null, headers: { authorization: 'ApiKey test-admin-key-0123456789' } }))
+        .status,
+      200,
+    );
   });
 
   test('unexpected errors are a bare 500 without internals, and the server keeps serving', async () => {
@@ -146,9 +167,13 @@ describe('validation and limits', () => {
       get: (target, prop) =>
         prop === 'list'
           ? () => Promise.reject(new Error('SELECT secret FROM memories WHERE user_id = 42'))
-          : Reflect.get(target, prop, target).bind?.(target) ?? Reflect.get(target, prop, target),
+          : (Reflect.get(target, prop, target).bind?.(target) ?? Reflect.get(target, prop, target)),
     });
-    const { app } = createApp({ engine: failing, keys: h.memory.store, config: loadConfig({ OM_LOG_LEVEL: 'silent' }) });
+    const { app } = createApp({
+      engine: failing,
+      keys: h.memory.store,
+      config: loadConfig({ OM_LOG_LEVEL: 'silent' }),
+    });
     const res = await app.request('/memory/all');
     const body = (await res.json()) as { error: string };
     assert.equal(res.status, 500);
@@ -161,7 +186,11 @@ describe('validation and limits', () => {
 describe('rate limiting', () => {
   let h: Harness;
   before(async () => {
-    h = await openHarness('sqlite', { OM_RATE_LIMIT_ENABLED: 'true', OM_RATE_LIMIT_MAX_REQUESTS: '3', OM_RATE_LIMIT_WINDOW_MS: '60000' });
+    h = await openHarness('sqlite', {
+      OM_RATE_LIMIT_ENABLED: 'true',
+      OM_RATE_LIMIT_MAX_REQUESTS: '3',
+      OM_RATE_LIMIT_WINDOW_MS: '60000',
+    });
   });
   after(() => h.close());
 
@@ -178,7 +207,13 @@ describe('rate limiting', () => {
     assert.ok(Number(limited.headers.get('retry-after')) > 0);
     assert.equal(limited.body.retry_after, Number(limited.headers.get('retry-after')));
     // Another key has its own window.
-    const key = (await h.app.request('/admin/keys', { method: 'POST', headers: { authorization: 'Bearer test-admin-key-0123456789', 'content-type': 'application/json' }, body: '{"user_id":"u"}' })).status;
+    const key = (
+      await h.app.request('/admin/keys', {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-admin-key-0123456789', 'content-type': 'application/json' },
+        body: '{"user_id":"u"}',
+      })
+    ).status;
     assert.equal(key, 429, 'the admin key is still limited');
   });
 

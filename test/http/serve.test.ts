@@ -53,7 +53,11 @@ test('serve prints the URL and the absolute database path, answers, and stops cl
     assert.ok(existsSync(dbPath));
     const health = await fetch(`${url}/health`);
     assert.equal(health.status, 200);
-    const add = await fetch(`${url}/memory/add`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'served over a real socket' }) });
+    const add = await fetch(`${url}/memory/add`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'served over a real socket' }),
+    });
     assert.equal(add.status, 200);
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
@@ -85,17 +89,37 @@ test('--port, --host and --db win over the variables and say so; a taken port fa
   await once(blocker, 'listening');
   const taken = (blocker.address() as AddressInfo).port;
   try {
-    const io = captureIo({ OM_PORT: String(taken), OM_DB_PATH: path.join(tmp.dir, 'never.sqlite'), OM_LOG_LEVEL: 'silent' });
+    const io = captureIo({
+      OM_PORT: String(taken),
+      OM_DB_PATH: path.join(tmp.dir, 'never.sqlite'),
+      OM_LOG_LEVEL: 'silent',
+    });
     assert.equal(await main(['serve'], io), 1);
-    assert.match(io.errors[0]!, new RegExp(`OM_PORT: 127\\.0\\.0\\.1:${taken} is already in use; choose another port with OM_PORT or --port`));
-    assert.ok(!existsSync(path.join(tmp.dir, 'never.sqlite')), 'no database is created for a server that cannot listen');
+    assert.match(
+      io.errors[0]!,
+      new RegExp(`OM_PORT: 127\\.0\\.0\\.1:${taken} is already in use; choose another port with OM_PORT or --port`),
+    );
+    assert.ok(
+      !existsSync(path.join(tmp.dir, 'never.sqlite')),
+      'no database is created for a server that cannot listen',
+    );
     assert.equal(await main(['serve', '--bogus'], captureIo({})), 2);
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/interfaces/cli/main.ts', 'serve', '--port', '0', '--db', dbPath, '--host', '127.0.0.1'], {
-      cwd: repoRoot,
-      env: { ...process.env, OM_PORT: String(taken), OM_DB_PATH: path.join(tmp.dir, 'env.sqlite'), OM_LOG_LEVEL: 'silent', OM_API_KEY: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/interfaces/cli/main.ts', 'serve', '--port', '0', '--db', dbPath, '--host', '127.0.0.1'],
+      {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          OM_PORT: String(taken),
+          OM_DB_PATH: path.join(tmp.dir, 'env.sqlite'),
+          OM_LOG_LEVEL: 'silent',
+          OM_API_KEY: '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const { url, out } = await listening(child);
       assert.match(out(), new RegExp(`--port 0 overrides OM_PORT=${taken}`));
@@ -116,7 +140,13 @@ test('SIGTERM to `npm start` stops the server itself (the script leaves node as 
   const tmp = tmpDir();
   const child = spawn('npm', ['start', '--silent'], {
     cwd: repoRoot,
-    env: { ...process.env, OM_PORT: '0', OM_DB_PATH: path.join(tmp.dir, 'npm.sqlite'), OM_LOG_LEVEL: 'silent', OM_API_KEY: '' },
+    env: {
+      ...process.env,
+      OM_PORT: '0',
+      OM_DB_PATH: path.join(tmp.dir, 'npm.sqlite'),
+      OM_LOG_LEVEL: 'silent',
+      OM_API_KEY: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
@@ -126,7 +156,10 @@ test('SIGTERM to `npm start` stops the server itself (the script leaves node as 
     // The server must be gone too, not orphaned under init.
     let refused = false;
     for (let i = 0; i < 50 && !refused; i++) {
-      refused = await fetch(`${url}/health`).then(() => false, () => true);
+      refused = await fetch(`${url}/health`).then(
+        () => false,
+        () => true,
+      );
       if (!refused) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(refused, 'the server still answers after npm start got SIGTERM');

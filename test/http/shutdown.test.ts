@@ -22,7 +22,11 @@ test('close() lets an in-flight request finish, then refuses connections and clo
   const srv = await listen();
   const url = srv.server.url;
   try {
-    const pending = fetch(`${url}/memory/ingest/url`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: pageUrl }) });
+    const pending = fetch(`${url}/memory/ingest/url`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: pageUrl }),
+    });
     await arrived;
     const closing = srv.server.close();
     release();

@@ -11,7 +11,9 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       for (const content of ['Carol grows tomatoes on the balcony', 'Carol learns the cello on Tuesdays']) {
         await h.call('POST', '/memory/add', { body: { content, user_id: 'carol' } });
       }
-      await h.call('POST', '/memory/add', { body: { content: 'Dave hides the garage code in his phone', user_id: 'dave' } });
+      await h.call('POST', '/memory/add', {
+        body: { content: 'Dave hides the garage code in his phone', user_id: 'dave' },
+      });
     });
     after(() => h.close());
 
@@ -22,7 +24,9 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       const lines = (await res.text()).split('\n').filter(Boolean);
       const memories = lines.filter((l) => !JSON.parse(l).kind);
       assert.equal(memories.length, 2);
-      const links = memories.flatMap((l) => JSON.parse(l).links.map((w: any) => ({ from: JSON.parse(l).id, to: w.to, weight: w.weight })));
+      const links = memories.flatMap((l) =>
+        JSON.parse(l).links.map((w: any) => ({ from: JSON.parse(l).id, to: w.to, weight: w.weight })),
+      );
       assert.equal((await h.call('DELETE', '/users/carol/memories')).status, 200);
       const first = await h.call('POST', '/users/carol/import', { body: { lines } });
       assert.equal(first.status, 200);

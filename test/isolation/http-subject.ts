@@ -36,28 +36,40 @@ export function httpSubject(h: Harness, raw: RawDb, name: string): Subject {
     if (viaAdmin(u)) return { key: undefined, user: { user_id: u! } };
     let key = keys.get(u);
     if (!key) {
-      key = expectOk(await h.call('POST', '/admin/keys', { body: { user_id: u, label: 'isolation' } }), 'create key').key as string;
+      key = expectOk(await h.call('POST', '/admin/keys', { body: { user_id: u, label: 'isolation' } }), 'create key')
+        .key as string;
       keys.set(u, key);
     }
     return { key, user: {} };
   }
-  const qs = (params: Record<string, string | number>) => new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
-  const memPath = (id: string, user: Record<string, string>) => `/memory/${encodeURIComponent(id)}${user.user_id ? `?${qs(user)}` : ''}`;
+  const qs = (params: Record<string, string | number>) =>
+    new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
+  const memPath = (id: string, user: Record<string, string>) =>
+    `/memory/${encodeURIComponent(id)}${user.user_id ? `?${qs(user)}` : ''}`;
 
   return {
     name,
     async add(u, content, tags) {
       const a = await as(u);
-      const body = expectOk(await h.call('POST', '/memory/add', { key: a.key, body: { content, tags, ...a.user } }), 'add');
+      const body = expectOk(
+        await h.call('POST', '/memory/add', { key: a.key, body: { content, tags, ...a.user } }),
+        'add',
+      );
       return { id: body.id, deduplicated: body.deduplicated === true };
     },
     async query(u, text, k) {
       const a = await as(u);
-      return expectOk(await h.call('POST', '/memory/query', { key: a.key, body: { query: text, k, filters: a.user } }), 'query').matches;
+      return expectOk(
+        await h.call('POST', '/memory/query', { key: a.key, body: { query: text, k, filters: a.user } }),
+        'query',
+      ).matches;
     },
     async page(u, limit, offset) {
       const a = await as(u);
-      return expectOk(await h.call('GET', `/memory/all?${qs({ l: limit, u: offset, ...a.user })}`, { key: a.key }), 'list').items as SeenMemory[];
+      return expectOk(
+        await h.call('GET', `/memory/all?${qs({ l: limit, u: offset, ...a.user })}`, { key: a.key }),
+        'list',
+      ).items as SeenMemory[];
     },
     async get(u, id) {
       const a = await as(u);
@@ -88,7 +100,10 @@ export function httpSubject(h: Harness, raw: RawDb, name: string): Subject {
     async deleteUser(u) {
       if (u === null) return null;
       const a = await as(u);
-      const deleted = expectOk(await h.call('DELETE', `/users/${encodeURIComponent(u)}/memories`, { key: a.key }), 'delete user').deleted;
+      const deleted = expectOk(
+        await h.call('DELETE', `/users/${encodeURIComponent(u)}/memories`, { key: a.key }),
+        'delete user',
+      ).deleted;
       // Erasing a user deletes its keys: it acts through a new one from now on.
       keys.delete(u);
       return deleted;

@@ -24,7 +24,9 @@ export function mcpSubject(db: OpenedDb, name: string): Subject & { close(): Pro
     const key = viaAdmin(u) ? '#admin' : u;
     let client = sessions.get(key);
     if (!client) {
-      const caller = viaAdmin(u) ? ({ role: 'admin', keyId: 'admin' } as const) : ({ role: 'user', scope: userScope(u), keyId: `k-${u}` } as const);
+      const caller = viaAdmin(u)
+        ? ({ role: 'admin', keyId: 'admin' } as const)
+        : ({ role: 'user', scope: userScope(u), keyId: `k-${u}` } as const);
       const server = createMcpServer({ engine: db.memory, caller, log });
       const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
       await server.connect(serverSide);

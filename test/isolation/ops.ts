@@ -30,7 +30,10 @@ export type TextSpec =
   /** The actor's own secret marker in front of a shared text. */
   | { kind: 'secret'; i: number };
 
-export type Target = { kind: 'owned'; user: number; pick: number } | { kind: 'missing' } | { kind: 'garbage'; text: string };
+export type Target =
+  | { kind: 'owned'; user: number; pick: number }
+  | { kind: 'missing' }
+  | { kind: 'garbage'; text: string };
 
 export type Op =
   | { op: 'add'; actor: number; text: TextSpec; tags: string[] }
@@ -48,25 +51,60 @@ export type Op =
 
 const actor = fc.nat({ max: USER_COUNT - 1 });
 /** Biased to the first few texts, so users often hold similar memories (dedup, clusters for reflection). */
-const sharedIndex = fc.oneof({ weight: 3, arbitrary: fc.nat({ max: 3 }) }, { weight: 2, arbitrary: fc.nat({ max: SHARED_TEXTS.length - 1 }) });
+const sharedIndex = fc.oneof(
+  { weight: 3, arbitrary: fc.nat({ max: 3 }) },
+  { weight: 2, arbitrary: fc.nat({ max: SHARED_TEXTS.length - 1 }) },
+);
 
 const textSpec: fc.Arbitrary<TextSpec> = fc.oneof(
   { weight: 5, arbitrary: sharedIndex.map((i) => ({ kind: 'shared' as const, i })) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('near' as const), i: sharedIndex, suffix: fc.constantFrom(' again', '.', ' 2', ' — 東京', ' 🎉') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('near' as const),
+      i: sharedIndex,
+      suffix: fc.constantFrom(' again', '.', ' 2', ' — 東京', ' 🎉'),
+    }),
+  },
   { weight: 3, arbitrary: sharedIndex.map((i) => ({ kind: 'secret' as const, i })) },
 );
 
 const target: fc.Arbitrary<Target> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('owned' as const), user: actor, pick: fc.nat({ max: 50 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'missing' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('garbage' as const), text: fc.constantFrom("' OR 1=1 --", '../../x', 'not-a-uuid', '%00', '*') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('garbage' as const),
+      text: fc.constantFrom("' OR 1=1 --", '../../x', 'not-a-uuid', '%00', '*'),
+    }),
+  },
 );
 
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ op: fc.constant('add' as const), actor, text: textSpec, tags: fc.subarray(['work', 'home', '東京', 'x']) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('query' as const), actor, text: textSpec, k: fc.integer({ min: 1, max: 20 }) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      op: fc.constant('add' as const),
+      actor,
+      text: textSpec,
+      tags: fc.subarray(['work', 'home', '東京', 'x']),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('query' as const),
+      actor,
+      text: textSpec,
+      k: fc.integer({ min: 1, max: 20 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('list' as const), actor }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('export' as const), actor, pageSize: fc.integer({ min: 1, max: 4 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('export' as const), actor, pageSize: fc.integer({ min: 1, max: 4 }) }),
+  },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('get' as const), actor, target }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('update' as const), actor, target, text: textSpec }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), actor, target }) },
@@ -74,7 +112,13 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('summary' as const), actor, regenerate: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('stats' as const), actor }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('deleteUser' as const), actor }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('job' as const), job: fc.constantFrom('decay' as const, 'reflect' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('job' as const),
+      job: fc.constantFrom('decay' as const, 'reflect' as const),
+    }),
+  },
 );
 
 /** A short sequence: many cheap runs shrink better than few long ones. */

@@ -24,7 +24,11 @@ class Model {
   readonly tally: Map<string, number>;
   readonly live: Map<User, string[]>;
 
-  constructor(readonly users: readonly User[], readonly markers: readonly string[], tally: Map<string, number>) {
+  constructor(
+    readonly users: readonly User[],
+    readonly markers: readonly string[],
+    tally: Map<string, number>,
+  ) {
     this.live = new Map(users.map((u) => [u, []]));
     this.tally = tally;
   }
@@ -59,14 +63,25 @@ class Model {
   checkText(u: User, texts: readonly string[], where: string): void {
     this.users.forEach((other, i) => {
       if (other === u) return;
-      for (const t of texts) if (t.includes(this.markers[i]!)) fail(`${where}: text of ${other} shown to ${u}: ${t.slice(0, 80)}`);
+      for (const t of texts)
+        if (t.includes(this.markers[i]!)) fail(`${where}: text of ${other} shown to ${u}: ${t.slice(0, 80)}`);
     });
   }
 
   checkMemories(u: User, items: readonly SeenMemory[], where: string): void {
-    this.checkIds(u, items.map((m) => m.id), where);
-    this.checkText(u, items.map((m) => m.content), where);
-    for (const m of items) if (m.user_id !== undefined && m.user_id !== u) fail(`${where}: memory ${m.id} shown with user_id ${m.user_id} to ${u}`);
+    this.checkIds(
+      u,
+      items.map((m) => m.id),
+      where,
+    );
+    this.checkText(
+      u,
+      items.map((m) => m.content),
+      where,
+    );
+    for (const m of items)
+      if (m.user_id !== undefined && m.user_id !== u)
+        fail(`${where}: memory ${m.id} shown with user_id ${m.user_id} to ${u}`);
   }
 }
 
@@ -99,13 +114,23 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Ops that act on an id: the caller succeeds exactly when the id is one of its live memories. */
-async function targeted(model: Model, u: User, id: string, where: string, call: () => Promise<{ ok: boolean; code?: string }>): Promise<boolean> {
+async function targeted(
+  model: Model,
+  u: User,
+  id: string,
+  where: string,
+  call: () => Promise<{ ok: boolean; code?: string }>,
+): Promise<boolean> {
   const expected = model.isLive(u, id);
   const owner = model.owner.get(id);
   if (owner !== undefined && owner !== u) model.count(`${where} of another user's id`);
   const r = await call();
-  if (r.ok !== expected) fail(`${where} ${id} by ${u}: ${r.ok ? 'succeeded' : `refused (${r.code})`}, owner is ${model.owner.get(id) ?? 'nobody'}`);
-  if (!r.ok && r.code !== 'not_found' && r.code !== 'validation_error') fail(`${where} ${id} by ${u}: code ${r.code}, expected not_found`);
+  if (r.ok !== expected)
+    fail(
+      `${where} ${id} by ${u}: ${r.ok ? 'succeeded' : `refused (${r.code})`}, owner is ${model.owner.get(id) ?? 'nobody'}`,
+    );
+  if (!r.ok && r.code !== 'not_found' && r.code !== 'validation_error')
+    fail(`${where} ${id} by ${u}: code ${r.code}, expected not_found`);
   return r.ok;
 }
 
@@ -117,7 +142,9 @@ async function resync(subject: Subject, model: Model): Promise<void> {
       const owner = model.owner.get(m.id);
       if (owner === undefined) {
         const sources = Array.isArray(m.metadata?.sources) ? (m.metadata!.sources as string[]) : [];
-        for (const src of sources) if (!model.isLive(u, src)) fail(`reflection ${m.id} of ${u} names ${src} of ${model.owner.get(src) ?? 'nobody'}`);
+        for (const src of sources)
+          if (!model.isLive(u, src))
+            fail(`reflection ${m.id} of ${u} names ${src} of ${model.owner.get(src) ?? 'nobody'}`);
         model.owner.set(m.id, u);
         model.liveOf(u).push(m.id);
         model.count('reflections created');
@@ -154,16 +181,34 @@ async function apply(subject: Subject, model: Model, op: Op): Promise<void> {
     case 'query': {
       const matches = await subject.query(u, text(op.text, marker), op.k);
       if (matches.length > op.k) fail(`query by ${u}: ${matches.length} matches for k=${op.k}`);
-      model.checkIds(u, matches.map((m) => m.id), 'query match');
-      model.checkIds(u, matches.flatMap((m) => m.path), 'query path');
-      model.checkText(u, matches.map((m) => m.content), 'query');
+      model.checkIds(
+        u,
+        matches.map((m) => m.id),
+        'query match',
+      );
+      model.checkIds(
+        u,
+        matches.flatMap((m) => m.path),
+        'query path',
+      );
+      model.checkText(
+        u,
+        matches.map((m) => m.content),
+        'query',
+      );
       return;
     }
     case 'list':
     case 'export': {
       const items = op.op === 'list' ? await subject.page(u, 1000, 0) : await readAll(subject, u, op.pageSize);
       model.checkMemories(u, items, op.op);
-      if (!sameSet(items.map((m) => m.id), model.liveOf(u))) fail(`${op.op} of ${u}: ${items.length} items, model has ${model.liveOf(u).length}`);
+      if (
+        !sameSet(
+          items.map((m) => m.id),
+          model.liveOf(u),
+        )
+      )
+        fail(`${op.op} of ${u}: ${items.length} items, model has ${model.liveOf(u).length}`);
       return;
     }
     case 'get': {
@@ -193,7 +238,10 @@ async function apply(subject: Subject, model: Model, op: Op): Promise<void> {
     case 'delete': {
       const id = resolve(model, op.target);
       if (await targeted(model, u, id, 'delete', () => subject.delete(u, id))) {
-        model.live.set(u, model.liveOf(u).filter((x) => x !== id));
+        model.live.set(
+          u,
+          model.liveOf(u).filter((x) => x !== id),
+        );
       }
       return;
     }
@@ -235,7 +283,10 @@ const BATCH_RUNS = 50;
  * `OM_PROP_RUNS` instead runs exactly that many runs. Every run uses fresh user names (the
  * database is reused) and first empties the default user, which is shared by all runs.
  */
-export async function checkIsolation(subject: Subject, opts: { minOperations: number; label: string }): Promise<PropertyReport> {
+export async function checkIsolation(
+  subject: Subject,
+  opts: { minOperations: number; label: string },
+): Promise<PropertyReport> {
   const seed = propertySeed();
   const fixedRuns = process.env.OM_PROP_RUNS ? propertyRuns(BATCH_RUNS) : undefined;
   console.log(`[isolation ${opts.label}] seed=${seed} (replay: OM_PROP_SEED=${seed})`);
@@ -247,7 +298,11 @@ export async function checkIsolation(subject: Subject, opts: { minOperations: nu
     // Names with LIKE wildcards, quotes and non-ASCII: a filter built by pattern or string
     // concatenation would match or break on them.
     const users: User[] = [null, `${tag}_u0`, `${tag}%' OR 'a'='a`, `${tag} 東京/_u2`];
-    const model = new Model(users, users.map((_, i) => `zqm${tag}m${i}q`), tally);
+    const model = new Model(
+      users,
+      users.map((_, i) => `zqm${tag}m${i}q`),
+      tally,
+    );
     await subject.reset(null);
     await subject.settle();
     // One fingerprint of all users per operation: the state after one op is the state before the next.
@@ -272,7 +327,13 @@ export async function checkIsolation(subject: Subject, opts: { minOperations: nu
     for (const u of users) {
       const items = await subject.page(u, 1000, 0);
       model.checkMemories(u, items, 'final list');
-      if (!sameSet(items.map((m) => m.id), model.liveOf(u))) fail(`final list of ${u}: ${items.length} items, model has ${model.liveOf(u).length}`);
+      if (
+        !sameSet(
+          items.map((m) => m.id),
+          model.liveOf(u),
+        )
+      )
+        fail(`final list of ${u}: ${items.length} items, model has ${model.liveOf(u).length}`);
     }
     const integrity = await subject.integrity();
     if (integrity.memoriesWithoutVectors || integrity.orphanOrForeignVectors || integrity.orphanOrCrossUserWaypoints) {

@@ -9,7 +9,15 @@ import pg from 'pg';
 
 export interface RawDb {
   all(query: string): Promise<Array<Record<string, unknown>>>;
-  readonly tables: { memories: string; vectors: string; waypoints: string; users: string; apiKeys: string; schemaVersion: string; temporalFacts: string };
+  readonly tables: {
+    memories: string;
+    vectors: string;
+    waypoints: string;
+    users: string;
+    apiKeys: string;
+    schemaVersion: string;
+    temporalFacts: string;
+  };
   close(): Promise<void>;
 }
 
@@ -54,14 +62,16 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 function canonical(row: Record<string, unknown>): string {
   const keys = Object.keys(row).sort();
-  return JSON.stringify(keys.map((k) => {
-    const v = row[k];
-    if (Buffer.isBuffer(v)) return v.toString('hex');
-    if (v instanceof Date) return v.getTime();
-    if (typeof v === 'bigint') return v.toString();
-    // pg returns bigint columns as text and SQLite as numbers: compare them as text.
-    return v === null || v === undefined ? null : String(v);
-  }));
+  return JSON.stringify(
+    keys.map((k) => {
+      const v = row[k];
+      if (Buffer.isBuffer(v)) return v.toString('hex');
+      if (v instanceof Date) return v.getTime();
+      if (typeof v === 'bigint') return v.toString();
+      // pg returns bigint columns as text and SQLite as numbers: compare them as text.
+      return v === null || v === undefined ? null : String(v);
+    }),
+  );
 }
 
 /**
@@ -74,7 +84,8 @@ export async function userFingerprints(db: RawDb, users: ReadonlyArray<string | 
   const list = named.map(literal).join(',');
   const withDefault = users.includes(null);
   const where = (col: string, defaultKey: string) =>
-    [named.length ? `${col} IN (${list})` : null, withDefault ? defaultKey : null].filter(Boolean).join(' OR ') || 'FALSE';
+    [named.length ? `${col} IN (${list})` : null, withDefault ? defaultKey : null].filter(Boolean).join(' OR ') ||
+    'FALSE';
   const out = new Map<string, string[]>();
   const take = (table: string, rows: Array<Record<string, unknown>>, keyOf: (r: Record<string, unknown>) => string) => {
     for (const r of rows) {
@@ -84,7 +95,12 @@ export async function userFingerprints(db: RawDb, users: ReadonlyArray<string | 
   };
   const byUserId = (r: Record<string, unknown>) => (r.user_id === null ? '' : String(r.user_id));
   const t = db.tables;
-  for (const [name, table] of [['memories', t.memories], ['vectors', t.vectors], ['waypoints', t.waypoints], ['temporalFacts', t.temporalFacts]] as const) {
+  for (const [name, table] of [
+    ['memories', t.memories],
+    ['vectors', t.vectors],
+    ['waypoints', t.waypoints],
+    ['temporalFacts', t.temporalFacts],
+  ] as const) {
     take(name, await db.all(`SELECT * FROM ${table} WHERE ${where('user_id', 'user_id IS NULL')}`), byUserId);
   }
   take('users', await db.all(`SELECT * FROM ${t.users} WHERE ${where('user_id', "user_id = ''")}`), byUserId);

@@ -28,14 +28,35 @@ async function plant(h: Harness, key: string, marker: string): Promise<Victim> {
     return r.body;
   };
   const ids = [(await ok('POST', '/memory/add', { content: text, tags: [marker] })).id as string];
-  ids.push(...((await ok('POST', '/memory/add/batch', { items: [{ content: `${text} batch one` }, { content: `${marker} a different lighthouse note` }] })).items ?? []).map((x: any) => x.id));
-  ids.push((await ok('POST', '/memory/ingest', { content_type: 'text', data: `${text}\n\n${marker} second section about the keeper` })).root_memory_id);
+  ids.push(
+    ...(
+      (
+        await ok('POST', '/memory/add/batch', {
+          items: [{ content: `${text} batch one` }, { content: `${marker} a different lighthouse note` }],
+        })
+      ).items ?? []
+    ).map((x: any) => x.id),
+  );
+  ids.push(
+    (
+      await ok('POST', '/memory/ingest', {
+        content_type: 'text',
+        data: `${text}\n\n${marker} second section about the keeper`,
+      })
+    ).root_memory_id,
+  );
   const session = (await ok('POST', '/api/ide/session/start', { project_name: marker })).session_id as string;
-  await ok('POST', '/api/ide/events', { event_type: 'edit', file_path: `/src/${marker}.ts`, content: text, session_id: session });
+  await ok('POST', '/api/ide/events', {
+    event_type: 'edit',
+    file_path: `/src/${marker}.ts`,
+    content: text,
+    session_id: session,
+  });
   await ok('POST', '/lgm/store', { node: 'plan', content: text, namespace: 'shared-ns', graph_id: 'g1' });
   await ok('POST', '/memory/query', { query: SECRET_WORDS, k: 10 });
   // Every victim's fact shares a subject and predicate with alice's probe: hers must close none of theirs.
-  const fact = (await ok('POST', '/api/temporal/fact', { subject: 'Lighthouse', predicate: 'keeps', object: text })).id as string;
+  const fact = (await ok('POST', '/api/temporal/fact', { subject: 'Lighthouse', predicate: 'keeps', object: text }))
+    .id as string;
   return { marker, ids: [...ids.filter(Boolean), fact], session, fact };
 }
 
@@ -63,11 +84,14 @@ function bodyFor(path: string, bob: Victim): unknown {
 const ADMIN_WIDE = new Set(['/users/summaries/regenerate-all', '/users', '/api/temporal/decay']);
 
 for (const backend of ['sqlite', 'postgres'] as Backend[]) {
-  test(`every route on ${backend}: alice never sees or changes bob's or the default user's data`, { timeout: 300_000 }, async () => {
+  test(`every route on ${backend}: alice never sees or changes bob's or the default user's data`, {
+    timeout: 300_000,
+  }, async () => {
     const h = await openHarness(backend);
     const raw = await openRaw(h);
     try {
-      const key = async (user: string | null) => (await h.call('POST', '/admin/keys', { body: { user_id: user } })).body.key as string;
+      const key = async (user: string | null) =>
+        (await h.call('POST', '/admin/keys', { body: { user_id: user } })).body.key as string;
       const [alice, bobKey, defaultKey] = [await key('alice'), await key('bob'), await key(null)];
       const victims = [await plant(h, bobKey, 'zqmbobsecret'), await plant(h, defaultKey, 'zqmdefaultsecret')];
       const bob = victims[0]!;
@@ -80,16 +104,24 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       for (const [template, ops] of Object.entries(doc.paths)) {
         for (const method of Object.keys(ops).map((m) => m.toUpperCase())) {
           const paths = template.includes('{')
-            ? ['bob', 'alice', ...bob.ids.slice(0, 1), bob.session, bob.fact].map((p) => template.replace(/\{[^}]+\}/, encodeURIComponent(p)))
+            ? ['bob', 'alice', ...bob.ids.slice(0, 1), bob.session, bob.fact].map((p) =>
+                template.replace(/\{[^}]+\}/, encodeURIComponent(p)),
+              )
             : [template];
           for (const path of paths) {
             // The admin key may act for anyone it names in a path (it names only alice there) and
             // for everyone on admin-wide routes (regenerate-all, the user list), so those are alice-key only.
             const adminActsForAlice = !path.includes('/bob') && !ADMIN_WIDE.has(template);
-            const callers = [{ key: alice, extra: {} }, ...(adminActsForAlice ? [{ key: undefined, extra: { user_id: 'alice' } }] : [])];
+            const callers = [
+              { key: alice, extra: {} },
+              ...(adminActsForAlice ? [{ key: undefined, extra: { user_id: 'alice' } }] : []),
+            ];
             for (const as of callers) {
               const withUser = as.key ? path : `${path}${path.includes('?') ? '&' : '?'}user_id=alice`;
-              const body = method === 'GET' || method === 'DELETE' ? undefined : { ...(bodyFor(template, bob) as object), ...as.extra };
+              const body =
+                method === 'GET' || method === 'DELETE'
+                  ? undefined
+                  : { ...(bodyFor(template, bob) as object), ...as.extra };
               const r = await h.call(method, withUser, { key: as.key, body });
               requests++;
               await h.memory.settle();
@@ -100,14 +132,21 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
               assert.ok(r.status < 500 || (r.status === 502 && template === '/memory/ingest/url'), `5xx: ${what}`);
               for (const v of victims) {
                 assert.ok(!text.includes(v.marker), `leak of ${v.marker}: ${what}`);
-                for (const id of v.ids) if (!sent.includes(id)) assert.ok(!text.includes(id), `leak of id ${id}: ${what}`);
+                for (const id of v.ids)
+                  if (!sent.includes(id)) assert.ok(!text.includes(id), `leak of id ${id}: ${what}`);
               }
-              assert.deepEqual(changedKeys(before, await userFingerprints(raw, ['bob', null])), [], `changed bob's or the default user's rows: ${what}`);
+              assert.deepEqual(
+                changedKeys(before, await userFingerprints(raw, ['bob', null])),
+                [],
+                `changed bob's or the default user's rows: ${what}`,
+              );
             }
           }
         }
       }
-      console.log(`[isolation routes ${backend}] ${requests} requests over ${Object.keys(doc.paths).length} paths; statuses ${JSON.stringify(statuses)}`);
+      console.log(
+        `[isolation routes ${backend}] ${requests} requests over ${Object.keys(doc.paths).length} paths; statuses ${JSON.stringify(statuses)}`,
+      );
     } finally {
       await raw.close();
       await h.close();

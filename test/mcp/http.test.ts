@@ -21,12 +21,15 @@ describe('MCP over HTTP (/mcp)', () => {
   let aliceKey: string;
 
   const connect = async (key: string): Promise<Client> => {
-    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } });
+    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${key}` } },
+    });
     const client = new Client({ name: 'http-test', version: '1.0.0' });
     await client.connect(transport);
     return client;
   };
-  const call = async (c: Client, name: string, args: Record<string, unknown>) => (await c.callTool({ name, arguments: args })) as ToolAnswer;
+  const call = async (c: Client, name: string, args: Record<string, unknown>) =>
+    (await c.callTool({ name, arguments: args })) as ToolAnswer;
 
   before(async () => {
     server = await listeningServer(ADMIN);
@@ -39,12 +42,24 @@ describe('MCP over HTTP (/mcp)', () => {
     const admin = await connect(ADMIN);
     try {
       assert.ok((await admin.listTools()).tools.some((t) => t.name === 'openmemory_user_summary'));
-      const a = await call(admin, 'openmemory_store', { content: 'Alice sails a small boat on the lake', user_id: 'alice' });
-      const b = await call(admin, 'openmemory_store', { content: 'Bob repairs old bicycles in his shed', user_id: 'bob' });
+      const a = await call(admin, 'openmemory_store', {
+        content: 'Alice sails a small boat on the lake',
+        user_id: 'alice',
+      });
+      const b = await call(admin, 'openmemory_store', {
+        content: 'Bob repairs old bicycles in his shed',
+        user_id: 'bob',
+      });
       const qa = await call(admin, 'openmemory_query', { query: 'boat on the lake', user_id: 'alice' });
-      assert.deepEqual(qa.structuredContent.matches.map((m: any) => m.id), [a.structuredContent.id]);
+      assert.deepEqual(
+        qa.structuredContent.matches.map((m: any) => m.id),
+        [a.structuredContent.id],
+      );
       const qb = await call(admin, 'openmemory_query', { query: 'boat on the lake', user_id: 'bob' });
-      assert.deepEqual(qb.structuredContent.matches.map((m: any) => m.id), [b.structuredContent.id]);
+      assert.deepEqual(
+        qb.structuredContent.matches.map((m: any) => m.id),
+        [b.structuredContent.id],
+      );
     } finally {
       await admin.close();
     }
@@ -73,14 +88,22 @@ describe('MCP over HTTP (/mcp)', () => {
     const none = await fetch(`${server.url}/mcp`, { method: 'POST', headers, body });
     assert.equal(none.status, 401);
     assert.deepEqual(await none.json(), { error: 'authentication_required', message: 'API key required' });
-    const wrong = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { ...headers, authorization: 'Bearer nope' }, body });
+    const wrong = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { ...headers, authorization: 'Bearer nope' },
+      body,
+    });
     assert.equal(wrong.status, 403);
     assert.deepEqual(await wrong.json(), { error: 'invalid_api_key', message: 'API key is invalid or revoked' });
     const get = await fetch(`${server.url}/mcp`, { headers: { authorization: `Bearer ${ADMIN}` } });
     assert.equal(get.status, 405);
     assert.equal(get.headers.get('allow'), 'POST');
     assert.equal(((await get.json()) as { error: string }).error, 'method_not_allowed');
-    const bad = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${ADMIN}` }, body: '{oops' });
+    const bad = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${ADMIN}` },
+      body: '{oops',
+    });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: { code: number } }).error.code, -32600);
   });

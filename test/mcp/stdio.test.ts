@@ -37,11 +37,20 @@ describe('MCP over stdio (openmemory mcp)', () => {
     tmp.cleanup();
   });
 
-  const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as ToolAnswer;
+  const call = async (name: string, args: Record<string, unknown>) =>
+    (await client.callTool({ name, arguments: args })) as ToolAnswer;
 
   test('lists the tools', async () => {
     const names = (await client.listTools()).tools.map((t) => t.name);
-    for (const n of ['openmemory_store', 'openmemory_query', 'openmemory_list', 'openmemory_get', 'openmemory_reinforce', 'openmemory_delete', 'openmemory_user_summary']) {
+    for (const n of [
+      'openmemory_store',
+      'openmemory_query',
+      'openmemory_list',
+      'openmemory_get',
+      'openmemory_reinforce',
+      'openmemory_delete',
+      'openmemory_user_summary',
+    ]) {
       assert.ok(names.includes(n), n);
     }
   });
@@ -52,11 +61,20 @@ describe('MCP over stdio (openmemory mcp)', () => {
     const d = await call('openmemory_store', { content: 'The default user collects stamps' });
     assert.equal(d.structuredContent.user_id, null);
     const qa = await call('openmemory_query', { query: 'what does this person collect', user_id: 'alice' });
-    assert.deepEqual(qa.structuredContent.matches.map((m: any) => m.id), [a.structuredContent.id]);
+    assert.deepEqual(
+      qa.structuredContent.matches.map((m: any) => m.id),
+      [a.structuredContent.id],
+    );
     const qb = await call('openmemory_query', { query: 'what does this person collect', user_id: 'bob' });
-    assert.deepEqual(qb.structuredContent.matches.map((m: any) => m.id), [b.structuredContent.id]);
+    assert.deepEqual(
+      qb.structuredContent.matches.map((m: any) => m.id),
+      [b.structuredContent.id],
+    );
     const qd = await call('openmemory_query', { query: 'what does this person collect' });
-    assert.deepEqual(qd.structuredContent.matches.map((m: any) => m.id), [d.structuredContent.id]);
+    assert.deepEqual(
+      qd.structuredContent.matches.map((m: any) => m.id),
+      [d.structuredContent.id],
+    );
   });
 
   test('logs went to stderr', () => {

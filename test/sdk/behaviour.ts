@@ -21,13 +21,23 @@ export function sdkBehaviour(factory: SdkFactory): void {
     after(async () => cleanup());
 
     test('add and search stay within the user', async () => {
-      const a = await api.add('Alice grows tomatoes on her balcony', { user_id: 'alice', tags: ['garden'], metadata: { src: 'test' } });
+      const a = await api.add('Alice grows tomatoes on her balcony', {
+        user_id: 'alice',
+        tags: ['garden'],
+        metadata: { src: 'test' },
+      });
       const b = await api.add('Bob grows chillies in his greenhouse', { user_id: 'bob' });
       assert.equal(typeof a.id, 'string');
       const ra = await api.search('what does she grow', { user_id: 'alice' });
-      assert.deepEqual(ra.matches.map((m) => m.id), [a.id]);
+      assert.deepEqual(
+        ra.matches.map((m) => m.id),
+        [a.id],
+      );
       const rb = await api.query('what does he grow', { user_id: 'bob', k: 3 });
-      assert.deepEqual(rb.matches.map((m) => m.id), [b.id]);
+      assert.deepEqual(
+        rb.matches.map((m) => m.id),
+        [b.id],
+      );
       assert.deepEqual((await api.search('grows', {})).matches, []);
     });
 
@@ -36,7 +46,10 @@ export function sdkBehaviour(factory: SdkFactory): void {
       await api.update(id, { user_id: 'dan', tags: ['radio'] });
       await api.delete(id, { user_id: 'dan' });
       const h = await api.history(id, { user_id: 'dan' });
-      assert.deepEqual(h.map((e) => e.event), ['add', 'update', 'delete']);
+      assert.deepEqual(
+        h.map((e) => e.event),
+        ['add', 'update', 'delete'],
+      );
       assert.equal(h[2]!.previous_content, 'Dan repairs old radios in his shed');
       await assert.rejects(api.history(id, { user_id: 'alice' }), code('not_found'));
     });
@@ -47,7 +60,10 @@ export function sdkBehaviour(factory: SdkFactory): void {
       assert.equal(m.content, 'Carol runs a marathon every spring');
       assert.equal(m.user_id, 'carol');
       await assert.rejects(api.get(id, { user_id: 'alice' }), code('not_found'));
-      assert.deepEqual((await api.list({ user_id: 'carol' })).map((x) => x.id), [id]);
+      assert.deepEqual(
+        (await api.list({ user_id: 'carol' })).map((x) => x.id),
+        [id],
+      );
       const updated = await api.update(id, { user_id: 'carol', tags: ['sport'], metadata: { km: 42 } });
       assert.deepEqual(updated.tags, ['sport']);
       assert.deepEqual(updated.metadata, { km: 42 });
@@ -82,11 +98,19 @@ export function sdkBehaviour(factory: SdkFactory): void {
     test('the default user: no user id (or @default) everywhere, summary included', async () => {
       const { id } = await api.add('The office wifi password is on the fridge');
       assert.equal((await api.get(id)).user_id, null);
-      assert.deepEqual((await api.list({ user_id: '@default' })).map((m) => m.id), [id]);
+      assert.deepEqual(
+        (await api.list({ user_id: '@default' })).map((m) => m.id),
+        [id],
+      );
       const s = await api.userSummary();
       assert.equal(s.user_id, null);
       assert.match(s.summary, /1 memories/);
-      assert.deepEqual(Object.keys(await api.regenerateUserSummary(null)).sort(), ['reflection_count', 'summary', 'updated_at', 'user_id']);
+      assert.deepEqual(Object.keys(await api.regenerateUserSummary(null)).sort(), [
+        'reflection_count',
+        'summary',
+        'updated_at',
+        'user_id',
+      ]);
       assert.equal((await api.deleteUser()).memories, 1);
       assert.deepEqual(await api.list(), []);
     });

@@ -36,7 +36,11 @@ describe('remote client error codes', () => {
     await rejectsWith(new MemoryClient({ url: server.url, apiKey: key }).list({ user_id: 'bob' }), 'forbidden');
     await rejectsWith(admin.get('00000000-0000-4000-8000-000000000000'), 'not_found', 'memory not found');
     let limited: unknown;
-    for (let i = 0; i < 8 && !limited; i++) limited = await admin.list().then(() => undefined, (err: unknown) => err);
+    for (let i = 0; i < 8 && !limited; i++)
+      limited = await admin.list().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
     assert.ok(limited instanceof OmError && limited.code === 'rate_limit_exceeded', String(limited));
   });
 

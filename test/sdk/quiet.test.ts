@@ -16,7 +16,11 @@ await mem.add('User prefers dark mode', { user_id: 'u1' });
 await mem.search('theme?', { user_id: 'u1' });
 await mem.close();`;
     const { OM_LOG_LEVEL: _, ...env } = process.env;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot, env, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: repoRoot,
+      env,
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.equal(r.stdout, '');

@@ -22,7 +22,11 @@ const r = await mem.search('which theme does the user like', { user_id: 'u1' });
 const other = await mem.search('which theme does the user like', { user_id: 'u2' });
 process.stdout.write(JSON.stringify({ mine: r.matches.map((m) => m.content), other: other.matches.length }));`;
     const env = { PATH: process.env.PATH ?? '', OM_LOG_LEVEL: 'warn' };
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: tmp.dir, env, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: tmp.dir,
+      env,
+      encoding: 'utf8',
+    });
     assert.deepEqual(JSON.parse(out), { mine: ['User prefers dark mode in every editor'], other: 0 });
     assert.ok(existsSync(path.join(tmp.dir, 'data/openmemory.sqlite')));
   } finally {

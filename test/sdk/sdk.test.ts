@@ -26,7 +26,12 @@ sdkBehaviour({
   name: 'embedded, PostgreSQL',
   async open() {
     const pg = await freshPgSchema('sdk');
-    const config = loadConfig({ OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema, OM_LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      OM_METADATA_BACKEND: 'postgres',
+      OM_PG_URL: pg.url,
+      OM_PG_SCHEMA: pg.schema,
+      OM_LOG_LEVEL: 'silent',
+    });
     const api = new Memory({ config, jobs: false });
     const cleanup = async () => {
       await api.close();
@@ -48,7 +53,11 @@ sdkBehaviour({
   name: 'remote, PostgreSQL',
   async open() {
     const pg = await freshPgSchema('sdkr');
-    const server = await listeningServer(ADMIN, { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema });
+    const server = await listeningServer(ADMIN, {
+      OM_METADATA_BACKEND: 'postgres',
+      OM_PG_URL: pg.url,
+      OM_PG_SCHEMA: pg.schema,
+    });
     return {
       api: new MemoryClient({ url: server.url, apiKey: ADMIN }),
       cleanup: async () => {

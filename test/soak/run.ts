@@ -20,11 +20,21 @@ export interface SoakReport {
   requestsPerSecond: number;
 }
 
-const TOPICS = ['the harbor lantern', 'quarterly budget review', 'a violet orchard', 'the copper kettle', '東京の会議', 'falcon migration', 'the glacier trip', '🎉 release party'];
+const TOPICS = [
+  'the harbor lantern',
+  'quarterly budget review',
+  'a violet orchard',
+  'the copper kettle',
+  '東京の会議',
+  'falcon migration',
+  'the glacier trip',
+  '🎉 release party',
+];
 
 /** Contents in a reply that do not start with the caller's name (every soak content does). */
 function foreign(user: string, body: any): string[] {
-  const items: Array<{ content?: unknown }> = body?.matches ?? body?.items ?? (typeof body?.content === 'string' ? [body] : []);
+  const items: Array<{ content?: unknown }> =
+    body?.matches ?? body?.items ?? (typeof body?.content === 'string' ? [body] : []);
   return items.map((m) => String(m.content)).filter((c) => !c.startsWith(`${user} `));
 }
 
@@ -62,15 +72,47 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         // Adds give way to deletes at the working set, so the data reaches a steady size early and
         // a resident set that keeps growing means a leak, not more memories.
         const adding = mine.length < 5 || (roll < 0.2 && mine.length < WORKING_SET);
-        const op = adding ? 'add' : roll < 0.2 ? 'delete' : roll < 0.6 ? 'query' : roll < 0.72 ? 'get' : roll < 0.8 ? 'list' : roll < 0.9 ? 'update' : 'delete';
+        const op = adding
+          ? 'add'
+          : roll < 0.2
+            ? 'delete'
+            : roll < 0.6
+              ? 'query'
+              : roll < 0.72
+                ? 'get'
+                : roll < 0.8
+                  ? 'list'
+                  : roll < 0.9
+                    ? 'update'
+                    : 'delete';
         const id = mine.length ? pick(mine) : '';
         try {
           let r: Awaited<ReturnType<typeof request>>;
-          if (op === 'add') r = await request(server.url, 'POST', '/memory/add', { content: `${user} note ${c}-${n} about ${pick(TOPICS)} ${Math.random().toString(36).slice(2, 8)}`, tags: ['soak'], ...named }, key);
-          else if (op === 'query') r = await request(server.url, 'POST', '/memory/query', { query: pick(TOPICS), k: 8, filters: named }, key);
+          if (op === 'add')
+            r = await request(
+              server.url,
+              'POST',
+              '/memory/add',
+              {
+                content: `${user} note ${c}-${n} about ${pick(TOPICS)} ${Math.random().toString(36).slice(2, 8)}`,
+                tags: ['soak'],
+                ...named,
+              },
+              key,
+            );
+          else if (op === 'query')
+            r = await request(server.url, 'POST', '/memory/query', { query: pick(TOPICS), k: 8, filters: named }, key);
           else if (op === 'get') r = await request(server.url, 'GET', `/memory/${id}${qs}`, undefined, key);
-          else if (op === 'list') r = await request(server.url, 'GET', `/memory/all${qs}${qs ? '&' : '?'}l=20`, undefined, key);
-          else if (op === 'update') r = await request(server.url, 'PATCH', `/memory/${id}`, { content: `${user} revised ${pick(TOPICS)} ${n}`, ...named }, key);
+          else if (op === 'list')
+            r = await request(server.url, 'GET', `/memory/all${qs}${qs ? '&' : '?'}l=20`, undefined, key);
+          else if (op === 'update')
+            r = await request(
+              server.url,
+              'PATCH',
+              `/memory/${id}`,
+              { content: `${user} revised ${pick(TOPICS)} ${n}`, ...named },
+              key,
+            );
           else {
             mine.splice(mine.indexOf(id), 1);
             r = await request(server.url, 'DELETE', `/memory/${id}${qs}`, undefined, key);
@@ -79,7 +121,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
           report.byOp[op] = (report.byOp[op] ?? 0) + 1;
           if (r.status !== 200) report.errors.push(`${op}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
           else if (op === 'add' && !r.body.deduplicated) mine.push(r.body.id);
-          else if (foreign(user, r.body).length) report.errors.push(`${op} by ${user} returned another user's memory: ${foreign(user, r.body)[0]!.slice(0, 100)}`);
+          else if (foreign(user, r.body).length)
+            report.errors.push(
+              `${op} by ${user} returned another user's memory: ${foreign(user, r.body)[0]!.slice(0, 100)}`,
+            );
         } catch (err) {
           report.errors.push(`${op}: ${String(err)}`);
         }
@@ -89,7 +134,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const started = Date.now();
     await Promise.all(Array.from({ length: opts.clients }, (_, c) => client(c)));
     report.requestsPerSecond = Math.round(report.requests / ((Date.now() - started) / 1000));
-    if (server.child.exitCode !== null || server.child.signalCode !== null) report.errors.push(`server exited: ${server.stderr().slice(-500)}`);
+    if (server.child.exitCode !== null || server.child.signalCode !== null)
+      report.errors.push(`server exited: ${server.stderr().slice(-500)}`);
     return report;
   } finally {
     clearInterval(sampler);

@@ -18,7 +18,9 @@ const CLIENTS = 16;
 const RSS_TOLERANCE = { ratio: 1.1, kb: 16 * 1024 };
 
 for (const backend of BACKENDS) {
-  test(`soak on ${backend}: ${CLIENTS} clients for ${SECONDS} s, zero errors, RSS stops growing`, { timeout: (SECONDS + 120) * 1000 }, async () => {
+  test(`soak on ${backend}: ${CLIENTS} clients for ${SECONDS} s, zero errors, RSS stops growing`, {
+    timeout: (SECONDS + 120) * 1000,
+  }, async () => {
     const tmp = tmpDir('om-soak-');
     const pg = backend === 'postgres' ? await freshPgSchema('soak') : null;
     const env: Record<string, string> = pg
@@ -33,7 +35,10 @@ for (const backend of BACKENDS) {
       );
       assert.deepEqual(r.errors.slice(0, 10), [], `${r.errors.length} errors`);
       assert.ok(r.rssKb.length >= 12, `only ${r.rssKb.length} RSS samples`);
-      assert.ok(rss.last <= rss.middle * RSS_TOLERANCE.ratio + RSS_TOLERANCE.kb, `RSS still growing: ${rss.middle} kB -> ${rss.last} kB`);
+      assert.ok(
+        rss.last <= rss.middle * RSS_TOLERANCE.ratio + RSS_TOLERANCE.kb,
+        `RSS still growing: ${rss.middle} kB -> ${rss.last} kB`,
+      );
     } finally {
       await pg?.drop();
       tmp.cleanup();

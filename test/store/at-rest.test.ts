@@ -33,7 +33,8 @@ describe('SQLite files at rest', () => {
       await store.migrate();
       await store.insertMemories(userScope('alice'), [item({ content: 'a memory' })]);
       for (const f of [file, `${file}-wal`, `${file}-shm`]) assert.equal(mode(f).toString(8), '600', f);
-      for (const d of [path.dirname(file), path.dirname(path.dirname(file))]) assert.equal(mode(d).toString(8), '700', d);
+      for (const d of [path.dirname(file), path.dirname(path.dirname(file))])
+        assert.equal(mode(d).toString(8), '700', d);
       assert.equal(mode(await store.backup()).toString(8), '600', 'backup');
     } finally {
       await store.close();

@@ -18,7 +18,15 @@ describe('store codecs', () => {
   });
 
   it('decodes garbage rows of upgraded databases without throwing', () => {
-    const m = decodeMemory({ id: 'x', user_id: null, content: '[]', tags: '1.0', meta: 'not json', created_at: '1.0', salience: null });
+    const m = decodeMemory({
+      id: 'x',
+      user_id: null,
+      content: '[]',
+      tags: '1.0',
+      meta: 'not json',
+      created_at: '1.0',
+      salience: null,
+    });
     assert.deepEqual([m.tags, m.meta, m.createdAt, m.salience, m.version], [null, {}, 1, 0, 1]);
   });
 

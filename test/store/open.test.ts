@@ -36,7 +36,10 @@ describe('openStore', () => {
 
   it('PostgreSQL: creates a missing schema, keeps credentials out of its location, returns numbers', async () => {
     const schema = uniqueName('missing');
-    const store = await openStore(loadConfig({ OM_METADATA_BACKEND: 'postgres', OM_PG_URL: testPgUrl(), OM_PG_SCHEMA: schema }), quiet);
+    const store = await openStore(
+      loadConfig({ OM_METADATA_BACKEND: 'postgres', OM_PG_URL: testPgUrl(), OM_PG_SCHEMA: schema }),
+      quiet,
+    );
     const admin = new pg.Client({ connectionString: testPgUrl() });
     await admin.connect();
     try {

@@ -23,10 +23,15 @@ test('PostgreSQL: lazyFlush writes commit with synchronous_commit off, other wri
     assert.equal(await driver.write(setting(), { lazyFlush: true }), 'off');
     assert.equal(await driver.write(setting()), configured);
     assert.equal(await driver.read(setting()), configured);
-    await assert.rejects(driver.write((function* () {
-      yield sql`SELECT 1`;
-      throw new Error('boom');
-    })(), { lazyFlush: true }));
+    await assert.rejects(
+      driver.write(
+        (function* () {
+          yield sql`SELECT 1`;
+          throw new Error('boom');
+        })(),
+        { lazyFlush: true },
+      ),
+    );
     assert.equal(await driver.read(setting()), configured, 'a rolled-back lazy write leaves nothing behind');
   } finally {
     await driver.close();

@@ -30,7 +30,6 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }
 
-
 // 16 and 256 reach the SIMD kernel (rows of whole 16-byte steps) past a quarter page of rows; 6 and 12 stay on the JavaScript loop.
 for (const dim of [6, 12, 16, 256]) {
   test(`cosines of ${dim}-component rows match the float cosine as the matrix grows`, () => {
@@ -53,8 +52,15 @@ for (const dim of [6, 12, 16, 256]) {
       });
       assert.ok(worst < 5e-3, `worst ${worst}`);
       const list = [n - 1, 0, Math.floor(n / 2)];
-      assert.deepEqual([...rows.dotsAt(q, list)], list.map((i) => all[i]));
-      for (const i of list) assert.ok(Math.abs(rows.dot(i, q) - all[i]!) <= tolerance(vectors[i]!, q), 'the JavaScript loop agrees with the kernel');
+      assert.deepEqual(
+        [...rows.dotsAt(q, list)],
+        list.map((i) => all[i]),
+      );
+      for (const i of list)
+        assert.ok(
+          Math.abs(rows.dot(i, q) - all[i]!) <= tolerance(vectors[i]!, q),
+          'the JavaScript loop agrees with the kernel',
+        );
     }
   });
 }
@@ -63,8 +69,14 @@ test('rows are unit length, zero stays zero, and copies, clears and reads keep t
   const rows = new UnitRows(8, 4);
   rows.set(0, Float32Array.of(3, 4, 0, 0, 0, 0, 0, 0));
   rows.set(1, new Float32Array(8));
-  assert.deepEqual([...rows.row(0)].map((x) => Math.round(x * 100) / 100), [0.6, 0.8, 0, 0, 0, 0, 0, 0]);
-  assert.deepEqual([...rows.dots(Float32Array.of(1, 0, 0, 0, 0, 0, 0, 0), 2)].map((x) => Math.round(x * 100) / 100), [0.6, 0]);
+  assert.deepEqual(
+    [...rows.row(0)].map((x) => Math.round(x * 100) / 100),
+    [0.6, 0.8, 0, 0, 0, 0, 0, 0],
+  );
+  assert.deepEqual(
+    [...rows.dots(Float32Array.of(1, 0, 0, 0, 0, 0, 0, 0), 2)].map((x) => Math.round(x * 100) / 100),
+    [0.6, 0],
+  );
   const other = new UnitRows(8, 1);
   other.copy(0, rows, 0);
   assert.deepEqual(other.data, rows.data.subarray(0, 8));

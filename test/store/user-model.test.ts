@@ -28,10 +28,14 @@ function readings(model: UserModel, ids: readonly string[]) {
     assert.equal(model.idAt(h.row), h.id, 'a vector hit names its memory by row');
     assert.deepEqual(probe.similaritiesAt(h.row), probe.similarities(h.id));
     const { dstRows, weights, start, count } = model.outgoingAt(h.row);
-    assert.deepEqual(Array.from({ length: count }, (_, i) => ({ dstId: model.idAt(dstRows[start + i]!), weight: weights[start + i] })), model.outgoing(h.id));
+    assert.deepEqual(
+      Array.from({ length: count }, (_, i) => ({ dstId: model.idAt(dstRows[start + i]!), weight: weights[start + i] })),
+      model.outgoing(h.id),
+    );
     assert.equal(model.memoryAt(h.row)?.content, model.memory(h.id)?.content);
   }
-  for (const h of model.searchText(termTokens('topic1'), 100)) assert.equal(model.idAt(h.row), h.id, 'a text hit names its memory by row');
+  for (const h of model.searchText(termTokens('topic1'), 100))
+    assert.equal(model.idAt(h.row), h.id, 'a text hit names its memory by row');
   return { size: model.size, hits: hits.map((h) => h.id).sort(), links: ids.map((x) => model.outgoing(x)) };
 }
 
@@ -46,19 +50,38 @@ test('a model read by rows agrees with one read by ids, after removals renumber 
   const model = new UserModel(1, data);
   const ids = all.map(id);
   const before = readings(model, ids);
-  assert.deepEqual(before.links[0], [{ dstId: id(2), weight: 0.7 }, { dstId: id(1), weight: 0.6 }], 'strongest first');
+  assert.deepEqual(
+    before.links[0],
+    [
+      { dstId: id(2), weight: 0.7 },
+      { dstId: id(1), weight: 0.6 },
+    ],
+    'strongest first',
+  );
 
   // Over a quarter of the rows emptied: the model renumbers them. The removed memories' links go
   // with the change, as the journal of a delete names the sources linking to them.
   const gone = new Set(all.filter((i) => i % 3 === 0).map(id));
-  const sources = all.filter((i) => gone.has(id(i)) || gone.has(id((i + 1) % 40)) || gone.has(id((i + 2) % 40))).map(id);
-  const kept: ModelData = { rows: [], vectors: [], links: data.links.filter((l) => !gone.has(l.srcId) && !gone.has(l.dstId) && sources.includes(l.srcId)) };
+  const sources = all
+    .filter((i) => gone.has(id(i)) || gone.has(id((i + 1) % 40)) || gone.has(id((i + 2) % 40)))
+    .map(id);
+  const kept: ModelData = {
+    rows: [],
+    vectors: [],
+    links: data.links.filter((l) => !gone.has(l.srcId) && !gone.has(l.dstId) && sources.includes(l.srcId)),
+  };
   model.apply({ rows: [...gone], vectors: [...gone], links: sources }, kept, 2);
   const after = readings(model, ids);
   assert.equal(after.size, 40 - gone.size);
-  const rows = model.probe(new Map([['semantic', vector(1)]])).nearest('semantic', 100).map((h) => h.row);
+  const rows = model
+    .probe(new Map([['semantic', vector(1)]]))
+    .nearest('semantic', 100)
+    .map((h) => h.row);
   assert.ok(Math.max(...rows) < after.size, 'rows were renumbered');
-  assert.deepEqual(after.hits, ids.filter((x) => !gone.has(x)));
+  assert.deepEqual(
+    after.hits,
+    ids.filter((x) => !gone.has(x)),
+  );
   ids.forEach((x, i) => {
     const expected = gone.has(x) ? [] : before.links[i]!.filter((l) => !gone.has(l.dstId));
     assert.deepEqual(after.links[i], expected, `links of ${x}`);

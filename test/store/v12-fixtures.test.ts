@@ -67,7 +67,11 @@ const CASES: Array<{ file: string; prepare(): Promise<Prepared> }> = [
       const q = (name: string) => `"${s.schema}"."${name}"`;
       return {
         env: { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: s.url, OM_PG_SCHEMA: s.schema, OM_LOG_LEVEL: 'silent' },
-        tables: { memories: q('openmemory_memories'), vectors: q('openmemory_vectors'), waypoints: q('openmemory_waypoints') },
+        tables: {
+          memories: q('openmemory_memories'),
+          vectors: q('openmemory_vectors'),
+          waypoints: q('openmemory_waypoints'),
+        },
         async query(text) {
           const c = new pg.Client({ connectionString: s.url });
           await c.connect();
@@ -98,7 +102,11 @@ for (const c of CASES) {
         assert.equal(rekey?.status, 'applied');
         const r = rekey!.repairs;
         const dropped = (r['waypoints.missing_memory_dropped'] ?? 0) + (r['waypoints.cross_user_dropped'] ?? 0);
-        assert.equal((r['waypoints.before'] ?? 0) - dropped - (r['waypoints.duplicates_merged'] ?? 0), r['waypoints.kept'] ?? 0, JSON.stringify(r));
+        assert.equal(
+          (r['waypoints.before'] ?? 0) - dropped - (r['waypoints.duplicates_merged'] ?? 0),
+          r['waypoints.kept'] ?? 0,
+          JSON.stringify(r),
+        );
 
         const expected = manifest.files[c.file]!.memories;
         assert.equal(await store.adminCountMemories(), expected.length);
@@ -111,10 +119,12 @@ for (const c of CASES) {
           assert.equal(got.userId, m.user_id);
           perUser.set(m.user_id, (perUser.get(m.user_id) ?? 0) + 1);
         }
-        for (const [user, n] of perUser) assert.equal(await store.countMemories(userScope(user)), n, `count of ${user}`);
+        for (const [user, n] of perUser)
+          assert.equal(await store.countMemories(userScope(user)), n, `count of ${user}`);
 
         const t = db.tables;
-        const [vectorsWrong] = await db.query(`SELECT COUNT(*) AS n FROM ${t.vectors} v JOIN ${t.memories} m ON m.id = v.id
+        const [vectorsWrong] =
+          await db.query(`SELECT COUNT(*) AS n FROM ${t.vectors} v JOIN ${t.memories} m ON m.id = v.id
           WHERE NOT ${same('v.user_id', 'm.user_id')}`);
         assert.equal(Number(vectorsWrong!.n), 0, 'vectors carry their memory’s user');
         const [linksWrong] = await db.query(`SELECT COUNT(*) AS n FROM ${t.waypoints} w
@@ -127,10 +137,17 @@ for (const c of CASES) {
         const content = (await store.getMemory(userScope(sample.user_id), sample.id))!.content;
         const word = content.match(/\p{L}{4,}/u)?.[0] ?? content;
         const hits = (await store.view(userScope(sample.user_id))).searchText(termTokens(word), 1000);
-        assert.ok(hits.some((h) => h.id === sample.id), `text search finds "${word}"`);
+        assert.ok(
+          hits.some((h) => h.id === sample.id),
+          `text search finds "${word}"`,
+        );
 
         const again = await store.migrate();
-        assert.deepEqual(again.steps.filter((s) => s.status !== 'skipped'), [], 'second run is a no-op');
+        assert.deepEqual(
+          again.steps.filter((s) => s.status !== 'skipped'),
+          [],
+          'second run is a no-op',
+        );
       } finally {
         await store.close();
         await db.cleanup();

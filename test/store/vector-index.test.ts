@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rng } from '../../bench/corpus.js';
-import { appendRows, cosineAt, exactDots, memoryRowsOf, nearestRows, PARTITION_MIN_ROWS, removeRows, rowOfId, rowOfMemory, toUnitMatrix, unit, type UnitMatrix } from '../../src/store/vector-index.js';
+import {
+  appendRows,
+  cosineAt,
+  exactDots,
+  memoryRowsOf,
+  nearestRows,
+  PARTITION_MIN_ROWS,
+  removeRows,
+  rowOfId,
+  rowOfMemory,
+  toUnitMatrix,
+  unit,
+  type UnitMatrix,
+} from '../../src/store/vector-index.js';
 
 /** Cosine top-k of a query (any length) over the index: exact below the partition size, else through it. */
 const searchUnitMatrix = (index: UnitMatrix, query: Float32Array, k: number) => nearestRows(index, unit(query), k);
@@ -28,7 +41,10 @@ test('below the partition size the search is exact and ties break by id', () => 
   const vs = vectors(500, 1);
   const index = matrix([...vs, vs[0]!], 'a');
   const hits = searchUnitMatrix(index, vs[0]!, 3);
-  assert.deepEqual(hits.slice(0, 2).map((h) => h.id), ['a000000', 'a000500']);
+  assert.deepEqual(
+    hits.slice(0, 2).map((h) => h.id),
+    ['a000000', 'a000500'],
+  );
   assert.ok(Math.abs(hits[0]!.similarity - 1) < 2e-4);
   assert.equal(index.partition, undefined);
 });
@@ -78,7 +94,12 @@ for (const rows of [PARTITION_MIN_ROWS + 2000, 20_000]) {
       assert.equal(approx[0]!.id, `b${String(q * 97).padStart(6, '0')}`);
       // The exact answer, from the same rows scanned without a partition.
       const all = [...exact.ids.keys()].map((i) => ({ i, s: exact.rows.dot(i, unit(query)) }));
-      const truth = new Set(all.sort((a, b) => b.s - a.s).slice(0, 10).map((x) => exact.ids[x.i]));
+      const truth = new Set(
+        all
+          .sort((a, b) => b.s - a.s)
+          .slice(0, 10)
+          .map((x) => exact.ids[x.i]),
+      );
       found += approx.filter((h) => truth.has(h.id)).length;
       asked += 10;
     }
@@ -92,10 +113,17 @@ test('appended rows are searchable at once, in place, and land in the partition'
   searchUnitMatrix(index, vs[0]!, 1);
   await index.partitioned;
   const extra = vectors(10, 4);
-  appendRows(index, extra.map((vector, i) => ({ id: `new${i}`, vector })));
+  appendRows(
+    index,
+    extra.map((vector, i) => ({ id: `new${i}`, vector })),
+  );
   assert.equal(index.ids.length, PARTITION_MIN_ROWS + 10);
   for (const [i, v] of extra.entries()) assert.equal(searchUnitMatrix(index, v, 1)[0]!.id, `new${i}`);
-  assert.equal(index.partition!.lists.reduce((n, l) => n + l.length, 0), PARTITION_MIN_ROWS + 10, 'every row filed, appended ones included');
+  assert.equal(
+    index.partition!.lists.reduce((n, l) => n + l.length, 0),
+    PARTITION_MIN_ROWS + 10,
+    'every row filed, appended ones included',
+  );
 });
 
 test('removed rows are never found again, left as gaps until a quarter of the rows are gone, then compacted', async () => {
@@ -114,7 +142,12 @@ test('removed rows are never found again, left as gaps until a quarter of the ro
   // Nothing but removed rows: an exact search of a small index returns fewer hits, none removed.
   const small = matrix(vectors(5, 7), 's');
   assert.equal(removeRows(small, ['s000000']), small);
-  assert.deepEqual(searchUnitMatrix(small, vectors(1, 8)[0]!, 5).map((h) => h.id).sort(), ['s000001', 's000002', 's000003', 's000004']);
+  assert.deepEqual(
+    searchUnitMatrix(small, vectors(1, 8)[0]!, 5)
+      .map((h) => h.id)
+      .sort(),
+    ['s000001', 's000002', 's000003', 's000004'],
+  );
   const many = Array.from({ length: PARTITION_MIN_ROWS / 4 + 1 }, (_, i) => id(100 + i));
   const compacted = removeRows(index, many);
   assert.notEqual(compacted, index, 'compacted once over a quarter of its rows are gaps');
@@ -132,9 +165,15 @@ test('rows appended while a partition is built are filed once it is done', async
   searchUnitMatrix(index, vs[0]!, 1);
   const extra = vectors(3000, 10);
   assert.ok(index.partitioned, 'the first search started a build');
-  appendRows(index, extra.map((vector, i) => ({ id: `late${i}`, vector })));
+  appendRows(
+    index,
+    extra.map((vector, i) => ({ id: `late${i}`, vector })),
+  );
   await index.partitioned;
-  assert.equal(index.partition!.lists.reduce((n, l) => n + l.length, 0), PARTITION_MIN_ROWS + 3000);
+  assert.equal(
+    index.partition!.lists.reduce((n, l) => n + l.length, 0),
+    PARTITION_MIN_ROWS + 3000,
+  );
   for (const i of [0, 1499, 2999]) assert.equal(searchUnitMatrix(index, extra[i]!, 1)[0]!.id, `late${i}`);
 });
 
@@ -150,13 +189,17 @@ test('rows found by memory row agree with rows found by id through removals, rep
       const memoryRow = memoryRowOf(id(i))!;
       const row = rowOfMemory(index, memoryRow, memoryRowOf);
       assert.equal(row, rowOfId(index, id(i)), `${what}: ${id(i)}`);
-      if (row !== undefined) assert.equal(memoryRowsOf(index, memoryRowOf)[row], memoryRow, `${what}: the row names its memory`);
+      if (row !== undefined)
+        assert.equal(memoryRowsOf(index, memoryRowOf)[row], memoryRow, `${what}: the row names its memory`);
     }
   };
   agree('built');
   assert.equal(removeRows(index, [id(3), id(4)]), index);
   agree('after removals');
-  appendRows(index, [{ id: id(4), vector: vs[34]!, memoryRow: memoryRowOf(id(4)) }, { id: id(35), vector: vs[35]!, memoryRow: memoryRowOf(id(35)) }]);
+  appendRows(index, [
+    { id: id(4), vector: vs[34]!, memoryRow: memoryRowOf(id(4)) },
+    { id: id(35), vector: vs[35]!, memoryRow: memoryRowOf(id(35)) },
+  ]);
   agree('after a replacement and an append');
   assert.ok(index.byMemory, 'kept up to date, not built again');
   // A memory numbered past the table (a new row of the user model) grows it.
@@ -169,5 +212,9 @@ test('rows found by memory row agree with rows found by id through removals, rep
   assert.equal(index.memoryRows, undefined);
   agree('rebuilt');
   const q = unit(vs[35]!);
-  assert.deepEqual(nearestRows(index, q, 1, undefined, memoryRowsOf(index, memoryRowOf)).map((h) => [h.id, h.row]), [[id(35), memoryRowOf(id(35))]], 'hits carry their memory rows');
+  assert.deepEqual(
+    nearestRows(index, q, 1, undefined, memoryRowsOf(index, memoryRowOf)).map((h) => [h.id, h.row]),
+    [[id(35), memoryRowOf(id(35))]],
+    'hits carry their memory rows',
+  );
 });

@@ -48,7 +48,10 @@ for (const f of allFixtures().filter(legacy)) {
           const failed = report.steps.find((s) => s.status === 'failed');
           assert.equal(failed?.version, version);
           assert.match(failed?.error ?? '', /injected failure/);
-          assert.ok(report.steps.every((s) => s.status !== 'applied'), 'nothing reported as applied after a rollback');
+          assert.ok(
+            report.steps.every((s) => s.status !== 'applied'),
+            'nothing reported as applied after a rollback',
+          );
           assert.equal(await db.dump(), before, `database changed by the failed upgrade at step ${version}`);
         }
         assert.equal((await store.migrate()).status, 'ok', 'the untouched database still upgrades');

@@ -12,7 +12,15 @@ import { migrateCommand } from '../../src/interfaces/cli/migrate.js';
 import { verifyAgainstFreshInstall } from '../../src/store/migrate/verify-install.js';
 import { storedUserScope, userScope } from '../../src/store/scope.js';
 import { allFixtures, type Fixture } from './fixtures.js';
-import { fixtureLabel, io, missingFromManifest, prepareFixture, withStore, withUpgradedOwners, type PreparedDb } from './harness.js';
+import {
+  fixtureLabel,
+  io,
+  missingFromManifest,
+  prepareFixture,
+  withStore,
+  withUpgradedOwners,
+  type PreparedDb,
+} from './harness.js';
 
 /** Memories worth querying for: unique enough text that a query made of its words should find it. */
 function samples(f: Fixture, contents: Map<string, string>): Array<{ id: string; user: string | null; query: string }> {
@@ -30,7 +38,11 @@ function samples(f: Fixture, contents: Map<string, string>): Array<{ id: string;
 
 async function recallCheck(f: Fixture, db: PreparedDb) {
   const logged: string[] = [];
-  const engine = await Memory.open({ config: db.config, jobs: false, logger: createLogger('warn', {}, (l) => logged.push(l)) });
+  const engine = await Memory.open({
+    config: db.config,
+    jobs: false,
+    logger: createLogger('warn', {}, (l) => logged.push(l)),
+  });
   try {
     const contents = new Map<string, string>();
     for (const user of new Set(f.manifest.memories.map((m) => m.user_id))) {
@@ -49,14 +61,25 @@ async function recallCheck(f: Fixture, db: PreparedDb) {
       assert.ok(!foreign.matches.some((m) => m.id === s.id), `memory ${s.id} must not be found under another user`);
     }
     // Upstream itself found 40–48 of 55; re-embedded vectors plus full text must do at least as well.
-    assert.ok(found >= Math.ceil(picked.length * 0.8), `found ${found} of ${picked.length} sampled memories under their user`);
-    if (f.manifest.memories.some((m) => m.user_id === null)) assert.ok(picked.some((s) => s.user === null), 'default-user rows are sampled');
+    assert.ok(
+      found >= Math.ceil(picked.length * 0.8),
+      `found ${found} of ${picked.length} sampled memories under their user`,
+    );
+    if (f.manifest.memories.some((m) => m.user_id === null))
+      assert.ok(
+        picked.some((s) => s.user === null),
+        'default-user rows are sampled',
+      );
 
     // Every upgraded owner is reachable by the jobs, also ids no request may send (the 566-character one).
     const listed = new Set(await engine.adminListUsers());
     for (const user of users) assert.ok(listed.has(user), `user ${String(user).slice(0, 40)} is listed`);
     for (const job of ['decay', 'prune', 'reflect', 'summaries'] as const) await engine.runJob(job);
-    assert.deepEqual(logged.filter((l) => JSON.parse(l).level === 'error'), [], 'no job failed on upgraded data');
+    assert.deepEqual(
+      logged.filter((l) => JSON.parse(l).level === 'error'),
+      [],
+      'no job failed on upgraded data',
+    );
   } finally {
     await engine.close();
   }
@@ -79,7 +102,7 @@ for (const upstream of allFixtures()) {
         assert.equal(await migrateCommand(['up', '--no-backup', '--no-reembed'], schema.io), 0, schema.err.join('\n'));
         await withStore(db, async (store) => {
           const { data } = await verifyAgainstFreshInstall(db.config, store);
-          assert.equal(data.vectorsWithOtherUser, 0, 'vectors carry their memory\'s user before any re-embedding');
+          assert.equal(data.vectorsWithOtherUser, 0, "vectors carry their memory's user before any re-embedding");
           assert.equal(data.waypointsWithOtherUser, 0);
         });
         const first = io(db.env);
@@ -90,16 +113,29 @@ for (const upstream of allFixtures()) {
           assert.deepEqual(await missingFromManifest(store, f), []);
           const again = await store.migrate();
           assert.equal(again.status, 'ok');
-          assert.deepEqual(again.steps.filter((s) => s.status !== 'skipped'), [], 'a second run changes nothing');
+          assert.deepEqual(
+            again.steps.filter((s) => s.status !== 'skipped'),
+            [],
+            'a second run changes nothing',
+          );
           const verify = await verifyAgainstFreshInstall(db.config, store);
           assert.deepEqual(verify.drift, []);
           assert.equal(verify.data.vectorsWithOtherUser, 0);
           assert.equal(verify.data.waypointsWithOtherUser, 0);
           assert.equal(verify.data.vectorsWithoutModel, 0, 'upstream vectors were re-embedded');
           assert.equal(verify.data.rows.memories, f.manifest.memories.length);
-          assert.equal(verify.data.withoutVectors.count, 0, 'every memory has vectors after re-embedding (upstream\'s ingest root too)');
-          for (const repaired of ['memories.segment_not_integer', 'memories.version_null']) assert.equal(verify.data.misplaced[repaired], undefined);
-          assert.equal(verify.data.rows.temporalFacts, upstreamRows(upstream, 'temporal_facts'), 'every upstream temporal fact is kept');
+          assert.equal(
+            verify.data.withoutVectors.count,
+            0,
+            "every memory has vectors after re-embedding (upstream's ingest root too)",
+          );
+          for (const repaired of ['memories.segment_not_integer', 'memories.version_null'])
+            assert.equal(verify.data.misplaced[repaired], undefined);
+          assert.equal(
+            verify.data.rows.temporalFacts,
+            upstreamRows(upstream, 'temporal_facts'),
+            'every upstream temporal fact is kept',
+          );
           assert.ok((verify.data.rows.stats ?? 0) >= upstreamRows(upstream, 'stats'), 'upstream stats rows are kept');
         });
         const before = await db.dump();

@@ -22,7 +22,9 @@ async function runLikeAShell(db: PreparedDb, statements: string[]): Promise<numb
 }
 
 async function upgradeAndCheck(db: PreparedDb, set: string, file: string, expectLayout: RegExp) {
-  await withStore(db, async (store) => assert.match(describeLayout(await store.migrationTarget().introspect()), expectLayout));
+  await withStore(db, async (store) =>
+    assert.match(describeLayout(await store.migrationTarget().introspect()), expectLayout),
+  );
   const status = io(db.env);
   assert.equal(await migrateCommand(['status'], status.io), 3, 'steps are pending whatever the version rows say');
   const up = io(db.env);
@@ -78,7 +80,9 @@ test("PostgreSQL: release 1.1.1 after v1.2's migrator stopped half-way (user_id 
 test("SQLite: a pre-1.2 file that v1.2's migrator stamped 1.2.0 without changing it is upgraded", async () => {
   const db = await prepareFixture(fixture('pre-1.2', 'openmemory-v1.1.sqlite'));
   try {
-    await db.sql(`CREATE TABLE schema_version(version text primary key, applied_at integer); INSERT INTO schema_version VALUES ('1.2.0', 1762500000000)`);
+    await db.sql(
+      `CREATE TABLE schema_version(version text primary key, applied_at integer); INSERT INTO schema_version VALUES ('1.2.0', 1762500000000)`,
+    );
     await upgradeAndCheck(db, 'pre-1.2', 'openmemory-v1.1.sqlite', /pre-1\.2/);
   } finally {
     await db.cleanup();
@@ -108,11 +112,16 @@ test('SQLite: the migration document run with errors ignored, then duplicate (sr
     const defaults = f.manifest.memories.filter((m) => m.user_id === null).map((m) => m.id);
     const [src, dst] = defaults;
     await db.sql(`DELETE FROM waypoints WHERE src_id = '${src}'`);
-    await db.sql(`INSERT INTO waypoints VALUES ('${src}', '${dst}', NULL, 0.2, 1, 1), ('${src}', '${dst}', NULL, 0.7, 2, 2), ('${src}', '${dst}', NULL, 0.4, 3, 3)`);
+    await db.sql(
+      `INSERT INTO waypoints VALUES ('${src}', '${dst}', NULL, 0.2, 1, 1), ('${src}', '${dst}', NULL, 0.7, 2, 2), ('${src}', '${dst}', NULL, 0.4, 3, 3)`,
+    );
     await upgradeAndCheck(db, 'pre-1.2', 'openmemory-v1.1.sqlite', /OpenMemory v1\.2/);
     await withStore(db, async (store) => {
       const links = await store.outgoingWaypoints(userScope(null), [src!]);
-      assert.deepEqual(links.map((l) => [l.dstId, l.weight]), [[dst, 0.7]]);
+      assert.deepEqual(
+        links.map((l) => [l.dstId, l.weight]),
+        [[dst, 0.7]],
+      );
     });
   } finally {
     await db.cleanup();

@@ -33,12 +33,19 @@ function hash(parts: string[]): string {
 function sqliteDump(file: string): string {
   const db = new Database(file, { readonly: true });
   try {
-    const objects = db.prepare(`SELECT type, name, sql FROM sqlite_master ORDER BY type, name`).all() as Array<{ type: string; name: string; sql: string | null }>;
+    const objects = db.prepare(`SELECT type, name, sql FROM sqlite_master ORDER BY type, name`).all() as Array<{
+      type: string;
+      name: string;
+      sql: string | null;
+    }>;
     const parts = objects.map((o) => `${o.type} ${o.name} ${o.sql ?? ''}`);
     for (const o of objects) {
-      if (o.type !== 'table' || o.name.startsWith('sqlite_') || /_(data|idx|content|docsize|config)$/.test(o.name)) continue;
+      if (o.type !== 'table' || o.name.startsWith('sqlite_') || /_(data|idx|content|docsize|config)$/.test(o.name))
+        continue;
       const rows = db.prepare(`SELECT * FROM "${o.name}"`).raw().all() as unknown[][];
-      const lines = rows.map((r) => JSON.stringify(r.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)))).sort();
+      const lines = rows
+        .map((r) => JSON.stringify(r.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))))
+        .sort();
       parts.push(`rows ${o.name} ${hash(lines)}`);
     }
     return hash(parts);
@@ -53,11 +60,18 @@ async function pgDump(url: string, schema: string): Promise<string> {
   try {
     const q = async (text: string) => (await client.query(text, [schema])).rows.map((r) => JSON.stringify(r));
     const parts = [
-      ...(await q(`SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = $1 ORDER BY 1, 2`)),
+      ...(await q(
+        `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = $1 ORDER BY 1, 2`,
+      )),
       ...(await q(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY 1`)),
-      ...(await q(`SELECT conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1 ORDER BY 1`)),
+      ...(await q(
+        `SELECT conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1 ORDER BY 1`,
+      )),
     ];
-    const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema]);
+    const tables = await client.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
+      [schema],
+    );
     for (const { table_name } of tables.rows) {
       const rows = await client.query(`SELECT t::text AS r FROM "${schema}"."${table_name}" t`);
       parts.push(`rows ${table_name} ${hash(rows.rows.map((r) => String(r.r)).sort())}`);
@@ -147,7 +161,9 @@ export async function missingFromManifest(store: MigratableStore, f: Fixture): P
   for (const [user, wanted] of byUser) {
     const found = await store.getMemories(storedUserScope(user), [...wanted.keys()]);
     const got = new Map(found.map((m) => [m.id, createHash('sha256').update(m.content, 'utf8').digest('hex')]));
-    for (const [id, sha] of wanted) if (got.get(id) !== sha) missing.push(`${id} (user ${user === null ? 'default' : JSON.stringify(user.slice(0, 40))})`);
+    for (const [id, sha] of wanted)
+      if (got.get(id) !== sha)
+        missing.push(`${id} (user ${user === null ? 'default' : JSON.stringify(user.slice(0, 40))})`);
   }
   return missing;
 }
@@ -167,5 +183,8 @@ export const fixtureLabel = (f: Fixture) => `${f.set}/${path.basename(f.file)} (
 export function withUpgradedOwners(f: Fixture): Fixture {
   const renames = new Map(upgradeSettings(null, []).userRenames);
   const owner = (u: string | null) => (u !== null && renames.has(u) ? renames.get(u)! : u);
-  return { ...f, manifest: { ...f.manifest, memories: f.manifest.memories.map((m) => ({ ...m, user_id: owner(m.user_id) })) } };
+  return {
+    ...f,
+    manifest: { ...f.manifest, memories: f.manifest.memories.map((m) => ({ ...m, user_id: owner(m.user_id) })) },
+  };
 }

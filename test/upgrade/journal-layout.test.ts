@@ -29,11 +29,16 @@ describe('step 2.0.10 on a 2.0.9 SQLite database', () => {
       await reader.migrate();
       await reader.view(USERS[0]!);
       for (const u of USERS) {
-        for (let i = 0; i < 3; i++) await writer.insertMemories(u, [item({ content: `note ${i} of ${u.userId ?? 'default'}` }, [vec('semantic', [1, i, 0, 0])])]);
+        for (let i = 0; i < 3; i++)
+          await writer.insertMemories(u, [
+            item({ content: `note ${i} of ${u.userId ?? 'default'}` }, [vec('semantic', [1, i, 0, 0])]),
+          ]);
       }
       await writer.close();
-      const journalSql = async () => String((await blank.run(`SELECT sql FROM sqlite_master WHERE name = 'user_journal'`))[0]?.sql);
-      const entries = async () => blank.run('SELECT user_key, epoch, changes FROM user_journal ORDER BY user_key, epoch');
+      const journalSql = async () =>
+        String((await blank.run(`SELECT sql FROM sqlite_master WHERE name = 'user_journal'`))[0]?.sql);
+      const entries = async () =>
+        blank.run('SELECT user_key, epoch, changes FROM user_journal ORDER BY user_key, epoch');
       const before = await entries();
       assert.equal(before.length, 9);
       // The 2.0.9 layout, with the entries written so far.
@@ -51,12 +56,17 @@ describe('step 2.0.10 on a 2.0.9 SQLite database', () => {
       const store = openBackend(config);
       try {
         const report = await store.migrate();
-        assert.deepEqual(report.steps.filter((s) => s.status === 'applied').map((s) => s.version), ['2.0.10']);
+        assert.deepEqual(
+          report.steps.filter((s) => s.status === 'applied').map((s) => s.version),
+          ['2.0.10'],
+        );
         assert.deepEqual((await verifyAgainstFreshInstall(config, store)).drift, [], 'same schema as a fresh install');
         assert.doesNotMatch(await journalSql(), /WITHOUT ROWID/i);
         assert.deepEqual(await entries(), before);
         // Journaled writes go on from where the entries left off, and the older model catches up.
-        await store.insertMemories(USERS[0]!, [item({ content: 'after the upgrade' }, [vec('semantic', [0, 1, 0, 0])])]);
+        await store.insertMemories(USERS[0]!, [
+          item({ content: 'after the upgrade' }, [vec('semantic', [0, 1, 0, 0])]),
+        ]);
         assert.equal((await entries()).length, 10);
         const caughtUp = await reader.view(USERS[0]!);
         assert.equal(caughtUp.size, 4);
@@ -71,7 +81,7 @@ describe('step 2.0.10 on a 2.0.9 SQLite database', () => {
   });
 });
 
-it('reads a SQLite table\'s storage from its options, in any order, and not from a column default', () => {
+it("reads a SQLite table's storage from its options, in any order, and not from a column default", () => {
   const db = new Database(':memory:');
   try {
     db.exec(`CREATE TABLE a(k text, primary key(k)) WITHOUT ROWID;
@@ -79,7 +89,10 @@ it('reads a SQLite table\'s storage from its options, in any order, and not from
       CREATE TABLE c(k text, primary key(k)) STRICT, without  rowid;
       CREATE TABLE d(k text default 'without rowid', primary key(k))`);
     const { tables } = introspectSqlite(db);
-    assert.deepEqual(['a', 'b', 'c', 'd'].map((t) => tables.get(t)?.withoutRowid), [true, true, true, false]);
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd'].map((t) => tables.get(t)?.withoutRowid),
+      [true, true, true, false],
+    );
   } finally {
     db.close();
   }

@@ -18,9 +18,12 @@ const USERS = [userScope('ann'), userScope('bob'), userScope(null), userScope('Ã
 /** The 2.0.8 layout of the objects 2.0.9 replaces, exactly as that release created them. */
 function release208(b: BlankDatabase, sqlite: boolean): string[] {
   if (sqlite) {
-    const owner = (row: string) => `CASE WHEN ${row}.user_id IS NULL THEN 'unone' ELSE 'u' || lower(hex(${row}.user_id)) END`;
-    const index = (row: string) => `INSERT INTO memories_search(rowid, content, id, user_id, owner) VALUES (${row}.rowid, ${row}.content, ${row}.id, ${row}.user_id, ${owner(row)});`;
-    const bump = (row: string) => `INSERT INTO vector_epochs(user_key, epoch) VALUES (coalesce(${row}.user_id, ''), 1) ON CONFLICT(user_key) DO UPDATE SET epoch = epoch + 1;`;
+    const owner = (row: string) =>
+      `CASE WHEN ${row}.user_id IS NULL THEN 'unone' ELSE 'u' || lower(hex(${row}.user_id)) END`;
+    const index = (row: string) =>
+      `INSERT INTO memories_search(rowid, content, id, user_id, owner) VALUES (${row}.rowid, ${row}.content, ${row}.id, ${row}.user_id, ${owner(row)});`;
+    const bump = (row: string) =>
+      `INSERT INTO vector_epochs(user_key, epoch) VALUES (coalesce(${row}.user_id, ''), 1) ON CONFLICT(user_key) DO UPDATE SET epoch = epoch + 1;`;
     return [
       `CREATE VIRTUAL TABLE memories_search USING fts5(content, id UNINDEXED, user_id UNINDEXED, owner, tokenize = 'unicode61 remove_diacritics 2')`,
       `INSERT INTO memories_search(rowid, content, id, user_id, owner) SELECT rowid, content, id, user_id, ${owner('m')} FROM memories m`,
@@ -47,7 +50,12 @@ function release208(b: BlankDatabase, sqlite: boolean): string[] {
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
       INSERT INTO ${t('openmemory_vector_epochs')} AS e (user_key, epoch) SELECT DISTINCT coalesce(user_id, ''), 1 FROM changed ORDER BY 1
       ON CONFLICT (user_key) DO UPDATE SET epoch = e.epoch + 1; RETURN NULL; END $$`,
-    ...Object.entries({ epoch_ins: ['INSERT', 'NEW'], epoch_del: ['DELETE', 'OLD'], epoch_upd_old: ['UPDATE', 'OLD'], epoch_upd_new: ['UPDATE', 'NEW'] }).map(
+    ...Object.entries({
+      epoch_ins: ['INSERT', 'NEW'],
+      epoch_del: ['DELETE', 'OLD'],
+      epoch_upd_old: ['UPDATE', 'OLD'],
+      epoch_upd_new: ['UPDATE', 'NEW'],
+    }).map(
       ([name, [event, rows]]) =>
         `CREATE TRIGGER "${b.names.vectors}_${name}" AFTER ${event} ON ${vectors} REFERENCING ${rows} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
     ),
@@ -66,7 +74,9 @@ for (const backend of BACKENDS) {
         let store = openBackend(config);
         assert.equal((await store.migrate()).status, 'ok');
         for (const u of USERS) {
-          await store.insertMemories(u, [item({ content: `vault code kept by ${u.userId ?? 'default'}` }, [vec('semantic', [1, 0, 0, 0])])]);
+          await store.insertMemories(u, [
+            item({ content: `vault code kept by ${u.userId ?? 'default'}` }, [vec('semantic', [1, 0, 0, 0])]),
+          ]);
         }
         await store.close();
         for (const s of release208(blank, config.backend === 'sqlite')) await blank.run(s);
@@ -76,7 +86,10 @@ for (const backend of BACKENDS) {
           const report = await store.migrate();
           // On SQLite, 2.0.10 then rebuilds the journal 2.0.9 made.
           const applied = config.backend === 'sqlite' ? ['2.0.9', '2.0.10'] : ['2.0.9'];
-          assert.deepEqual(report.steps.filter((s) => s.status === 'applied').map((s) => s.version), applied);
+          assert.deepEqual(
+            report.steps.filter((s) => s.status === 'applied').map((s) => s.version),
+            applied,
+          );
           const verify = await verifyAgainstFreshInstall(config, store);
           assert.deepEqual(verify.drift, [], 'same schema as a fresh install');
           const tables = await blank.tables();

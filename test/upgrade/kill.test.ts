@@ -21,11 +21,15 @@ const large = allFixtures().find((f) => f.file === 'openmemory-v1.1-large.sqlite
 /** Runs `migrate up` in a child and SIGKILLs it at the first stderr line matching `when`; resolves with that line. */
 function killDuring(db: PreparedDb, when: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/interfaces/cli/main.ts', 'migrate', 'up', '--no-backup'], {
-      cwd: repoRoot,
-      env: { ...process.env, ...db.env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/interfaces/cli/main.ts', 'migrate', 'up', '--no-backup'],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, ...db.env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let seen: string | null = null;
     let buffered = '';
     child.stderr.setEncoding('utf8');
@@ -53,7 +57,9 @@ test('SIGKILL during the schema upgrade leaves the old schema or the new one; th
     const layout = await withStore(db, async (store) => describeLayout(await store.migrationTarget().introspect()));
     t.diagnostic(`after the kill: ${layout}`);
     if (layout === 'OpenMemory 2.x') {
-      await withStore(db, async (store) => assert.deepEqual((await verifyAgainstFreshInstall(db.config, store)).drift, []));
+      await withStore(db, async (store) =>
+        assert.deepEqual((await verifyAgainstFreshInstall(db.config, store)).drift, []),
+      );
     } else {
       assert.equal(await db.dump(), before, 'killed before commit: exactly the old database');
     }
@@ -74,7 +80,10 @@ test('SIGKILL during the re-embedding keeps what was done; the next `migrate up`
   try {
     await killDuring(db, /^re-embedding upstream vectors .*: [1-9]\d*\/\d+ memories/);
     const left = await withStore(db, async (store) => (await verifyAgainstFreshInstall(db.config, store)).data);
-    assert.ok(left.vectorsWithoutModel > 0 && left.vectorsWithoutModel < left.rows.vectors!, `some vectors re-embedded, some not (${left.vectorsWithoutModel} left)`);
+    assert.ok(
+      left.vectorsWithoutModel > 0 && left.vectorsWithoutModel < left.rows.vectors!,
+      `some vectors re-embedded, some not (${left.vectorsWithoutModel} left)`,
+    );
     const resumed = io(db.env);
     assert.equal(await migrateCommand(['up', '--no-backup'], resumed.io), 0, resumed.err.join('\n'));
     const line = resumed.out.find((l) => l.startsWith('re-embedded '));

@@ -21,16 +21,28 @@ let fake: FakeServer;
 before(async () => (fake = await fakeOpenAi('sk-test', DIM)));
 after(() => fake.close());
 
-const fixtures = allFixtures().filter((f) => f.set === 'pre-1.2' && (f.file === 'openmemory-v1.1.sqlite' || f.file === 'pg-public.sql'));
+const fixtures = allFixtures().filter(
+  (f) => f.set === 'pre-1.2' && (f.file === 'openmemory-v1.1.sqlite' || f.file === 'pg-public.sql'),
+);
 
 for (const f of fixtures) {
   test(`upgrade with a remote embedder keeps vectors of the configured model (${f.engine})`, async () => {
     const db = await prepareFixture(f);
     try {
-      const remoteEnv = { ...db.env, OM_EMBEDDINGS: 'openai', OM_OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'sk-test', OM_VEC_DIM: String(DIM) };
+      const remoteEnv = {
+        ...db.env,
+        OM_EMBEDDINGS: 'openai',
+        OM_OPENAI_BASE_URL: `${fake.url}/v1`,
+        OPENAI_API_KEY: 'sk-test',
+        OM_VEC_DIM: String(DIM),
+      };
       const model = createEmbedder(loadConfig(remoteEnv)).id;
       const schemaOnly = io(db.env);
-      assert.equal(await migrateCommand(['up', '--no-backup', '--no-reembed'], schemaOnly.io), 0, schemaOnly.err.join('\n'));
+      assert.equal(
+        await migrateCommand(['up', '--no-backup', '--no-reembed'], schemaOnly.io),
+        0,
+        schemaOnly.err.join('\n'),
+      );
 
       // One user's vectors as OpenMemory would have written them with the configured provider.
       const user = f.manifest.memories.find((m) => m.user_id !== null && m.user_id.length < 64)!.user_id;
@@ -47,12 +59,16 @@ for (const f of fixtures) {
       assert.ok(fake.requests.length > requestsBefore, 'upstream vectors went to the provider');
       const sent = new Set(fake.requests.slice(requestsBefore).flatMap((r) => r.json.input as string[]));
       const redone = Number(/re-embedded (\d+) memories/.exec(up.out.join('\n'))?.[1]);
-      assert.ok(redone > 0 && redone <= upstream.rows.memories! - kept.size, `${redone} memories re-embedded, ${kept.size} kept`);
+      assert.ok(
+        redone > 0 && redone <= upstream.rows.memories! - kept.size,
+        `${redone} memories re-embedded, ${kept.size} kept`,
+      );
 
       await withStore(db, async (s) => {
         const after = await s.getVectors(storedUserScope(user), ids);
         assert.deepEqual(after, kept, 'vectors of the configured model are kept as they were');
-        for (const m of await s.getMemories(storedUserScope(user), ids)) assert.ok(!sent.has(m.content), 'a kept memory is not embedded again');
+        for (const m of await s.getMemories(storedUserScope(user), ids))
+          assert.ok(!sent.has(m.content), 'a kept memory is not embedded again');
         const checks = (await verifyAgainstFreshInstall(db.config, s)).data;
         assert.equal(checks.vectorsWithoutModel, 0);
         assert.equal(checks.vectorsWithOtherUser, 0);

@@ -12,7 +12,9 @@ import { userScope } from '../../src/store/scope.js';
 import { allFixtures } from './fixtures.js';
 import { missingFromManifest, prepareFixture, withStore } from './harness.js';
 
-const pre12 = allFixtures().filter((f) => f.set === 'pre-1.2' && !f.file.includes('large') && f.file !== 'pg-custom.sql');
+const pre12 = allFixtures().filter(
+  (f) => f.set === 'pre-1.2' && !f.file.includes('large') && f.file !== 'pg-custom.sql',
+);
 
 for (const f of pre12) {
   test(`start-up on ${f.set}/${f.file} upgrades, re-embeds and serves the old memories (${f.engine})`, async () => {
@@ -23,7 +25,11 @@ for (const f of pre12) {
         assert.equal(engine.modelStatus.ok, true, engine.modelStatus.message ?? '');
         const owned = f.manifest.memories.find((m) => m.user_id !== null && m.user_id.length < 64)!;
         const [memory] = await engine.store.getMemories(userScope(owned.user_id), [owned.id]);
-        const found = await engine.query(userScope(owned.user_id), { query: memory!.content.slice(0, 200), k: 10, reinforce: false });
+        const found = await engine.query(userScope(owned.user_id), {
+          query: memory!.content.slice(0, 200),
+          k: 10,
+          reinforce: false,
+        });
         assert.ok(found.matches.some((m) => m.id === owned.id));
       } finally {
         await engine.close();

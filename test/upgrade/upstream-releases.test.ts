@@ -18,14 +18,22 @@ import { io, missingFromManifest, prepareFixture, withStore, withUpgradedOwners 
 
 test('OM_UPGRADE_USER_MAP: pairs split at the first colon, @default for the default user, applied over the built-in renames', () => {
   const config = loadConfig({ OM_UPGRADE_USER_MAP: ' b60c30834404371a:dev:team/α , anonymous:guest,x:@default' });
-  assert.deepEqual(config.upgradeUserMap, [['b60c30834404371a', 'dev:team/α'], ['anonymous', 'guest'], ['x', null]]);
+  assert.deepEqual(config.upgradeUserMap, [
+    ['b60c30834404371a', 'dev:team/α'],
+    ['anonymous', 'guest'],
+    ['x', null],
+  ]);
   assert.throws(() => loadConfig({ OM_UPGRADE_USER_MAP: 'no-colon' }), /OM_UPGRADE_USER_MAP/);
   assert.throws(() => loadConfig({ OM_UPGRADE_USER_MAP: 'a:' }), /OM_UPGRADE_USER_MAP/);
   const renames = new Map(upgradeSettings('k', config.upgradeUserMap).userRenames);
-  assert.deepEqual([renames.get('anonymous'), renames.get('dev-no-auth'), renames.get(upstreamTenant('k')), renames.get('x')], ['guest', null, null, null]);
+  assert.deepEqual(
+    [renames.get('anonymous'), renames.get('dev-no-auth'), renames.get(upstreamTenant('k')), renames.get('x')],
+    ['guest', null, null, null],
+  );
 });
 
-const fixture = (set: string, engine: Fixture['engine']) => allFixtures().find((f) => f.set === set && f.engine === engine)!;
+const fixture = (set: string, engine: Fixture['engine']) =>
+  allFixtures().find((f) => f.set === set && f.engine === engine)!;
 const perUser = (f: Fixture) => {
   const counts = new Map<string | null, number>();
   for (const m of f.manifest.memories) counts.set(m.user_id, (counts.get(m.user_id) ?? 0) + 1);
@@ -53,15 +61,32 @@ test("head-7a5e7c8: recognised, upgraded at start-up; the admin key's tenant, de
     const engine = await Memory.open({ config: loadConfig(env), jobs: false });
     try {
       const defaults = (counts.get(alpha) ?? 0) + (counts.get('anonymous') ?? 0) + (counts.get('dev-no-auth') ?? 0);
-      assert.equal((await engine.list(DEFAULT_SCOPE, { limit: 1000 })).length, defaults, 'no user named: the key tenant, anonymous and dev-no-auth');
+      assert.equal(
+        (await engine.list(DEFAULT_SCOPE, { limit: 1000 })).length,
+        defaults,
+        'no user named: the key tenant, anonymous and dev-no-auth',
+      );
       assert.equal((await engine.list(userScope('beta'), { limit: 1000 })).length, counts.get('b60c30834404371a'));
-      assert.equal((await engine.list(userScope('c550d2c5f9864147'), { limit: 1000 })).length, counts.get('c550d2c5f9864147'), 'an unmapped tenant keeps its id');
+      assert.equal(
+        (await engine.list(userScope('c550d2c5f9864147'), { limit: 1000 })).length,
+        counts.get('c550d2c5f9864147'),
+        'an unmapped tenant keeps its id',
+      );
       assert.equal((await engine.list(userScope(alpha), { limit: 1000 })).length, 0);
       assert.equal((await engine.get(userScope('c550d2c5f9864147'), inProject.id)).metadata.project_id, 'proj-a');
       // Facts follow their tenant: head kept 4 per tenant, 12 for c550d2c5f9864147.
-      const facts = async (scope: ReturnType<typeof userScope>) => (await engine.findFacts(scope, { order: 'time' })).length;
-      assert.deepEqual([await facts(DEFAULT_SCOPE), await facts(userScope('beta')), await facts(userScope('c550d2c5f9864147'))], [8, 4, 12]);
-      const [current] = await engine.findFacts(userScope('c550d2c5f9864147'), { subject: 'Ilse', predicate: 'prefers', current: true, order: 'time' });
+      const facts = async (scope: ReturnType<typeof userScope>) =>
+        (await engine.findFacts(scope, { order: 'time' })).length;
+      assert.deepEqual(
+        [await facts(DEFAULT_SCOPE), await facts(userScope('beta')), await facts(userScope('c550d2c5f9864147'))],
+        [8, 4, 12],
+      );
+      const [current] = await engine.findFacts(userScope('c550d2c5f9864147'), {
+        subject: 'Ilse',
+        predicate: 'prefers',
+        current: true,
+        order: 'time',
+      });
       assert.equal(current?.object, 'stained glass', "an upgraded fact is served as the user's current one");
     } finally {
       await engine.close();
@@ -93,15 +118,25 @@ for (const f of ['release-1.2.3', 'release-1.3.0'].flatMap((set) => allFixtures(
         assert.match(out, /^note: memories\.segment_not_integer: \d+ rows as upstream wrote them$/m);
         assert.match(out, /^note: memories\.version_null: 1 rows/m);
         const root = f.manifest.memories.find((m) => (m.user_id?.length ?? 0) > 256)!;
-        assert.match(out, new RegExp(`^note: 1 memories without vectors .*${root.id}`, 'm'), 'the ingest root is named');
+        assert.match(
+          out,
+          new RegExp(`^note: 1 memories without vectors .*${root.id}`, 'm'),
+          'the ingest root is named',
+        );
       }
       const engine = await Memory.open({ config: db.config, jobs: false });
       try {
         const listed = new Set((await engine.list(DEFAULT_SCOPE, { limit: 1000 })).map((m) => m.id));
-        assert.deepEqual(anonymous.filter((m) => !listed.has(m.id)), []);
+        assert.deepEqual(
+          anonymous.filter((m) => !listed.has(m.id)),
+          [],
+        );
         const one = await engine.get(DEFAULT_SCOPE, anonymous[0]!.id);
         const found = await engine.query(DEFAULT_SCOPE, { query: one.content.slice(0, 200), k: 10, reinforce: false });
-        assert.ok(found.matches.some((m) => m.id === one.id), 'a query without user_id finds it');
+        assert.ok(
+          found.matches.some((m) => m.id === one.id),
+          'a query without user_id finds it',
+        );
         assert.deepEqual(await engine.list(userScope('anonymous'), { limit: 10 }), []);
         // v1.2.3 and v1.3.0 kept facts without a user (only SQLite could store them): the default user's now.
         assert.equal((await engine.findFacts(DEFAULT_SCOPE, { order: 'time' })).length, f.engine === 'sqlite' ? 12 : 0);
@@ -130,21 +165,30 @@ test("release-1.2.3 (postgresql): upstream's stats rows carried over, our stats 
     assert.equal(await migrateCommand(['verify'], before.io), 0, before.out.join('\n'));
     assert.match(before.out.join('\n'), /rows stats: 33/);
 
-    await db.sql('DROP INDEX openmemory_stats_ts_idx; CREATE INDEX openmemory_stats_ts_idx ON openmemory_users (updated_at)');
+    await db.sql(
+      'DROP INDEX openmemory_stats_ts_idx; CREATE INDEX openmemory_stats_ts_idx ON openmemory_users (updated_at)',
+    );
     const drifted = io(db.env);
     assert.equal(await migrateCommand(['verify'], drifted.io), 4);
-    assert.match(drifted.out.join('\n'), /drift: index_table openmemory_stats_ts_idx expected openmemory_stats found openmemory_users/);
+    assert.match(
+      drifted.out.join('\n'),
+      /drift: index_table openmemory_stats_ts_idx expected openmemory_stats found openmemory_users/,
+    );
   } finally {
     await db.cleanup();
   }
 });
 
-test('release-1.2.3 (sqlite): `migrate up --user-map anonymous:guest` gives the memories stored without a user to a user of the operator\'s choice', async () => {
+test("release-1.2.3 (sqlite): `migrate up --user-map anonymous:guest` gives the memories stored without a user to a user of the operator's choice", async () => {
   const f = fixture('release-1.2.3', 'sqlite');
   const db = await prepareFixture(f);
   try {
     const up = io(db.env);
-    assert.equal(await migrateCommand(['up', '--no-backup', '--no-reembed', '--user-map', 'anonymous:guest'], up.io), 0, up.err.join('\n'));
+    assert.equal(
+      await migrateCommand(['up', '--no-backup', '--no-reembed', '--user-map', 'anonymous:guest'], up.io),
+      0,
+      up.err.join('\n'),
+    );
     await withStore(db, async (store) => {
       assert.equal(await store.countMemories(userScope('guest')), perUser(f).get('anonymous'));
       assert.equal(await store.countMemories(DEFAULT_SCOPE), 0);

@@ -65,14 +65,21 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     before(async () => {
       const pg = backend === 'postgres' ? await freshPgSchema('web') : null;
       if (pg) drop = pg.drop;
-      server = await listeningServer(ADMIN, pg ? { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema } : {});
-      for (const m of ALICE) aliceIds.push((await call(server.url, 'POST', '/memory/add', { ...m, user_id: 'alice' })).body.id);
+      server = await listeningServer(
+        ADMIN,
+        pg ? { OM_METADATA_BACKEND: 'postgres', OM_PG_URL: pg.url, OM_PG_SCHEMA: pg.schema } : {},
+      );
+      for (const m of ALICE)
+        aliceIds.push((await call(server.url, 'POST', '/memory/add', { ...m, user_id: 'alice' })).body.id);
       // Waypoints for the graph: the marathon memory leads to two others, which both lead to a third.
       const [, peanuts, lisbon, deploy, marathon] = aliceIds as [string, string, string, string, string];
       await server.memory.link(userScope('alice'), marathon, [peanuts, lisbon], 0.9);
       await server.memory.link(userScope('alice'), peanuts, [deploy], 0.6);
       await server.memory.link(userScope('alice'), lisbon, [deploy], 0.3);
-      assert.equal((await call(server.url, 'POST', '/memory/add', { content: BOB_SECRET, user_id: 'bob' })).status, 200);
+      assert.equal(
+        (await call(server.url, 'POST', '/memory/add', { content: BOB_SECRET, user_id: 'bob' })).status,
+        200,
+      );
       browser = await Browser.launch();
       page = await browser.newPage();
       await browser.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads.dir });
@@ -114,9 +121,15 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const text = await page.text('main');
       assert.match(text, /Memories of alice/);
       assert.match(text, /Requests since start-up/, 'admin sees the request figures');
-      assert.match(text, /Users held in memory[\s\S]*used \/ budget \(OM_MODEL_MEMORY_MB\)\s+[\d.]+ \/ [\d,]+ MB/, 'and the user models');
+      assert.match(
+        text,
+        /Users held in memory[\s\S]*used \/ budget \(OM_MODEL_MEMORY_MB\)\s+[\d.]+ \/ [\d,]+ MB/,
+        'and the user models',
+      );
       assert.match(text, new RegExp(`Storage\\s+${backend === 'postgres' ? 'PostgreSQL' : 'SQLite'}`));
-      const users = await page.evaluate<string[]>(`[...document.querySelectorAll('#user-picker option')].map(o => o.value)`);
+      const users = await page.evaluate<string[]>(
+        `[...document.querySelectorAll('#user-picker option')].map(o => o.value)`,
+      );
       assert.ok(users.includes('alice') && users.includes('bob'));
       await shot('overview');
     });
@@ -136,7 +149,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('a memory is edited, reinforced and deleted after confirming', async () => {
-      const id = await page.evaluate<string>(`document.querySelector('ol.ranked a.content').getAttribute('href').match(/memory\\/([^?]+)/)[1]`);
+      const id = await page.evaluate<string>(
+        `document.querySelector('ol.ranked a.content').getAttribute('href').match(/memory\\/([^?]+)/)[1]`,
+      );
       await page.click('ol.ranked a.content');
       await page.ready('memory');
       await shot('memory');
@@ -163,8 +178,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(await page.evaluate(`document.querySelectorAll('svg.graph a.node').length`), 4);
       assert.equal(await page.evaluate(`document.querySelectorAll('svg.graph line.edge').length`), 4);
       await shot('graph');
-      await page.evaluate(`document.querySelector('svg.graph a.node:not(.center)').dispatchEvent(new MouseEvent('click', { bubbles: true }))`);
-      await page.waitFor(`document.getElementById('app').dataset.ready === 'graph' && !location.hash.includes(${JSON.stringify(aliceIds[4])})`);
+      await page.evaluate(
+        `document.querySelector('svg.graph a.node:not(.center)').dispatchEvent(new MouseEvent('click', { bubbles: true }))`,
+      );
+      await page.waitFor(
+        `document.getElementById('app').dataset.ready === 'graph' && !location.hash.includes(${JSON.stringify(aliceIds[4])})`,
+      );
       assert.ok((await page.evaluate<number>(`document.querySelectorAll('svg.graph a.node').length`)) >= 2);
       await open('#/timeline?user=alice', 'timeline');
       assert.match(await page.text('main'), /Salience distribution/);
@@ -217,7 +236,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(statuses, [403, 403, 403, 403, 403]);
       await page.click('.who button');
       await page.ready('signin');
-      assert.equal(await page.evaluate('localStorage.length + sessionStorage.length'), 0, 'signing out forgets the key');
+      assert.equal(
+        await page.evaluate('localStorage.length + sessionStorage.length'),
+        0,
+        'signing out forgets the key',
+      );
     });
 
     test('revoke a key; export, erase and import a user', async () => {
@@ -238,11 +261,15 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       await shot('transfer');
       await open('#/users', 'users');
       await shot('users');
-      await page.evaluate(`[...document.querySelectorAll('li.user')].find(li => li.querySelector('h3').innerText === 'alice').querySelector('button.danger').click()`);
+      await page.evaluate(
+        `[...document.querySelectorAll('li.user')].find(li => li.querySelector('h3').innerText === 'alice').querySelector('button.danger').click()`,
+      );
       await page.waitFor(`document.querySelector('dialog.confirm[open]')`);
       assert.match(await page.text('dialog.confirm[open]'), new RegExp(`${count} memories`));
       await page.click('dialog.confirm[open] button[value=ok]');
-      await page.waitFor(`fetch('/memory/all?user_id=alice', { headers: { authorization: 'Bearer ${ADMIN}' } }).then(r => r.json()).then(b => b.items.length === 0)`);
+      await page.waitFor(
+        `fetch('/memory/all?user_id=alice', { headers: { authorization: 'Bearer ${ADMIN}' } }).then(r => r.json()).then(b => b.items.length === 0)`,
+      );
       await open('#/transfer?user=alice', 'transfer');
       await page.setFile('#import-file', file);
       await page.click('#import');
@@ -254,7 +281,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     test('at phone width the memories page still reads; the keyboard starts on the content', async () => {
       await page.viewport(390, 844, true);
       await open('#/memories?user=alice', 'memories');
-      assert.ok(await page.evaluate<boolean>('document.documentElement.scrollWidth <= 390 + 1'), 'no sideways scrolling');
+      assert.ok(
+        await page.evaluate<boolean>('document.documentElement.scrollWidth <= 390 + 1'),
+        'no sideways scrolling',
+      );
       if (backend === 'sqlite') await shot('memories-phone');
       await page.viewport(1280, 900);
       // A fresh load starts keyboard navigation at the top of the page.

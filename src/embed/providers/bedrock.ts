@@ -24,11 +24,24 @@ export function bedrockClient(s: BedrockSettings, http: HttpClient): ProviderCli
   const host = hostOf(url);
   const titanV1 = s.model.includes('titan-embed-text-v1');
   const sign = (r: JsonRequest) =>
-    signRequest({ method: 'POST', url: r.url, headers: r.headers ?? {}, body: r.body, region: s.region, service: 'bedrock', credentials: s.credentials });
+    signRequest({
+      method: 'POST',
+      url: r.url,
+      headers: r.headers ?? {},
+      body: r.body,
+      region: s.region,
+      service: 'bedrock',
+      credentials: s.credentials,
+    });
 
   const embedOne = async (text: string) => {
-    const body = titanV1 ? { inputText: text } : { inputText: text, normalize: true, ...(s.dimensions === null ? {} : { dimensions: s.dimensions }) };
-    const answer = await http.postJson({ url, headers: { accept: 'application/json' }, body: JSON.stringify(body) }, sign);
+    const body = titanV1
+      ? { inputText: text }
+      : { inputText: text, normalize: true, ...(s.dimensions === null ? {} : { dimensions: s.dimensions }) };
+    const answer = await http.postJson(
+      { url, headers: { accept: 'application/json' }, body: JSON.stringify(body) },
+      sign,
+    );
     const v = field(answer, 'embedding');
     if (!Array.isArray(v)) throw new ProviderError('aws', host, 'bad_response', 'answer has no embedding array');
     return v as number[];

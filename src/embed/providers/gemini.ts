@@ -53,7 +53,8 @@ export function geminiClient(s: GeminiSettings, http: HttpClient, maxBatch: numb
         throw e;
       }
       const embeddings = field(answer, 'embeddings');
-      if (!Array.isArray(embeddings)) throw new ProviderError('gemini', host, 'bad_response', 'answer has no embeddings array');
+      if (!Array.isArray(embeddings))
+        throw new ProviderError('gemini', host, 'bad_response', 'answer has no embeddings array');
       return embeddings.map((e) => field(e, 'values') as number[]);
     },
   };

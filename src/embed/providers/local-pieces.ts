@@ -76,7 +76,10 @@ async function encodePieces(modelFile: string, count: number): Promise<{ dim: nu
       // The encoder takes a sparse batch: (text, position) pairs and the piece at each.
       const positions = Int32Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? k / 2 : 0));
       const indices = tf.tensor2d(positions, [n, 2], 'int32');
-      const values = tf.tensor1d(Int32Array.from({ length: n }, (_, j) => first + j), 'int32');
+      const values = tf.tensor1d(
+        Int32Array.from({ length: n }, (_, j) => first + j),
+        'int32',
+      );
       const out = await model.executeAsync({ indices, values });
       indices.dispose();
       values.dispose();

@@ -24,7 +24,7 @@ export function projectOntoMainDirections(rows: Float32Array, count: number, dim
 
   // basis: dim x keep, column k the k-th direction.
   let basis = new Float64Array(dim * keep);
-  for (let i = 0; i < basis.length; i++) basis[i] = Math.sin(i * 12.9898 + 1) * 43758.5453 % 1;
+  for (let i = 0; i < basis.length; i++) basis[i] = (Math.sin(i * 12.9898 + 1) * 43758.5453) % 1;
   for (let iteration = 0; iteration < ITERATIONS; iteration++) {
     const next = new Float64Array(dim * keep);
     for (let a = 0; a < dim; a++) {

@@ -22,7 +22,10 @@ export function ollamaClient(s: OllamaSettings, http: HttpClient): ProviderClien
   const legacyEmbed = (items: readonly EmbedItem[]) =>
     Promise.all(
       items.map(async (i) => {
-        const answer = await http.postJson({ url: `${s.url}/api/embeddings`, body: JSON.stringify({ model: s.model, prompt: i.text }) });
+        const answer = await http.postJson({
+          url: `${s.url}/api/embeddings`,
+          body: JSON.stringify({ model: s.model, prompt: i.text }),
+        });
         const v = field(answer, 'embedding');
         if (!Array.isArray(v)) throw bad('answer has no embedding array');
         return v as number[];
@@ -39,7 +42,10 @@ export function ollamaClient(s: OllamaSettings, http: HttpClient): ProviderClien
       if (legacy) return legacyEmbed(items);
       let answer: unknown;
       try {
-        answer = await http.postJson({ url: `${s.url}/api/embed`, body: JSON.stringify({ model: s.model, input: items.map((i) => i.text) }) });
+        answer = await http.postJson({
+          url: `${s.url}/api/embed`,
+          body: JSON.stringify({ model: s.model, input: items.map((i) => i.text) }),
+        });
       } catch (e) {
         if (e instanceof ProviderError && e.failure === 'not_found' && field(e.body, 'error') === undefined) {
           legacy = true;

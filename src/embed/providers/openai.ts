@@ -29,7 +29,11 @@ export function openAiClient(s: OpenAiSettings, http: HttpClient): ProviderClien
     maxBatch: s.maxBatch,
     sectorAware: false,
     async embedBatch(items: readonly EmbedItem[]) {
-      const body: Record<string, unknown> = { input: items.map((i) => i.text), model: s.model, encoding_format: 'float' };
+      const body: Record<string, unknown> = {
+        input: items.map((i) => i.text),
+        model: s.model,
+        encoding_format: 'float',
+      };
       if (s.dimensions !== null) body.dimensions = s.dimensions;
       const answer = await http.postJson({ url, headers, body: JSON.stringify(body) });
       const data = field(answer, 'data');

@@ -101,7 +101,10 @@ export class RemoteEmbedder implements Embedder {
 
     await Promise.all(
       this.#batches([...pending.entries()]).map(async (batch) => {
-        const vectors = await this.#call(batch.map(([, p]) => p.item), this.#dim);
+        const vectors = await this.#call(
+          batch.map(([, p]) => p.item),
+          this.#dim,
+        );
         batch.forEach(([key, p], j) => {
           if (user !== null) this.#cache.set(key, vectors[j]!);
           for (const slot of p.slots) out[slot] = vectors[j]!.slice();
@@ -132,7 +135,8 @@ export class RemoteEmbedder implements Embedder {
       const raw = await this.#client.embedBatch(items);
       if (raw.length !== items.length) throw this.#bad(`answered ${raw.length} vectors for ${items.length} texts`);
       const vectors = raw.map((v) => {
-        if (!Array.isArray(v) || v.length === 0 || !v.every(Number.isFinite)) throw this.#bad('answered a vector that is not a list of numbers');
+        if (!Array.isArray(v) || v.length === 0 || !v.every(Number.isFinite))
+          throw this.#bad('answered a vector that is not a list of numbers');
         if (dim !== null && v.length !== dim) {
           throw this.#bad(`answered a ${v.length}-dimensional vector, expected ${dim} (did the model change?)`);
         }

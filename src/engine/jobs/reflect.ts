@@ -18,14 +18,22 @@ const PAST_REFLECTIONS = 1000;
 
 async function reflectedSources(ctx: EngineContext, scope: UserScope): Promise<Set<string>> {
   const past = await ctx.store.listMemories(scope, { limit: PAST_REFLECTIONS, offset: 0, sectors: ['reflective'] });
-  const ids = past.flatMap((m) => (m.meta.type === 'auto_reflect' && Array.isArray(m.meta.sources) ? m.meta.sources : []));
+  const ids = past.flatMap((m) =>
+    m.meta.type === 'auto_reflect' && Array.isArray(m.meta.sources) ? m.meta.sources : [],
+  );
   return new Set(ids.filter((x): x is string => typeof x === 'string'));
 }
 
 export async function reflectUser(ctx: EngineContext, scope: UserScope): Promise<number> {
   const recent = await ctx.store.listMemories(scope, { limit: RECENT, offset: 0, order: 'created_desc' });
   if (recent.length < ctx.config.jobs.reflectMinMemories) return 0;
-  const items = recent.map((m) => ({ id: m.id, primarySector: m.primarySector, vector: m.meanVec, tokens: tokenSet(m.content), content: m.content }));
+  const items = recent.map((m) => ({
+    id: m.id,
+    primarySector: m.primarySector,
+    vector: m.meanVec,
+    tokens: tokenSet(m.content),
+    content: m.content,
+  }));
   const reflections = findReflections(items, await reflectedSources(ctx, scope));
   if (reflections.length === 0) return 0;
   const at = new Date(ctx.now()).toISOString();
@@ -42,7 +50,10 @@ export async function reflectUser(ctx: EngineContext, scope: UserScope): Promise
   );
   const byId = new Map(recent.map((m) => [m.id, m]));
   const sources = reflections.flatMap((r) => r.sources);
-  await ctx.store.updateSalience(scope, sources.map((id) => ({ id, salience: clamp01(byId.get(id)!.salience * SOURCE_BOOST) })));
+  await ctx.store.updateSalience(
+    scope,
+    sources.map((id) => ({ id, salience: clamp01(byId.get(id)!.salience * SOURCE_BOOST) })),
+  );
   await saveSummary(ctx.store, scope, ctx.now(), reflections.length);
   return reflections.length;
 }

@@ -45,11 +45,18 @@ export const ENGINE_METHODS = [
   'modelStats',
 ] as const satisfies ReadonlyArray<Exclude<keyof MemoryEngine, 'close'>>;
 
-const complete: Exclude<keyof MemoryEngine, 'close' | (typeof ENGINE_METHODS)[number]> extends never ? true : never = true;
+const complete: Exclude<keyof MemoryEngine, 'close' | (typeof ENGINE_METHODS)[number]> extends never ? true : never =
+  true;
 void complete;
 
 /** The API key table, for authentication on the HTTP thread. */
-export const KEY_METHODS = ['adminCreateApiKey', 'adminFindApiKey', 'adminListApiKeys', 'adminRevokeApiKey', 'adminTouchApiKey'] as const satisfies ReadonlyArray<keyof Store>;
+export const KEY_METHODS = [
+  'adminCreateApiKey',
+  'adminFindApiKey',
+  'adminListApiKeys',
+  'adminRevokeApiKey',
+  'adminTouchApiKey',
+] as const satisfies ReadonlyArray<keyof Store>;
 
 export type Call =
   | { id: number; target: 'engine'; method: (typeof ENGINE_METHODS)[number]; args: unknown[] }
@@ -68,7 +75,8 @@ export type Reply = { id: number; value: unknown } | { id: number; error: WireEr
 export type Ready = { ready: true; location: string } | { ready: false; error: WireError };
 
 export function toWire(err: unknown): WireError {
-  if (err instanceof OmError) return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  if (err instanceof OmError)
+    return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
   const e = err instanceof Error ? err : new Error(String(err));
   return { code: null, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
 }

@@ -58,7 +58,10 @@ class EngineWorker {
   location = '';
 
   constructor(env: Record<string, string | undefined>, jobs: boolean) {
-    this.#worker = new Worker(workerEntry(), { workerData: { env, jobs }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    this.#worker = new Worker(workerEntry(), {
+      workerData: { env, jobs },
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
   }
 
   /** Resolves once the worker's engine is open; rejects with the reason it could not open. */
@@ -69,7 +72,10 @@ class EngineWorker {
     const ready = await new Promise<Ready>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', (onError = reject));
-      worker.once('exit', (onExit = (code) => reject(new Error(`the engine worker exited with code ${code} before it was ready`))));
+      worker.once(
+        'exit',
+        (onExit = (code) => reject(new Error(`the engine worker exited with code ${code} before it was ready`))),
+      );
     }).finally(() => {
       // Only these: Worker keeps listeners of its own that start its message port.
       worker.off('error', onError);
@@ -131,13 +137,42 @@ function shard(scope: UserScope, count: number): number {
 
 type PerUser = Exclude<
   (typeof ENGINE_METHODS)[number],
-  'adminListUsers' | 'adminSectorStats' | 'adminDecayFacts' | 'adminMemoryOwner' | 'jobStats' | 'adminUserJobStats' |
-  'embeddingMetrics' | 'modelStats'
+  | 'adminListUsers'
+  | 'adminSectorStats'
+  | 'adminDecayFacts'
+  | 'adminMemoryOwner'
+  | 'jobStats'
+  | 'adminUserJobStats'
+  | 'embeddingMetrics'
+  | 'modelStats'
 >;
 const PER_USER: readonly PerUser[] = [
-  'add', 'addMany', 'addDocument', 'query', 'get', 'list', 'update', 'delete', 'link', 'links', 'exportPage',
-  'importLines', 'history', 'reinforce', 'userSummary', 'regenerateSummary', 'deleteUser', 'userStats', 'userJobStats',
-  'addFact', 'findFacts', 'updateFact', 'factTimeline', 'compareFacts', 'factStats', 'volatileFacts',
+  'add',
+  'addMany',
+  'addDocument',
+  'query',
+  'get',
+  'list',
+  'update',
+  'delete',
+  'link',
+  'links',
+  'exportPage',
+  'importLines',
+  'history',
+  'reinforce',
+  'userSummary',
+  'regenerateSummary',
+  'deleteUser',
+  'userStats',
+  'userJobStats',
+  'addFact',
+  'findFacts',
+  'updateFact',
+  'factTimeline',
+  'compareFacts',
+  'factStats',
+  'volatileFacts',
 ];
 
 /** Each worker holds its own users' models: the configured budget is divided among them. */
@@ -163,10 +198,17 @@ export async function startThreadedEngine(
     throw err;
   }
   const perUser = Object.fromEntries(
-    PER_USER.map((m) => [m, (scope: UserScope, ...rest: unknown[]) => workers[shard(scope, workers.length)]!.call('engine', m, [scope, ...rest])]),
+    PER_USER.map((m) => [
+      m,
+      (scope: UserScope, ...rest: unknown[]) =>
+        workers[shard(scope, workers.length)]!.call('engine', m, [scope, ...rest]),
+    ]),
   ) as unknown as Pick<MemoryEngine, PerUser>;
   const all = <T>(method: string) => Promise.all(workers.map((w) => w.call<T>('engine', method, [])));
-  const keys = (method: (typeof KEY_METHODS)[number]) => (...args: unknown[]) => first.call('keys', method, args);
+  const keys =
+    (method: (typeof KEY_METHODS)[number]) =>
+    (...args: unknown[]) =>
+      first.call('keys', method, args);
   return {
     ...perUser,
     adminListUsers: () => first.call('engine', 'adminListUsers', []),
@@ -175,7 +217,11 @@ export async function startThreadedEngine(
     adminMemoryOwner: (id) => first.call('engine', 'adminMemoryOwner', [id]),
     jobStats: (since) => first.call('engine', 'jobStats', [since]),
     adminUserJobStats: (since) => first.call('engine', 'adminUserJobStats', [since]),
-    embeddingMetrics: async () => (await all<Awaited<ReturnType<MemoryEngine['embeddingMetrics']>>>('embeddingMetrics')).reduce(mergeEmbedMetrics, {}),
+    embeddingMetrics: async () =>
+      (await all<Awaited<ReturnType<MemoryEngine['embeddingMetrics']>>>('embeddingMetrics')).reduce(
+        mergeEmbedMetrics,
+        {},
+      ),
     modelStats: async () => (await all<ModelStats>('modelStats')).reduce(mergeModelStats),
     keys: {
       adminCreateApiKey: keys('adminCreateApiKey'),

@@ -29,7 +29,8 @@ async function allOf(store: Store, scope: UserScope): Promise<MemoryRecord[]> {
   return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-const byUser = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+const byUser = (a: string | null, b: string | null) =>
+  a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
 
 /** The user's summary line, when the user has a summary. */
 export async function userLineText(store: Store, scope: UserScope): Promise<string | null> {
@@ -39,7 +40,12 @@ export async function userLineText(store: Store, scope: UserScope): Promise<stri
 }
 
 /** The lines of some memories of one user, with their vectors (optionally) and outgoing links. */
-export async function memoryLines(store: Store, scope: UserScope, memories: MemoryRecord[], withVectors: boolean): Promise<string[]> {
+export async function memoryLines(
+  store: Store,
+  scope: UserScope,
+  memories: MemoryRecord[],
+  withVectors: boolean,
+): Promise<string[]> {
   const ids = memories.map((m) => m.id);
   // Vectors are read either way: they name the memory's sectors.
   const [vectors, links] = await Promise.all([store.getVectors(scope, ids), store.outgoingWaypoints(scope, ids)]);

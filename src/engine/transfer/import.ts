@@ -12,7 +12,15 @@ import { userKey, userScope, type UserScope } from '../../store/scope.js';
 import type { NewMemory, Store } from '../../store/store.js';
 import type { ImportInput, ImportReport } from '../api.js';
 import { embedItems } from '../embedding.js';
-import { decodeVector, linesVectors, memoryLine, toRecord, userLine, type MemoryLine, type UserLine } from './line-format.js';
+import {
+  decodeVector,
+  linesVectors,
+  memoryLine,
+  toRecord,
+  userLine,
+  type MemoryLine,
+  type UserLine,
+} from './line-format.js';
 
 const BATCH = 200;
 
@@ -37,7 +45,8 @@ function parseLine(text: string, lineNo: number): Entry {
   } catch {
     throw lineError(lineNo, 'not valid JSON');
   }
-  const kind = json !== null && typeof json === 'object' && 'kind' in json ? (json as { kind: unknown }).kind : undefined;
+  const kind =
+    json !== null && typeof json === 'object' && 'kind' in json ? (json as { kind: unknown }).kind : undefined;
   const r = (kind === undefined ? memoryLine : userLine).safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -58,7 +67,10 @@ async function* entries(source: LineSource, firstLine = 1): AsyncGenerator<{ ent
  * First pass: the whole input must be valid (memory ids and users once each, decodable
  * vectors); returns how many memories it holds.
  */
-export async function validateImport(source: LineSource, options: { firstLine?: number; onlyUser?: UserScope } = {}): Promise<number> {
+export async function validateImport(
+  source: LineSource,
+  options: { firstLine?: number; onlyUser?: UserScope } = {},
+): Promise<number> {
   const firstSeen = new Map<string, number>();
   const once = (key: string, what: string, lineNo: number) => {
     const earlier = firstSeen.get(key);
@@ -72,7 +84,11 @@ export async function validateImport(source: LineSource, options: { firstLine?: 
       throw lineError(lineNo, `user_id ${JSON.stringify(entry.user_id)} is not the user being imported into`);
     }
     if (isUser(entry)) {
-      once(`user\u0000${userKey(userScope(entry.user_id))}`, `the summary of user ${entry.user_id ?? '(default)'}`, lineNo);
+      once(
+        `user\u0000${userKey(userScope(entry.user_id))}`,
+        `the summary of user ${entry.user_id ?? '(default)'}`,
+        lineNo,
+      );
       continue;
     }
     once(`memory\u0000${entry.id}`, `id ${entry.id}`, lineNo);
@@ -100,7 +116,10 @@ async function toNewMemories(engine: ImportTarget, batch: MemoryLine[]): Promise
   const bare = batch.filter((l) => !l.vectors);
   const embedded = await embedItems(
     engine.embedder,
-    bare.map((l) => ({ text: l.content, sectors: l.sectors.length > 0 ? l.sectors : isSector(l.primary_sector) ? [l.primary_sector] : ['semantic'] })),
+    bare.map((l) => ({
+      text: l.content,
+      sectors: l.sectors.length > 0 ? l.sectors : isSector(l.primary_sector) ? [l.primary_sector] : ['semantic'],
+    })),
   );
   const fresh = new Map(bare.map((l, i) => [l, embedded[i]!]));
   return batch.map((l) => {
@@ -112,14 +131,25 @@ async function toNewMemories(engine: ImportTarget, batch: MemoryLine[]): Promise
 }
 
 /** Writes a validated input (see {@link validateImport}). */
-export async function importMemories(engine: ImportTarget, source: LineSource, onMemory?: () => void): Promise<ImportReport> {
+export async function importMemories(
+  engine: ImportTarget,
+  source: LineSource,
+  onMemory?: () => void,
+): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, skipped: 0, embedded: 0, links: 0, users: 0 };
   const links = new Map<string, Array<{ srcId: string; dstId: string; weight: number }>>();
   let batch: MemoryLine[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
     const scope = userScope(batch[0]!.user_id);
-    const existing = new Set((await engine.store.getMemories(scope, batch.map((l) => l.id))).map((m) => m.id));
+    const existing = new Set(
+      (
+        await engine.store.getMemories(
+          scope,
+          batch.map((l) => l.id),
+        )
+      ).map((m) => m.id),
+    );
     const todo = batch.filter((l) => !existing.has(l.id));
     await engine.store.insertMemories(scope, await toNewMemories(engine, todo));
     report.imported += todo.length;
@@ -142,7 +172,8 @@ export async function importMemories(engine: ImportTarget, source: LineSource, o
   await flush();
   for (const [key, userLinks] of links) {
     const scope = userScope(key);
-    for (let i = 0; i < userLinks.length; i += BATCH) await engine.store.upsertWaypoints(scope, userLinks.slice(i, i + BATCH));
+    for (let i = 0; i < userLinks.length; i += BATCH)
+      await engine.store.upsertWaypoints(scope, userLinks.slice(i, i + BATCH));
     report.links += userLinks.length;
   }
   return report;
@@ -153,7 +184,11 @@ export async function importMemories(engine: ImportTarget, source: LineSource, o
  * that user's and are validated together before any is written; links (of lines sent earlier)
  * are restored where both ends are the user's.
  */
-export async function importIntoUser(target: ImportTarget, scope: UserScope, input: ImportInput): Promise<ImportReport> {
+export async function importIntoUser(
+  target: ImportTarget,
+  scope: UserScope,
+  input: ImportInput,
+): Promise<ImportReport> {
   const lines = input.lines ?? [];
   const source: LineSource = async function* () {
     yield* lines;
@@ -162,7 +197,10 @@ export async function importIntoUser(target: ImportTarget, scope: UserScope, inp
   const report = await importMemories(target, source);
   const links = input.links ?? [];
   for (let i = 0; i < links.length; i += BATCH) {
-    await target.store.upsertWaypoints(scope, links.slice(i, i + BATCH).map((l) => ({ srcId: l.from, dstId: l.to, weight: l.weight })));
+    await target.store.upsertWaypoints(
+      scope,
+      links.slice(i, i + BATCH).map((l) => ({ srcId: l.from, dstId: l.to, weight: l.weight })),
+    );
   }
   report.links += links.length;
   return report;

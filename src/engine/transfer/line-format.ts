@@ -5,7 +5,14 @@
  * (`kind: "user"`) before that user's memories.
  */
 import { z } from 'zod';
-import { SECTORS, type MemoryRecord, type Sector, type SectorVector, type UserRecord, type Waypoint } from '../../core/types.js';
+import {
+  SECTORS,
+  type MemoryRecord,
+  type Sector,
+  type SectorVector,
+  type UserRecord,
+  type Waypoint,
+} from '../../core/types.js';
 import { MAX_USER_ID_LENGTH } from '../../store/scope.js';
 
 export const FORMAT = 'openmemory-export/1';
@@ -95,7 +102,9 @@ export function toLine(m: MemoryRecord, vectors: SectorVector[], links: Waypoint
     segment: m.segment,
     simhash: m.simhash,
     feedback_score: m.feedbackScore,
-    links: links.map((l) => ({ to: l.dstId, weight: l.weight })).sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0)),
+    links: links
+      .map((l) => ({ to: l.dstId, weight: l.weight }))
+      .sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0)),
     ...(withVectors
       ? {
           vectors: sorted.map((v) => ({ sector: v.sector, model: v.model, data: encodeVector(v.vector) })),

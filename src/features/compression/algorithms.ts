@@ -47,7 +47,10 @@ const ABBREVIATIONS: Array<[RegExp, string]> = [
 ];
 
 function tidy(text: string): string {
-  return text.replace(/[ \t]{2,}/g, ' ').replace(/ +([.,;:!?])/g, '$1').trim();
+  return text
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/ +([.,;:!?])/g, '$1')
+    .trim();
 }
 
 function dropRepeatedSentences(text: string): string {
@@ -57,7 +60,8 @@ function dropRepeatedSentences(text: string): string {
 }
 
 /** Replacements keep a leading capital, so sentence starts stay sentence starts. */
-const keepCase = (match: string, rep: string) => (/^[A-Z]/.test(match) && rep ? rep[0]!.toUpperCase() + rep.slice(1) : rep);
+const keepCase = (match: string, rep: string) =>
+  /^[A-Z]/.test(match) && rep ? rep[0]!.toUpperCase() + rep.slice(1) : rep;
 
 const replaceAll = (text: string, table: Array<[RegExp, string]>) =>
   table.reduce((t, [re, rep]) => t.replace(re, (m) => keepCase(m, rep)), text);

@@ -35,7 +35,15 @@ export class Compressor {
   #stats = this.#emptyStats();
 
   #emptyStats() {
-    return { total: 0, ogTok: 0, compTok: 0, saved: 0, latency: 0, algos: {} as Record<string, number>, updated: Date.now() };
+    return {
+      total: 0,
+      ogTok: 0,
+      compTok: 0,
+      saved: 0,
+      latency: 0,
+      algos: {} as Record<string, number>,
+      updated: Date.now(),
+    };
   }
 
   compress(text: string, algorithm?: string): CompressionResult {

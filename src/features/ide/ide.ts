@@ -80,7 +80,15 @@ export async function startIdeSession(
       ide_mode: true,
     },
   });
-  return { success: true, session_id: sessionId, memory_id: added.id, started_at: startedAt, user_id: user, project_name: project, ide_name: ide };
+  return {
+    success: true,
+    session_id: sessionId,
+    memory_id: added.id,
+    started_at: startedAt,
+    user_id: user,
+    project_name: project,
+    ide_name: ide,
+  };
 }
 
 /** The user's memories of one session, newest first (bounded scan). */

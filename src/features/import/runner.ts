@@ -37,7 +37,9 @@ export interface ImportReport extends ImportCounts {
 
 /** A lower-case UUID (version 8: custom) from the service, the target user and the service's id. */
 export function importedId(source: string, scope: UserScope, sourceId: string): string {
-  const h = createHash('sha256').update(`${source}\u0000${userKey(scope)}\u0000${sourceId}`).digest('hex');
+  const h = createHash('sha256')
+    .update(`${source}\u0000${userKey(scope)}\u0000${sourceId}`)
+    .digest('hex');
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -88,7 +90,11 @@ export async function runImport(run: ImportRun): Promise<ImportReport> {
     const usable = page.memories.filter((m) => m.content.trim() !== '');
     counts.rejected += page.memories.length - usable.length;
     const inputs = [...new Map(usable.map((m) => [m.id, toInput(source.name, scope, m)])).values()];
-    const stored = await target.store.getMemories(scope, inputs.map((i) => i.id!), { meanVec: false });
+    const stored = await target.store.getMemories(
+      scope,
+      inputs.map((i) => i.id!),
+      { meanVec: false },
+    );
     const present = new Set(stored.map((m) => m.id));
     const todo = inputs.filter((i) => !present.has(i.id!));
     const rejected = todo.length > 0 ? await addPage(target, scope, todo) : 0;

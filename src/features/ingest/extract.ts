@@ -59,7 +59,8 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 export function decodeBase64(data: string): Buffer {
   const compact = data.replace(/^data:[^,]*,/, '').replace(/\s+/g, '');
-  if (compact === '' || !BASE64.test(compact)) throw new OmError('validation_error', 'data: must be base64 for binary content types');
+  if (compact === '' || !BASE64.test(compact))
+    throw new OmError('validation_error', 'data: must be base64 for binary content types');
   return Buffer.from(compact, 'base64');
 }
 
@@ -89,7 +90,8 @@ export function sourceOfPage(mime: string, body: Buffer): Source {
   const text = () => body.toString('utf8');
   const html = mime === 'text/html' || mime === 'application/xhtml+xml';
   if (html) return { format: 'html', contentType: 'url', method: 'fetch+turndown', text: text() };
-  if (mime === 'text/plain' || mime === 'text/markdown') return { format: 'text', contentType: 'url', method: 'fetch', text: text() };
+  if (mime === 'text/plain' || mime === 'text/markdown')
+    return { format: 'text', contentType: 'url', method: 'fetch', text: text() };
   if (mime === 'application/pdf') return { format: 'pdf', contentType: 'url', bytes: body };
   if (mime === DOCX_MIME) return { format: 'docx', contentType: 'url', bytes: body };
   throw new OmError('unsupported_media', `url: unsupported content type ${mime}`);

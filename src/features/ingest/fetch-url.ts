@@ -49,7 +49,9 @@ const tooLarge = (maxBytes: number) =>
   new OmError('payload_too_large', `url: the page is larger than ${maxBytes} bytes`);
 
 function decodedBody(res: IncomingMessage): AsyncIterable<Buffer> {
-  const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(res.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (encoding === 'identity' || encoding === '') return res;
   const decoder = DECODERS[encoding];
   if (!decoder) throw new OmError('unsupported_media', `url: unsupported content encoding ${encoding}`);

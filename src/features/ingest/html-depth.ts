@@ -12,8 +12,12 @@
  * stop what it misses.
  */
 const words = (s: string) => new Set(s.split(' '));
-const VOID = words('area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen image');
-const IMPLIED_END = words('p li dt dd option optgroup tr td th thead tbody tfoot rb rt rp rtc colgroup caption html head body');
+const VOID = words(
+  'area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen image',
+);
+const IMPLIED_END = words(
+  'p li dt dd option optgroup tr td th thead tbody tfoot rb rt rp rtc colgroup caption html head body',
+);
 const RAW_TEXT = words('script style textarea title xmp iframe noembed noframes plaintext noscript');
 const FOREIGN = new Set(['svg', 'math']);
 

@@ -45,7 +45,13 @@ export async function ingestDocument(
   const rootChild = options.force_root === true || tokens > (options.lg_thresh ?? DEFAULT_ROOT_THRESHOLD_TOKENS);
   if (!rootChild) {
     const added = await engine.add(scope, { content: doc.text, metadata: { ...base, ingestion_strategy: 'single' } });
-    return { root_memory_id: added.id, child_count: 0, total_tokens: tokens, strategy: 'single', extraction: doc.extraction };
+    return {
+      root_memory_id: added.id,
+      child_count: 0,
+      total_tokens: tokens,
+      strategy: 'single',
+      extraction: doc.extraction,
+    };
   }
 
   const sections = splitSections(doc.text, options.sec_sz ?? DEFAULT_SECTION_CHARS);
@@ -68,5 +74,11 @@ export async function ingestDocument(
     weight: 1,
   });
   const extraction = doc.extraction;
-  return { root_memory_id: root!.id, child_count: sections.length, total_tokens: tokens, strategy: 'root-child', extraction };
+  return {
+    root_memory_id: root!.id,
+    child_count: sections.length,
+    total_tokens: tokens,
+    strategy: 'root-child',
+    extraction,
+  };
 }

@@ -20,7 +20,9 @@ process.on('message', (job: ParseJob) => {
     (err: unknown) => {
       // A converter's own failure (a stack overflow on odd markup, a bug) says nothing safe to show.
       const safe =
-        err instanceof OmError ? err : new OmError('validation_error', `data: the ${job.source.format} document could not be converted`);
+        err instanceof OmError
+          ? err
+          : new OmError('validation_error', `data: the ${job.source.format} document could not be converted`);
       process.send!({ id: job.id, error: toWire(safe) });
     },
   );

@@ -152,8 +152,9 @@ class ParserProcess {
     type Handle = { ref(): void; unref(): void } | null | undefined;
     // stderr is a socket, typed as a plain stream.
     const handles: Handle[] = [this.child, this.child.channel, this.child.stderr as unknown as Handle];
-    for (const h of handles) if (busy) h?.ref();
-    else h?.unref();
+    for (const h of handles)
+      if (busy) h?.ref();
+      else h?.unref();
   }
 }
 

@@ -41,12 +41,20 @@ export async function pdfToText(bytes: Uint8Array, limits: IngestLimits): Promis
       const text = await pageText(doc, i, limits.maxTextChars - chars);
       chars += text.length;
       if (chars > limits.maxTextChars) {
-        throw overLimit(limits, 'maxTextChars', `data: the PDF holds more than ${limits.maxTextChars} characters of text`);
+        throw overLimit(
+          limits,
+          'maxTextChars',
+          `data: the PDF holds more than ${limits.maxTextChars} characters of text`,
+        );
       }
       pages.push(text.trim());
     }
     const meta = await doc.getMetadata().catch(() => null);
-    return { text: pages.filter(Boolean).join('\n\n'), pages: doc.numPages, info: (meta?.info ?? {}) as Record<string, unknown> };
+    return {
+      text: pages.filter(Boolean).join('\n\n'),
+      pages: doc.numPages,
+      info: (meta?.info ?? {}) as Record<string, unknown>,
+    };
   } finally {
     await doc.destroy();
   }

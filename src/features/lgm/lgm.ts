@@ -48,7 +48,13 @@ export class LangGraphMemory {
 
   async store(
     scope: UserScope,
-    input: LgmTarget & { node: string; content: string; tags?: string[]; metadata?: Record<string, unknown>; reflective?: boolean },
+    input: LgmTarget & {
+      node: string;
+      content: string;
+      tags?: string[];
+      metadata?: Record<string, unknown>;
+      reflective?: boolean;
+    },
   ) {
     const node = input.node.toLowerCase();
     const memory = await this.#put(scope, node, input.content, input, input.tags ?? [], input.metadata ?? {});
@@ -68,7 +74,10 @@ export class LangGraphMemory {
     return { memory, reflection };
   }
 
-  async retrieve(scope: UserScope, input: LgmTarget & { node: string; query?: string; limit?: number; include_metadata?: boolean }) {
+  async retrieve(
+    scope: UserScope,
+    input: LgmTarget & { node: string; query?: string; limit?: number; include_metadata?: boolean },
+  ) {
     const node = input.node.toLowerCase();
     const sector = sectorOfNode(node);
     const { namespace, graphId } = this.#target(input);
@@ -82,7 +91,12 @@ export class LangGraphMemory {
           .filter((m) => inTarget(m.metadata))
           .slice(0, limit)
           .map((m) => this.#item(node, m, input.include_metadata))
-      : (await scanMemories(this.engine, scope, { sector, order: 'last_seen_desc' }, (m) => inTarget(m.metadata), { want: limit, maxScan: limit * 20 })).map((m) => this.#item(node, m, input.include_metadata));
+      : (
+          await scanMemories(this.engine, scope, { sector, order: 'last_seen_desc' }, (m) => inTarget(m.metadata), {
+            want: limit,
+            maxScan: limit * 20,
+          })
+        ).map((m) => this.#item(node, m, input.include_metadata));
     return { node, sector, namespace, graph_id: graphId, query: input.query ?? null, count: items.length, items };
   }
 
@@ -92,7 +106,13 @@ export class LangGraphMemory {
     const perNode = Math.max(1, Math.floor(limit / Object.keys(NODE_SECTORS).length));
     const nodes = [];
     for (const node of Object.keys(NODE_SECTORS)) {
-      const r = await this.retrieve(scope, { node, namespace, graph_id: graphId, limit: perNode, include_metadata: true });
+      const r = await this.retrieve(scope, {
+        node,
+        namespace,
+        graph_id: graphId,
+        limit: perNode,
+        include_metadata: true,
+      });
       nodes.push({ node, sector: r.sector, items: r.items });
     }
     const summary = nodes
@@ -108,7 +128,8 @@ export class LangGraphMemory {
     if (!content) {
       const ctx = await this.context(scope, { namespace, graph_id: graphId });
       const lines = ctx.nodes.flatMap((n) => n.items.map((i) => `[${n.node}] ${i.content.slice(0, SUMMARY_CHARS)}`));
-      if (lines.length === 0) throw new OmError('validation_error', 'content: nothing to reflect on (no content and no LangGraph context)');
+      if (lines.length === 0)
+        throw new OmError('validation_error', 'content: nothing to reflect on (no content and no LangGraph context)');
       const head = `Reflection synthesized from LangGraph context (namespace=${namespace}${graphId ? `, graph=${graphId}` : ''})`;
       content = [head, ...lines.map((l, i) => `${i + 1}. ${l}`)].join('\n');
     }
@@ -127,10 +148,22 @@ export class LangGraphMemory {
     return { namespace: t.namespace ?? this.config.namespace, graphId: t.graph_id ?? null };
   }
 
-  async #put(scope: UserScope, node: string, content: string, target: LgmTarget, tags: string[], metadata: Record<string, unknown>) {
+  async #put(
+    scope: UserScope,
+    node: string,
+    content: string,
+    target: LgmTarget,
+    tags: string[],
+    metadata: Record<string, unknown>,
+  ) {
     const { namespace, graphId } = this.#target(target);
     const sector = sectorOfNode(node);
-    const allTags = [...tags, `lgm:node:${node}`, `lgm:namespace:${namespace}`, ...(graphId ? [`lgm:graph:${graphId}`] : [])];
+    const allTags = [
+      ...tags,
+      `lgm:node:${node}`,
+      `lgm:namespace:${namespace}`,
+      ...(graphId ? [`lgm:graph:${graphId}`] : []),
+    ];
     const meta = {
       ...metadata,
       lgm: { node, sector, namespace, graph_id: graphId, stored_at: Date.now(), mode: 'langgraph' },

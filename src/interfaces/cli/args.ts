@@ -21,11 +21,16 @@ export const TARGET_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
+type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>;
 
-export function parseCommand<O extends Options>(args: string[], options: O, positionals: { min: number; max: number; names: string }): Parsed<O> {
+export function parseCommand<O extends Options>(
+  args: string[],
+  options: O,
+  positionals: { min: number; max: number; names: string },
+): Parsed<O> {
   let parsed: Parsed<O>;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -39,7 +44,13 @@ export function parseCommand<O extends Options>(args: string[], options: O, posi
   return parsed;
 }
 
-export function numberOption(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
+export function numberOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+  integer = false,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
@@ -50,12 +61,18 @@ export function numberOption(value: string | undefined, name: string, min: numbe
 
 /** `a,b,c` → `['a', 'b', 'c']`. */
 export function listOption(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 }
 
 export function sectorOption(value: string | undefined, name = 'sector'): Sector | undefined {
   if (value === undefined) return undefined;
-  if (!isSector(value)) throw new UsageError(`--${name} must be one of episodic, semantic, procedural, emotional, reflective`);
+  if (!isSector(value))
+    throw new UsageError(`--${name} must be one of episodic, semantic, procedural, emotional, reflective`);
   return value;
 }
 
@@ -67,7 +84,8 @@ export function jsonObjectOption(value: string | undefined, name: string): Recor
   } catch {
     throw new UsageError(`--${name} must be a JSON object`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--${name} must be a JSON object`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new UsageError(`--${name} must be a JSON object`);
   return parsed as Record<string, unknown>;
 }
 

@@ -24,10 +24,12 @@ export function alignHelp(text: string): string {
   const lines = text.split('\n');
   const terms = lines.map((l) => row.exec(l)?.[1]?.length ?? 0);
   const width = Math.max(...terms);
-  return lines.map((l) => {
-    const m = row.exec(l);
-    return m ? `  ${m[1]!.padEnd(width)}  ${m[2]}` : l;
-  }).join('\n');
+  return lines
+    .map((l) => {
+      const m = row.exec(l);
+      return m ? `  ${m[1]!.padEnd(width)}  ${m[2]}` : l;
+    })
+    .join('\n');
 }
 
 export type Subcommand = (args: string[], io: Io) => Promise<number>;
@@ -37,7 +39,10 @@ export function dispatch(group: string, table: Record<string, Subcommand>): Comm
   return (args, io) => {
     const [sub, ...rest] = args;
     const run = sub !== undefined && Object.hasOwn(table, sub) ? table[sub] : undefined;
-    if (!run) throw new UsageError(`unknown ${group} subcommand${sub ? ` "${sub}"` : ''}; try: ${Object.keys(table).join(', ')}`);
+    if (!run)
+      throw new UsageError(
+        `unknown ${group} subcommand${sub ? ` "${sub}"` : ''}; try: ${Object.keys(table).join(', ')}`,
+      );
     return run(rest, io);
   };
 }

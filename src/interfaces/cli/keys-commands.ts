@@ -8,7 +8,11 @@ import { withTarget } from './target.js';
 const OPTIONS = { url: TARGET_OPTIONS.url, 'api-key': TARGET_OPTIONS['api-key'], json: TARGET_OPTIONS.json } as const;
 
 async function create(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommand(args, { ...OPTIONS, label: { type: 'string' } }, { min: 0, max: 1, names: 'at most one user id' });
+  const { values, positionals } = parseCommand(
+    args,
+    { ...OPTIONS, label: { type: 'string' } },
+    { min: 0, max: 1, names: 'at most one user id' },
+  );
   const user = positionals[0] ?? null;
   const k = await withTarget(values, io, (api) => api.createApiKey(user, values.label));
   if (values.json) printJson(io, k);
@@ -27,7 +31,14 @@ async function list(args: string[], io: Io): Promise<number> {
     printTable(
       io,
       ['id', 'user', 'label', 'created', 'last used', 'revoked'],
-      keys.map((k) => [k.id, k.user_id ?? '(default)', k.label ?? '', isoTime(k.created_at), isoTime(k.last_used_at), isoTime(k.revoked_at)]),
+      keys.map((k) => [
+        k.id,
+        k.user_id ?? '(default)',
+        k.label ?? '',
+        isoTime(k.created_at),
+        isoTime(k.last_used_at),
+        isoTime(k.revoked_at),
+      ]),
       'no keys',
     );
   return 0;

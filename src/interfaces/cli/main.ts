@@ -27,7 +27,11 @@ export const EXIT = { ok: 0, error: 1, usage: 2, notFound: 3 } as const;
 
 export const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
-  migrate: { summary: 'upgrade the database schema: status | plan | up | verify', help: MIGRATE_HELP, run: migrateCommand },
+  migrate: {
+    summary: 'upgrade the database schema: status | plan | up | verify',
+    help: MIGRATE_HELP,
+    run: migrateCommand,
+  },
   mcp: mcpCommand,
   ...MEMORY_COMMANDS,
   users: usersCommand,

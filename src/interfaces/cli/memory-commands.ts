@@ -42,12 +42,15 @@ function printMemory(io: Io, json: boolean | undefined, m: MemoryView): void {
 
 /** The content to add: the argument, standard input for `-`, or a file; exactly one of them. */
 async function contentArgument(positional: string | undefined, file: string | undefined): Promise<string> {
-  if ((positional === undefined) === (file === undefined)) throw new UsageError('give the content as an argument, - for standard input, or --file F (one of them)');
+  if ((positional === undefined) === (file === undefined))
+    throw new UsageError('give the content as an argument, - for standard input, or --file F (one of them)');
   if (file !== undefined) {
     try {
       return await readFile(file, 'utf8');
     } catch (err) {
-      throw new UsageError(`--file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      throw new UsageError(
+        `--file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      );
     }
   }
   if (positional !== '-') return positional!;
@@ -69,7 +72,13 @@ const add: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommand(
       args,
-      { ...TARGET_OPTIONS, ...CONTENT_OPTIONS, sector: { type: 'string' }, salience: { type: 'string' }, file: { type: 'string' } },
+      {
+        ...TARGET_OPTIONS,
+        ...CONTENT_OPTIONS,
+        sector: { type: 'string' },
+        salience: { type: 'string' },
+        file: { type: 'string' },
+      },
       { min: 0, max: 1, names: 'the content (quote it), - for standard input, or --file F' },
     );
     const content = await contentArgument(positionals[0], values.file);
@@ -97,7 +106,13 @@ const query: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommand(
       args,
-      { ...TARGET_OPTIONS, k: { type: 'string' }, sector: { type: 'string' }, 'min-score': { type: 'string' }, tags: { type: 'string' } },
+      {
+        ...TARGET_OPTIONS,
+        k: { type: 'string' },
+        sector: { type: 'string' },
+        'min-score': { type: 'string' },
+        tags: { type: 'string' },
+      },
       { min: 1, max: 1, names: 'the query text (quote it)' },
     );
     const options = compact({
@@ -158,7 +173,11 @@ const get: Command = {
   help: `usage: openmemory get <id> [options]${TARGET_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseCommand(args, TARGET_OPTIONS, ID);
-    printMemory(io, values.json, await withTarget(values, io, (api) => api.get(positionals[0]!, compact({ user_id: values.user }))));
+    printMemory(
+      io,
+      values.json,
+      await withTarget(values, io, (api) => api.get(positionals[0]!, compact({ user_id: values.user }))),
+    );
     return 0;
   },
 };
@@ -170,7 +189,11 @@ const update: Command = {
   --tags a,b       replace the tags
   --metadata JSON  replace the metadata${TARGET_HELP}`,
   async run(args, io) {
-    const { values, positionals } = parseCommand(args, { ...TARGET_OPTIONS, ...CONTENT_OPTIONS, content: { type: 'string' } }, ID);
+    const { values, positionals } = parseCommand(
+      args,
+      { ...TARGET_OPTIONS, ...CONTENT_OPTIONS, content: { type: 'string' } },
+      ID,
+    );
     const changes = compact({
       user_id: values.user,
       content: values.content,

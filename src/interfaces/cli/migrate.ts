@@ -81,13 +81,23 @@ async function plan(store: MigratableStore, io: Io): Promise<number> {
 async function redoUpstreamVectors(config: Readonly<Config>, store: MigratableStore, io: Io): Promise<boolean> {
   const embedder = createEmbedder(config);
   const result = await reembedUpstream(store, embedder, io.err);
-  if (result.rewritten > 0) io.out(`re-embedded ${count(result.rewritten, 'memory', 'memories')} (${count(result.vectors, 'vector', 'vectors')}) with ${embedder.id}`);
+  if (result.rewritten > 0)
+    io.out(
+      `re-embedded ${count(result.rewritten, 'memory', 'memories')} (${count(result.vectors, 'vector', 'vectors')}) with ${embedder.id}`,
+    );
   if (result.status === 'complete') return true;
-  io.err(`re-embedding stopped: ${result.error}; the schema is upgraded, run \`openmemory migrate up\` again to continue`);
+  io.err(
+    `re-embedding stopped: ${result.error}; the schema is upgraded, run \`openmemory migrate up\` again to continue`,
+  );
   return false;
 }
 
-async function up(config: Readonly<Config>, store: MigratableStore, io: Io, flags: { backup: boolean; reembed: boolean }): Promise<number> {
+async function up(
+  config: Readonly<Config>,
+  store: MigratableStore,
+  io: Io,
+  flags: { backup: boolean; reembed: boolean },
+): Promise<number> {
   const target = store.migrationTarget();
   const dry = await upgradeAtomically(target, { dryRun: true });
   if (dry.report.status !== 'ok') {
@@ -114,15 +124,24 @@ async function verify(config: Readonly<Config>, store: MigratableStore, io: Io):
   for (const [table, n] of Object.entries(result.data.rows)) io.out(`rows ${table}: ${n}`);
   io.out(`vectors without a model (to re-embed): ${result.data.vectorsWithoutModel}`);
   // Information, not drift: upstream's values kept as written, and memories similarity cannot reach.
-  for (const [what, n] of Object.entries(result.data.misplaced)) io.out(`note: ${what}: ${n} rows as upstream wrote them`);
+  for (const [what, n] of Object.entries(result.data.misplaced))
+    io.out(`note: ${what}: ${n} rows as upstream wrote them`);
   const { withoutVectors } = result.data;
   if (withoutVectors.count > 0) {
     const more = withoutVectors.count > withoutVectors.ids.length ? ', …' : '';
-    io.out(`note: ${withoutVectors.count} memories without vectors (not embedded; \`openmemory reembed\` retries): ${withoutVectors.ids.join(', ')}${more}`);
+    io.out(
+      `note: ${withoutVectors.count} memories without vectors (not embedded; \`openmemory reembed\` retries): ${withoutVectors.ids.join(', ')}${more}`,
+    );
   }
-  for (const d of result.drift) io.out(`drift: ${d.kind} ${d.object}${d.expected ? ` expected ${d.expected}` : ''}${d.actual ? ` found ${d.actual}` : ''}`);
+  for (const d of result.drift)
+    io.out(
+      `drift: ${d.kind} ${d.object}${d.expected ? ` expected ${d.expected}` : ''}${d.actual ? ` found ${d.actual}` : ''}`,
+    );
   const ownership = result.data.vectorsWithOtherUser + result.data.waypointsWithOtherUser;
-  if (ownership > 0) io.out(`ownership: ${result.data.vectorsWithOtherUser} vectors and ${result.data.waypointsWithOtherUser} links carry another user than their memory`);
+  if (ownership > 0)
+    io.out(
+      `ownership: ${result.data.vectorsWithOtherUser} vectors and ${result.data.waypointsWithOtherUser} links carry another user than their memory`,
+    );
   const clean = result.drift.length === 0 && ownership === 0;
   io.out(clean ? 'no drift' : 'drift found');
   return clean ? EXIT.ok : EXIT.drift;
@@ -133,7 +152,12 @@ const parseMigrateArgs = (args: string[]) =>
     args,
     allowPositionals: true,
     strict: true,
-    options: { 'no-backup': { type: 'boolean' }, 'no-reembed': { type: 'boolean' }, 'user-map': { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      'no-backup': { type: 'boolean' },
+      'no-reembed': { type: 'boolean' },
+      'user-map': { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
 
 export async function migrateCommand(args: string[], io: Io): Promise<number> {
@@ -148,7 +172,13 @@ export async function migrateCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = parsed.positionals;
   if (parsed.values.help || !sub || rest.length > 0 || !['status', 'plan', 'up', 'verify'].includes(sub)) {
     if (!parsed.values.help) {
-      io.err(!sub ? 'usage error: name a migrate subcommand' : rest.length > 0 ? `usage error: unexpected argument "${rest[0]}"` : `usage error: unknown migrate subcommand "${sub}"; try: status, plan, up, verify`);
+      io.err(
+        !sub
+          ? 'usage error: name a migrate subcommand'
+          : rest.length > 0
+            ? `usage error: unexpected argument "${rest[0]}"`
+            : `usage error: unknown migrate subcommand "${sub}"; try: status, plan, up, verify`,
+      );
     }
     io.err(MIGRATE_HELP);
     return parsed.values.help ? EXIT.ok : EXIT.usage;

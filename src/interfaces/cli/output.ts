@@ -10,7 +10,8 @@ export const clip = (text: string, max: number): string => {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 
-export const isoTime = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '-' : new Date(ms).toISOString());
+export const isoTime = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined ? '-' : new Date(ms).toISOString();
 
 /** `1 memory`, `2 memories`. */
 export const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;

@@ -23,7 +23,9 @@ export function startProgress(io: Io, label: string, total: number | null): Prog
     if (total === null || total === 0) return draw(`${label} ${done}  ${rate.toFixed(1)}/s`);
     const share = Math.min(done / total, 1);
     const filled = Math.round(share * WIDTH);
-    draw(`${label} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${done}/${total}  ${(share * 100).toFixed(1)}%  ${rate.toFixed(1)}/s`);
+    draw(
+      `${label} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${done}/${total}  ${(share * 100).toFixed(1)}%  ${rate.toFixed(1)}/s`,
+    );
   };
   return {
     tick(n = 1) {

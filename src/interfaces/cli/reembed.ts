@@ -86,12 +86,19 @@ function progressWriter(io: Io): (p: ReembedProgress) => void {
 export async function reembedCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseCommand(
     args,
-    { user: { type: 'string' }, 'default-user': { type: 'boolean' }, sector: { type: 'string' }, batch: { type: 'string' } },
+    {
+      user: { type: 'string' },
+      'default-user': { type: 'boolean' },
+      sector: { type: 'string' },
+      batch: { type: 'string' },
+    },
     { min: 0, max: 0, names: '' },
   );
-  if (values.user !== undefined && values['default-user']) throw new UsageError('--user and --default-user exclude each other');
+  if (values.user !== undefined && values['default-user'])
+    throw new UsageError('--user and --default-user exclude each other');
   const batch = values.batch === undefined ? undefined : Number(values.batch);
-  if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new UsageError('--batch must be a positive integer');
+  if (batch !== undefined && !(Number.isInteger(batch) && batch > 0))
+    throw new UsageError('--batch must be a positive integer');
   const config = loadConfig(io.env);
   const abort = new AbortController();
   const stop = () => abort.abort();
@@ -105,7 +112,9 @@ export async function reembedCommand(args: string[], io: Io): Promise<number> {
       onProgress: progressWriter(io),
       signal: abort.signal,
     });
-    io.out(`re-embedded ${r.rewritten} of ${count(r.total, 'memory', 'memories')} (${count(r.vectors, 'vector', 'vectors')}) with ${r.embedder}; ${r.skipped} changed or deleted meanwhile`);
+    io.out(
+      `re-embedded ${r.rewritten} of ${count(r.total, 'memory', 'memories')} (${count(r.vectors, 'vector', 'vectors')}) with ${r.embedder}; ${r.skipped} changed or deleted meanwhile`,
+    );
     if (r.status === 'complete') return 0;
     io.err(`stopped: ${r.error}; run the command again to continue`);
     return 1;

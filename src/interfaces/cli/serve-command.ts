@@ -40,13 +40,18 @@ const FLAG_VARIABLES = { host: 'OM_HOST', port: 'OM_PORT', db: 'OM_DB_PATH' } as
 
 /** The environment with the command line's settings applied over it. */
 function withFlags(args: string[], io: Io): Io['env'] {
-  const { values } = parseCommand(args, { host: { type: 'string' }, port: { type: 'string' }, db: { type: 'string' } }, { min: 0, max: 0, names: '' });
+  const { values } = parseCommand(
+    args,
+    { host: { type: 'string' }, port: { type: 'string' }, db: { type: 'string' } },
+    { min: 0, max: 0, names: '' },
+  );
   const env = { ...io.env };
   for (const [flag, variable] of Object.entries(FLAG_VARIABLES)) {
     const value = values[flag as keyof typeof FLAG_VARIABLES];
     if (value === undefined) continue;
     const previous = env[variable];
-    if (previous !== undefined && previous !== '' && previous !== value) io.err(`--${flag} ${value} overrides ${variable}=${previous}`);
+    if (previous !== undefined && previous !== '' && previous !== value)
+      io.err(`--${flag} ${value} overrides ${variable}=${previous}`);
     env[variable] = value;
   }
   return env;
@@ -64,7 +69,10 @@ async function checkPortFree(config: Readonly<Config>): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? 'is already in use' : `cannot be bound (${code ?? (err as Error).message})`;
-    throw new ConfigError('OM_PORT', `${config.host}:${config.port} ${why}; choose another port with OM_PORT or --port`);
+    throw new ConfigError(
+      'OM_PORT',
+      `${config.host}:${config.port} ${why}; choose another port with OM_PORT or --port`,
+    );
   } finally {
     await new Promise<void>((resolve) => probe.close(() => resolve()));
   }

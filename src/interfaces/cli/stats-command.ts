@@ -10,7 +10,11 @@ export const statsCommand: Command = {
   help: `usage: openmemory stats [--user ID] [--json]
   Without --user: users, memories, sectors and embedding models of the whole database.`,
   async run(args, io) {
-    const { values } = parseCommand(args, { user: TARGET_OPTIONS.user, json: TARGET_OPTIONS.json, url: TARGET_OPTIONS.url }, { min: 0, max: 0, names: '' });
+    const { values } = parseCommand(
+      args,
+      { user: TARGET_OPTIONS.user, json: TARGET_OPTIONS.json, url: TARGET_OPTIONS.url },
+      { min: 0, max: 0, names: '' },
+    );
     return withLocalEngine(values, io, async (engine) => {
       if (values.user !== undefined) {
         const s = await engine.userStats(userScope(values.user));
@@ -25,7 +29,11 @@ export const statsCommand: Command = {
             'last 24h': String(s.createdLast24h),
             'last created': isoTime(s.lastCreatedAt),
           });
-          printTable(io, ['sector', 'memories', 'avg salience'], s.sectors.map((x) => [x.sector, String(x.count), fixed(x.avgSalience)]));
+          printTable(
+            io,
+            ['sector', 'memories', 'avg salience'],
+            s.sectors.map((x) => [x.sector, String(x.count), fixed(x.avgSalience)]),
+          );
         }
         return 0;
       }
@@ -38,8 +46,16 @@ export const statsCommand: Command = {
       if (values.json) printJson(io, { users: users.length, memories, sectors, models, store: engine.store.location });
       else {
         printRecord(io, { store: engine.store.location, users: String(users.length), memories: String(memories) });
-        printTable(io, ['sector', 'memories', 'avg salience'], sectors.map((x) => [x.sector, String(x.count), fixed(x.avgSalience)]));
-        printTable(io, ['model', 'dim', 'vectors'], models.map((m) => [m.model ?? '(upstream)', String(m.dim), String(m.vectors)]));
+        printTable(
+          io,
+          ['sector', 'memories', 'avg salience'],
+          sectors.map((x) => [x.sector, String(x.count), fixed(x.avgSalience)]),
+        );
+        printTable(
+          io,
+          ['model', 'dim', 'vectors'],
+          models.map((m) => [m.model ?? '(upstream)', String(m.dim), String(m.vectors)]),
+        );
       }
       return 0;
     });

@@ -47,7 +47,12 @@ export async function runExport(io: Io, values: ExportFlags, users: Array<string
         ? (await Promise.all(users.map((u) => engine.store.countMemories(userScope(u))))).reduce((a, b) => a + b, 0)
         : await engine.store.adminCountMemories();
       const bar = startProgress(io, 'export', total);
-      const n = await exportMemories(engine.store, { ...(users ? { users } : {}), withVectors: values['with-vectors'] ?? false, write: out.write, onMemory: () => bar.tick() });
+      const n = await exportMemories(engine.store, {
+        ...(users ? { users } : {}),
+        withVectors: values['with-vectors'] ?? false,
+        write: out.write,
+        onMemory: () => bar.tick(),
+      });
       bar.finish();
       return n;
     });
@@ -154,7 +159,7 @@ async function runServiceImport(io: Io, values: ServiceFlags): Promise<number> {
 }
 
 const importCommand: Command = {
-  summary: 'load a JSON Lines export (file or - for stdin), or another service\'s memories (--from)',
+  summary: "load a JSON Lines export (file or - for stdin), or another service's memories (--from)",
   help: `usage: openmemory import <file|-> [--json]
   Every line is checked before anything is written; memories keep their ids, users, times and
   salience. Lines without vectors are embedded with the configured provider. Ids already present
@@ -176,7 +181,11 @@ usage: openmemory import --from mem0|zep|supermemory|openmemory-url --user ID [o
     if (args.some((a) => a === '--from' || a.startsWith('--from='))) {
       return runServiceImport(io, parseCommand(args, SERVICE_OPTIONS, { min: 0, max: 0, names: '' }).values);
     }
-    const { values, positionals } = parseCommand(args, { json: TARGET_OPTIONS.json, url: TARGET_OPTIONS.url }, { min: 1, max: 1, names: 'a file (or - for stdin)' });
+    const { values, positionals } = parseCommand(
+      args,
+      { json: TARGET_OPTIONS.json, url: TARGET_OPTIONS.url },
+      { min: 1, max: 1, names: 'a file (or - for stdin)' },
+    );
     const file = positionals[0]!;
     const source: LineSource = file === '-' ? await stdinSource() : () => fileLines(file);
     const total = await validateImport(source);

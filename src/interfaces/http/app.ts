@@ -77,7 +77,13 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: AppDe
     const seconds = (performance.now() - started) / 1000;
     const route = c.get('route');
     deps.metrics.observe(c.req.method, route, c.res.status, seconds);
-    deps.log.info('request', { request_id: requestId, method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) });
+    deps.log.info('request', {
+      request_id: requestId,
+      method: c.req.method,
+      route,
+      status: c.res.status,
+      ms: Math.round(seconds * 1000),
+    });
   });
   app.use('*', originPolicy(config));
   const guard = hostGuard(config);

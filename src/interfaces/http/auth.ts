@@ -11,7 +11,10 @@ import type { ApiKeyRecord, Store } from '../../store/store.js';
 import type { ApiKeyView } from '../../sdk/types.js';
 import { requestedUser } from '../default-user.js';
 
-export type KeyStore = Pick<Store, 'adminCreateApiKey' | 'adminFindApiKey' | 'adminListApiKeys' | 'adminRevokeApiKey' | 'adminTouchApiKey'>;
+export type KeyStore = Pick<
+  Store,
+  'adminCreateApiKey' | 'adminFindApiKey' | 'adminListApiKeys' | 'adminRevokeApiKey' | 'adminTouchApiKey'
+>;
 
 /** `last_used_at` is exact to this much: a busy key costs one write per interval, not one per request. */
 export const KEY_USE_RESOLUTION_MS = 60_000;

@@ -57,13 +57,19 @@ export class HttpMetrics {
       const [method, route, status] = key.split('\u0000');
       out.push(`om_http_requests_total{method="${method}",route="${label(route!)}",status="${status}"} ${n}`);
     }
-    out.push('# HELP om_http_request_duration_seconds HTTP request latency.', '# TYPE om_http_request_duration_seconds histogram');
+    out.push(
+      '# HELP om_http_request_duration_seconds HTTP request latency.',
+      '# TYPE om_http_request_duration_seconds histogram',
+    );
     for (const [key, h] of this.#latency) {
       const [method, route] = key.split('\u0000');
       const l = `method="${method}",route="${label(route!)}"`;
       BUCKETS.forEach((b, i) => out.push(`om_http_request_duration_seconds_bucket{${l},le="${b}"} ${h.counts[i]}`));
       out.push(`om_http_request_duration_seconds_bucket{${l},le="+Inf"} ${h.count}`);
-      out.push(`om_http_request_duration_seconds_sum{${l}} ${h.sum}`, `om_http_request_duration_seconds_count{${l}} ${h.count}`);
+      out.push(
+        `om_http_request_duration_seconds_sum{${l}} ${h.sum}`,
+        `om_http_request_duration_seconds_count{${l}} ${h.count}`,
+      );
     }
     for (const g of gauges) {
       out.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`);

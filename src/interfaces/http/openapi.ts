@@ -99,7 +99,7 @@ function mcpPath(maxPayloadBytes: number): Json {
     post: {
       summary: 'Model Context Protocol over streamable HTTP: JSON-RPC 2.0, stateless, JSON answers.',
       description:
-        'Tools openmemory_store, _query, _get, _list, _delete, _reinforce, _user_summary act in the key\'s scope; ' +
+        "Tools openmemory_store, _query, _get, _list, _delete, _reinforce, _user_summary act in the key's scope; " +
         'tool failures are results with `isError` and `structuredContent: {error, message}` using the codes of the ' +
         `error catalogue. Request body at most ${maxPayloadBytes} bytes (OM_MAX_PAYLOAD_SIZE). Other methods are 405.`,
       operationId: 'postMcp',
@@ -122,7 +122,11 @@ export function openApiDocument(specs: RouteSpec[], version: string, maxPayloadB
   paths['/mcp'] = mcpPath(maxPayloadBytes);
   return {
     openapi: '3.1.0',
-    info: { title: 'OpenMemory', version, description: 'Long-term memory for AI agents, strictly per user; wire-compatible with OpenMemory v1.2.' },
+    info: {
+      title: 'OpenMemory',
+      version,
+      description: 'Long-term memory for AI agents, strictly per user; wire-compatible with OpenMemory v1.2.',
+    },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },

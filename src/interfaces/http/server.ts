@@ -19,7 +19,12 @@ export interface RunningServer {
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
-export async function startServer(options: { config: Readonly<Config>; engine: MemoryEngine; keys: KeyStore; log: Logger }): Promise<RunningServer> {
+export async function startServer(options: {
+  config: Readonly<Config>;
+  engine: MemoryEngine;
+  keys: KeyStore;
+  log: Logger;
+}): Promise<RunningServer> {
   const { config, engine, log } = options;
   checkBind(config);
   if (config.apiKey === null && config.corsOrigins === '*') {

@@ -13,7 +13,8 @@ import { authorize } from '../http/route.js';
  * The MCP SDK loads with the first MCP request, as the document converters do with the first
  * ingestion: a server its clients only reach over REST does not hold it (about 10 MB).
  */
-const importMcp = () => Promise.all([import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), import('./server.js')]);
+const importMcp = () =>
+  Promise.all([import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), import('./server.js')]);
 let mcpModules: ReturnType<typeof importMcp> | undefined;
 const loadMcp = () => (mcpModules ??= importMcp());
 
@@ -36,7 +37,10 @@ export function mcpHttpApp(deps: AppDeps): Hono<AppEnv> {
     }
     const [{ WebStandardStreamableHTTPServerTransport }, { createMcpServer }] = await loadMcp();
     const server = createMcpServer({ engine: deps.engine, caller, log: deps.log });
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
     await server.connect(transport);
     try {
       return await transport.handleRequest(c.req.raw, { parsedBody });

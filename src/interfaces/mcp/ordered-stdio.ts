@@ -6,14 +6,22 @@
  * gets the JSON-RPC error for it instead of silence.
  */
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, JSONRPCMessageSchema, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  JSONRPCMessageSchema,
+  type JSONRPCMessage,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
 
 type Waiting = { id: RequestId; release: () => void };
 
-const isRequest = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId; method: string } => 'method' in m && 'id' in m;
+const isRequest = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId; method: string } =>
+  'method' in m && 'id' in m;
 const isResponseTo = (m: JSONRPCMessage, id: RequestId) => !('method' in m) && 'id' in m && m.id === id;
 const cancelledId = (m: JSONRPCMessage): RequestId | undefined =>
-  'method' in m && m.method === 'notifications/cancelled' ? (m.params as { requestId?: RequestId } | undefined)?.requestId : undefined;
+  'method' in m && m.method === 'notifications/cancelled'
+    ? (m.params as { requestId?: RequestId } | undefined)?.requestId
+    : undefined;
 
 export class OrderedStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
@@ -62,7 +70,11 @@ export class OrderedStdioTransport implements Transport {
     const parsed = JSONRPCMessageSchema.safeParse(raw);
     if (!parsed.success) {
       const id = (raw as { id?: unknown } | null)?.id;
-      void this.#reply(typeof id === 'string' || typeof id === 'number' ? id : null, ErrorCode.InvalidRequest, 'Invalid Request: not a JSON-RPC 2.0 message');
+      void this.#reply(
+        typeof id === 'string' || typeof id === 'number' ? id : null,
+        ErrorCode.InvalidRequest,
+        'Invalid Request: not a JSON-RPC 2.0 message',
+      );
       return;
     }
     const message = parsed.data;

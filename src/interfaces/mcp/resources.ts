@@ -30,11 +30,23 @@ function registerConfig(server: McpServer, ctx: ToolContext, tools: readonly str
   server.registerResource(
     'openmemory-config',
     'openmemory://config',
-    { description: "Sector settings, the caller's per-sector statistics and the available tools.", mimeType: 'application/json' },
+    {
+      description: "Sector settings, the caller's per-sector statistics and the available tools.",
+      mimeType: 'application/json',
+    },
     async (uri) => {
       const stats = await ctx.engine.userStats(ctx.scope(undefined));
       const body = {
-        sectors: Object.fromEntries(SECTORS.map((s) => [s, { model: SECTOR_CONFIGS[s].model, decay_lambda: SECTOR_CONFIGS[s].lambda, weight: SECTOR_CONFIGS[s].weight }])),
+        sectors: Object.fromEntries(
+          SECTORS.map((s) => [
+            s,
+            {
+              model: SECTOR_CONFIGS[s].model,
+              decay_lambda: SECTOR_CONFIGS[s].lambda,
+              weight: SECTOR_CONFIGS[s].weight,
+            },
+          ]),
+        ),
         stats: stats.sectors.map((s) => ({ sector: s.sector, count: s.count, avg_salience: s.avgSalience })),
         server: { name: MCP_SERVER_NAME, version: MCP_SERVER_VERSION },
         available_tools: tools,
@@ -44,7 +56,12 @@ function registerConfig(server: McpServer, ctx: ToolContext, tools: readonly str
   );
 }
 
-export function registerResources(server: McpServer, ctx: ToolContext, visibleUsers: () => Promise<string[]>, tools: readonly string[]): void {
+export function registerResources(
+  server: McpServer,
+  ctx: ToolContext,
+  visibleUsers: () => Promise<string[]>,
+  tools: readonly string[],
+): void {
   registerConfig(server, ctx, tools);
   const described: Record<Kind, string> = {
     summary: "The user's memory summary (JSON).",
@@ -59,12 +76,21 @@ export function registerResources(server: McpServer, ctx: ToolContext, visibleUs
     );
     const template = new ResourceTemplate(`openmemory://users/{user_id}/${kind}`, {
       list: async () => ({
-        resources: (await visibleUsers()).map((u) => ({ uri: namedUri(u, kind), name: `${u} ${kind}`, mimeType: 'application/json' })),
+        resources: (await visibleUsers()).map((u) => ({
+          uri: namedUri(u, kind),
+          name: `${u} ${kind}`,
+          mimeType: 'application/json',
+        })),
       }),
     });
-    server.registerResource(`user-${kind}`, template, { description: described[kind], mimeType: 'application/json' }, (uri, vars) => {
-      const raw = Array.isArray(vars.user_id) ? vars.user_id[0] : vars.user_id;
-      return read(ctx, uri, ctx.scope(decodeURIComponent(raw ?? '')), kind);
-    });
+    server.registerResource(
+      `user-${kind}`,
+      template,
+      { description: described[kind], mimeType: 'application/json' },
+      (uri, vars) => {
+        const raw = Array.isArray(vars.user_id) ? vars.user_id[0] : vars.user_id;
+        return read(ctx, uri, ctx.scope(decodeURIComponent(raw ?? '')), kind);
+      },
+    );
   }
 }

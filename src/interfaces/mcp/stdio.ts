@@ -10,7 +10,11 @@ import { OrderedStdioTransport } from './ordered-stdio.js';
 import { createMcpServer } from './server.js';
 
 /** Resolves when the client closes the connection. */
-export async function serveMcpStdio(engine: MemoryEngine, log: Logger, caller: Exclude<Caller, { role: 'public' }>): Promise<void> {
+export async function serveMcpStdio(
+  engine: MemoryEngine,
+  log: Logger,
+  caller: Exclude<Caller, { role: 'public' }>,
+): Promise<void> {
   const server = createMcpServer({ engine, caller, log });
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();

@@ -14,7 +14,11 @@ export function toolError(err: unknown, log: (err: unknown) => void): CallToolRe
   const known = err instanceof OmError;
   if (!known) log(err);
   const payload = known ? { error: err.code, message: err.message } : { error: 'internal', message: 'internal error' };
-  return { isError: true, content: [{ type: 'text', text: `${payload.error}: ${payload.message}` }], structuredContent: payload };
+  return {
+    isError: true,
+    content: [{ type: 'text', text: `${payload.error}: ${payload.message}` }],
+    structuredContent: payload,
+  };
 }
 
 export const preview = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -48,7 +48,10 @@ export const score01 = z.number().min(0).max(1);
  * Text stored or searched exactly as sent (no trimming), yet not empty or only whitespace.
  */
 export const nonBlankText = (max: number) =>
-  z.string().max(max).refine((s) => s.trim().length > 0, { message: 'must not be empty or only whitespace' });
+  z
+    .string()
+    .max(max)
+    .refine((s) => s.trim().length > 0, { message: 'must not be empty or only whitespace' });
 
 /** Epoch milliseconds. */
 export const timestampField = z.number().int().nonnegative();

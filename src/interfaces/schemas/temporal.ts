@@ -48,9 +48,16 @@ export const updateFactBody = z.object({
   user_id: userIdField,
 });
 
-export const invalidateFactBody = z.object({ valid_to: timeField.optional().describe('default: now'), user_id: userIdField });
+export const invalidateFactBody = z.object({
+  valid_to: timeField.optional().describe('default: now'),
+  user_id: userIdField,
+});
 
-export const timelineQuery = z.object({ subject: subjectField, predicate: predicateField.optional(), user_id: userIdField });
+export const timelineQuery = z.object({
+  subject: subjectField,
+  predicate: predicateField.optional(),
+  user_id: userIdField,
+});
 
 export const subjectParams = z.object({ subject: subjectField });
 
@@ -67,7 +74,12 @@ export const searchFactsQuery = z.object({
   user_id: userIdField,
 });
 
-export const compareFactsQuery = z.object({ subject: subjectField, time1: timeField, time2: timeField, user_id: userIdField });
+export const compareFactsQuery = z.object({
+  subject: subjectField,
+  time1: timeField,
+  time2: timeField,
+  user_id: userIdField,
+});
 
 export const userOnlyQuery = z.object({ user_id: userIdField });
 

@@ -17,7 +17,9 @@ export const userListQuery = userMemoriesQuery.extend({
   fields: z
     .enum(['ids', 'counts', 'all'])
     .optional()
-    .describe("'ids': user ids only; 'counts': with counts; 'all' (default): also the summary (computed for users without a stored one)"),
+    .describe(
+      "'ids': user ids only; 'counts': with counts; 'all' (default): also the summary (computed for users without a stored one)",
+    ),
 });
 
 export const createApiKeyBody = z.object({

@@ -28,7 +28,9 @@ const ASSETS: Record<string, string> = {
 
 /** Built files sit beside the compiled module; run from the sources (tsx), they are in dist. */
 function assetsDir(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('../../../dist/interfaces/web/assets/', import.meta.url) : new URL('./assets/', import.meta.url);
+  return import.meta.url.endsWith('.ts')
+    ? new URL('../../../dist/interfaces/web/assets/', import.meta.url)
+    : new URL('./assets/', import.meta.url);
 }
 
 const cache = new Map<string, Buffer | null>();
@@ -50,7 +52,11 @@ function serveAsset(c: Context<AppEnv>, name: string): Response {
   c.set('route', name === 'index.html' ? '/' : `/ui/${name}`);
   const data = asset(name);
   if (!data) {
-    return c.text('The dashboard is not built: run `npm run build` (or `npm install`), then restart the server.', 503, SECURITY_HEADERS);
+    return c.text(
+      'The dashboard is not built: run `npm run build` (or `npm install`), then restart the server.',
+      503,
+      SECURITY_HEADERS,
+    );
   }
   return c.body(new Uint8Array(data), 200, { ...SECURITY_HEADERS, 'content-type': ASSETS[name]! });
 }

@@ -67,10 +67,18 @@ export class LinkRows {
     live.forEach((old, row) => {
       const { dstRows, weights, start, count } = this.at(old);
       const kept: Array<{ dstRow: number; weight: number }> = [];
-      for (let i = start; i < start + count; i++) if (renumbered[dstRows[i]!]! >= 0) kept.push({ dstRow: renumbered[dstRows[i]!]!, weight: weights[i]! });
+      for (let i = start; i < start + count; i++)
+        if (renumbered[dstRows[i]!]! >= 0) kept.push({ dstRow: renumbered[dstRows[i]!]!, weight: weights[i]! });
       if (kept.length > 0) next.set(row, kept);
     });
-    [this.#start, this.#count, this.#dst, this.#weight, this.#end, this.#live] = [next.#start, next.#count, next.#dst, next.#weight, next.#end, next.#live];
+    [this.#start, this.#count, this.#dst, this.#weight, this.#end, this.#live] = [
+      next.#start,
+      next.#count,
+      next.#dst,
+      next.#weight,
+      next.#end,
+      next.#live,
+    ];
   }
 
   /** Moves every live run to the front of the buffers. */

@@ -60,7 +60,13 @@ export class MemoryRows {
   }
 
   get bytes(): number {
-    return this.#rowOf.size * 250 + 2 * this.#chars + this.#numbers.byteLength + this.#tokens.byteLength + 8 * this.#tokenAt.length;
+    return (
+      this.#rowOf.size * 250 +
+      2 * this.#chars +
+      this.#numbers.byteLength +
+      this.#tokens.byteLength +
+      8 * this.#tokenAt.length
+    );
   }
 
   rowOf(id: string): number | undefined {
@@ -178,13 +184,20 @@ export class MemoryRows {
     this.#simhash = pick(this.#simhash);
     this.#tags = pick(this.#tags);
     this.#meta = pick(this.#meta);
-    [this.#tokens, this.#tokenAt, this.#tokenCount, this.#numbers, this.#tokensEnd] = [tokens, tokenAt, tokenCount, numbers, end];
+    [this.#tokens, this.#tokenAt, this.#tokenCount, this.#numbers, this.#tokensEnd] = [
+      tokens,
+      tokenAt,
+      tokenCount,
+      numbers,
+      end,
+    ];
     return live;
   }
 
   #setTokens(row: number, tokens: readonly string[]): void {
     // Replaced tokens stay behind in the buffer until it fills twice over with them.
-    if (this.#tokensEnd + tokens.length > this.#tokens.length && this.#tokensEnd > 2 * this.#tokensLive) this.#packTokens();
+    if (this.#tokensEnd + tokens.length > this.#tokens.length && this.#tokensEnd > 2 * this.#tokensLive)
+      this.#packTokens();
     this.#tokens = grown(this.#tokens, this.#tokensEnd + tokens.length);
     this.#tokenAt[row] = this.#tokensEnd;
     this.#tokenCount[row] = tokens.length;

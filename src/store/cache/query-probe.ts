@@ -6,7 +6,16 @@
  */
 import type { Sector } from '../../core/types.js';
 import type { VectorHit, VectorProbe } from '../store.js';
-import { cosineAt, exactDots, exactRows, memoryRowsOf, nearestRows, rowOfMemory, unit, type UnitMatrix } from '../vector-index.js';
+import {
+  cosineAt,
+  exactDots,
+  exactRows,
+  memoryRowsOf,
+  nearestRows,
+  rowOfMemory,
+  unit,
+  type UnitMatrix,
+} from '../vector-index.js';
 
 interface SectorQuery {
   sector: Sector;

@@ -92,7 +92,8 @@ export class TermIndex {
     const n = this.#docs;
     const avg = this.#tokens / n;
     // Scores accumulate in a buffer kept between searches (a map per search was most of a query's garbage).
-    if (this.#scores.length < this.#lengths.length) this.#scores = new Float64Array(Math.ceil(this.#lengths.length * 1.25));
+    if (this.#scores.length < this.#lengths.length)
+      this.#scores = new Float64Array(Math.ceil(this.#lengths.length * 1.25));
     const scores = this.#scores;
     const lengths = this.#lengths;
     const touched: number[] = [];
@@ -112,7 +113,12 @@ export class TermIndex {
         scores[row] = scores[row]! + (weight * tf) / (tf + fixed + perToken * lengths[row]!);
       }
     }
-    const top = topByScore(touched, limit, (row) => scores[row]!, (row) => this.keyOf(row)).map((row) => ({ row, score: scores[row]! }));
+    const top = topByScore(
+      touched,
+      limit,
+      (row) => scores[row]!,
+      (row) => this.keyOf(row),
+    ).map((row) => ({ row, score: scores[row]! }));
     for (const row of touched) scores[row] = 0;
     return top;
   }

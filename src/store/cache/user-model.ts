@@ -69,7 +69,10 @@ export class UserModel implements UserView {
       for (const row of data.rows.slice(i, i + BUILD_SLICE)) this.#put(row);
       yield;
     }
-    this.#setLinks(data.links, data.links.map((l) => l.srcId));
+    this.#setLinks(
+      data.links,
+      data.links.map((l) => l.srcId),
+    );
     yield;
     for (const [key, list] of groupVectors(data.vectors)) {
       const dim = list[0]!.vector.length;
@@ -111,8 +114,12 @@ export class UserModel implements UserView {
       const added = groupVectors(data.vectors.filter((v) => replaced.has(v.id)));
       for (const [key, index] of this.#vectors) this.#vectors.set(key, removeRows(index, replaced));
       for (const [key, list] of added) {
-        const index = this.#vectors.get(key) ?? toUnitMatrix({ ids: [], dim: list[0]!.vector.length, data: new Float32Array(0) });
-        appendRows(index, list.map((v) => ({ id: this.#rows.intern(v.id), vector: v.vector, memoryRow: this.#rows.rowOf(v.id) })));
+        const index =
+          this.#vectors.get(key) ?? toUnitMatrix({ ids: [], dim: list[0]!.vector.length, data: new Float32Array(0) });
+        appendRows(
+          index,
+          list.map((v) => ({ id: this.#rows.intern(v.id), vector: v.vector, memoryRow: this.#rows.rowOf(v.id) })),
+        );
         this.#vectors.set(key, index);
       }
       for (const [key, index] of this.#vectors) if (liveRows(index) === 0) this.#vectors.delete(key);
@@ -144,7 +151,10 @@ export class UserModel implements UserView {
     const row = this.#rows.rowOf(id);
     if (row === undefined) return [];
     const { dstRows, weights, start, count } = this.#links.at(row);
-    return Array.from({ length: count }, (_, i) => ({ dstId: this.#rows.idAt(dstRows[start + i]!)!, weight: weights[start + i]! }));
+    return Array.from({ length: count }, (_, i) => ({
+      dstId: this.#rows.idAt(dstRows[start + i]!)!,
+      weight: weights[start + i]!,
+    }));
   }
 
   idAt(row: number): string | undefined {
@@ -182,7 +192,8 @@ export class UserModel implements UserView {
     if (fresh || replaced) this.#text.add(row, this.#rows.termsAt(row));
     const thread = threadOfJson(data.metaJson);
     const tail = thread === null ? undefined : this.#threads.get(thread);
-    if (thread !== null && (!tail || data.createdAt >= tail.createdAt)) this.#threads.set(thread, { id: data.id, createdAt: data.createdAt });
+    if (thread !== null && (!tail || data.createdAt >= tail.createdAt))
+      this.#threads.set(thread, { id: data.id, createdAt: data.createdAt });
   }
 
   #remove(id: string): void {
@@ -236,7 +247,10 @@ export class UserModel implements UserView {
       const src = this.#rows.rowOf(id);
       if (src === undefined) continue;
       const list = bySource.get(src) ?? [];
-      this.#links.set(src, list.sort((a, b) => b.weight - a.weight || (a.dstId < b.dstId ? -1 : a.dstId > b.dstId ? 1 : 0)));
+      this.#links.set(
+        src,
+        list.sort((a, b) => b.weight - a.weight || (a.dstId < b.dstId ? -1 : a.dstId > b.dstId ? 1 : 0)),
+      );
     }
   }
 }

@@ -98,7 +98,8 @@ export class UserModels {
     if (write.change.all) return this.#drop(key);
     await this.#exclusive(key, async () => {
       const data = known ? known(model) : await this.driver.read(loadChanged(this.dialect, scope, write.change));
-      if (this.#models.get(key) === model && model.epoch === write.from) this.#resize(model, () => model.apply(write.change, data, write.to));
+      if (this.#models.get(key) === model && model.epoch === write.from)
+        this.#resize(model, () => model.apply(write.change, data, write.to));
     });
   }
 
@@ -106,11 +107,15 @@ export class UserModels {
     const key = userKey(scope);
     if (model) {
       const entries = await this.driver.read(readJournal(this.dialect, scope, model.epoch));
-      const contiguous = entries.length > 0 && entries.length <= JOURNAL_WINDOW && entries.every((e, i) => e.epoch === model.epoch + 1 + i);
+      const contiguous =
+        entries.length > 0 &&
+        entries.length <= JOURNAL_WINDOW &&
+        entries.every((e, i) => e.epoch === model.epoch + 1 + i);
       const change = merge(entries.map((e) => e.change));
       if (contiguous && !change.all && changedCount(change) <= Math.max(16, model.size * MAX_CATCH_UP_SHARE)) {
         const data = await this.driver.read(loadChanged(this.dialect, scope, change));
-        if (this.#models.get(key) === model) return this.#resize(model, () => model.apply(change, data, entries.at(-1)!.epoch));
+        if (this.#models.get(key) === model)
+          return this.#resize(model, () => model.apply(change, data, entries.at(-1)!.epoch));
       }
     }
     const started = performance.now();

@@ -12,8 +12,14 @@ import { createPrivateFile } from '../private-files.js';
 
 /** `<dir>/<name>.backup-<UTC timestamp>[-n].sqlite`, never an existing file. */
 export function backupPathFor(dbPath: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const base = path.join(path.dirname(dbPath), `${path.basename(dbPath).replace(/\.sqlite3?$|\.db$/, '')}.backup-${stamp}`);
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const base = path.join(
+    path.dirname(dbPath),
+    `${path.basename(dbPath).replace(/\.sqlite3?$|\.db$/, '')}.backup-${stamp}`,
+  );
   let candidate = `${base}.sqlite`;
   for (let n = 2; existsSync(candidate); n += 1) candidate = `${base}-${n}.sqlite`;
   return candidate;

@@ -5,8 +5,10 @@ export function describeLayout(f: SchemaFacts): string {
   if (f.isEmpty) return 'empty (a fresh install will be created)';
   if (!f.hasOpenMemoryTable) return 'not an OpenMemory database';
   if (!f.has('memories')) return 'incomplete OpenMemory database (no memories table)';
-  if (!f.hasColumn('memories', 'segment') || !f.hasColumn('memories', 'user_id')) return 'OpenMemory release 1.1.x (no user_id, no users table)';
-  if (f.hasColumn('memories', 'project_id')) return 'OpenMemory head (project_id columns; on SQLite the vector table is openmemory_vectors)';
+  if (!f.hasColumn('memories', 'segment') || !f.hasColumn('memories', 'user_id'))
+    return 'OpenMemory release 1.1.x (no user_id, no users table)';
+  if (f.hasColumn('memories', 'project_id'))
+    return 'OpenMemory head (project_id columns; on SQLite the vector table is openmemory_vectors)';
   if (!f.hasColumn('vectors', 'user_id') || !f.hasColumn('waypoints', 'user_id')) {
     return 'OpenMemory pre-1.2 (memories.user_id; vectors and waypoints without user_id)';
   }

@@ -34,8 +34,12 @@ export async function linkRepairCounts(ctx: MigrationContext, ddl: MigrationDdl)
     'waypoints.owner_corrected': `${valid} AND NOT ${sameUser('w.user_id', 'ms.user_id')}`,
   };
   const sums = Object.values(counts).map((where, i) => `SUM(CASE WHEN ${where} THEN 1 ELSE 0 END) AS c${i}`);
-  const { rows: [totals] } = await ctx.run(sql`SELECT ${raw(sums.join(', '))} FROM ${from}`);
-  const { rows: [pairs] } = await ctx.run(
+  const {
+    rows: [totals],
+  } = await ctx.run(sql`SELECT ${raw(sums.join(', '))} FROM ${from}`);
+  const {
+    rows: [pairs],
+  } = await ctx.run(
     sql`SELECT COUNT(*) AS n FROM (SELECT w.src_id, w.dst_id FROM ${from} WHERE ${raw(valid)} GROUP BY w.src_id, w.dst_id) x`,
   );
   const out = Object.fromEntries(Object.keys(counts).map((k, i) => [k, Number(totals?.[`c${i}`] ?? 0)]));
@@ -82,11 +86,18 @@ export function misplacedValues(storedType: ((column: string) => string) | null)
  * SQLite file, and the text `segment` every later row inherited from it): internal columns get a
  * valid value; what a user may recognise is kept and counted.
  */
-export async function repairMisplacedValues(ctx: MigrationContext, memories: string, storedType: ((column: string) => string) | null) {
+export async function repairMisplacedValues(
+  ctx: MigrationContext,
+  memories: string,
+  storedType: ((column: string) => string) | null,
+) {
   const where = misplacedValues(storedType);
   const change = async (what: string, text: string) => ctx.report(what, (await ctx.run(sql`${raw(text)}`)).changes);
   if (where['memories.segment_not_integer']) {
-    await change('memories.segment_not_integer_reset', `UPDATE ${memories} SET segment = 0 WHERE ${where['memories.segment_not_integer']}`);
+    await change(
+      'memories.segment_not_integer_reset',
+      `UPDATE ${memories} SET segment = 0 WHERE ${where['memories.segment_not_integer']}`,
+    );
   }
   await change('memories.version_null_set_1', `UPDATE ${memories} SET version = 1 WHERE version IS NULL`);
   // '' and NULL are both the default user to every interface; one spelling keeps the scope one scope.

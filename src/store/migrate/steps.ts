@@ -99,7 +99,8 @@ export function buildSteps(ddl: MigrationDdl, settings: UpgradeSettings): Migrat
     },
     {
       version: '2.0.0',
-      description: "waypoints keyed by (src_id, dst_id) and owned by their source memory; upstream's users renamed (anonymous = the default user), misplaced values, link and vector repairs",
+      description:
+        "waypoints keyed by (src_id, dst_id) and owned by their source memory; upstream's users renamed (anonymous = the default user), misplaced values, link and vector repairs",
       isApplied: isRekeyed,
       // Every upstream layout passes here once (none keyed links by (src_id, dst_id)); ours never comes back.
       async up(ctx) {
@@ -135,15 +136,36 @@ export function buildSteps(ddl: MigrationDdl, settings: UpgradeSettings): Migrat
       },
     },
     // 2.0.4 to 2.0.8 built a database full-text index and vector epochs; 2.0.9 replaces both.
-    featureStep('2.0.9', 'per-user change journal keeping in-process user models coherent (replaces the full-text index and vector epochs)', ddl.userJournal),
-    ...(ddl.journalLayout ? [featureStep('2.0.10', 'the change journal stored as a rowid table (an entry costs half as much to write)', ddl.journalLayout)] : []),
+    featureStep(
+      '2.0.9',
+      'per-user change journal keeping in-process user models coherent (replaces the full-text index and vector epochs)',
+      ddl.userJournal,
+    ),
+    ...(ddl.journalLayout
+      ? [
+          featureStep(
+            '2.0.10',
+            'the change journal stored as a rowid table (an entry costs half as much to write)',
+            ddl.journalLayout,
+          ),
+        ]
+      : []),
     {
       version: '2.1.0',
-      description: "temporal facts and edges per user (upstream's tables, v1.2.3 to head, carried over under their user)",
+      description:
+        "temporal facts and edges per user (upstream's tables, v1.2.3 to head, carried over under their user)",
       isApplied: (f) => temporalReady(f, ddl.temporal),
       up: (ctx) => migrateUpstreamFacts(ctx, ddl.temporal, userRenames),
     },
-    ...(ddl.upstreamStats ? [featureStep('2.1.1', "upstream's stats table carried into ours, our stats indexes on our table", ddl.upstreamStats)] : []),
+    ...(ddl.upstreamStats
+      ? [
+          featureStep(
+            '2.1.1',
+            "upstream's stats table carried into ours, our stats indexes on our table",
+            ddl.upstreamStats,
+          ),
+        ]
+      : []),
     {
       version: '2.3.0',
       description: 'memory history: each add, update, reinforcement by hand, supersede and delete, content before',

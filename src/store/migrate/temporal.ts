@@ -28,7 +28,11 @@ function hasUpstreamFacts(f: SchemaFacts, d: TemporalDdl): boolean {
 }
 
 export function temporalReady(f: SchemaFacts, d: TemporalDdl): boolean {
-  return f.hasIndexOn(d.factsIndex, 'temporalFacts') && f.hasIndexOn(d.edgesIndex, 'temporalEdges') && !hasUpstreamFacts(f, d);
+  return (
+    f.hasIndexOn(d.factsIndex, 'temporalFacts') &&
+    f.hasIndexOn(d.edgesIndex, 'temporalEdges') &&
+    !hasUpstreamFacts(f, d)
+  );
 }
 
 export async function migrateUpstreamFacts(ctx: MigrationContext, d: TemporalDdl, renames: UserRenames): Promise<void> {
@@ -49,7 +53,10 @@ export async function migrateUpstreamFacts(ctx: MigrationContext, d: TemporalDdl
     SELECT id, ${raw(cols.has('user_id') ? 'user_id' : 'NULL')}, ${raw(cols.has('project_id') ? 'project_id' : 'NULL')},
       subject, predicate, object, valid_from, valid_to, confidence, last_updated, metadata FROM ${from}`);
   ctx.report('temporal_facts.carried_over', copied.changes);
-  ctx.report('temporal_facts.user_renamed', await renameUsers(ctx, renames, d.facts, sql`id IN (SELECT id FROM ${from})`));
+  ctx.report(
+    'temporal_facts.user_renamed',
+    await renameUsers(ctx, renames, d.facts, sql`id IN (SELECT id FROM ${from})`),
+  );
   if (hasEdges) {
     const edges = raw(qualify(old.edges));
     const kept = await ctx.run(sql`INSERT INTO ${raw(d.edges)}

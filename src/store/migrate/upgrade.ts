@@ -84,7 +84,9 @@ export async function upgradeAtomically(target: MigrationTarget, options: Upgrad
     if (e instanceof Rollback) {
       if (e.report.status === 'ok') return { report: e.report, statements };
       // Rolled back: what the steps before the failure did is undone too.
-      const steps = e.report.steps.map((s) => (s.status === 'applied' ? { ...s, status: 'not_run' as const, repairs: {} } : s));
+      const steps = e.report.steps.map((s) =>
+        s.status === 'applied' ? { ...s, status: 'not_run' as const, repairs: {} } : s,
+      );
       return { report: { ...e.report, steps }, statements: [] };
     }
     throw e;

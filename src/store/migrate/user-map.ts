@@ -26,7 +26,10 @@ export function upstreamTenant(key: string): string {
 }
 
 export function upgradeSettings(apiKey: string | null, configured: UserRenames): UpgradeSettings {
-  const renames = new Map<string, string | null>([['anonymous', null], ['dev-no-auth', null]]);
+  const renames = new Map<string, string | null>([
+    ['anonymous', null],
+    ['dev-no-auth', null],
+  ]);
   // The same key, now our admin key, keeps finding its memories without naming a user.
   if (apiKey !== null) renames.set(upstreamTenant(apiKey), null);
   for (const [from, to] of configured) renames.set(from, to);

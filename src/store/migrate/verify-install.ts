@@ -24,7 +24,8 @@ export interface VerifyResult {
 
 async function freshShape(store: MigratableStore): Promise<SchemaShape> {
   const report = await store.migrate();
-  if (report.status !== 'ok') throw new Error(`the fresh install for comparison failed: ${report.reason ?? report.status}`);
+  if (report.status !== 'ok')
+    throw new Error(`the fresh install for comparison failed: ${report.reason ?? report.status}`);
   return (await store.migrationTarget().introspect()).shape;
 }
 
@@ -49,7 +50,10 @@ async function freshInstallShape(config: Readonly<Config>): Promise<SchemaShape>
   }
 }
 
-export async function verifyAgainstFreshInstall(config: Readonly<Config>, store: MigratableStore): Promise<VerifyResult> {
+export async function verifyAgainstFreshInstall(
+  config: Readonly<Config>,
+  store: MigratableStore,
+): Promise<VerifyResult> {
   const target = store.migrationTarget();
   const actual = (await target.introspect()).shape;
   const [tables, idText, storedType] =

@@ -9,7 +9,19 @@ import { misplacedValues } from './repairs.js';
 import type { MigrationContext } from './types.js';
 
 export interface Drift {
-  kind: 'missing_table' | 'extra_table' | 'missing_column' | 'extra_column' | 'column_type' | 'primary_key' | 'storage' | 'missing_index' | 'extra_index' | 'index_table' | 'missing_trigger' | 'extra_trigger';
+  kind:
+    | 'missing_table'
+    | 'extra_table'
+    | 'missing_column'
+    | 'extra_column'
+    | 'column_type'
+    | 'primary_key'
+    | 'storage'
+    | 'missing_index'
+    | 'extra_index'
+    | 'index_table'
+    | 'missing_trigger'
+    | 'extra_trigger';
   object: string;
   expected?: string;
   actual?: string;
@@ -40,10 +52,16 @@ export function schemaDrift(actual: SchemaShape, fresh: SchemaShape): Drift[] {
       if (!want.columns.has(col)) out.push({ kind: 'extra_column', object: `${name}.${col}` });
     }
     if (want.primaryKey.join(',') !== have.primaryKey.join(',')) {
-      out.push({ kind: 'primary_key', object: name, expected: want.primaryKey.join(','), actual: have.primaryKey.join(',') });
+      out.push({
+        kind: 'primary_key',
+        object: name,
+        expected: want.primaryKey.join(','),
+        actual: have.primaryKey.join(','),
+      });
     }
     const storage = (t: TableShape) => (t.withoutRowid ? 'without rowid' : 'rowid');
-    if (storage(want) !== storage(have)) out.push({ kind: 'storage', object: name, expected: storage(want), actual: storage(have) });
+    if (storage(want) !== storage(have))
+      out.push({ kind: 'storage', object: name, expected: storage(want), actual: storage(have) });
   }
   for (const name of actual.tables.keys()) if (!fresh.tables.has(name)) out.push({ kind: 'extra_table', object: name });
   // An index of ours by name on another table (upstream's leftover `stats` took two names on PostgreSQL) is no index of ours.
@@ -51,7 +69,11 @@ export function schemaDrift(actual: SchemaShape, fresh: SchemaShape): Drift[] {
     const on = actual.indexTables.get(name);
     if (on !== undefined && on !== table) out.push({ kind: 'index_table', object: name, expected: table, actual: on });
   }
-  return [...out, ...compareNames('index', fresh.indexes, actual.indexes), ...compareNames('trigger', fresh.triggers, actual.triggers)];
+  return [
+    ...out,
+    ...compareNames('index', fresh.indexes, actual.indexes),
+    ...compareNames('trigger', fresh.triggers, actual.triggers),
+  ];
 }
 
 export interface DataChecks {
@@ -68,7 +90,6 @@ export interface DataChecks {
 }
 
 const NAMED_WITHOUT_VECTORS = 20;
-
 
 async function scalar(ctx: MigrationContext, text: string): Promise<number> {
   const { rows } = await ctx.run(sql`${raw(text)}`);
@@ -88,10 +109,13 @@ export async function dataChecks(
   for (const key of Object.keys(t) as Array<keyof TableNames>) {
     if (facts.tables.has(names[key])) rows[key] = await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t[key]}`);
   }
-  const has = (table: 'vectors' | 'waypoints' | 'memories', column: string) => facts.tables.get(names[table])?.columns.has(column) ?? false;
+  const has = (table: 'vectors' | 'waypoints' | 'memories', column: string) =>
+    facts.tables.get(names[table])?.columns.has(column) ?? false;
   // Without the column every row reads as the default user's, so those of a named user's memory are wrong.
   const owner = (alias: string) =>
-    has(alias === 'v' ? 'vectors' : 'waypoints', 'user_id') ? `NOT ${sameUser(`${alias}.user_id`, 'm.user_id')}` : 'm.user_id IS NOT NULL';
+    has(alias === 'v' ? 'vectors' : 'waypoints', 'user_id')
+      ? `NOT ${sameUser(`${alias}.user_id`, 'm.user_id')}`
+      : 'm.user_id IS NOT NULL';
   const memoriesOwned = has('memories', 'user_id');
   const misplaced: Record<string, number> = {};
   if (memoriesOwned && has('memories', 'version')) {
@@ -108,12 +132,26 @@ export async function dataChecks(
     : { rows: [] };
   return {
     misplaced,
-    withoutVectors: { count: vectorsHere ? await scalar(ctx, `SELECT COUNT(*) AS n ${vectorless}`) : 0, ids: named.map((r) => String(r.id)) },
+    withoutVectors: {
+      count: vectorsHere ? await scalar(ctx, `SELECT COUNT(*) AS n ${vectorless}`) : 0,
+      ids: named.map((r) => String(r.id)),
+    },
     rows,
-    vectorsWithOtherUser: memoriesOwned && vectorsHere ? await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t.vectors} v JOIN ${t.memories} m ON m.id = v.id WHERE ${owner('v')}`) : 0,
+    vectorsWithOtherUser:
+      memoriesOwned && vectorsHere
+        ? await scalar(
+            ctx,
+            `SELECT COUNT(*) AS n FROM ${t.vectors} v JOIN ${t.memories} m ON m.id = v.id WHERE ${owner('v')}`,
+          )
+        : 0,
     waypointsWithOtherUser: memoriesOwned
-      ? await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t.waypoints} w JOIN ${t.memories} m ON ${idText('m')} = w.src_id WHERE ${owner('w')}`)
+      ? await scalar(
+          ctx,
+          `SELECT COUNT(*) AS n FROM ${t.waypoints} w JOIN ${t.memories} m ON ${idText('m')} = w.src_id WHERE ${owner('w')}`,
+        )
       : 0,
-    vectorsWithoutModel: has('vectors', 'model') ? await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t.vectors} WHERE model IS NULL`) : rows.vectors ?? 0,
+    vectorsWithoutModel: has('vectors', 'model')
+      ? await scalar(ctx, `SELECT COUNT(*) AS n FROM ${t.vectors} WHERE model IS NULL`)
+      : (rows.vectors ?? 0),
   };
 }

@@ -36,7 +36,11 @@ export function* adminCountMemories(d: Dialect): Op<number> {
 export function* adminVectorModels(d: Dialect): Op<ModelCount[]> {
   const { rows } = yield sql`SELECT model, dim, COUNT(*) AS n FROM ${raw(d.tables.vectors)}
     GROUP BY model, dim ORDER BY n DESC, dim`;
-  return rows.map((r) => ({ model: r.model === null ? null : String(r.model), dim: Number(r.dim), vectors: Number(r.n) }));
+  return rows.map((r) => ({
+    model: r.model === null ? null : String(r.model),
+    dim: Number(r.dim),
+    vectors: Number(r.n),
+  }));
 }
 
 const KEY_COLUMNS = raw('id, user_id, role, label, key_hash, created_at, revoked_at, last_used_at');
@@ -58,7 +62,8 @@ export function* adminListApiKeys(d: Dialect): Op<ApiKeyRecord[]> {
 
 /** True when the key exists; revoking twice keeps the first revocation time. */
 export function* adminRevokeApiKey(d: Dialect, id: string, now: number): Op<boolean> {
-  const { changes } = yield sql`UPDATE ${raw(d.tables.apiKeys)} SET revoked_at = COALESCE(revoked_at, ${now}) WHERE id = ${id}`;
+  const { changes } =
+    yield sql`UPDATE ${raw(d.tables.apiKeys)} SET revoked_at = COALESCE(revoked_at, ${now}) WHERE id = ${id}`;
   return changes > 0;
 }
 
@@ -68,7 +73,9 @@ export function* adminTouchApiKey(d: Dialect, id: string, now: number): Op<void>
 
 export function* writeEmbedLogs(d: Dialect, entries: readonly EmbedLogEntry[]): Op<void> {
   // One row per id (the last entry wins): an upsert may not touch the same row twice in one statement.
-  const rows = [...new Map(entries.map((e) => [e.id, e])).values()].map((e) => list([e.id, e.model, e.status, e.ts, e.err]));
+  const rows = [...new Map(entries.map((e) => [e.id, e])).values()].map((e) =>
+    list([e.id, e.model, e.status, e.ts, e.err]),
+  );
   for (const part of chunks(rows, Math.floor(d.capabilities.maxParams / 5))) {
     yield sql`INSERT INTO ${raw(d.tables.embedLogs)} (id, model, status, ts, err) VALUES ${join(part, ', ')}
       ON CONFLICT (id) DO UPDATE SET model = excluded.model, status = excluded.status, ts = excluded.ts, err = excluded.err`;

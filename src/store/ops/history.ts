@@ -45,12 +45,7 @@ export interface StoredChange {
  * the content after (SQL: `content` when unchanged, NULL when deleted). Nothing when the memory
  * is not the scope's.
  */
-export function* noteStoredChange(
-  d: Dialect,
-  scope: UserScope,
-  id: string,
-  change: StoredChange,
-): Op<void> {
+export function* noteStoredChange(d: Dialect, scope: UserScope, id: string, change: StoredChange): Op<void> {
   const actor = change.actor ?? actorOf(scope);
   // Casts: a SELECT list gives parameters no column type on PostgreSQL.
   yield sql`INSERT INTO ${raw(d.tables.memoryHistory)} (${COLUMNS})

@@ -39,14 +39,16 @@ export const JOURNAL_WINDOW = 1024;
 /** Trimming runs on every this many epochs (one DELETE then covers them all). */
 const TRIM_EVERY = 64;
 
-const unique = (ids: readonly string[] | undefined): string[] | undefined => (ids && ids.length > 0 ? [...new Set(ids)] : undefined);
+const unique = (ids: readonly string[] | undefined): string[] | undefined =>
+  ids && ids.length > 0 ? [...new Set(ids)] : undefined;
 
 function encodeChange(c: Change): string {
   if (c.all) return '{"all":true}';
   return JSON.stringify({ m: unique(c.rows), v: unique(c.vectors), w: unique(c.links) });
 }
 
-const idList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined);
+const idList = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
 
 /** An entry that cannot be read means anything may have changed. */
 export function decodeChange(text: unknown): Change {
@@ -93,7 +95,10 @@ export function* journaledUsers<T>(
   const keys = [...new Set(scopes.map(userKey))].sort();
   const to = new Map<string, number>();
   for (const part of chunks(keys, Math.floor(d.capabilities.maxParams / 2))) {
-    const { rows } = yield sql`INSERT INTO ${raw(d.tables.userEpochs)} AS e (user_key, epoch) VALUES ${join(part.map((k) => list([k, 1])), ', ')}
+    const { rows } = yield sql`INSERT INTO ${raw(d.tables.userEpochs)} AS e (user_key, epoch) VALUES ${join(
+      part.map((k) => list([k, 1])),
+      ', ',
+    )}
       ON CONFLICT (user_key) DO UPDATE SET epoch = e.epoch + 1 RETURNING user_key, epoch`;
     for (const r of rows) to.set(String(r.user_key), Number(r.epoch));
   }
@@ -109,13 +114,19 @@ export function* journaledUsers<T>(
     yield sql`INSERT INTO ${raw(d.tables.userJournal)} (user_key, epoch, changes) VALUES ${join(part, ', ')}`;
   }
   for (const k of keys) {
-    if (to.get(k)! % TRIM_EVERY === 0) yield sql`DELETE FROM ${raw(d.tables.userJournal)} WHERE user_key = ${k} AND epoch <= ${to.get(k)! - JOURNAL_WINDOW}`;
+    if (to.get(k)! % TRIM_EVERY === 0)
+      yield sql`DELETE FROM ${raw(d.tables.userJournal)} WHERE user_key = ${k} AND epoch <= ${to.get(k)! - JOURNAL_WINDOW}`;
   }
   return done;
 }
 
 /** One user's write, journaled (see {@link journaledUsers}). */
-export function* journaled<T>(d: Dialect, scope: UserScope, op: (from: number) => Op<T>, changed: (result: T) => Change): Op<Journaled<T>> {
+export function* journaled<T>(
+  d: Dialect,
+  scope: UserScope,
+  op: (from: number) => Op<T>,
+  changed: (result: T) => Change,
+): Op<Journaled<T>> {
   const key = userKey(scope);
   const done = yield* journaledUsers(d, [scope], function* (from) {
     const result = yield* op(from.get(key)!);
@@ -131,17 +142,21 @@ export function* journaledPerUser<G extends { scope: UserScope }, T>(
   op: (group: G, from: number) => Op<T[]>,
   changed: (result: T[]) => Change,
 ): Op<Array<Journaled<T[]> & { scope: UserScope }>> {
-  const done = yield* journaledUsers(d, groups.map((g) => g.scope), function* (from) {
-    const results = new Map<string, T[]>();
-    for (const g of groups) {
-      const key = userKey(g.scope);
-      const result = yield* op(g, from.get(key)!);
-      const earlier = results.get(key);
-      if (earlier) earlier.push(...result);
-      else results.set(key, result);
-    }
-    return new Map([...results].map(([key, result]) => [key, { result, change: changed(result) }]));
-  });
+  const done = yield* journaledUsers(
+    d,
+    groups.map((g) => g.scope),
+    function* (from) {
+      const results = new Map<string, T[]>();
+      for (const g of groups) {
+        const key = userKey(g.scope);
+        const result = yield* op(g, from.get(key)!);
+        const earlier = results.get(key);
+        if (earlier) earlier.push(...result);
+        else results.set(key, result);
+      }
+      return new Map([...results].map(([key, result]) => [key, { result, change: changed(result) }]));
+    },
+  );
   const scopes = new Map(groups.map((g) => [userKey(g.scope), g.scope]));
   return [...done].map(([key, j]) => ({ scope: scopes.get(key)!, ...j }));
 }

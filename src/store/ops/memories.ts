@@ -63,7 +63,11 @@ export function* insertMemories(
   for (const part of chunks(rows, Math.floor(d.capabilities.maxParams / MEMORY_COLUMNS.length))) {
     yield sql`INSERT INTO ${raw(d.tables.memories)} (${COLS}) VALUES ${join(part, ', ')}`;
   }
-  yield* insertVectors(d, scope, items.map(({ memory, vectors }) => ({ id: memory.id, vectors })));
+  yield* insertVectors(
+    d,
+    scope,
+    items.map(({ memory, vectors }) => ({ id: memory.id, vectors })),
+  );
   // After every memory of the batch exists, so links between new memories resolve.
   const now = Date.now();
   const links = items.flatMap(({ memory, waypoints, incoming }) => [
@@ -74,8 +78,15 @@ export function* insertMemories(
   // A stored memory that links to a new one: what is known of its links must be all of them.
   const fresh = new Set(items.map(({ memory }) => memory.id));
   const older = [...new Set(written.filter((l) => !fresh.has(l.srcId)).map((l) => l.srcId))];
-  const known = older.length === 0 ? written : [...written.filter((l) => fresh.has(l.srcId)), ...(yield* outgoingWaypoints(d, scope, older))];
-  if (embedLog) yield* writeEmbedLogs(d, items.map(({ memory }) => ({ id: memory.id, ...embedLog, status: 'completed' as const, err: null })));
+  const known =
+    older.length === 0
+      ? written
+      : [...written.filter((l) => fresh.has(l.srcId)), ...(yield* outgoingWaypoints(d, scope, older))];
+  if (embedLog)
+    yield* writeEmbedLogs(
+      d,
+      items.map(({ memory }) => ({ id: memory.id, ...embedLog, status: 'completed' as const, err: null })),
+    );
   yield* writeHistory(
     d,
     scope,
@@ -104,14 +115,24 @@ function* mergeRepeats(d: Dialect, scope: UserScope, merges: readonly MemoryMerg
     yield* noteStoredChange(d, scope, m.id, change);
     if (m.tags) yield* updateMemory(d, scope, m.id, { tags: m.tags, updatedAt: at }, false);
   }
-  yield* updateSalience(d, scope, merges.map((m) => ({ id: m.id, salience: m.salience, lastSeenAt: m.lastSeenAt })));
+  yield* updateSalience(
+    d,
+    scope,
+    merges.map((m) => ({ id: m.id, salience: m.salience, lastSeenAt: m.lastSeenAt })),
+  );
 }
 
-export function* getMemories(d: Dialect, scope: UserScope, ids: readonly string[], options: GetOptions = {}): Op<MemoryRecord[]> {
+export function* getMemories(
+  d: Dialect,
+  scope: UserScope,
+  ids: readonly string[],
+  options: GetOptions = {},
+): Op<MemoryRecord[]> {
   const out: MemoryRecord[] = [];
   const cols = options.meanVec === false ? COLS_WITHOUT_MEAN : COLS;
   for (const part of chunks(usableIds(d, ids), idChunk(d))) {
-    const { rows } = yield sql`SELECT ${cols} FROM ${raw(d.tables.memories)} WHERE id IN ${list(part)} AND ${inScopeById(scope)}`;
+    const { rows } =
+      yield sql`SELECT ${cols} FROM ${raw(d.tables.memories)} WHERE id IN ${list(part)} AND ${inScopeById(scope)}`;
     out.push(...rows.map(decodeMemory));
   }
   return out;
@@ -135,7 +156,8 @@ export function* countMemories(d: Dialect, scope: UserScope): Op<number> {
 export function* findBySimhash(d: Dialect, scope: UserScope, simhashes: readonly string[]): Op<MemoryRecord[]> {
   const out: MemoryRecord[] = [];
   for (const part of chunks([...new Set(simhashes)], idChunk(d))) {
-    const { rows } = yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)} WHERE ${inScope(scope)} AND simhash IN ${list(part)}`;
+    const { rows } =
+      yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)} WHERE ${inScope(scope)} AND simhash IN ${list(part)}`;
     out.push(...rows.map(decodeMemory));
   }
   return out.sort((a, b) => b.salience - a.salience || (a.id < b.id ? -1 : 1));
@@ -199,14 +221,21 @@ export interface ScopedSalience {
 export function* updateSaliences(d: Dialect, updates: readonly ScopedSalience[]): Op<ScopedSalience[]> {
   // An update of another user's memory never replaces one of its owner's.
   const key = (user: string, id: string) => `${user}\u0000${id}`;
-  const byKey = new Map(updates.filter((u) => d.isMemoryId(u.update.id)).map((u) => [key(userKey(u.scope), u.update.id), u]));
+  const byKey = new Map(
+    updates.filter((u) => d.isMemoryId(u.update.id)).map((u) => [key(userKey(u.scope), u.update.id), u]),
+  );
   const applied: ScopedSalience[] = [];
   // In id order, so concurrent updates of overlapping rows lock them in one order (no deadlock).
-  const ordered = [...byKey.values()].sort((a, b) => (a.update.id < b.update.id ? -1 : a.update.id > b.update.id ? 1 : 0));
+  const ordered = [...byKey.values()].sort((a, b) =>
+    a.update.id < b.update.id ? -1 : a.update.id > b.update.id ? 1 : 0,
+  );
   for (const part of chunks(ordered, SALIENCE_BATCH)) {
     // Casts give every VALUES column its type on PostgreSQL (unknown-typed parameters would be text).
     const rows = part.map(
-      ({ scope, update: u }) => sql`(${d.memoryIdValue(u.id)}, CAST(${userKey(scope)} AS TEXT), CAST(${u.salience} AS DOUBLE PRECISION),
+      ({
+        scope,
+        update: u,
+      }) => sql`(${d.memoryIdValue(u.id)}, CAST(${userKey(scope)} AS TEXT), CAST(${u.salience} AS DOUBLE PRECISION),
         CAST(${u.lastSeenAt ?? null} AS BIGINT), CAST(${u.feedbackScore ?? null} AS DOUBLE PRECISION))`,
     );
     const { rows: done } = yield sql`UPDATE ${raw(d.tables.memories)} AS m SET salience = v.column3,
@@ -219,7 +248,10 @@ export function* updateSaliences(d: Dialect, updates: readonly ScopedSalience[])
 
 /** Applies the updates of the scope's memories (last one wins for a repeated id); returns the ids updated. */
 export function* updateSalience(d: Dialect, scope: UserScope, updates: readonly SalienceUpdate[]): Op<string[]> {
-  return (yield* updateSaliences(d, updates.map((update) => ({ scope, update })))).map((u) => u.update.id);
+  return (yield* updateSaliences(
+    d,
+    updates.map((update) => ({ scope, update })),
+  )).map((u) => u.update.id);
 }
 
 /** What an add's history entry has besides its memory, content and time. */
@@ -247,6 +279,7 @@ export function* deleteMemory(d: Dialect, scope: UserScope, id: string, at: numb
   if (changes === 0) return null;
   yield sql`DELETE FROM ${raw(d.tables.vectors)} WHERE id = ${id} AND ${inScope(scope)}`;
   yield sql`DELETE FROM ${raw(d.tables.embedLogs)} WHERE id = ${id}`;
-  const { rows } = yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE (src_id = ${id} OR dst_id = ${id}) AND ${inScope(scope)} RETURNING src_id`;
+  const { rows } =
+    yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE (src_id = ${id} OR dst_id = ${id}) AND ${inScope(scope)} RETURNING src_id`;
   return { linkSources: rows.map((r) => String(r.src_id)) };
 }

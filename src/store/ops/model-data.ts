@@ -5,7 +5,14 @@
 import type { SectorVector, Waypoint } from '../../core/types.js';
 import type { Dialect } from '../dialect.js';
 import type { Op } from '../driver.js';
-import { decodeRecallMemory, decodeSectorVector, decodeWaypoint, MEMORY_COLUMNS, memoryValues, RECALL_COLUMNS } from '../rows.js';
+import {
+  decodeRecallMemory,
+  decodeSectorVector,
+  decodeWaypoint,
+  MEMORY_COLUMNS,
+  memoryValues,
+  RECALL_COLUMNS,
+} from '../rows.js';
 import type { UserScope } from '../scope.js';
 import { chunks, inScope, inScopeById, list, raw, sql, type Stmt } from '../sql.js';
 import type { NewMemory, RecallRow } from '../store.js';
@@ -41,13 +48,22 @@ function vectorsOf(rows: ReadonlyArray<Record<string, unknown>>): ModelVector[] 
 export function* loadModelData(d: Dialect, scope: UserScope): Op<ModelData & { epoch: number }> {
   const epoch = yield* readEpoch(d, scope);
   const order = raw(d.storageOrder ?? 'id');
-  const rows = (yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)} WHERE ${inScope(scope)} ORDER BY ${order}`).rows;
-  const vectors = (yield sql`SELECT id, sector, v, model FROM ${raw(d.tables.vectors)} WHERE ${inScope(scope)} ORDER BY ${order}`).rows;
-  const links = (yield sql`SELECT src_id, dst_id, weight, created_at, updated_at FROM ${raw(d.tables.waypoints)} WHERE ${inScope(scope)}`).rows;
+  const rows = (yield sql`SELECT ${COLS} FROM ${raw(d.tables.memories)} WHERE ${inScope(scope)} ORDER BY ${order}`)
+    .rows;
+  const vectors =
+    (yield sql`SELECT id, sector, v, model FROM ${raw(d.tables.vectors)} WHERE ${inScope(scope)} ORDER BY ${order}`)
+      .rows;
+  const links =
+    (yield sql`SELECT src_id, dst_id, weight, created_at, updated_at FROM ${raw(d.tables.waypoints)} WHERE ${inScope(scope)}`)
+      .rows;
   return { epoch, rows: rows.map(decodeRecallMemory), vectors: vectorsOf(vectors), links: links.map(decodeWaypoint) };
 }
 
-function* byIds(d: Dialect, ids: readonly string[] | undefined, select: (part: string[]) => Stmt): Op<Array<Record<string, unknown>>> {
+function* byIds(
+  d: Dialect,
+  ids: readonly string[] | undefined,
+  select: (part: string[]) => Stmt,
+): Op<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
   for (const part of chunks(usableIds(d, ids ?? []), idChunk(d))) out.push(...(yield select(part)).rows);
   return out;
@@ -73,12 +89,22 @@ export function insertedData(scope: UserScope, items: readonly NewMemory[], link
 /** The current state of the memories a change names; a memory missing here is gone. */
 export function* loadChanged(d: Dialect, scope: UserScope, change: Change): Op<ModelData> {
   const t = d.tables;
-  const rows = yield* byIds(d, change.rows, (part) => sql`SELECT ${COLS} FROM ${raw(t.memories)} WHERE id IN ${list(part)} AND ${inScopeById(scope)}`);
-  const vectors = yield* byIds(d, change.vectors, (part) => sql`SELECT id, sector, v, model FROM ${raw(t.vectors)} WHERE id IN ${list(part)} AND ${inScopeById(scope)}`);
+  const rows = yield* byIds(
+    d,
+    change.rows,
+    (part) => sql`SELECT ${COLS} FROM ${raw(t.memories)} WHERE id IN ${list(part)} AND ${inScopeById(scope)}`,
+  );
+  const vectors = yield* byIds(
+    d,
+    change.vectors,
+    (part) =>
+      sql`SELECT id, sector, v, model FROM ${raw(t.vectors)} WHERE id IN ${list(part)} AND ${inScopeById(scope)}`,
+  );
   const links = yield* byIds(
     d,
     change.links,
-    (part) => sql`SELECT src_id, dst_id, weight, created_at, updated_at FROM ${raw(t.waypoints)} WHERE src_id IN ${list(part)} AND ${inScopeById(scope)}`,
+    (part) =>
+      sql`SELECT src_id, dst_id, weight, created_at, updated_at FROM ${raw(t.waypoints)} WHERE src_id IN ${list(part)} AND ${inScopeById(scope)}`,
   );
   return { rows: rows.map(decodeRecallMemory), vectors: vectorsOf(vectors), links: links.map(decodeWaypoint) };
 }

@@ -61,14 +61,18 @@ interface UserRecalls {
 function* storedWeights(d: Dialect, users: readonly UserRecalls[]): Op<Map<string, Map<string, number>>> {
   const listedBy = new Map<string, Set<string>>();
   for (const u of users) {
-    for (const r of u.recalls) for (const l of r.links) (listedBy.get(l.srcId) ?? listedBy.set(l.srcId, new Set()).get(l.srcId)!).add(userKey(u.scope));
+    for (const r of u.recalls)
+      for (const l of r.links)
+        (listedBy.get(l.srcId) ?? listedBy.set(l.srcId, new Set()).get(l.srcId)!).add(userKey(u.scope));
   }
   const weights = new Map(users.map((u) => [userKey(u.scope), new Map<string, number>()]));
   for (const part of chunks(usableIds(d, [...listedBy.keys()]), idChunk(d))) {
-    const { rows } = yield sql`SELECT src_id, dst_id, weight, user_id FROM ${raw(d.tables.waypoints)} WHERE src_id IN ${list(part)}`;
+    const { rows } =
+      yield sql`SELECT src_id, dst_id, weight, user_id FROM ${raw(d.tables.waypoints)} WHERE src_id IN ${list(part)}`;
     for (const r of rows) {
       const owner = storedUserKey(r.user_id);
-      if (listedBy.get(String(r.src_id))?.has(owner)) weights.get(owner)!.set(linkKey({ srcId: String(r.src_id), dstId: String(r.dst_id) }), Number(r.weight));
+      if (listedBy.get(String(r.src_id))?.has(owner))
+        weights.get(owner)!.set(linkKey({ srcId: String(r.src_id), dstId: String(r.dst_id) }), Number(r.weight));
     }
   }
   return weights;
@@ -92,47 +96,67 @@ export function* recordRecalls(
     else byUser.set(userKey(scope), { scope, recalls: [entry] });
   }
   const users = [...byUser.values()];
-  const done = yield* journaledUsers(d, users.map((u) => u.scope), function* (from) {
-    for (const u of users) {
-      const state = known(u.scope);
-      if (state?.epoch === from.get(userKey(u.scope))) u.known = state;
-    }
-    // Salience: a user's later update of an id wins.
-    const applied = yield* updateSaliences(d, users.flatMap((u) => u.recalls.flatMap((r) => r.write.salience.map((update) => ({ scope: u.scope, update })))));
-    // Links: each recall weighs its links on the weights so far, starting from the stored ones.
-    const unknown = users.filter((u) => !u.known);
-    const stored = unknown.length > 0 ? yield* storedWeights(d, unknown) : new Map<string, Map<string, number>>();
-    const weighed = new Map<string, Map<string, Link>>();
-    for (const u of users) {
-      const storedOfUser = stored.get(userKey(u.scope));
-      const current = new Map<string, number | undefined>();
-      const out = new Map<string, Link>();
-      for (const r of u.recalls) {
-        for (const l of r.links) {
-          const key = linkKey(l);
-          const before = current.has(key) ? current.get(key) : (u.known ? u.known.weight(l.srcId, l.dstId) : storedOfUser?.get(key));
-          const weight = recalledWeight(before, l.onPath, l.gap);
-          if (weight === undefined) continue;
-          current.set(key, weight);
-          out.set(key, { srcId: l.srcId, dstId: l.dstId, weight });
-        }
+  const done = yield* journaledUsers(
+    d,
+    users.map((u) => u.scope),
+    function* (from) {
+      for (const u of users) {
+        const state = known(u.scope);
+        if (state?.epoch === from.get(userKey(u.scope))) u.known = state;
       }
-      weighed.set(userKey(u.scope), out);
-    }
-    // A link is written only between two memories of its user.
-    const ends = unknown.flatMap((u) => [...weighed.get(userKey(u.scope))!.values()].flatMap((l) => [l.srcId, l.dstId]));
-    const owners = ends.length > 0 ? yield* ownersOf(d, ends) : new Map<string, string>();
-    const links = users.flatMap((u) => {
-      const owns = (id: string) => (u.known ? u.known.has(id) : owners.get(id) === userKey(u.scope));
-      return [...weighed.get(userKey(u.scope))!.values()].filter((l) => owns(l.srcId) && owns(l.dstId)).map((link) => ({ scope: u.scope, link }));
-    });
-    yield* upsertLinks(d, links, now);
-    const written = new Map(users.map((u): [string, RecallWritten] => [userKey(u.scope), { salience: [], links: [] }]));
-    for (const a of applied) written.get(userKey(a.scope))!.salience.push(a.update);
-    for (const l of links) written.get(userKey(l.scope))!.links.push(l.link);
-    return new Map(
-      [...written].map(([key, result]) => [key, { result, change: { rows: result.salience.map((s) => s.id), links: result.links.map((l) => l.srcId) } }]),
-    );
-  });
+      // Salience: a user's later update of an id wins.
+      const applied = yield* updateSaliences(
+        d,
+        users.flatMap((u) => u.recalls.flatMap((r) => r.write.salience.map((update) => ({ scope: u.scope, update })))),
+      );
+      // Links: each recall weighs its links on the weights so far, starting from the stored ones.
+      const unknown = users.filter((u) => !u.known);
+      const stored = unknown.length > 0 ? yield* storedWeights(d, unknown) : new Map<string, Map<string, number>>();
+      const weighed = new Map<string, Map<string, Link>>();
+      for (const u of users) {
+        const storedOfUser = stored.get(userKey(u.scope));
+        const current = new Map<string, number | undefined>();
+        const out = new Map<string, Link>();
+        for (const r of u.recalls) {
+          for (const l of r.links) {
+            const key = linkKey(l);
+            const before = current.has(key)
+              ? current.get(key)
+              : u.known
+                ? u.known.weight(l.srcId, l.dstId)
+                : storedOfUser?.get(key);
+            const weight = recalledWeight(before, l.onPath, l.gap);
+            if (weight === undefined) continue;
+            current.set(key, weight);
+            out.set(key, { srcId: l.srcId, dstId: l.dstId, weight });
+          }
+        }
+        weighed.set(userKey(u.scope), out);
+      }
+      // A link is written only between two memories of its user.
+      const ends = unknown.flatMap((u) =>
+        [...weighed.get(userKey(u.scope))!.values()].flatMap((l) => [l.srcId, l.dstId]),
+      );
+      const owners = ends.length > 0 ? yield* ownersOf(d, ends) : new Map<string, string>();
+      const links = users.flatMap((u) => {
+        const owns = (id: string) => (u.known ? u.known.has(id) : owners.get(id) === userKey(u.scope));
+        return [...weighed.get(userKey(u.scope))!.values()]
+          .filter((l) => owns(l.srcId) && owns(l.dstId))
+          .map((link) => ({ scope: u.scope, link }));
+      });
+      yield* upsertLinks(d, links, now);
+      const written = new Map(
+        users.map((u): [string, RecallWritten] => [userKey(u.scope), { salience: [], links: [] }]),
+      );
+      for (const a of applied) written.get(userKey(a.scope))!.salience.push(a.update);
+      for (const l of links) written.get(userKey(l.scope))!.links.push(l.link);
+      return new Map(
+        [...written].map(([key, result]) => [
+          key,
+          { result, change: { rows: result.salience.map((s) => s.id), links: result.links.map((l) => l.srcId) } },
+        ]),
+      );
+    },
+  );
   return users.map((u) => ({ scope: u.scope, ...done.get(userKey(u.scope))! }));
 }

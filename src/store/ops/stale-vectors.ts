@@ -35,7 +35,9 @@ type Selection = Omit<StaleQuery, 'afterId' | 'limit'>;
 
 function staleVectors(d: Dialect, owners: Owners, q: Selection): Stmt {
   const vectors = raw(d.tables.vectors);
-  const other = q.upstreamOnly ? sql`v.model IS NULL` : sql`(v.model IS NULL OR v.model <> ${q.model} OR v.dim <> ${q.dim})`;
+  const other = q.upstreamOnly
+    ? sql`v.model IS NULL`
+    : sql`(v.model IS NULL OR v.model <> ${q.model} OR v.dim <> ${q.dim})`;
   return sql`(NOT EXISTS (SELECT 1 FROM ${vectors} v WHERE v.id = m.id AND ${vectorOwned(owners)})
     OR EXISTS (SELECT 1 FROM ${vectors} v WHERE v.id = m.id AND ${vectorOwned(owners)} AND ${other}))`;
 }
@@ -47,7 +49,8 @@ function staleWhere(d: Dialect, owners: Owners, q: Selection, indexed: boolean):
 }
 
 export function* countStaleMemories(d: Dialect, owners: Owners, q: Selection): Op<number> {
-  const { rows } = yield sql`SELECT COUNT(*) AS n FROM ${raw(d.tables.memories)} m WHERE ${staleWhere(d, owners, q, true)}`;
+  const { rows } =
+    yield sql`SELECT COUNT(*) AS n FROM ${raw(d.tables.memories)} m WHERE ${staleWhere(d, owners, q, true)}`;
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -63,7 +66,8 @@ function after(d: Dialect, afterId: string | undefined): Stmt {
 export function* staleMemories(d: Dialect, owners: Owners, q: StaleQuery): Op<AdminStaleMemory[]> {
   if (q.afterId !== undefined && !d.isMemoryId(q.afterId)) return [];
   // Walks the primary key (or the storage order) from `afterId`: through the user index, every page would sort all the user's memories.
-  const { rows } = yield sql`SELECT m.id AS id, m.user_id AS user_id, m.primary_sector AS primary_sector, m.content AS content,
+  const { rows } =
+    yield sql`SELECT m.id AS id, m.user_id AS user_id, m.primary_sector AS primary_sector, m.content AS content,
       m.updated_at AS updated_at
     FROM ${raw(d.tables.memories)} m
     WHERE ${staleWhere(d, owners, q, false)} ${after(d, q.afterId)}
@@ -118,5 +122,10 @@ export function replaceVectorsOfUsers(
   d: Dialect,
   groups: ReadonlyArray<{ scope: UserScope; items: readonly VectorReplacement[] }>,
 ): Op<Array<Journaled<string[]> & { scope: UserScope }>> {
-  return journaledPerUser(d, groups, (g) => replaceVectors(d, g.scope, g.items), (ids) => ({ vectors: ids }));
+  return journaledPerUser(
+    d,
+    groups,
+    (g) => replaceVectors(d, g.scope, g.items),
+    (ids) => ({ vectors: ids }),
+  );
 }

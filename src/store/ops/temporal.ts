@@ -42,7 +42,8 @@ export interface VolatileFact {
   avg_confidence: number;
 }
 
-const COLUMNS = 'id, user_id, project_id, subject, predicate, object, valid_from, valid_to, confidence, last_updated, metadata';
+const COLUMNS =
+  'id, user_id, project_id, subject, predicate, object, valid_from, valid_to, confidence, last_updated, metadata';
 
 function decodeFact(r: Row): Fact {
   return {
@@ -90,7 +91,8 @@ export function* findFacts(d: Dialect, scope: UserScope, q: FactQuery): Op<Fact[
 }
 
 export function* getFact(d: Dialect, scope: UserScope, id: string): Op<Fact | null> {
-  const { rows } = yield sql`SELECT ${raw(COLUMNS)} FROM ${raw(d.tables.temporalFacts)} WHERE id = ${id} AND ${inScope(scope)}`;
+  const { rows } =
+    yield sql`SELECT ${raw(COLUMNS)} FROM ${raw(d.tables.temporalFacts)} WHERE id = ${id} AND ${inScope(scope)}`;
   return rows[0] ? decodeFact(rows[0]) : null;
 }
 
@@ -131,7 +133,12 @@ export function* factCounts(d: Dialect, scope: UserScope): Op<{ active: number; 
 }
 
 /** (subject, predicate) pairs of the scope with more than one fact, the most changed first. */
-export function* volatileFacts(d: Dialect, scope: UserScope, subject: string | undefined, limit: number): Op<VolatileFact[]> {
+export function* volatileFacts(
+  d: Dialect,
+  scope: UserScope,
+  subject: string | undefined,
+  limit: number,
+): Op<VolatileFact[]> {
   const { rows } = yield sql`SELECT subject, predicate, COUNT(*) AS change_count, AVG(confidence) AS avg_confidence
     FROM ${raw(d.tables.temporalFacts)} WHERE ${factFilter(scope, subject === undefined ? {} : { subject })}
     GROUP BY subject, predicate HAVING COUNT(*) > 1

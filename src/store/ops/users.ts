@@ -26,7 +26,13 @@ export function* getUser(d: Dialect, scope: UserScope): Op<UserRecord | null> {
   return rows[0] ? decodeUser(rows[0]) : null;
 }
 
-export function* saveUserSummary(d: Dialect, scope: UserScope, summary: string, increment: number, now: number): Op<UserRecord> {
+export function* saveUserSummary(
+  d: Dialect,
+  scope: UserScope,
+  summary: string,
+  increment: number,
+  now: number,
+): Op<UserRecord> {
   yield sql`INSERT INTO ${raw(d.tables.users)} AS u (user_id, summary, reflection_count, created_at, updated_at)
     VALUES (${userKey(scope)}, ${summary}, ${increment}, ${now}, ${now})
     ON CONFLICT (user_id) DO UPDATE SET summary = excluded.summary,
@@ -86,7 +92,12 @@ function* deleteUserRows(d: Dialect, scope: UserScope): Op<DeletedCounts> {
  * process finding none after its model's epoch loads the user afresh (finding nobody).
  */
 export function* eraseUser(d: Dialect, scope: UserScope): Op<Journaled<DeletedCounts>> {
-  const done = yield* journaled(d, scope, () => deleteUserRows(d, scope), () => ({ all: true }));
+  const done = yield* journaled(
+    d,
+    scope,
+    () => deleteUserRows(d, scope),
+    () => ({ all: true }),
+  );
   yield sql`DELETE FROM ${raw(d.tables.userJournal)} WHERE user_key = ${userKey(scope)}`;
   return done;
 }

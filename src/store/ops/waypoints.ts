@@ -58,11 +58,18 @@ export function* upsertLinks(d: Dialect, links: readonly ScopedLink[], now: numb
 /** Upserts the links whose both ends are the scope's (the last of duplicate pairs wins); returns those written. */
 export function* writeLinks(d: Dialect, scope: UserScope, links: readonly Link[], now: number): Op<Link[]> {
   if (links.length === 0) return [];
-  const owners = yield* ownersOf(d, links.flatMap((l) => [l.srcId, l.dstId]));
+  const owners = yield* ownersOf(
+    d,
+    links.flatMap((l) => [l.srcId, l.dstId]),
+  );
   const owned = (id: string) => owners.get(id) === userKey(scope);
   const written = new Map<string, Link>();
   for (const l of links) if (owned(l.srcId) && owned(l.dstId) && Number.isFinite(l.weight)) written.set(linkKey(l), l);
-  yield* upsertLinks(d, [...written.values()].map((link) => ({ scope, link })), now);
+  yield* upsertLinks(
+    d,
+    [...written.values()].map((link) => ({ scope, link })),
+    now,
+  );
   return [...written.values()];
 }
 
@@ -78,6 +85,7 @@ export function* outgoingWaypoints(d: Dialect, scope: UserScope, srcIds: readonl
 
 /** Deletes the scope's links weaker than `minWeight`; returns the source of each (one per link). */
 export function* pruneWaypoints(d: Dialect, scope: UserScope, minWeight: number): Op<string[]> {
-  const { rows } = yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE ${inScope(scope)} AND weight < ${minWeight} RETURNING src_id`;
+  const { rows } =
+    yield sql`DELETE FROM ${raw(d.tables.waypoints)} WHERE ${inScope(scope)} AND weight < ${minWeight} RETURNING src_id`;
   return rows.map((r) => String(r.src_id));
 }

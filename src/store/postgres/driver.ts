@@ -30,7 +30,8 @@ function mapError(e: unknown): Error {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
   if (code === '23505') return storageError('conflict', e);
   if (code.startsWith('22') || code.startsWith('23')) return storageError('validation_error', e);
-  if (code.startsWith('08') || code === '57P03' || code === '53300' || code.startsWith('ECONN')) return storageError('unavailable', e);
+  if (code.startsWith('08') || code === '57P03' || code === '53300' || code.startsWith('ECONN'))
+    return storageError('unavailable', e);
   return storageError('internal', e);
 }
 

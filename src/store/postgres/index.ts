@@ -53,7 +53,12 @@ function poolConfig(c: PgConfig): pg.PoolConfig {
 function target(c: PgConfig): { host: string; port: string; database: string; user: string } {
   if (c.url) {
     const u = new URL(c.url);
-    return { host: u.hostname || 'localhost', port: u.port || '5432', database: decodeURIComponent(u.pathname.slice(1)) || '(default)', user: decodeURIComponent(u.username) || '(none)' };
+    return {
+      host: u.hostname || 'localhost',
+      port: u.port || '5432',
+      database: decodeURIComponent(u.pathname.slice(1)) || '(default)',
+      user: decodeURIComponent(u.username) || '(none)',
+    };
   }
   return { host: c.host ?? 'localhost', port: String(c.port ?? 5432), database: c.database, user: c.user ?? '(none)' };
 }
@@ -105,7 +110,11 @@ function describe(c: PgConfig): string {
   return `postgres://${c.host ?? 'localhost'}:${c.port ?? 5432}/${c.database} (${c.schema})`;
 }
 
-export function openPostgresStore(config: PgConfig, upgrade: UpgradeSettings = NO_RENAMES, options?: SqlStoreOptions): PostgresStore {
+export function openPostgresStore(
+  config: PgConfig,
+  upgrade: UpgradeSettings = NO_RENAMES,
+  options?: SqlStoreOptions,
+): PostgresStore {
   const driver = new PostgresDriver(PostgresDriver.pool(poolConfig(config)));
   return new PostgresStore(driver, config, describe(config), upgrade, options);
 }

@@ -5,7 +5,11 @@ import { ident } from '../sql.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
-export async function introspectPostgres(client: Queryable, schema: string, versionTable: string): Promise<SchemaShape> {
+export async function introspectPostgres(
+  client: Queryable,
+  schema: string,
+  versionTable: string,
+): Promise<SchemaShape> {
   const cols = await client.query<{ table_name: string; column_name: string; data_type: string }>(
     `SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
      JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
@@ -29,9 +33,14 @@ export async function introspectPostgres(client: Queryable, schema: string, vers
     [schema],
   );
   for (const r of keys.rows) tables.get(r.table_name)?.primaryKey.push(r.column_name);
-  const idx = await client.query<{ indexname: string; tablename: string }>('SELECT indexname, tablename FROM pg_indexes WHERE schemaname = $1', [schema]);
+  const idx = await client.query<{ indexname: string; tablename: string }>(
+    'SELECT indexname, tablename FROM pg_indexes WHERE schemaname = $1',
+    [schema],
+  );
   const versions = tables.has(versionTable)
-    ? (await client.query<{ version: string }>(`SELECT version FROM ${ident(schema, versionTable)}`)).rows.map((r) => r.version)
+    ? (await client.query<{ version: string }>(`SELECT version FROM ${ident(schema, versionTable)}`)).rows.map(
+        (r) => r.version,
+      )
     : [];
   const trg = await client.query<{ tgname: string }>(
     `SELECT tg.tgname FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace

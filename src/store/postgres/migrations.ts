@@ -36,14 +36,17 @@ function pgDdl(pg: PgTables): MigrationDdl {
   const t = postgresDialect(pg).tables;
   const q = (name: string) => ident(pg.schema, name);
   // Index names follow the table names (v1.2 fixed them, so two table prefixes in one schema collided).
-  const idx = (table: string, suffix: string, columns: string, using = '') =>
-    ({ name: `${table}_${suffix}`, sql: `CREATE INDEX IF NOT EXISTS ${ident(`${table}_${suffix}`)} ON ${q(table)} ${using}(${columns})` });
+  const idx = (table: string, suffix: string, columns: string, using = '') => ({
+    name: `${table}_${suffix}`,
+    sql: `CREATE INDEX IF NOT EXISTS ${ident(`${table}_${suffix}`)} ON ${q(table)} ${using}(${columns})`,
+  });
   const waypointUserIdx = idx(n.waypoints, 'user_idx', 'user_id');
   const supersededIndexes = SUPERSEDED_INDEXES.map((suffix) => `${n.memories}_${suffix}`);
   const supersededTriggers = SUPERSEDED_TRIGGERS.map((suffix) => `${n.vectors}_${suffix}`);
   const statsIndexes = [idx(n.stats, 'ts_idx', 'ts'), idx(n.stats, 'type_idx', 'type')];
   const upstreamStats = (f: SchemaFacts) =>
-    [...(f.shape.tables.get(UPSTREAM_STATS)?.columns.keys() ?? [])].sort().join(',') === STATS_COLUMNS.split(',').sort().join(',') &&
+    [...(f.shape.tables.get(UPSTREAM_STATS)?.columns.keys() ?? [])].sort().join(',') ===
+      STATS_COLUMNS.split(',').sort().join(',') &&
     statsIndexes.some((i) => f.shape.indexTables.get(i.name) === UPSTREAM_STATS);
   const temporalIndexes = {
     facts: idx(n.temporalFacts, 'user_subject_idx', 'user_id, subject, predicate, valid_from'),
@@ -62,7 +65,9 @@ function pgDdl(pg: PgTables): MigrationDdl {
         dim integer NOT NULL, PRIMARY KEY (id, sector))`);
       await ctx.exec(`CREATE TABLE IF NOT EXISTS ${t.waypoints} (src_id text, dst_id text NOT NULL, user_id text,
         weight double precision NOT NULL, created_at bigint, updated_at bigint, PRIMARY KEY (src_id, user_id))`);
-      await ctx.exec(`CREATE TABLE IF NOT EXISTS ${t.embedLogs} (id text PRIMARY KEY, model text, status text, ts bigint, err text)`);
+      await ctx.exec(
+        `CREATE TABLE IF NOT EXISTS ${t.embedLogs} (id text PRIMARY KEY, model text, status text, ts bigint, err text)`,
+      );
       await ctx.exec(`CREATE TABLE IF NOT EXISTS ${t.users} (user_id text PRIMARY KEY, summary text,
         reflection_count integer DEFAULT 0, created_at bigint, updated_at bigint)`);
       for (const i of [
@@ -85,7 +90,9 @@ function pgDdl(pg: PgTables): MigrationDdl {
       const { changes } = await ctx.run(fill(q(temp)));
       await ctx.exec(`DROP TABLE ${t.waypoints}`);
       await ctx.exec(`ALTER TABLE ${q(temp)} RENAME TO ${ident(n.waypoints)}`);
-      await ctx.exec(`ALTER TABLE ${t.waypoints} RENAME CONSTRAINT ${ident(`${temp}_pkey`)} TO ${ident(`${n.waypoints}_pkey`)}`);
+      await ctx.exec(
+        `ALTER TABLE ${t.waypoints} RENAME CONSTRAINT ${ident(`${temp}_pkey`)} TO ${ident(`${n.waypoints}_pkey`)}`,
+      );
       await ctx.exec(waypointUserIdx.sql);
       return changes;
     },
@@ -173,7 +180,11 @@ function pgDdl(pg: PgTables): MigrationDdl {
   };
 }
 
-export function postgresMigrationTarget(driver: PostgresDriver, pg: PgTables, settings: UpgradeSettings): MigrationTarget {
+export function postgresMigrationTarget(
+  driver: PostgresDriver,
+  pg: PgTables,
+  settings: UpgradeSettings,
+): MigrationTarget {
   const names = pgNames(pg);
   const versionTable = ident(pg.schema, names.schemaVersion);
   const contextFor = (client: Parameters<typeof PostgresDriver.exec>[0]): MigrationContext => ({
@@ -183,7 +194,10 @@ export function postgresMigrationTarget(driver: PostgresDriver, pg: PgTables, se
     report: () => {},
   });
   return {
-    steps: [...legacySteps(postgresLegacy(postgresDialect(pg).tables, pg), pgDdl(pg)), ...buildSteps(pgDdl(pg), settings)],
+    steps: [
+      ...legacySteps(postgresLegacy(postgresDialect(pg).tables, pg), pgDdl(pg)),
+      ...buildSteps(pgDdl(pg), settings),
+    ],
     names,
     introspect: () => contextFor(driver.pool).introspect(),
     transaction: (fn) =>

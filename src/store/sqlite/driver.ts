@@ -20,7 +20,8 @@ export const isBusy = (e: unknown): boolean => errorCode(e).startsWith('SQLITE_B
 function mapError(e: unknown): Error {
   if (isTyped(e)) return e;
   const code = errorCode(e);
-  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return storageError('conflict', e);
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE')
+    return storageError('conflict', e);
   if (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH') return storageError('validation_error', e);
   if (isBusy(e) || code.startsWith('SQLITE_LOCKED')) return storageError('unavailable', e);
   return storageError('internal', e);
@@ -56,7 +57,15 @@ export class SqliteDriver implements Driver {
       // Statements with long IN lists vary in text; a bounded cache keeps them from piling up.
       if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
       const st = this.db.prepare(s.text);
-      p = { st, columns: st.reader ? st.raw(true).columns().map((c) => c.name) : null };
+      p = {
+        st,
+        columns: st.reader
+          ? st
+              .raw(true)
+              .columns()
+              .map((c) => c.name)
+          : null,
+      };
       this.#cache.set(s.text, p);
     }
     if (p.columns) return { rows: toObjects(p.st.all(...s.params) as unknown[][], p.columns), changes: 0 };

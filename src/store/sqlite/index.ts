@@ -74,7 +74,11 @@ function useWal(db: Database.Database): void {
   }
 }
 
-export function openSqliteStore(file: string, upgrade: UpgradeSettings = NO_RENAMES, options?: SqlStoreOptions): SqliteStore {
+export function openSqliteStore(
+  file: string,
+  upgrade: UpgradeSettings = NO_RENAMES,
+  options?: SqlStoreOptions,
+): SqliteStore {
   makePrivateDir(path.dirname(file));
   createPrivateFile(file);
   const db = new Database(file);

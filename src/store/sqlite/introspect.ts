@@ -22,13 +22,15 @@ export function introspectSqlite(db: Database.Database): SchemaShape {
     if (o.type === 'index') {
       indexes.add(o.name);
       indexTables.set(o.name, o.tbl_name);
-    }
-    else if (o.type === 'trigger') triggers.add(o.name);
+    } else if (o.type === 'trigger') triggers.add(o.name);
     else if (o.type === 'table') {
       const cols = db.prepare(`PRAGMA table_info(${ident(o.name)})`).all() as ColumnInfo[];
       tables.set(o.name, {
         columns: new Map(cols.map((c) => [c.name, c.type.toLowerCase()])),
-        primaryKey: cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+        primaryKey: cols
+          .filter((c) => c.pk > 0)
+          .sort((a, b) => a.pk - b.pk)
+          .map((c) => c.name),
         // Table options follow the column list's closing parenthesis, in any order (`WITHOUT ROWID, STRICT`).
         withoutRowid: /\bwithout\s+rowid\b/i.test((o.sql ?? '').slice((o.sql ?? '').lastIndexOf(')') + 1)),
       });
@@ -36,7 +38,8 @@ export function introspectSqlite(db: Database.Database): SchemaShape {
   }
   // FTS5 shadow tables (`<name>_data`, …) belong to their virtual table, not to the user's schema.
   for (const name of [...tables.keys()]) {
-    if (/_(data|idx|content|docsize|config)$/.test(name) && tables.has(name.replace(/_[a-z]+$/, ''))) tables.delete(name);
+    if (/_(data|idx|content|docsize|config)$/.test(name) && tables.has(name.replace(/_[a-z]+$/, '')))
+      tables.delete(name);
   }
   const versions = tables.has(SQLITE_NAMES.schemaVersion)
     ? (db.prepare(`SELECT version FROM ${ident(SQLITE_NAMES.schemaVersion)}`).all() as Array<{ version: string }>).map(

@@ -36,7 +36,14 @@ const SHIFTED = `(typeof(w.user_id) = 'text' AND w.user_id GLOB '[0-9]*' AND CAS
 
 /** What releases before 2.0.9 kept for full-text search and vector epochs (migration steps 2.0.4 to 2.0.8). */
 const SUPERSEDED = {
-  triggers: ['memories_search_ai', 'memories_search_ad', 'memories_search_au', 'vector_epochs_ai', 'vector_epochs_ad', 'vector_epochs_au'],
+  triggers: [
+    'memories_search_ai',
+    'memories_search_ad',
+    'memories_search_au',
+    'vector_epochs_ai',
+    'vector_epochs_ad',
+    'vector_epochs_au',
+  ],
   // The term view before the index it reads.
   tables: ['memories_search_vocab', 'memories_search', 'vector_epochs'],
 };
@@ -71,9 +78,18 @@ const ddl: MigrationDdl = {
   storedType: (column) => `typeof(${column})`,
   addVectorModel: 'ALTER TABLE vectors ADD COLUMN model text',
   perUserIndexes: [
-    { name: 'idx_memories_user_created', sql: 'CREATE INDEX IF NOT EXISTS idx_memories_user_created on memories(user_id, created_at)' },
-    { name: 'idx_memories_user_simhash', sql: 'CREATE INDEX IF NOT EXISTS idx_memories_user_simhash on memories(user_id, simhash)' },
-    { name: 'idx_vectors_user_sector', sql: 'CREATE INDEX IF NOT EXISTS idx_vectors_user_sector on vectors(user_id, sector)' },
+    {
+      name: 'idx_memories_user_created',
+      sql: 'CREATE INDEX IF NOT EXISTS idx_memories_user_created on memories(user_id, created_at)',
+    },
+    {
+      name: 'idx_memories_user_simhash',
+      sql: 'CREATE INDEX IF NOT EXISTS idx_memories_user_simhash on memories(user_id, simhash)',
+    },
+    {
+      name: 'idx_vectors_user_sector',
+      sql: 'CREATE INDEX IF NOT EXISTS idx_vectors_user_sector on vectors(user_id, sector)',
+    },
     { name: 'idx_waypoints_user', sql: 'CREATE INDEX IF NOT EXISTS idx_waypoints_user on waypoints(user_id)' },
     { name: 'idx_waypoints_dst', sql: 'CREATE INDEX IF NOT EXISTS idx_waypoints_dst on waypoints(dst_id)' },
   ],
@@ -85,7 +101,10 @@ const ddl: MigrationDdl = {
   ],
   userJournal: {
     isReady: (f) =>
-      f.has('userEpochs') && f.has('userJournal') && !SUPERSEDED.tables.some((t) => f.hasTable(t)) && !SUPERSEDED.triggers.some((t) => f.hasTrigger(t)),
+      f.has('userEpochs') &&
+      f.has('userJournal') &&
+      !SUPERSEDED.tables.some((t) => f.hasTable(t)) &&
+      !SUPERSEDED.triggers.some((t) => f.hasTrigger(t)),
     async create(ctx) {
       for (const t of SUPERSEDED.triggers) await ctx.exec(`DROP TRIGGER IF EXISTS ${t}`);
       for (const t of SUPERSEDED.tables) await ctx.exec(`DROP TABLE IF EXISTS ${t}`);
@@ -97,14 +116,19 @@ const ddl: MigrationDdl = {
   // WITHOUT ROWID kept each entry (up to a few KB of ids) in the key's B-tree: one entry per
   // query, each in another user's key range, took 30 µs to insert, and 14 in a rowid table.
   statsUserColumn: 'ALTER TABLE stats ADD COLUMN user_id text',
-  statsUserIndex: { name: 'idx_stats_user_ts', sql: 'CREATE INDEX IF NOT EXISTS idx_stats_user_ts on stats(user_id, ts)' },
+  statsUserIndex: {
+    name: 'idx_stats_user_ts',
+    sql: 'CREATE INDEX IF NOT EXISTS idx_stats_user_ts on stats(user_id, ts)',
+  },
   memoryHistory: MEMORY_HISTORY,
   journalLayout: {
     isReady: (f) => !f.isWithoutRowid('userJournal'),
     async create(ctx) {
       await ctx.exec('DROP TABLE IF EXISTS user_journal_rowid');
       await ctx.exec(journalTable('user_journal_rowid'));
-      await ctx.exec('INSERT INTO user_journal_rowid (user_key, epoch, changes) SELECT user_key, epoch, changes FROM user_journal');
+      await ctx.exec(
+        'INSERT INTO user_journal_rowid (user_key, epoch, changes) SELECT user_key, epoch, changes FROM user_journal',
+      );
       await ctx.exec('DROP TABLE user_journal');
       await ctx.exec('ALTER TABLE user_journal_rowid RENAME TO user_journal');
     },
@@ -120,7 +144,9 @@ const ddl: MigrationDdl = {
       await ctx.exec(`CREATE TABLE IF NOT EXISTS temporal_facts(id text primary key,user_id text,project_id text,subject text not null,
         predicate text not null,object text not null,valid_from integer not null,valid_to integer,confidence real not null,
         last_updated integer not null,metadata text)`);
-      await ctx.exec('CREATE INDEX IF NOT EXISTS idx_temporal_facts_user_subject on temporal_facts(user_id, subject, predicate, valid_from)');
+      await ctx.exec(
+        'CREATE INDEX IF NOT EXISTS idx_temporal_facts_user_subject on temporal_facts(user_id, subject, predicate, valid_from)',
+      );
       await ctx.exec(`CREATE TABLE IF NOT EXISTS temporal_edges(id text primary key,user_id text,source_id text not null,
         target_id text not null,relation_type text not null,valid_from integer not null,valid_to integer,weight real not null,metadata text)`);
       await ctx.exec('CREATE INDEX IF NOT EXISTS idx_temporal_edges_user_source on temporal_edges(user_id, source_id)');
@@ -159,7 +185,9 @@ export function sqliteMigrationTarget(driver: SqliteDriver, settings: UpgradeSet
     },
     async recordVersion(c, version) {
       await c.exec('CREATE TABLE IF NOT EXISTS schema_version(version text primary key,applied_at integer)');
-      await c.run(sql`INSERT INTO schema_version(version, applied_at) VALUES (${version}, ${Date.now()}) ON CONFLICT (version) DO NOTHING`);
+      await c.run(
+        sql`INSERT INTO schema_version(version, applied_at) VALUES (${version}, ${Date.now()}) ON CONFLICT (version) DO NOTHING`,
+      );
     },
   };
 }

@@ -14,7 +14,10 @@ export function deepHtml(depth: number): string {
 export function bigDocx(mb: number, declaredSize?: number): Buffer {
   const paragraph = 'All work and no play makes Jack a dull boy. '.repeat(20);
   const count = Math.ceil((mb * 1_000_000) / (paragraph.length + 60));
-  return makeDocx(Array.from({ length: count }, () => paragraph), declaredSize === undefined ? {} : { declaredSize });
+  return makeDocx(
+    Array.from({ length: count }, () => paragraph),
+    declaredSize === undefined ? {} : { declaredSize },
+  );
 }
 
 /** A DOCX whose document part inflates to about `mb` MB while every part declares 1,000 bytes. */
@@ -26,7 +29,8 @@ const FONT = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>';
 export function manyPagesPdf(pages: number): Buffer {
   // 1 catalog, 2 page tree, 3 font, 4 content, then the pages.
   const kids = Array.from({ length: pages }, (_, i) => `${i + 5} 0 R`).join(' ');
-  const page = '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>';
+  const page =
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>';
   return pdfFile([
     '<< /Type /Catalog /Pages 2 0 R >>',
     `<< /Type /Pages /Kids [${kids}] /Count ${pages} >>`,
@@ -38,7 +42,11 @@ export function manyPagesPdf(pages: number): Buffer {
 
 /** A page tree whose node is its own grandchild. */
 export function circularPagesPdf(): Buffer {
-  return pdfFile(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>']);
+  return pdfFile([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>',
+  ]);
 }
 
 /**
@@ -49,7 +57,8 @@ export function textBombPdf(levels: number): Buffer {
   // 1 catalog, 2 page tree, 3 font, 4 page, 5 page content, 6.. forms F0..F<levels>.
   const forms = Array.from({ length: levels + 1 }, (_, i) => {
     const resources = i === 0 ? '/Font << /F1 3 0 R >>' : `/XObject << /X ${i + 5} 0 R >>`;
-    const body = i === 0 ? 'BT /F1 9 Tf 9 9 Td (All work and no play makes Jack a dull boy.) Tj ET' : '/X Do '.repeat(10);
+    const body =
+      i === 0 ? 'BT /F1 9 Tf 9 9 Td (All work and no play makes Jack a dull boy.) Tj ET' : '/X Do '.repeat(10);
     return pdfStream(body, `/Type /XObject /Subtype /Form /BBox [0 0 99 99] /Resources << ${resources} >>`);
   });
   return pdfFile([

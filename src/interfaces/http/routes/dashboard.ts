@@ -32,7 +32,12 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
       handler: () => {
         const m = process.memoryUsage();
         return {
-          memory: { heapUsed: Math.round(m.heapUsed / MB), heapTotal: Math.round(m.heapTotal / MB), rss: Math.round(m.rss / MB), external: Math.round(m.external / MB) },
+          memory: {
+            heapUsed: Math.round(m.heapUsed / MB),
+            heapTotal: Math.round(m.heapTotal / MB),
+            rss: Math.round(m.rss / MB),
+            external: Math.round(m.external / MB),
+          },
           uptime: uptime(startedAt),
           process: { version: process.version, platform: process.platform },
         };
@@ -47,7 +52,10 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
         const s = scope(query.user_id);
         const stats = await engine.userStats(s);
         const [top] = await engine.list(s, { limit: 1, order: 'salience_desc' });
-        const lambdaSum = stats.sectors.reduce((acc, x) => acc + (isSector(x.sector) ? SECTOR_CONFIGS[x.sector].lambda : 0) * x.count, 0);
+        const lambdaSum = stats.sectors.reduce(
+          (acc, x) => acc + (isSector(x.sector) ? SECTOR_CONFIGS[x.sector].lambda : 0) * x.count,
+          0,
+        );
         const m = process.memoryUsage();
         return {
           totalMemories: stats.memories,
@@ -64,9 +72,19 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
           lastCreatedAt: stats.lastCreatedAt,
           requests:
             caller.role === 'admin'
-              ? { total: metrics.total, errors: metrics.errors, errorRate: metrics.total ? ((metrics.errors / metrics.total) * 100).toFixed(1) : '0.0', lastHour: metrics.lastHour() }
+              ? {
+                  total: metrics.total,
+                  errors: metrics.errors,
+                  errorRate: metrics.total ? ((metrics.errors / metrics.total) * 100).toFixed(1) : '0.0',
+                  lastHour: metrics.lastHour(),
+                }
               : null,
-          system: { memoryUsage: Math.round(m.rss / MB), heapUsed: Math.round(m.heapUsed / MB), heapTotal: Math.round(m.heapTotal / MB), uptime: uptime(startedAt) },
+          system: {
+            memoryUsage: Math.round(m.rss / MB),
+            heapUsed: Math.round(m.heapUsed / MB),
+            heapTotal: Math.round(m.heapTotal / MB),
+            uptime: uptime(startedAt),
+          },
           config: {
             port: config.port,
             vecDim: config.embeddings.dim,
@@ -84,14 +102,16 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
       summary: "The user's most recently changed memories.",
       query: dashboardQuery,
       handler: async ({ query, scope }) => ({
-        activities: (await engine.list(scope(query.user_id), { limit: query.limit ?? 50, order: 'updated_desc' })).map((m) => ({
-          id: m.id,
-          type: m.updated_at > m.created_at ? 'memory_updated' : 'memory_created',
-          sector: m.primary_sector,
-          content: m.content.length > 100 ? `${m.content.slice(0, 100)}...` : m.content,
-          salience: m.salience,
-          timestamp: m.updated_at,
-        })),
+        activities: (await engine.list(scope(query.user_id), { limit: query.limit ?? 50, order: 'updated_desc' })).map(
+          (m) => ({
+            id: m.id,
+            type: m.updated_at > m.created_at ? 'memory_updated' : 'memory_created',
+            sector: m.primary_sector,
+            content: m.content.length > 100 ? `${m.content.slice(0, 100)}...` : m.content,
+            salience: m.salience,
+            timestamp: m.updated_at,
+          }),
+        ),
       }),
     }),
     route({
@@ -110,7 +130,11 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
           row.count += 1;
           counts.set(key, row);
         }
-        return { timeline: [...counts.values()].sort((a, b) => a.hour.localeCompare(b.hour) || a.primary_sector.localeCompare(b.primary_sector)) };
+        return {
+          timeline: [...counts.values()].sort(
+            (a, b) => a.hour.localeCompare(b.hour) || a.primary_sector.localeCompare(b.primary_sector),
+          ),
+        };
       },
     }),
     route({
@@ -121,7 +145,8 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
       handler: async ({ query, scope }) => {
         const buckets = new Array<number>(SALIENCE_BUCKETS).fill(0);
         const scanned = await scanMemories(engine, scope(query.user_id), {}, () => true, { maxScan: HISTOGRAM_SCAN });
-        for (const m of scanned) buckets[Math.min(SALIENCE_BUCKETS - 1, Math.floor(m.salience * SALIENCE_BUCKETS))]! += 1;
+        for (const m of scanned)
+          buckets[Math.min(SALIENCE_BUCKETS - 1, Math.floor(m.salience * SALIENCE_BUCKETS))]! += 1;
         return { buckets, scanned: scanned.length };
       },
     }),
@@ -131,13 +156,15 @@ export function dashboardRoutes({ engine, config, metrics, startedAt }: AppDeps)
       summary: "The user's most salient memories.",
       query: dashboardQuery,
       handler: async ({ query, scope }) => ({
-        memories: (await engine.list(scope(query.user_id), { limit: query.limit ?? 10, order: 'salience_desc' })).map((m) => ({
-          id: m.id,
-          content: m.content,
-          sector: m.primary_sector,
-          salience: m.salience,
-          lastSeen: m.last_seen_at,
-        })),
+        memories: (await engine.list(scope(query.user_id), { limit: query.limit ?? 10, order: 'salience_desc' })).map(
+          (m) => ({
+            id: m.id,
+            content: m.content,
+            sector: m.primary_sector,
+            salience: m.salience,
+            lastSeen: m.last_seen_at,
+          }),
+        ),
       }),
     }),
     route({

@@ -1,6 +1,12 @@
 /** /api/ide/* — editor events and sessions stored as the caller's memories. */
 import { endIdeSession, ideContext, idePatterns, startIdeSession, storeIdeEvent } from '../../../features/ide/ide.js';
-import { ideContextBody, ideEventBody, idePatternsParams, ideSessionEndBody, ideSessionStartBody } from '../../schemas/ide.js';
+import {
+  ideContextBody,
+  ideEventBody,
+  idePatternsParams,
+  ideSessionEndBody,
+  ideSessionStartBody,
+} from '../../schemas/ide.js';
 import { userQuery } from '../../schemas/memory.js';
 import type { AppDeps } from '../context.js';
 import { route, type RouteSpec } from '../route.js';

@@ -13,7 +13,8 @@ export function ingestRoutes({ engine, fetchLimits, parser }: AppDeps): RouteSpe
     route({
       method: 'POST',
       path: '/memory/ingest',
-      summary: 'Ingest a document (txt, md, html, pdf, docx as base64); long ones become a root memory linked to its sections.',
+      summary:
+        'Ingest a document (txt, md, html, pdf, docx as base64); long ones become a root memory linked to its sections.',
       description:
         'The document travels inside the JSON body, so OM_MAX_PAYLOAD_SIZE bounds it: base64 makes a binary ' +
         `document about 4/3 larger. \`data\` itself may hold up to ${MAX_DOCUMENT_CHARS} characters ` +
@@ -29,7 +30,8 @@ export function ingestRoutes({ engine, fetchLimits, parser }: AppDeps): RouteSpe
     route({
       method: 'POST',
       path: '/memory/ingest/url',
-      summary: 'Fetch a web page (http/https, size and time limited; non-public hosts for the admin only) and ingest it.',
+      summary:
+        'Fetch a web page (http/https, size and time limited; non-public hosts for the admin only) and ingest it.',
       description: `The page may be at most ${fetchLimits.maxBytes} bytes, fetched within ${fetchLimits.timeoutMs} ms.`,
       body: ingestUrlBody,
       response: ingestReply,

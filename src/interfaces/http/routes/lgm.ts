@@ -5,7 +5,12 @@ import { route, type RouteSpec } from '../route.js';
 
 export function lgmRoutes({ lgm }: AppDeps): RouteSpec[] {
   return [
-    route({ method: 'GET', path: '/lgm/config', summary: 'LangGraph memory settings.', handler: () => lgm.configView() }),
+    route({
+      method: 'GET',
+      path: '/lgm/config',
+      summary: 'LangGraph memory settings.',
+      handler: () => lgm.configView(),
+    }),
     route({
       method: 'POST',
       path: '/lgm/store',

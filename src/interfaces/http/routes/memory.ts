@@ -44,7 +44,9 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       summary: 'Store many memories of one user in one transaction.',
       body: addBatchBody,
       response: addBatchReply,
-      handler: async ({ body, scope }) => ({ results: await engine.addMany(scope(body.user_id), body.items.map(toAddInput)) }),
+      handler: async ({ body, scope }) => ({
+        results: await engine.addMany(scope(body.user_id), body.items.map(toAddInput)),
+      }),
     }),
     route({
       method: 'POST',
@@ -54,7 +56,10 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       response: queryReply,
       handler: ({ body, scope }) => {
         const f = body.filters ?? {};
-        return engine.query(scope(f.user_id !== undefined ? f.user_id : body.user_id), toQueryInput(body.query, body.k, f));
+        return engine.query(
+          scope(f.user_id !== undefined ? f.user_id : body.user_id),
+          toQueryInput(body.query, body.k, f),
+        );
       },
     }),
     route({
@@ -63,7 +68,10 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       summary: "Raise a memory's salience.",
       body: reinforceBody,
       response: reinforceReply,
-      handler: async ({ body, memoryScope }) => ({ ok: true, salience: await engine.reinforce(await memoryScope(body.user_id, body.id), body.id, body.boost) }),
+      handler: async ({ body, memoryScope }) => ({
+        ok: true,
+        salience: await engine.reinforce(await memoryScope(body.user_id, body.id), body.id, body.boost),
+      }),
     }),
     route({
       method: 'GET',
@@ -82,11 +90,13 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
     route({
       method: 'GET',
       path: MEMORY_PATH,
-      summary: 'One memory of the user (404 for ids of other users; the admin key naming no user reaches any, as v1.2).',
+      summary:
+        'One memory of the user (404 for ids of other users; the admin key naming no user reaches any, as v1.2).',
       params: memoryIdParams,
       query: userQuery,
       response: memoryReply,
-      handler: async ({ params, query, memoryScope }) => engine.get(await memoryScope(query.user_id, params.id), params.id),
+      handler: async ({ params, query, memoryScope }) =>
+        engine.get(await memoryScope(query.user_id, params.id), params.id),
     }),
     route({
       method: 'GET',
@@ -132,7 +142,10 @@ export function memoryRoutes({ engine }: AppDeps): RouteSpec[] {
       body: deleteMemoryBody,
       response: okReply,
       handler: async ({ params, query, body, memoryScope }) => {
-        await engine.delete(await memoryScope(query.user_id !== undefined ? query.user_id : body.user_id, params.id), params.id);
+        await engine.delete(
+          await memoryScope(query.user_id !== undefined ? query.user_id : body.user_id, params.id),
+          params.id,
+        );
         return { ok: true };
       },
     }),

@@ -61,9 +61,17 @@ function embeddingGauges(snapshot: EmbedMetricsSnapshot): Gauge[] {
 
 /** The process's memory, and the part of it the engine's user models are estimated to hold. */
 function processGauges(models: ModelStats): Gauge[] {
-  const gauge = (name: string, help: string, value: number): Gauge => ({ name, help, samples: [{ labels: {}, value }] });
+  const gauge = (name: string, help: string, value: number): Gauge => ({
+    name,
+    help,
+    samples: [{ labels: {}, value }],
+  });
   return [
-    gauge('om_process_resident_bytes', 'Resident memory of the server process (every thread).', process.memoryUsage.rss()),
+    gauge(
+      'om_process_resident_bytes',
+      'Resident memory of the server process (every thread).',
+      process.memoryUsage.rss(),
+    ),
     gauge('om_user_models', 'Users whose memories the engine holds in memory.', models.users),
     gauge('om_user_model_bytes', 'Estimated bytes those user models hold.', models.bytes),
     gauge('om_user_model_budget_bytes', 'Bytes the user models may hold (OM_MODEL_MEMORY_MB).', models.budgetBytes),
@@ -109,7 +117,12 @@ export function systemRoutes({ engine, config, metrics, startedAt }: AppDeps, op
           configs: Object.fromEntries(
             SECTORS.map((s) => [
               s,
-              { model: SECTOR_CONFIGS[s].model, decay_lambda: SECTOR_CONFIGS[s].lambda, weight: SECTOR_CONFIGS[s].weight, patterns: SECTOR_CONFIGS[s].cues.map((c) => c.pattern.source) },
+              {
+                model: SECTOR_CONFIGS[s].model,
+                decay_lambda: SECTOR_CONFIGS[s].lambda,
+                weight: SECTOR_CONFIGS[s].weight,
+                patterns: SECTOR_CONFIGS[s].cues.map((c) => c.pattern.source),
+              },
             ]),
           ),
           stats: stats.sectors.map((s) => ({ sector: s.sector, count: s.count, avg_salience: s.avgSalience })),
@@ -132,10 +145,26 @@ export function systemRoutes({ engine, config, metrics, startedAt }: AppDeps, op
           jobs.set(row.type, j);
         }
         const text = metrics.render([
-          { name: 'om_memories', help: 'Memories per primary sector (all users).', samples: sectors.map((s) => ({ labels: { sector: s.sector }, value: s.count })) },
-          { name: 'om_job_runs', help: 'Maintenance job runs recorded since start-up, by type.', samples: [...jobs].map(([type, j]) => ({ labels: { type }, value: j.runs })) },
-          { name: 'om_job_items', help: 'Items processed by maintenance jobs since start-up, by type.', samples: [...jobs].map(([type, j]) => ({ labels: { type }, value: j.items })) },
-          { name: 'om_uptime_seconds', help: 'Seconds since the server started.', samples: [{ labels: {}, value: Math.round((Date.now() - startedAt) / 1000) }] },
+          {
+            name: 'om_memories',
+            help: 'Memories per primary sector (all users).',
+            samples: sectors.map((s) => ({ labels: { sector: s.sector }, value: s.count })),
+          },
+          {
+            name: 'om_job_runs',
+            help: 'Maintenance job runs recorded since start-up, by type.',
+            samples: [...jobs].map(([type, j]) => ({ labels: { type }, value: j.runs })),
+          },
+          {
+            name: 'om_job_items',
+            help: 'Items processed by maintenance jobs since start-up, by type.',
+            samples: [...jobs].map(([type, j]) => ({ labels: { type }, value: j.items })),
+          },
+          {
+            name: 'om_uptime_seconds',
+            help: 'Seconds since the server started.',
+            samples: [{ labels: {}, value: Math.round((Date.now() - startedAt) / 1000) }],
+          },
           ...embeddingGauges(await engine.embeddingMetrics()),
           ...processGauges(await engine.modelStats()),
         ]);

@@ -54,7 +54,18 @@ export function temporalRoutes({ engine }: AppDeps): RouteSpec[] {
           metadata: body.metadata ?? null,
         });
         const { id, subject, predicate, object, valid_from, valid_to, confidence, user_id, project_id } = f;
-        return { id, subject, predicate, object, valid_from, valid_to, confidence, user_id, project_id, message: 'Fact created successfully' };
+        return {
+          id,
+          subject,
+          predicate,
+          object,
+          valid_from,
+          valid_to,
+          confidence,
+          user_id,
+          project_id,
+          message: 'Fact created successfully',
+        };
       },
     }),
     route({
@@ -73,7 +84,15 @@ export function temporalRoutes({ engine }: AppDeps): RouteSpec[] {
         const facts = await engine.findFacts(s, { subject, predicate, object, at, minConfidence, order: 'confidence' });
         return {
           facts,
-          query: { subject, predicate, object, at: iso(at), min_confidence: minConfidence, user_id: s.userId, project_id: null },
+          query: {
+            subject,
+            predicate,
+            object,
+            at: iso(at),
+            min_confidence: minConfidence,
+            user_id: s.userId,
+            project_id: null,
+          },
           count: facts.length,
         };
       },
@@ -92,7 +111,8 @@ export function temporalRoutes({ engine }: AppDeps): RouteSpec[] {
           order: 'predicate',
           limit: 1,
         });
-        if (fact === undefined) return c.json({ error: 'No current fact found', subject: query.subject, predicate: query.predicate }, 404);
+        if (fact === undefined)
+          return c.json({ error: 'No current fact found', subject: query.subject, predicate: query.predicate }, 404);
         return { fact };
       },
     }),
@@ -103,7 +123,8 @@ export function temporalRoutes({ engine }: AppDeps): RouteSpec[] {
       params: factIdParams,
       body: updateFactBody,
       handler: async ({ params, body, scope }) => {
-        if (body.confidence === undefined && body.metadata === undefined) throw validationError('body: give at least one of confidence, metadata');
+        if (body.confidence === undefined && body.metadata === undefined)
+          throw validationError('body: give at least one of confidence, metadata');
         const { user_id, ...patch } = body;
         const f = await orFactNotFound(engine.updateFact(scope(user_id), params.id, patch));
         return { id: f.id, confidence: f.confidence, metadata: f.metadata, message: 'Fact updated successfully' };
@@ -116,7 +137,9 @@ export function temporalRoutes({ engine }: AppDeps): RouteSpec[] {
       params: factIdParams,
       body: invalidateFactBody,
       handler: async ({ params, body, scope }) => {
-        const f = await orFactNotFound(engine.updateFact(scope(body.user_id), params.id, { validTo: body.valid_to ?? Date.now() }));
+        const f = await orFactNotFound(
+          engine.updateFact(scope(body.user_id), params.id, { validTo: body.valid_to ?? Date.now() }),
+        );
         return { id: f.id, valid_to: f.valid_to, message: 'Fact invalidated successfully' };
       },
     }),
@@ -144,7 +167,13 @@ export function temporalRoutes({ engine }: AppDeps): RouteSpec[] {
           ...(at === undefined ? {} : { at }),
           order: historical ? 'predicate' : 'confidence',
         });
-        return { subject: params.subject, at: iso(query.at), include_historical: historical, facts, count: facts.length };
+        return {
+          subject: params.subject,
+          at: iso(query.at),
+          include_historical: historical,
+          facts,
+          count: facts.length,
+        };
       },
     }),
     route({
@@ -155,7 +184,12 @@ export function temporalRoutes({ engine }: AppDeps): RouteSpec[] {
       handler: async ({ query, scope }) => {
         const field = query.field ?? 'subject';
         const at = query.at ?? Date.now();
-        const facts = await engine.findFacts(scope(query.user_id), { contains: { field, text: query.pattern }, at, order: 'confidence', limit: 100 });
+        const facts = await engine.findFacts(scope(query.user_id), {
+          contains: { field, text: query.pattern },
+          at,
+          order: 'confidence',
+          limit: 100,
+        });
         return { pattern: query.pattern, field, at: iso(query.at), facts, count: facts.length };
       },
     }),
@@ -171,7 +205,12 @@ export function temporalRoutes({ engine }: AppDeps): RouteSpec[] {
           time1: iso(query.time1),
           time2: iso(query.time2),
           ...c,
-          summary: { added: c.added.length, removed: c.removed.length, changed: c.changed.length, unchanged: c.unchanged.length },
+          summary: {
+            added: c.added.length,
+            removed: c.removed.length,
+            changed: c.changed.length,
+            unchanged: c.unchanged.length,
+          },
         };
       },
     }),
@@ -185,12 +224,17 @@ export function temporalRoutes({ engine }: AppDeps): RouteSpec[] {
     route({
       method: 'POST',
       path: '/api/temporal/decay',
-      summary: "Admin: every user's current facts lose `decay_rate` of their confidence per day since they began (floor 0.1).",
+      summary:
+        "Admin: every user's current facts lose `decay_rate` of their confidence per day since they began (floor 0.1).",
       body: decayFactsBody,
       handler: async ({ body, caller }) => {
         if (caller.role !== 'admin') throw new OmError('admin_only', 'confidence decay needs the admin API key');
         const decayRate = body.decay_rate ?? DEFAULT_DECAY_RATE;
-        return { decay_rate: decayRate, facts_updated: await engine.adminDecayFacts(decayRate), message: 'Confidence decay applied successfully' };
+        return {
+          decay_rate: decayRate,
+          facts_updated: await engine.adminDecayFacts(decayRate),
+          message: 'Confidence decay applied successfully',
+        };
       },
     }),
     route({

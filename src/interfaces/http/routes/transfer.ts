@@ -8,7 +8,11 @@ import { route, type RouteSpec } from '../route.js';
 const PAGE = 500;
 
 /** Pages through the user as the client reads, so a large user is never held whole. */
-async function exportStream(engine: MemoryEngine, scope: UserScope, withVectors: boolean): Promise<ReadableStream<Uint8Array>> {
+async function exportStream(
+  engine: MemoryEngine,
+  scope: UserScope,
+  withVectors: boolean,
+): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   const read = (offset: number) => engine.exportPage(scope, { offset, limit: PAGE, withVectors });
   // The first page is read before answering, so a failure is still an error status.
@@ -24,14 +28,16 @@ async function exportStream(engine: MemoryEngine, scope: UserScope, withVectors:
   });
 }
 
-const fileName = (userId: string | null) => `openmemory-${(userId ?? 'default').replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`;
+const fileName = (userId: string | null) =>
+  `openmemory-${(userId ?? 'default').replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`;
 
 export function transferRoutes({ engine }: AppDeps): RouteSpec[] {
   return [
     route({
       method: 'GET',
       path: '/users/:user_id/export',
-      summary: "The user's memories as JSON lines (newest first; the summary line first), as `openmemory export` writes them.",
+      summary:
+        "The user's memories as JSON lines (newest first; the summary line first), as `openmemory export` writes them.",
       params: userPathParams,
       query: exportQuery,
       handler: async ({ params, query, scope }) => {

@@ -16,7 +16,8 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
     route({
       method: 'GET',
       path: '/users',
-      summary: 'Admin: the users (default user as null) with their counts and summary (`l` = limit, `u` = offset, `fields`).',
+      summary:
+        'Admin: the users (default user as null) with their counts and summary (`l` = limit, `u` = offset, `fields`).',
       access: 'admin',
       query: userListQuery,
       handler: async ({ query }) => {
@@ -28,7 +29,10 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
           page.map(async (u) => {
             if (fields === 'ids') return { user_id: u };
             const scope = storedUserScope(u);
-            const [stats, summary] = await Promise.all([engine.userStats(scope), fields === 'all' ? engine.userSummary(scope) : null]);
+            const [stats, summary] = await Promise.all([
+              engine.userStats(scope),
+              fields === 'all' ? engine.userSummary(scope) : null,
+            ]);
             return {
               user_id: u,
               memories: stats.memories,
@@ -70,7 +74,13 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
       response: regenerateReply,
       handler: async ({ params, scope }) => {
         const s = await engine.regenerateSummary(scope(params.user_id));
-        return { ok: true, user_id: s.user_id, summary: s.summary, reflection_count: s.reflection_count, updated_at: s.updated_at };
+        return {
+          ok: true,
+          user_id: s.user_id,
+          summary: s.summary,
+          reflection_count: s.reflection_count,
+          updated_at: s.updated_at,
+        };
       },
     }),
     route({
@@ -88,7 +98,7 @@ export function userRoutes({ engine }: AppDeps): RouteSpec[] {
     route({
       method: 'DELETE',
       path: '/users/:user_id/memories',
-      summary: "Erase the user: all of its memories, vectors, links, embed logs, summary and API keys.",
+      summary: 'Erase the user: all of its memories, vectors, links, embed logs, summary and API keys.',
       params: userPathParams,
       response: deleteUserReply,
       handler: async ({ params, scope }) => {

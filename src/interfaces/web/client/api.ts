@@ -19,14 +19,21 @@ export const onUnauthorized: { handler: () => void } = { handler: () => {} };
 
 function headers(json: boolean): Record<string, string> {
   const key = currentKey();
-  return { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}) };
+  return {
+    ...(key ? { authorization: `Bearer ${key}` } : {}),
+    ...(json ? { 'content-type': 'application/json' } : {}),
+  };
 }
 
 async function send(method: string, path: string, body?: unknown): Promise<Response> {
   const write = method !== 'GET';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers: headers(write), ...(write ? { body: JSON.stringify(body ?? {}) } : {}) });
+    res = await fetch(path, {
+      method,
+      headers: headers(write),
+      ...(write ? { body: JSON.stringify(body ?? {}) } : {}),
+    });
   } catch {
     throw new ApiError(0, 'network', 'The server did not answer. Check that it is running, then reload the page.');
   }

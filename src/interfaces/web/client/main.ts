@@ -111,7 +111,18 @@ async function render(): Promise<void> {
         picker,
         h('span', { class: 'badge' }, session.role),
         session.keyRequired
-          ? h('button', { type: 'button', onclick: () => { signOut(); location.hash = ''; void render(); } }, 'Sign out')
+          ? h(
+              'button',
+              {
+                type: 'button',
+                onclick: () => {
+                  signOut();
+                  location.hash = '';
+                  void render();
+                },
+              },
+              'Sign out',
+            )
           : null,
       ),
     ),

@@ -3,7 +3,8 @@ import { ApiError } from './api.js';
 import { h, svg, type Child } from './dom.js';
 import { num, preview } from './format.js';
 
-export const section = (title: string, ...children: Child[]) => h('section', { class: 'card' }, h('h2', null, title), ...children);
+export const section = (title: string, ...children: Child[]) =>
+  h('section', { class: 'card' }, h('h2', null, title), ...children);
 
 export const empty = (message: string) => h('p', { class: 'empty' }, message);
 
@@ -19,14 +20,32 @@ export function errorBox(err: unknown): HTMLElement {
 }
 
 /** "Previous / next" over an offset-addressed list; `count` is how many the current page holds. */
-export function pager(offset: number, limit: number, count: number, go: (offset: number) => void, total?: number): HTMLElement {
+export function pager(
+  offset: number,
+  limit: number,
+  count: number,
+  go: (offset: number) => void,
+  total?: number,
+): HTMLElement {
   const last = offset + count;
   return h(
     'nav',
     { class: 'pager', 'aria-label': 'pages' },
     h('button', { type: 'button', disabled: offset === 0, onclick: () => go(Math.max(0, offset - limit)) }, '← Newer'),
-    h('span', null, count ? `${num(offset + 1)}–${num(last)}${total !== undefined ? ` of ${num(total)}` : ''}` : 'none'),
-    h('button', { type: 'button', disabled: count < limit || (total !== undefined && last >= total), onclick: () => go(offset + limit) }, 'Older →'),
+    h(
+      'span',
+      null,
+      count ? `${num(offset + 1)}–${num(last)}${total !== undefined ? ` of ${num(total)}` : ''}` : 'none',
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        disabled: count < limit || (total !== undefined && last >= total),
+        onclick: () => go(offset + limit),
+      },
+      'Older →',
+    ),
   );
 }
 
@@ -61,7 +80,12 @@ export function bars(rows: Array<{ label: string; value: number }>, unit = ''): 
   const rowH = 22;
   return svg(
     'svg',
-    { class: 'bars', viewBox: `0 0 400 ${rows.length * rowH}`, role: 'img', 'aria-label': rows.map((r) => `${r.label}: ${r.value}${unit}`).join(', ') },
+    {
+      class: 'bars',
+      viewBox: `0 0 400 ${rows.length * rowH}`,
+      role: 'img',
+      'aria-label': rows.map((r) => `${r.label}: ${r.value}${unit}`).join(', '),
+    },
     rows.map((r, i) => [
       svg('text', { x: 0, y: i * rowH + 15, class: 'label' }, preview(r.label, 21), svg('title', null, r.label)),
       svg('rect', { x: 130, y: i * rowH + 4, width: Math.max(1, (r.value / max) * 200), height: 14, class: 'bar' }),
@@ -78,13 +102,35 @@ export function columns(rows: Array<{ label: string; value: number }>): Node {
   const every = Math.ceil(rows.length / 8);
   return svg(
     'svg',
-    { class: 'columns', viewBox: '-12 0 424 140', role: 'img', 'aria-label': rows.map((r) => `${r.label}: ${r.value}`).join(', ') },
+    {
+      class: 'columns',
+      viewBox: '-12 0 424 140',
+      role: 'img',
+      'aria-label': rows.map((r) => `${r.label}: ${r.value}`).join(', '),
+    },
     rows.map((r, i) => [
-      svg('rect', { x: i * w + 1, y: 110 - (r.value / max) * 100, width: Math.max(1, w - 2), height: (r.value / max) * 100, class: 'bar' }, svg('title', null, `${r.label}: ${r.value}`)),
-      i % every === 0 ? svg('text', { x: i * w + w / 2, y: 130, class: 'label', 'text-anchor': 'middle' }, r.label) : null,
+      svg(
+        'rect',
+        {
+          x: i * w + 1,
+          y: 110 - (r.value / max) * 100,
+          width: Math.max(1, w - 2),
+          height: (r.value / max) * 100,
+          class: 'bar',
+        },
+        svg('title', null, `${r.label}: ${r.value}`),
+      ),
+      i % every === 0
+        ? svg('text', { x: i * w + w / 2, y: 130, class: 'label', 'text-anchor': 'middle' }, r.label)
+        : null,
     ]),
   );
 }
 
 /** A definition list of label → value. */
-export const facts = (rows: Array<[string, Child]>) => h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+export const facts = (rows: Array<[string, Child]>) =>
+  h(
+    'dl',
+    { class: 'facts' },
+    rows.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
+  );

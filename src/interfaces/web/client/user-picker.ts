@@ -38,7 +38,10 @@ export async function userPicker(ctx: PageContext): Promise<HTMLElement> {
   if (!ids.includes(ctx.user)) ids.unshift(ctx.user);
   const go = (user: string) => {
     const { page, arg, params } = ctx.route;
-    location.hash = ctx.link(page, page === 'memory' || page === 'graph' ? undefined : arg, { ...Object.fromEntries(params), user });
+    location.hash = ctx.link(page, page === 'memory' || page === 'graph' ? undefined : arg, {
+      ...Object.fromEntries(params),
+      user,
+    });
   };
   const select = h(
     'select',

@@ -42,12 +42,21 @@ export function sqliteLegacy(tables: TableNames): LegacyDialect {
 
 const V12_MEMORY_INDEXES = ['sector_idx', 'segment_idx', 'simhash_idx', 'user_idx'];
 
-export function postgresLegacy(tables: TableNames, pg: Pick<PgConfig, 'schema' | 'memoriesTable' | 'vectorsTable'>): LegacyDialect {
+export function postgresLegacy(
+  tables: TableNames,
+  pg: Pick<PgConfig, 'schema' | 'memoriesTable' | 'vectorsTable'>,
+): LegacyDialect {
   const { schema } = pg;
-  const stray = (name: string, unlessTable?: string): StrayIndex => ({ name, qualified: ident(schema, name), ...(unlessTable ? { unlessTable } : {}) });
+  const stray = (name: string, unlessTable?: string): StrayIndex => ({
+    name,
+    qualified: ident(schema, name),
+    ...(unlessTable ? { unlessTable } : {}),
+  });
   // v1.1/v1.2 named indexes after the default tables even on OM_PG_TABLE / OM_VECTOR_TABLE tables; ours follow the table.
   const fixedNames = [
-    ...(pg.memoriesTable === 'openmemory_memories' ? [] : V12_MEMORY_INDEXES.map((s) => stray(`openmemory_memories_${s}`, 'openmemory_memories'))),
+    ...(pg.memoriesTable === 'openmemory_memories'
+      ? []
+      : V12_MEMORY_INDEXES.map((s) => stray(`openmemory_memories_${s}`, 'openmemory_memories'))),
     ...(pg.vectorsTable === 'openmemory_vectors' ? [] : [stray('openmemory_vectors_user_idx', 'openmemory_vectors')]),
   ];
   return {
@@ -58,6 +67,9 @@ export function postgresLegacy(tables: TableNames, pg: Pick<PgConfig, 'schema' |
     types: { blob: 'bytea', real: 'double precision', time: 'bigint' },
     storedType: null,
     // The migration document's PostgreSQL block uses SQLite's index names; they duplicate the *_user_idx indexes.
-    strayIndexes: [...['idx_memories_user', 'idx_vectors_user', 'idx_waypoints_user'].map((n) => stray(n)), ...fixedNames],
+    strayIndexes: [
+      ...['idx_memories_user', 'idx_vectors_user', 'idx_waypoints_user'].map((n) => stray(n)),
+      ...fixedNames,
+    ],
   };
 }

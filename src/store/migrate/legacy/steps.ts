@@ -56,7 +56,12 @@ function hasLegacyFullText(f: SchemaFacts, d: LegacyDialect): boolean {
   return t !== undefined && !t.columns.has('user_id');
 }
 
-async function addMissingColumns(ctx: MigrationContext, d: LegacyDialect, table: 'memories' | 'vectors' | 'waypoints', columns: Array<[string, string]>) {
+async function addMissingColumns(
+  ctx: MigrationContext,
+  d: LegacyDialect,
+  table: 'memories' | 'vectors' | 'waypoints',
+  columns: Array<[string, string]>,
+) {
   const facts = await ctx.introspect();
   for (const [name, type] of columns) {
     if (!facts.hasColumn(table, name)) await ctx.exec(`ALTER TABLE ${d.tables[table]} ${d.addColumn} ${name} ${type}`);
@@ -79,19 +84,26 @@ const PROJECT_ID = 'project_id';
 
 /** The current head: `project_id` on memories, vectors and links, and (SQLite) the vector table under its PostgreSQL name. */
 function headLayout(d: LegacyDialect): MigrationStep {
-  const renamedVectors = (f: SchemaFacts) => d.headVectorTable !== null && f.hasTable(d.headVectorTable) && !f.has('vectors');
-  const withProjects = (f: SchemaFacts) => (['memories', 'vectors', 'waypoints'] as const).filter((t) => f.hasColumn(t, PROJECT_ID));
+  const renamedVectors = (f: SchemaFacts) =>
+    d.headVectorTable !== null && f.hasTable(d.headVectorTable) && !f.has('vectors');
+  const withProjects = (f: SchemaFacts) =>
+    (['memories', 'vectors', 'waypoints'] as const).filter((t) => f.hasColumn(t, PROJECT_ID));
   return {
     version: HEAD_LAYOUT_VERSION,
-    description: "upstream head: the vector table takes this schema's name; project_id goes into the memory's metadata (vectors and links held copies)",
+    description:
+      "upstream head: the vector table takes this schema's name; project_id goes into the memory's metadata (vectors and links held copies)",
     isApplied: (f) => !renamedVectors(f) && withProjects(f).length === 0,
     async up(ctx) {
-      if (renamedVectors(await ctx.introspect())) await ctx.exec(`ALTER TABLE ${d.headVectorTable} RENAME TO ${d.tables.vectors}`);
+      if (renamedVectors(await ctx.introspect()))
+        await ctx.exec(`ALTER TABLE ${d.headVectorTable} RENAME TO ${d.tables.vectors}`);
       const tables = withProjects(await ctx.introspect());
       if (tables.includes('memories')) {
         const m = d.tables.memories;
         const { rows } = await ctx.run(sql`SELECT id, meta, project_id FROM ${raw(m)} WHERE project_id IS NOT NULL`);
-        for (const r of rows) await ctx.run(sql`UPDATE ${raw(m)} SET meta = ${withProject(r.meta, String(r.project_id))} WHERE id = ${r.id}`);
+        for (const r of rows)
+          await ctx.run(
+            sql`UPDATE ${raw(m)} SET meta = ${withProject(r.meta, String(r.project_id))} WHERE id = ${r.id}`,
+          );
         ctx.report('memories.project_id_kept_in_meta', rows.length);
       }
       for (const t of tables) await ctx.exec(`ALTER TABLE ${d.tables[t]} DROP COLUMN ${PROJECT_ID}`);
@@ -102,7 +114,8 @@ function headLayout(d: LegacyDialect): MigrationStep {
 function release11(d: LegacyDialect): MigrationStep {
   return {
     version: RELEASE_11_VERSION,
-    description: 'release 1.1.x: memories gain user_id, segment, simhash, compressed_vec, feedback_score (and any other missing v1.2 column); the 1.1.x full-text table goes',
+    description:
+      'release 1.1.x: memories gain user_id, segment, simhash, compressed_vec, feedback_score (and any other missing v1.2 column); the 1.1.x full-text table goes',
     isApplied: (f) =>
       !f.has('memories') || (memoryColumns(d).every(([c]) => f.hasColumn('memories', c)) && !hasLegacyFullText(f, d)),
     async up(ctx) {
@@ -137,7 +150,8 @@ function perUserColumns(d: LegacyDialect, v12: V12): MigrationStep {
  * when run by hand, and v1.x's fixed names on custom-named PostgreSQL tables.
  */
 function strayIndexes(d: LegacyDialect, v12: V12): MigrationStep {
-  const stray = (f: SchemaFacts) => d.strayIndexes.filter((i) => f.hasIndex(i.name) && !(i.unlessTable && f.hasTable(i.unlessTable)));
+  const stray = (f: SchemaFacts) =>
+    d.strayIndexes.filter((i) => f.hasIndex(i.name) && !(i.unlessTable && f.hasTable(i.unlessTable)));
   return {
     version: STRAY_INDEXES_VERSION,
     description: 'indexes upstream left under names this schema does not use',

@@ -36,10 +36,17 @@ export function explanation(ctx: PageContext, m: Match): HTMLElement {
     h(
       'ul',
       null,
-      parts.map(([k, v]) => h('li', null, h('meter', { min: 0, max: 1, value: v }), ` ${PART_NAMES[k] ?? k}: ${fixed(v, 2)}`)),
+      parts.map(([k, v]) =>
+        h('li', null, h('meter', { min: 0, max: 1, value: v }), ` ${PART_NAMES[k] ?? k}: ${fixed(v, 2)}`),
+      ),
     ),
     m.path.length > 1
-      ? h('p', null, 'Reached through links: ', m.path.map((id, i) => [i ? ' → ' : '', h('a', { href: ctx.link('memory', id) }, id.slice(0, 8))]))
+      ? h(
+          'p',
+          null,
+          'Reached through links: ',
+          m.path.map((id, i) => [i ? ' → ' : '', h('a', { href: ctx.link('memory', id) }, id.slice(0, 8))]),
+        )
       : null,
   );
 }

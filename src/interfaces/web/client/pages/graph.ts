@@ -48,7 +48,11 @@ function picture(ctx: PageContext, g: Graph): SVGElement {
       const center = n.id === g.center;
       return svg(
         'a',
-        { href: ctx.link('graph', n.id), class: `node s-${n.primary_sector}${center ? ' center' : ''}`, 'aria-label': preview(n.content, 80) },
+        {
+          href: ctx.link('graph', n.id),
+          class: `node s-${n.primary_sector}${center ? ' center' : ''}`,
+          'aria-label': preview(n.content, 80),
+        },
         svg('circle', { cx: p.x, cy: p.y, r: center ? 16 : 6 + n.salience * 8 }),
         // Labels point toward the middle, so none runs off the picture.
         p.x > MID + 1
@@ -63,7 +67,10 @@ function picture(ctx: PageContext, g: Graph): SVGElement {
 export async function graphPage(ctx: PageContext): Promise<Node> {
   let id = ctx.route.arg;
   if (!id) {
-    const top = await api<{ memories: Array<{ id: string }> }>('GET', `/dashboard/top-memories${qs({ user_id: ctx.user, limit: 1 })}`);
+    const top = await api<{ memories: Array<{ id: string }> }>(
+      'GET',
+      `/dashboard/top-memories${qs({ user_id: ctx.user, limit: 1 })}`,
+    );
     id = top.memories[0]?.id;
     if (!id) return section('Graph', empty(`${ctx.user} has no memories yet, so there is no graph to show.`));
   }
@@ -72,7 +79,13 @@ export async function graphPage(ctx: PageContext): Promise<Node> {
   return section(
     'Graph',
     h('p', null, 'Around: ', h('a', { href: ctx.link('memory', center.id) }, preview(center.content, 120))),
-    g.links.length === 0 ? empty('This memory has no links yet. Pick another one from the Memories page.') : picture(ctx, g),
-    h('p', { class: 'hint' }, 'Tab moves between memories; Enter re-centres the graph on one. Thicker lines are stronger links.'),
+    g.links.length === 0
+      ? empty('This memory has no links yet. Pick another one from the Memories page.')
+      : picture(ctx, g),
+    h(
+      'p',
+      { class: 'hint' },
+      'Tab moves between memories; Enter re-centres the graph on one. Thicker lines are stronger links.',
+    ),
   );
 }

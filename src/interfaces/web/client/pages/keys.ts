@@ -21,7 +21,10 @@ function createForm(ctx: PageContext, status: HTMLElement): HTMLElement {
   const submit = async (e: Event) => {
     e.preventDefault();
     try {
-      const made = await api<{ id: string; key: string; user_id: string | null }>('POST', '/admin/keys', { user_id: user.value.trim(), label: label.value.trim() || undefined });
+      const made = await api<{ id: string; key: string; user_id: string | null }>('POST', '/admin/keys', {
+        user_id: user.value.trim(),
+        label: label.value.trim() || undefined,
+      });
       const secret = h('input', { id: 'new-key', readonly: true, value: made.key, 'aria-label': 'the new key' });
       status.replaceChildren(
         h(
@@ -51,8 +54,16 @@ function createForm(ctx: PageContext, status: HTMLElement): HTMLElement {
 
 function keyRow(ctx: PageContext, k: KeyView, status: HTMLElement): HTMLElement {
   const revoke = async () => {
-    if (!(await confirmDialog(`Revoke the key “${k.label ?? k.id}”?`, h('p', null, `Anyone using it for ${userLabel(k.user_id)} is refused from now on.`)))) return;
-    await api('DELETE', `/admin/keys/${encodeURIComponent(k.id)}`).then(ctx.refresh, (err) => status.replaceChildren(errorBox(err)));
+    if (
+      !(await confirmDialog(
+        `Revoke the key “${k.label ?? k.id}”?`,
+        h('p', null, `Anyone using it for ${userLabel(k.user_id)} is refused from now on.`),
+      ))
+    )
+      return;
+    await api('DELETE', `/admin/keys/${encodeURIComponent(k.id)}`).then(ctx.refresh, (err) =>
+      status.replaceChildren(errorBox(err)),
+    );
   };
   return h(
     'tr',
@@ -61,7 +72,13 @@ function keyRow(ctx: PageContext, k: KeyView, status: HTMLElement): HTMLElement 
     h('td', null, userLabel(k.user_id)),
     h('td', null, when(k.created_at)),
     h('td', null, k.last_used_at ? when(k.last_used_at) : 'never'),
-    h('td', null, k.revoked_at ? `revoked ${when(k.revoked_at)}` : h('button', { type: 'button', class: 'danger', onclick: revoke }, 'Revoke…')),
+    h(
+      'td',
+      null,
+      k.revoked_at
+        ? `revoked ${when(k.revoked_at)}`
+        : h('button', { type: 'button', class: 'danger', onclick: revoke }, 'Revoke…'),
+    ),
   );
 }
 
@@ -71,7 +88,12 @@ export async function keysPage(ctx: PageContext): Promise<Node> {
   return h(
     'div',
     null,
-    section('Create a key', h('p', null, 'A user key acts only as its user: it reads and writes that user’s memories, nothing else.'), createForm(ctx, status), status),
+    section(
+      'Create a key',
+      h('p', null, 'A user key acts only as its user: it reads and writes that user’s memories, nothing else.'),
+      createForm(ctx, status),
+      status,
+    ),
     section(
       `Keys (${keys.length})`,
       keys.length === 0
@@ -82,8 +104,20 @@ export async function keysPage(ctx: PageContext): Promise<Node> {
             h(
               'table',
               null,
-              h('thead', null, h('tr', null, ['Label', 'User', 'Created', 'Last used', ''].map((t) => h('th', { scope: 'col' }, t)))),
-              h('tbody', null, keys.map((k) => keyRow(ctx, k, status))),
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  ['Label', 'User', 'Created', 'Last used', ''].map((t) => h('th', { scope: 'col' }, t)),
+                ),
+              ),
+              h(
+                'tbody',
+                null,
+                keys.map((k) => keyRow(ctx, k, status)),
+              ),
             ),
           ),
     ),

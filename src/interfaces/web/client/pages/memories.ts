@@ -41,24 +41,50 @@ async function results(ctx: PageContext, p: URLSearchParams): Promise<Node> {
   const filters = {
     user_id: ctx.user,
     ...(p.get('sector') ? { sector: p.get('sector') } : {}),
-    ...(p.get('tags') ? { tags: p.get('tags')!.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+    ...(p.get('tags')
+      ? {
+          tags: p
+            .get('tags')!
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        }
+      : {}),
     ...(p.get('since') ? { since: Date.parse(p.get('since')!) } : {}),
     ...(p.get('until') ? { until: Date.parse(p.get('until')!) + 86_399_999 } : {}),
   };
   const r = await api<{ matches: Match[] }>('POST', '/memory/query', { query: p.get('q'), k: 20, filters });
   if (r.matches.length === 0) return empty('Nothing matched. Try other words, or clear the filters.');
-  return h('ol', { class: 'list ranked', 'aria-label': 'search results' }, r.matches.map((m) => row(ctx, m, explanation(ctx, m))));
+  return h(
+    'ol',
+    { class: 'list ranked', 'aria-label': 'search results' },
+    r.matches.map((m) => row(ctx, m, explanation(ctx, m))),
+  );
 }
 
 async function listing(ctx: PageContext, p: URLSearchParams): Promise<Node> {
   const offset = Number(p.get('u') ?? 0) || 0;
   const sector = p.get('sector') ?? undefined;
-  const r = await api<{ items: MemoryItem[] }>('GET', `/memory/all${qs({ user_id: ctx.user, l: PAGE_SIZE, u: offset, sector })}`);
+  const r = await api<{ items: MemoryItem[] }>(
+    'GET',
+    `/memory/all${qs({ user_id: ctx.user, l: PAGE_SIZE, u: offset, sector })}`,
+  );
   const go = (u: number) => (location.hash = ctx.link('memories', undefined, { sector, u: String(u) }));
   if (r.items.length === 0 && offset === 0) {
-    return empty(`${ctx.user} has no memories${sector ? ` in the ${sector} sector` : ''} yet. Add some through the API or import a file (Import / export).`);
+    return empty(
+      `${ctx.user} has no memories${sector ? ` in the ${sector} sector` : ''} yet. Add some through the API or import a file (Import / export).`,
+    );
   }
-  return h('div', null, h('ul', { class: 'list' }, r.items.map((m) => row(ctx, m))), pager(offset, PAGE_SIZE, r.items.length, go));
+  return h(
+    'div',
+    null,
+    h(
+      'ul',
+      { class: 'list' },
+      r.items.map((m) => row(ctx, m)),
+    ),
+    pager(offset, PAGE_SIZE, r.items.length, go),
+  );
 }
 
 export async function memoriesPage(ctx: PageContext): Promise<Node> {
@@ -68,6 +94,9 @@ export async function memoriesPage(ctx: PageContext): Promise<Node> {
     'div',
     null,
     section('Search', searchForm(ctx)),
-    section(searching ? `Results for “${p.get('q')}”` : `Memories of ${ctx.user}, newest first`, await (searching ? results(ctx, p) : listing(ctx, p))),
+    section(
+      searching ? `Results for “${p.get('q')}”` : `Memories of ${ctx.user}, newest first`,
+      await (searching ? results(ctx, p) : listing(ctx, p)),
+    ),
   );
 }

@@ -27,8 +27,15 @@ function editor(ctx: PageContext, m: MemoryView, status: HTMLElement): HTMLEleme
   const save = async (e: Event) => {
     e.preventDefault();
     try {
-      const tagList = tags.value.split(',').map((t) => t.trim()).filter(Boolean);
-      await api('PATCH', `/memory/${encodeURIComponent(m.id)}`, { content: content.value, tags: tagList, user_id: ctx.user });
+      const tagList = tags.value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+      await api('PATCH', `/memory/${encodeURIComponent(m.id)}`, {
+        content: content.value,
+        tags: tagList,
+        user_id: ctx.user,
+      });
       ctx.refresh();
     } catch (err) {
       status.replaceChildren(errorBox(err));
@@ -55,7 +62,11 @@ function actions(ctx: PageContext, m: MemoryView, status: HTMLElement): HTMLElem
     }
   };
   const remove = async () => {
-    const ok = await confirmDialog('Delete this memory?', h('p', null, preview(m.content, 200)), h('p', null, 'Its vectors and links go with it. This cannot be undone.'));
+    const ok = await confirmDialog(
+      'Delete this memory?',
+      h('p', null, preview(m.content, 200)),
+      h('p', null, 'Its vectors and links go with it. This cannot be undone.'),
+    );
     if (!ok) return;
     try {
       await api('DELETE', `/memory/${encodeURIComponent(m.id)}${qs({ user_id: ctx.user })}`);
@@ -92,7 +103,10 @@ export async function memoryPage(ctx: PageContext): Promise<Node> {
       h('p', { class: 'body' }, m.content),
       facts([
         ['Id', h('code', null, m.id)],
-        ['Sector', `${m.primary_sector}${m.sectors.length > 1 ? ` (also ${m.sectors.filter((s) => s !== m.primary_sector).join(', ')})` : ''}`],
+        [
+          'Sector',
+          `${m.primary_sector}${m.sectors.length > 1 ? ` (also ${m.sectors.filter((s) => s !== m.primary_sector).join(', ')})` : ''}`,
+        ],
         ['Salience', `${fixed(m.salience, 3)} (decay rate ${m.decay_lambda})`],
         ['Tags', (m.tags ?? []).join(', ') || '—'],
         ['Created', when(m.created_at)],
@@ -109,7 +123,14 @@ export async function memoryPage(ctx: PageContext): Promise<Node> {
         : h(
             'ul',
             { class: 'list' },
-            links.map((l) => h('li', null, h('a', { href: ctx.link('memory', l.to) }, preview(neighbours.get(l.to)?.content ?? l.to, 120)), ` · weight ${fixed(l.weight)}`)),
+            links.map((l) =>
+              h(
+                'li',
+                null,
+                h('a', { href: ctx.link('memory', l.to) }, preview(neighbours.get(l.to)?.content ?? l.to, 120)),
+                ` · weight ${fixed(l.weight)}`,
+              ),
+            ),
           ),
     ),
     section('Edit', editor(ctx, m, status)),

@@ -40,7 +40,10 @@ function perDay(rows: Timeline['timeline']): Array<{ label: string; value: numbe
 
 async function adminSections(): Promise<Node[]> {
   const [users, metrics] = await Promise.all([
-    api<{ total: number; users: Array<{ user_id: string | null; memories: number }> }>('GET', '/users?l=20&fields=counts'),
+    api<{ total: number; users: Array<{ user_id: string | null; memories: number }> }>(
+      'GET',
+      '/users?l=20&fields=counts',
+    ),
     apiText('/metrics'),
   ]);
   const samples = parseMetrics(metrics);
@@ -59,13 +62,18 @@ async function adminSections(): Promise<Node[]> {
         ['Mean latency', `${fixed(figures.meanMs, 1)} ms`],
       ]),
       figures.routes.length ? h('h3', null, 'Busiest routes (mean ms)') : null,
-      figures.routes.length ? bars(figures.routes.slice(0, 8).map((r) => ({ label: r.route, value: Math.round(r.meanMs * 10) / 10 }))) : null,
+      figures.routes.length
+        ? bars(figures.routes.slice(0, 8).map((r) => ({ label: r.route, value: Math.round(r.meanMs * 10) / 10 })))
+        : null,
     ),
     section(
       'Users held in memory',
       facts([
         ['Users', num(models.users)],
-        ['Memory used / budget (OM_MODEL_MEMORY_MB)', `${fixed(models.usedMb, 1)} / ${num(Math.round(models.budgetMb))} MB`],
+        [
+          'Memory used / budget (OM_MODEL_MEMORY_MB)',
+          `${fixed(models.usedMb, 1)} / ${num(Math.round(models.budgetMb))} MB`,
+        ],
         ['Loads since start-up', num(models.loads)],
         ['Mean load', `${fixed(models.meanLoadMs, 1)} ms`],
         ['Dropped to stay within the budget', num(models.evictions)],
@@ -96,7 +104,9 @@ export async function overviewPage(ctx: PageContext): Promise<Node> {
         ['Links (waypoints)', num(stats.waypoints)],
         ['Last created', when(stats.lastCreatedAt)],
       ]),
-      stats.totalMemories === 0 ? empty('This user has no memories yet: add some through the API, or import a file on Import / export.') : bars(sectors),
+      stats.totalMemories === 0
+        ? empty('This user has no memories yet: add some through the API, or import a file on Import / export.')
+        : bars(sectors),
     ),
     section('New memories per day (30 days)', columns(perDay(timeline.timeline))),
     section(
@@ -104,7 +114,10 @@ export async function overviewPage(ctx: PageContext): Promise<Node> {
       facts([
         ['Version', health.version],
         ['Storage', stats.config.storage === 'postgres' ? 'PostgreSQL' : 'SQLite'],
-        ['Embedder', `${health.embedding.provider}${health.embedding.model ?? health.embedding.model_override ? ` (${health.embedding.model ?? health.embedding.model_override})` : ''}`],
+        [
+          'Embedder',
+          `${health.embedding.provider}${(health.embedding.model ?? health.embedding.model_override) ? ` (${health.embedding.model ?? health.embedding.model_override})` : ''}`,
+        ],
         ['Vector dimensions', num(health.embedding.dimensions)],
         ['Up for', `${num(Math.round(health.uptime_seconds / 60))} min`],
       ]),

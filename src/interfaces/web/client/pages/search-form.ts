@@ -6,7 +6,8 @@ export const SECTORS = ['episodic', 'semantic', 'procedural', 'emotional', 'refl
 
 export function searchForm(ctx: PageContext): HTMLElement {
   const p = ctx.route.params;
-  const field = (id: string, label: string, input: HTMLElement) => h('div', { class: 'field' }, h('label', { for: id }, label), input);
+  const field = (id: string, label: string, input: HTMLElement) =>
+    h('div', { class: 'field' }, h('label', { for: id }, label), input);
   const q = h('input', { id: 'q', type: 'search', value: p.get('q') ?? '', placeholder: 'What are you looking for?' });
   const sector = h(
     'select',
@@ -19,7 +20,13 @@ export function searchForm(ctx: PageContext): HTMLElement {
   const until = h('input', { id: 'until', type: 'date', value: p.get('until') ?? '' });
   const submit = (e: Event) => {
     e.preventDefault();
-    location.hash = ctx.link('memories', undefined, { q: q.value.trim(), sector: sector.value, tags: tags.value, since: since.value, until: until.value });
+    location.hash = ctx.link('memories', undefined, {
+      q: q.value.trim(),
+      sector: sector.value,
+      tags: tags.value,
+      since: since.value,
+      until: until.value,
+    });
   };
   return h(
     'form',
@@ -29,7 +36,12 @@ export function searchForm(ctx: PageContext): HTMLElement {
     field('tags', 'Tags (all of)', tags),
     field('since', 'Created from', since),
     field('until', 'to', until),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Search'), h('a', { href: ctx.link('memories'), class: 'button' }, 'Clear')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit' }, 'Search'),
+      h('a', { href: ctx.link('memories'), class: 'button' }, 'Clear'),
+    ),
     h('p', { class: 'hint' }, 'Without words, the sector filter narrows the list; tags and dates apply to searches.'),
   );
 }

@@ -10,7 +10,13 @@ interface WhoAmI {
 }
 
 export async function signInPage(onSignedIn: () => Promise<void>): Promise<Node> {
-  const key = h('input', { id: 'key', type: 'password', autocomplete: 'current-password', required: true, spellcheck: 'false' });
+  const key = h('input', {
+    id: 'key',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+    spellcheck: 'false',
+  });
   const stay = h('input', { id: 'stay', type: 'checkbox' });
   const message = h('p', { class: 'error', role: 'alert', hidden: true });
   const submit = async (e: Event) => {

@@ -21,7 +21,12 @@ function bySector(rows: Timeline['timeline']): Node[] {
       'div',
       { class: 'series' },
       h('h3', null, s),
-      columns(labels.map((day) => ({ label: day.slice(5), value: rows.find((r) => r.primary_sector === s && r.hour === day)?.count ?? 0 }))),
+      columns(
+        labels.map((day) => ({
+          label: day.slice(5),
+          value: rows.find((r) => r.primary_sector === s && r.hour === day)?.count ?? 0,
+        })),
+      ),
     ),
   );
 }
@@ -38,12 +43,23 @@ export async function timelinePage(ctx: PageContext): Promise<Node> {
     section('New memories per sector and day (30 days)', days.timeline.length ? bySector(days.timeline) : columns([])),
     section(
       'Salience distribution',
-      h('p', { class: 'hint' }, `Of the ${salience.scanned.toLocaleString('en-US')} newest memories. Salience fades with time and rises when a memory is recalled or reinforced.`),
-      bars(salience.buckets.map((value, i) => ({ label: `${(i / 10).toFixed(1)}–${((i + 1) / 10).toFixed(1)}`, value }))),
+      h(
+        'p',
+        { class: 'hint' },
+        `Of the ${salience.scanned.toLocaleString('en-US')} newest memories. Salience fades with time and rises when a memory is recalled or reinforced.`,
+      ),
+      bars(
+        salience.buckets.map((value, i) => ({ label: `${(i / 10).toFixed(1)}–${((i + 1) / 10).toFixed(1)}`, value })),
+      ),
     ),
     section(
       'Decay rate per sector (per day)',
-      bars(Object.entries(sectors.configs).map(([label, c]) => ({ label, value: Math.round(c.decay_lambda * 1000) / 1000 }))),
+      bars(
+        Object.entries(sectors.configs).map(([label, c]) => ({
+          label,
+          value: Math.round(c.decay_lambda * 1000) / 1000,
+        })),
+      ),
     ),
   );
 }

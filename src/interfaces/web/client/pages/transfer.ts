@@ -54,7 +54,9 @@ async function upload(ctx: PageContext, file: File, bar: HTMLProgressElement, st
     try {
       JSON.parse(line);
     } catch {
-      throw new Error(`line ${i + 1} of ${file.name} is not JSON: is this an OpenMemory export (.jsonl)? Nothing was imported`);
+      throw new Error(
+        `line ${i + 1} of ${file.name} is not JSON: is this an OpenMemory export (.jsonl)? Nothing was imported`,
+      );
     }
   });
   const parts = batches(lines);
@@ -71,14 +73,20 @@ async function upload(ctx: PageContext, file: File, bar: HTMLProgressElement, st
   };
   forgetUserList();
   for (const p of parts) add(await api<Report>('POST', path, { lines: p.lines, first_line: p.first }));
-  for (let i = 0; i < links.length; i += 10_000) add(await api<Report>('POST', path, { links: links.slice(i, i + 10_000) }));
+  for (let i = 0; i < links.length; i += 10_000)
+    add(await api<Report>('POST', path, { links: links.slice(i, i + 10_000) }));
   status.textContent = `Imported ${num(total.imported)} memories (${num(total.skipped)} were already there, ${num(total.embedded)} embedded now), ${num(total.links)} links, ${num(total.users)} summaries.`;
 }
 
 async function download(ctx: PageContext, withVectors: boolean, status: HTMLElement): Promise<void> {
   status.textContent = 'Preparing the export…';
-  const blob = await apiBlob(`/users/${encodeURIComponent(ctx.user)}/export${qs({ with_vectors: withVectors ? 'true' : undefined })}`);
-  const a = h('a', { href: URL.createObjectURL(blob), download: `openmemory-${ctx.user.replace(/[^\w.-]/g, '_')}.jsonl` });
+  const blob = await apiBlob(
+    `/users/${encodeURIComponent(ctx.user)}/export${qs({ with_vectors: withVectors ? 'true' : undefined })}`,
+  );
+  const a = h('a', {
+    href: URL.createObjectURL(blob),
+    download: `openmemory-${ctx.user.replace(/[^\w.-]/g, '_')}.jsonl`,
+  });
   document.body.append(a);
   a.click();
   a.remove();
@@ -89,10 +97,15 @@ async function download(ctx: PageContext, withVectors: boolean, status: HTMLElem
 export async function transferPage(ctx: PageContext): Promise<Node> {
   const exportStatus = h('p', { 'aria-live': 'polite', id: 'export-status' });
   const vectors = h('input', { type: 'checkbox', id: 'with-vectors' });
-  const file = h('input', { type: 'file', id: 'import-file', accept: '.jsonl,.ndjson,application/x-ndjson,text/plain' });
+  const file = h('input', {
+    type: 'file',
+    id: 'import-file',
+    accept: '.jsonl,.ndjson,application/x-ndjson,text/plain',
+  });
   const bar = h('progress', { id: 'import-progress', value: 0, max: 1 });
   const importStatus = h('p', { 'aria-live': 'polite', id: 'import-status' });
-  const run = (work: () => Promise<void>, where: HTMLElement) => () => work().catch((err: unknown) => where.replaceChildren(errorBox(err)));
+  const run = (work: () => Promise<void>, where: HTMLElement) => () =>
+    work().catch((err: unknown) => where.replaceChildren(errorBox(err)));
   return h(
     'div',
     { class: 'grid' },
@@ -100,12 +113,28 @@ export async function transferPage(ctx: PageContext): Promise<Node> {
       `Export ${ctx.user}`,
       h('p', null, 'Downloads the user’s memories as JSON Lines, the format of `openmemory export`.'),
       h('label', { class: 'check' }, vectors, ' Include the vectors (larger; the import then needs no embedder)'),
-      h('div', { class: 'actions' }, h('button', { type: 'button', id: 'export', onclick: run(() => download(ctx, vectors.checked, exportStatus), exportStatus) }, 'Download export')),
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            id: 'export',
+            onclick: run(() => download(ctx, vectors.checked, exportStatus), exportStatus),
+          },
+          'Download export',
+        ),
+      ),
       exportStatus,
     ),
     section(
       `Import into ${ctx.user}`,
-      h('p', null, 'Loads an export of this same user. Memories it already has are skipped, so an interrupted import can be run again.'),
+      h(
+        'p',
+        null,
+        'Loads an export of this same user. Memories it already has are skipped, so an interrupted import can be run again.',
+      ),
       h('label', { for: 'import-file' }, 'Export file (.jsonl)'),
       file,
       h(

@@ -25,7 +25,14 @@ function card(ctx: PageContext, u: UserRow, status: HTMLElement): HTMLElement {
     const ok = await confirmDialog(
       `Erase ${userLabel(u.user_id)}?`,
       h('p', null, 'This removes, for good:'),
-      h('ul', null, h('li', null, `${num(u.memories)} memories`), h('li', null, `${num(u.vectors)} vectors`), h('li', null, `${num(u.waypoints)} links`), h('li', null, 'the user summary')),
+      h(
+        'ul',
+        null,
+        h('li', null, `${num(u.memories)} memories`),
+        h('li', null, `${num(u.vectors)} vectors`),
+        h('li', null, `${num(u.waypoints)} links`),
+        h('li', null, 'the user summary'),
+      ),
       h('p', null, 'API keys of the user stay until you revoke them. Export the user first to keep a copy.'),
     );
     if (!ok) return;
@@ -61,7 +68,17 @@ export async function usersPage(ctx: PageContext): Promise<Node> {
   return section(
     `Users (${num(r.total)})`,
     status,
-    h('ul', { class: 'list users' }, r.users.map((u) => card(ctx, u, status))),
-    pager(offset, PAGE, r.users.length, (u) => (location.hash = ctx.link('users', undefined, { u: String(u) })), r.total),
+    h(
+      'ul',
+      { class: 'list users' },
+      r.users.map((u) => card(ctx, u, status)),
+    ),
+    pager(
+      offset,
+      PAGE,
+      r.users.length,
+      (u) => (location.hash = ctx.link('users', undefined, { u: String(u) })),
+      r.total,
+    ),
   );
 }
