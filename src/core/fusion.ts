@@ -22,23 +22,36 @@ export interface Signal {
 
 /**
  * The fused score of each candidate, scaled so that first place in every signal is 1. Equal
- * scores share the better rank, so a tie within one signal stays a tie.
+ * scores share the better rank, so a tie within one signal stays a tie. A candidate's rank is one
+ * more than the number of scores above its own, found by binary search in the signal's scores
+ * sorted by the typed array's native numeric sort (a comparator sort of candidate indexes cost
+ * about a seventh of a query's CPU).
  */
 export function fuseRanks(signals: readonly Signal[], count: number, k = RRF_K): Float64Array {
   const fused = new Float64Array(count);
-  const order = Array.from({ length: count }, (_, i) => i);
+  const negated = new Float64Array(count);
   let best = 0;
   for (const { scores, weight } of signals) {
     if (weight <= 0) continue;
     best += weight / (k + 1);
-    order.sort((a, b) => scores[b]! - scores[a]!);
-    let rank = 0;
+    let found = 0;
     for (let i = 0; i < count; i++) {
-      const c = order[i]!;
+      const s = scores[i]!;
+      if (s > 0) negated[found++] = -s;
+    }
+    // Ascending negated scores: the best first.
+    const order = negated.subarray(0, found).sort();
+    for (let c = 0; c < count; c++) {
       const s = scores[c]!;
-      if (!(s > 0)) break;
-      if (i === 0 || s < scores[order[i - 1]!]!) rank = i + 1;
-      fused[c] = fused[c]! + weight / (k + rank);
+      if (!(s > 0)) continue;
+      let lo = 0;
+      let hi = found;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (order[mid]! < -s) lo = mid + 1;
+        else hi = mid;
+      }
+      fused[c] = fused[c]! + weight / (k + lo + 1);
     }
   }
   if (best > 0) for (let i = 0; i < count; i++) fused[i] = fused[i]! / best;

@@ -72,3 +72,32 @@ test('threadOf: a non-blank string thread_id of bounded length', () => {
   assert.equal(threadOfJson('{"other":1}'), null);
   assert.equal(threadOfJson('{"thread_id": broken'), null);
 });
+
+test('fuseRanks: every candidate gets weight / (k + 1 + the number of scores above its own), ties included', () => {
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  for (let round = 0; round < 200; round++) {
+    const count = 1 + Math.floor(random() * 40);
+    // Few distinct values, so ties are common; zeros and negatives are "not found".
+    const signals = Array.from({ length: 3 }, () => ({
+      scores: Array.from({ length: count }, () => Math.floor(random() * 6) - 1),
+      weight: random() < 0.2 ? 0 : random() + 0.1,
+    }));
+    const expected = new Array<number>(count).fill(0);
+    let best = 0;
+    for (const { scores, weight } of signals) {
+      if (weight <= 0) continue;
+      best += weight / 3;
+      scores.forEach((s, c) => {
+        if (s > 0) expected[c]! += weight / (2 + 1 + scores.filter((o) => o > s).length);
+      });
+    }
+    const fused = fuseRanks(signals, count);
+    expected.forEach((e, c) =>
+      assert.ok(Math.abs(fused[c]! - (best > 0 ? e / best : e)) < 1e-12, `round ${round}, candidate ${c}`),
+    );
+  }
+});
