@@ -127,6 +127,16 @@ export async function queryMemories(ctx: EngineContext, scope: UserScope, input:
   }
 }
 
+/**
+ * The `n` highest scores of `scores`: every text hit passes its score to all its links, and
+ * scoring each of those as a candidate cost a query more than the few that could rank.
+ */
+function strongest(scores: Map<number, number>, n: number): Map<number, number> {
+  if (scores.size <= n) return scores;
+  const rows = [...scores.keys()].sort((a, b) => scores.get(b)! - scores.get(a)! || a - b);
+  return new Map(rows.slice(0, n).map((row) => [row, scores.get(row)!]));
+}
+
 /** Text candidates, with the memories linked to text hits at `share` of their context score. */
 function withContext(
   text: ReadonlyMap<number, number>,
@@ -159,7 +169,8 @@ async function rank(ctx: EngineContext, scope: UserScope, plan: QueryPlan): Prom
   const hits = view.searchText(counted, perList(plan));
   const textRank = textCandidates(new Map(hits.map((h) => [h.row, h.rank])));
   const contextShare = ctx.config.engine.contextShare;
-  const contextRank = contextShare > 0 ? textCandidates(contextScores(view, hits)) : new Map<number, number>();
+  const contextRank =
+    contextShare > 0 ? strongest(textCandidates(contextScores(view, hits)), perList(plan)) : new Map<number, number>();
   // Candidates are keyed by their row in the view from here on: it is not written to until the ranking is done.
   const direct = seeds(plan, view, withContext(textRank, contextRank, contextShare), probe);
   if (direct.size === 0) return [];
