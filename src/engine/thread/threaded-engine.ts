@@ -16,7 +16,7 @@ import { OmError } from '../../errors.js';
 import { userKey, type UserScope } from '../../store/scope.js';
 import { mergeModelStats, type ModelStats, type Store } from '../../store/store.js';
 import type { MemoryEngine } from '../api.js';
-import { fromWire, type Call, type ENGINE_METHODS, type KEY_METHODS, type Reply, type Ready } from './protocol.js';
+import { fromWire, type Call, ENGINE_METHODS, type KEY_METHODS, type Reply, type Ready } from './protocol.js';
 
 const CLOSE_TIMEOUT_MS = 15_000;
 /**
@@ -135,45 +135,21 @@ function shard(scope: UserScope, count: number): number {
   return (h >>> 0) % count;
 }
 
-type PerUser = Exclude<
-  (typeof ENGINE_METHODS)[number],
-  | 'adminListUsers'
-  | 'adminSectorStats'
-  | 'adminDecayFacts'
-  | 'adminMemoryOwner'
-  | 'jobStats'
-  | 'adminUserJobStats'
-  | 'embeddingMetrics'
-  | 'modelStats'
->;
-const PER_USER: readonly PerUser[] = [
-  'add',
-  'addMany',
-  'addDocument',
-  'query',
-  'get',
-  'list',
-  'update',
-  'delete',
-  'link',
-  'links',
-  'exportPage',
-  'importLines',
-  'history',
-  'reinforce',
-  'userSummary',
-  'regenerateSummary',
-  'deleteUser',
-  'userStats',
-  'userJobStats',
-  'addFact',
-  'findFacts',
-  'updateFact',
-  'factTimeline',
-  'compareFacts',
-  'factStats',
-  'volatileFacts',
-];
+/** Methods that act for no single user: served by the first worker, or by all of them and merged. */
+const ACROSS_USERS = [
+  'adminListUsers',
+  'adminSectorStats',
+  'adminDecayFacts',
+  'adminMemoryOwner',
+  'jobStats',
+  'adminUserJobStats',
+  'embeddingMetrics',
+  'modelStats',
+] as const satisfies readonly (typeof ENGINE_METHODS)[number][];
+
+type PerUser = Exclude<(typeof ENGINE_METHODS)[number], (typeof ACROSS_USERS)[number]>;
+/** Every other engine method takes the user's scope first and goes to the worker holding that user. */
+const PER_USER = ENGINE_METHODS.filter((m): m is PerUser => !(ACROSS_USERS as readonly string[]).includes(m));
 
 /** Each worker holds its own users' models: the configured budget is divided among them. */
 function workerModelMemoryMb(env: Record<string, string | undefined>, threads: number): number {
